@@ -1,0 +1,53 @@
+#pragma once
+// A search request, already decoded and checked by the API layer, and its result. The store's query
+// planner (store/search.cpp) is the one place that decides how a query is answered.
+#include "record/record.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tweeling::registry::store {
+
+enum class SortKey { Default, Updated, Title, Relevance };
+
+struct SearchQuery {
+    // q: each term is one comma-separated part of `q`; a record matches when ANY term matches. A term
+    // with several words matches when ALL its words occur. Words match case- and diacritic-
+    // insensitively and as prefixes ("gebouw" finds "gebouwen").
+    std::vector<std::string> terms;
+    std::optional<record::Bbox> bbox;  // intersects the record footprint
+    // datetime: records whose temporal extent intersects [start, end] (inclusive; kOpenStart /
+    // kOpenEnd for open ends). Records without time never match a datetime filter.
+    std::optional<std::int64_t> timeStart;
+    std::optional<std::int64_t> timeEnd;
+    // Each list: the record matches when it has ANY of the values (OR within a list, AND across).
+    std::vector<std::string> types;
+    std::vector<std::string> ids;  // item keys
+    std::vector<std::string> themes;
+    std::vector<std::string> formats;
+    std::vector<std::string> adminUnits;
+    std::vector<std::string> origins;
+    std::vector<std::string> publishers;  // publisher.id
+    int limit = 10;
+    std::int64_t offset = 0;
+    // Default: relevance when terms are given, else updated descending. Ties break on rowid so
+    // paging is stable.
+    SortKey sort = SortKey::Default;
+    bool descending = true;
+};
+
+struct SearchHit {
+    std::string key;     // item key (the id in /collections/twins/items/{id})
+    std::string origin;
+    std::string json;    // stored (normalised) record JSON
+    std::int64_t seq = 0;
+};
+
+struct SearchResult {
+    std::int64_t numberMatched = 0;  // exact, never estimated
+    std::vector<SearchHit> hits;
+};
+
+}  // namespace tweeling::registry::store
