@@ -1,1 +1,414 @@
-int main() { return 0; }
+// twin-registry: a registry node of a Tweeling digital-twin federation. Thin: parses the command
+// line into a plain config, then hands over to the registry core.
+#include "api/api.hpp"
+#include "api/ingest.hpp"
+#include "api/server.hpp"
+#include "common/json.hpp"
+#include "record/profile.hpp"
+#include "store/store.hpp"
+
+#include <csignal>
+#include <pthread.h>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace tw = tweeling::registry;
+using tweeling::common::Json;
+
+namespace {
+
+constexpr const char* kUsage = R"(twin-registry — a registry node of a Tweeling digital-twin federation
+
+Usage:
+  twin-registry serve    [--db FILE] [--listen HOST:PORT] [--node-id ID] [--name NAME]
+                         [--public-url URL] [--threads N] [--config FILE] [--quiet]
+  twin-registry keys create --publisher URI [--expires RFC3339] [--db FILE]
+  twin-registry keys list   [--db FILE]
+  twin-registry keys revoke KEY-ID [--db FILE]
+  twin-registry import   [--db FILE] [--node-id ID] [--strict] FILE...
+  twin-registry export   [--db FILE] [--out FILE]
+  twin-registry validate FILE...
+  twin-registry COMMAND --help
+
+Defaults: --db ./twin-registry.db, --listen 127.0.0.1:8080. The node id is stored in the database
+the first time it is given (default "local") and must not change afterwards.
+)";
+
+struct CommandHelp {
+    const char* name;
+    const char* text;
+};
+
+const CommandHelp kHelp[] = {
+    {"serve", R"(twin-registry serve — serve OGC API – Records, publishing (OGC API – Features Part 4) and /feed
+
+Options:
+  --db FILE          SQLite database (created if missing)            [./twin-registry.db]
+  --listen HOST:PORT address to listen on (port 0: any free port)     [127.0.0.1:8080]
+  --node-id ID       this node's id, the origin of its records, e.g. gm0363 [stored, else "local"]
+  --name NAME        title shown on the landing page                 [Tweeling registry node]
+  --public-url URL   base URL used in links (behind a reverse proxy)  [from the Host header]
+  --threads N        HTTP worker threads                             [2]
+  --config FILE      read options from FILE: lines "name = value" (same names, no dashes);
+                     command-line options win
+  --quiet            no request log
+Prints "listening on http://HOST:PORT" on stderr once ready; SIGINT/SIGTERM stop it cleanly.
+)"},
+    {"keys", R"(twin-registry keys — publisher keys
+
+  keys create --publisher URI [--expires RFC3339] [--db FILE]
+      Makes a key that may publish records whose properties.publisher.id is URI (a TOOI URI such as
+      https://identifier.overheid.nl/tooi/id/gemeente/gm0363). Prints the key alone on stdout, once:
+      only its SHA-256 is stored.
+  keys list [--db FILE]        key ids, publishers, creation, expiry, revocation
+  keys revoke KEY-ID [--db FILE]
+)"},
+    {"import", R"(twin-registry import — load records from files into the database
+
+  import [--db FILE] [--node-id ID] [--strict] FILE...
+Each FILE is a JSON array of records, a GeoJSON FeatureCollection, one record, or NDJSON (one record
+per line). Valid records are stored in one transaction per file; every invalid record is listed with
+the JSON Pointer and message of each problem. With --strict a file is all-or-nothing.
+Exit status: 0 all stored, 1 some record invalid (or, with --strict, the file refused), 2 usage error.
+)"},
+    {"export", R"(twin-registry export — write every record as NDJSON (one record per line)
+
+  export [--db FILE] [--out FILE]     (stdout by default)
+)"},
+    {"validate", R"(twin-registry validate — check files against the twin record profile, store nothing
+
+  validate FILE...
+Prints each problem as "FILE: record N (id): /json/pointer: message". Exit 1 if any record is invalid.
+)"},
+};
+
+struct Arguments {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;  // without leading dashes
+    bool has(const std::string& name) const { return options.count(name) > 0; }
+    std::string get(const std::string& name, const std::string& fallback = "") const {
+        auto it = options.find(name);
+        return it == options.end() ? fallback : it->second;
+    }
+};
+
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+const std::vector<std::string> kFlags = {"strict", "help", "quiet"};
+
+Arguments parseArguments(int argc, char** argv, int first) {
+    Arguments arguments;
+    for (int i = first; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+            std::string name = arg.substr(2);
+            auto equals = name.find('=');
+            if (equals != std::string::npos) {
+                arguments.options[name.substr(0, equals)] = name.substr(equals + 1);
+            } else if (std::find(kFlags.begin(), kFlags.end(), name) != kFlags.end()) {
+                arguments.options[name] = "1";
+            } else {
+                if (i + 1 >= argc) throw UsageError("option --" + name + " needs a value");
+                arguments.options[name] = argv[++i];
+            }
+        } else if (arg == "-h") {
+            arguments.options["help"] = "1";
+        } else {
+            arguments.positional.push_back(arg);
+        }
+    }
+    return arguments;
+}
+
+void requireKnown(const Arguments& arguments, std::initializer_list<const char*> known) {
+    for (const auto& [name, value] : arguments.options) {
+        bool ok = name == "help";
+        for (const char* candidate : known) ok = ok || name == candidate;
+        if (!ok) throw UsageError("unknown option --" + name);
+    }
+}
+
+bool printHelp(const Arguments& arguments, const std::string& command) {
+    if (!arguments.has("help")) return false;
+    for (const auto& help : kHelp)
+        if (command == help.name) std::cout << help.text;
+    return true;
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+tw::store::StoreOptions storeOptions(const Arguments& arguments) {
+    tw::store::StoreOptions options;
+    options.path = arguments.get("db", "twin-registry.db");
+    options.nodeId = arguments.get("node-id", "");
+    return options;
+}
+
+void loadConfigFile(Arguments& arguments) {
+    if (!arguments.has("config")) return;
+    std::string path = arguments.get("config");
+    std::istringstream lines(readFile(path));
+    std::string line;
+    int number = 0;
+    while (std::getline(lines, line)) {
+        ++number;
+        auto hash = line.find('#');
+        if (hash != std::string::npos) line = line.substr(0, hash);
+        auto equals = line.find('=');
+        auto trim = [](std::string text) {
+            auto begin = text.find_first_not_of(" \t\r");
+            if (begin == std::string::npos) return std::string();
+            auto end = text.find_last_not_of(" \t\r");
+            return text.substr(begin, end - begin + 1);
+        };
+        if (trim(line).empty()) continue;
+        if (equals == std::string::npos)
+            throw UsageError(path + ":" + std::to_string(number) + ": expected 'name = value'");
+        std::string name = trim(line.substr(0, equals)), value = trim(line.substr(equals + 1));
+        if (!arguments.has(name)) arguments.options[name] = value;  // the command line wins
+    }
+}
+
+void printProblems(const std::string& where, const std::string& id, const tweeling::common::Problems& problems) {
+    for (const auto& problem : problems)
+        std::cerr << where << (id.empty() ? "" : " (" + id + ")") << ": "
+                  << (problem.pointer.empty() ? "/" : problem.pointer) << ": " << problem.message << '\n';
+}
+
+int commandServe(Arguments arguments) {
+    loadConfigFile(arguments);
+    requireKnown(arguments, {"db", "listen", "node-id", "name", "public-url", "threads", "config", "quiet"});
+    tw::api::ServerOptions serverOptions;
+    std::string listen = arguments.get("listen", "127.0.0.1:8080");
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw UsageError("--listen must be HOST:PORT, got '" + listen + "'");
+    serverOptions.host = listen.substr(0, colon);
+    try {
+        int port = std::stoi(listen.substr(colon + 1));
+        if (port < 0 || port > 65535) throw std::out_of_range("port");
+        serverOptions.port = static_cast<std::uint16_t>(port);
+        serverOptions.threads = std::stoi(arguments.get("threads", "2"));
+        if (serverOptions.threads < 1 || serverOptions.threads > 64) throw std::out_of_range("threads");
+    } catch (const std::logic_error&) {
+        throw UsageError("--listen needs a port from 0 to 65535 and --threads a number from 1 to 64");
+    }
+    serverOptions.logRequests = !arguments.has("quiet");
+
+    // Signals are blocked before any thread starts, so only sigwait below receives them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    tw::store::Store store(storeOptions(arguments));
+    tw::api::ApiOptions apiOptions;
+    apiOptions.nodeId = store.nodeId();
+    apiOptions.name = arguments.get("name", "Tweeling registry node " + store.nodeId());
+    apiOptions.publicUrl = arguments.get("public-url", "");
+    tw::api::Api api(apiOptions, store, tw::record::Profile::builtin());
+    api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":" << '"' << what << "\"}\n"; });
+    tw::api::HttpServer server(serverOptions, api);
+    server.start();
+    std::cerr << "{\"event\":\"start\",\"nodeId\":\"" << store.nodeId() << "\",\"epoch\":\"" << store.epoch()
+              << "\",\"db\":\"" << arguments.get("db", "twin-registry.db") << "\",\"message\":\"listening on http://"
+              << serverOptions.host << ":" << server.port() << "\"}" << std::endl;
+
+    int received = 0;
+    sigwait(&signals, &received);
+    std::cerr << "{\"event\":\"stop\",\"signal\":" << received << "}" << std::endl;
+    server.stop();
+    return 0;
+}
+
+int commandKeys(const Arguments& arguments) {
+    requireKnown(arguments, {"db", "node-id", "publisher", "expires"});
+    if (arguments.positional.empty()) throw UsageError("keys needs create, list or revoke");
+    const std::string& action = arguments.positional[0];
+    tw::store::Store store(storeOptions(arguments));
+    if (action == "create") {
+        std::string publisher = arguments.get("publisher");
+        if (publisher.rfind("http://", 0) != 0 && publisher.rfind("https://", 0) != 0)
+            throw UsageError("keys create needs --publisher with an http(s) URI, e.g. "
+                             "https://identifier.overheid.nl/tooi/id/gemeente/gm0363");
+        std::optional<std::string> expires;
+        if (arguments.has("expires")) expires = arguments.get("expires");
+        std::cout << store.createKey(publisher, expires) << std::endl;
+        return 0;
+    }
+    if (action == "list") {
+        for (const auto& key : store.listKeys())
+            std::cout << key.keyId << '\t' << key.publisher << '\t' << key.created << '\t'
+                      << (key.expires ? "expires " + *key.expires : "no expiry") << '\t'
+                      << (key.revoked ? "revoked" : "active") << '\n';
+        return 0;
+    }
+    if (action == "revoke") {
+        if (arguments.positional.size() != 2) throw UsageError("keys revoke needs one KEY-ID");
+        if (!store.revokeKey(arguments.positional[1])) {
+            std::cerr << "no key with id " << arguments.positional[1] << '\n';
+            return 1;
+        }
+        std::cerr << "revoked " << arguments.positional[1] << '\n';
+        return 0;
+    }
+    throw UsageError("unknown keys action '" + action + "'");
+}
+
+int commandImport(const Arguments& arguments) {
+    requireKnown(arguments, {"db", "node-id", "strict"});
+    if (arguments.positional.empty()) throw UsageError("import needs at least one FILE");
+    tw::store::Store store(storeOptions(arguments));
+    const auto& profile = tw::record::Profile::builtin();
+    bool strict = arguments.has("strict");
+    int exitCode = 0;
+    for (const auto& path : arguments.positional) {
+        auto items = tw::api::splitImportFile(path, readFile(path));
+        std::vector<tw::store::PutRequest> puts;
+        int invalid = 0;
+        for (auto& item : items) {
+            if (item.parseError) {
+                ++invalid;
+                std::cerr << item.where << ": " << *item.parseError << '\n';
+                continue;
+            }
+            Json doc;
+            if (auto error = tweeling::common::parseUntrusted(item.text, doc)) {
+                ++invalid;
+                std::cerr << item.where << ": " << error->message << '\n';
+                continue;
+            }
+            auto prepared = tw::api::prepareRecord(doc, profile, store.nodeId());
+            if (!prepared.put) {
+                ++invalid;
+                printProblems(item.where, item.id, prepared.problems);
+                continue;
+            }
+            puts.push_back(std::move(*prepared.put));
+        }
+        if (invalid > 0) exitCode = 1;
+        if (strict && invalid > 0) {
+            std::cerr << path << ": " << invalid << " invalid record(s); nothing imported (--strict)\n";
+            continue;
+        }
+        int created = 0, replaced = 0, unchanged = 0;
+        constexpr std::size_t kBatch = 5000;
+        for (std::size_t start = 0; start < puts.size(); start += kBatch) {
+            std::vector<tw::store::PutRequest> batch(
+                std::make_move_iterator(puts.begin() + static_cast<long>(start)),
+                std::make_move_iterator(puts.begin() + static_cast<long>(std::min(puts.size(), start + kBatch))));
+            // --strict: a file is all-or-nothing, so it goes in as one batch.
+            if (strict) {
+                batch.assign(std::make_move_iterator(puts.begin()), std::make_move_iterator(puts.end()));
+                start = puts.size();
+            }
+            for (auto outcome : store.putBatch(batch)) {
+                if (outcome == tw::store::PutOutcome::Created) ++created;
+                else if (outcome == tw::store::PutOutcome::Replaced) ++replaced;
+                else ++unchanged;
+            }
+        }
+        std::cerr << path << ": " << created << " created, " << replaced << " replaced, " << unchanged
+                  << " unchanged, " << invalid << " invalid\n";
+    }
+    return exitCode;
+}
+
+int commandExport(const Arguments& arguments) {
+    requireKnown(arguments, {"db", "node-id", "out"});
+    tw::store::Store store(storeOptions(arguments));
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (arguments.has("out")) {
+        file.open(arguments.get("out"), std::ios::binary);
+        if (!file) throw std::runtime_error("cannot write " + arguments.get("out"));
+        out = &file;
+    }
+    // The feed holds exactly one entry per live record (older entries are compacted away), so
+    // reading it in pages is a complete, consistent-per-page export.
+    std::int64_t after = 0;
+    std::size_t count = 0;
+    while (true) {
+        auto page = store.feed(after, 5000);
+        if (page.entries.empty()) break;
+        for (const auto& entry : page.entries) {
+            after = entry.seq;
+            if (entry.json) {
+                *out << *entry.json << '\n';
+                ++count;
+            }
+        }
+    }
+    out->flush();
+    std::cerr << count << " records exported\n";
+    return 0;
+}
+
+int commandValidate(const Arguments& arguments) {
+    requireKnown(arguments, {});
+    if (arguments.positional.empty()) throw UsageError("validate needs at least one FILE");
+    const auto& profile = tw::record::Profile::builtin();
+    int invalid = 0, total = 0;
+    for (const auto& path : arguments.positional) {
+        for (auto& item : tw::api::splitImportFile(path, readFile(path))) {
+            ++total;
+            if (item.parseError) {
+                ++invalid;
+                std::cerr << item.where << ": " << *item.parseError << '\n';
+                continue;
+            }
+            Json doc;
+            tweeling::common::parseUntrusted(item.text, doc);
+            auto problems = profile.validate(doc);
+            if (!problems.empty()) {
+                ++invalid;
+                printProblems(item.where, item.id, problems);
+            }
+        }
+    }
+    std::cout << total - invalid << " of " << total << " records valid\n";
+    return invalid > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
+        std::string(argv[1]) == "help") {
+        std::cout << kUsage;
+        return argc < 2 ? 2 : 0;
+    }
+    std::string command = argv[1];
+    try {
+        Arguments arguments = parseArguments(argc, argv, 2);
+        if (printHelp(arguments, command)) return 0;
+        if (command == "serve") return commandServe(arguments);
+        if (command == "keys") return commandKeys(arguments);
+        if (command == "import") return commandImport(arguments);
+        if (command == "export") return commandExport(arguments);
+        if (command == "validate") return commandValidate(arguments);
+        throw UsageError("unknown command '" + command + "'");
+    } catch (const UsageError& error) {
+        std::cerr << "twin-registry: " << error.what() << "\n\n" << kUsage;
+        return 2;
+    } catch (const std::exception& error) {
+        std::cerr << "twin-registry: " << error.what() << '\n';
+        return 1;
+    }
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Quickstart: a small national federation on this machine. Installs what is missing, builds, and
+# starts three registry nodes on 127.0.0.1 — Amsterdam (GM0363), Rotterdam (GM0599) and Utrecht
+# (GM0344) — each loaded with the sample records in deploy/samples/. Prints their URLs, a publisher
+# key per node and example requests; Ctrl-C stops them all.
+#
+#   deploy/quickstart.sh            build, start, wait for Ctrl-C
+#   deploy/quickstart.sh --check    build, start, run the example search, stop (exit 1 if it fails)
+#   BUILD_DIR=dir                   build directory (default: build); --no-build uses it as it is
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+check=0
+build=1
+for arg in "$@"; do
+  case "$arg" in
+    --check) check=1 ;;
+    --no-build) build=0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+build_dir=${BUILD_DIR:-build}
+case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
+if ((build)); then
+  bash deploy/install-deps.sh
+  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build_dir" -j2 --target twin-registry
+fi
+registry="$build_dir/bin/twin-registry"
+[ -x "$registry" ] || { echo "twin-registry not built at $registry" >&2; exit 1; }
+
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/tweeling-quickstart-XXXXXX")
+pids=()
+stop_all() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$run_dir"
+}
+trap stop_all EXIT
+trap 'echo; echo "Stopping..."; exit 0' INT TERM
+
+# start_node ID CODE NAME SAMPLES -> sets url_<id> and key_<id>
+declare -A urls keys
+start_node() {
+  local id=$1 code=$2 name=$3 samples=$4
+  local db="$run_dir/$id.db" log="$run_dir/$id.log"
+  local publisher="https://identifier.overheid.nl/tooi/id/gemeente/$id"
+  "$registry" import --db "$db" --node-id "$id" "$samples" 2>>"$log" >/dev/null
+  keys[$id]=$("$registry" keys create --db "$db" --publisher "$publisher")
+  "$registry" serve --db "$db" --listen 127.0.0.1:0 --node-id "$id" --name "$name ($code)" 2>>"$log" &
+  pids+=($!)
+  local url=""
+  for _ in $(seq 1 100); do
+    url=$(grep -o 'listening on http://[0-9.:]*' "$log" | head -n1 | sed 's/listening on //') || true
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "node $id did not start; its log:" >&2; cat "$log" >&2; exit 1; }
+  urls[$id]=$url
+}
+
+start_node gm0363 GM0363 "Gemeente Amsterdam" deploy/samples/gm0363-amsterdam.json
+start_node gm0599 GM0599 "Gemeente Rotterdam" deploy/samples/gm0599-rotterdam.json
+start_node gm0344 GM0344 "Gemeente Utrecht" deploy/samples/gm0344-utrecht.json
+
+ams=${urls[gm0363]}
+search="$ams/collections/twins/items?q=gebouwen&bbox=4.7,52.2,5.1,52.5"
+
+if ((check)); then
+  body=$(curl -fsS "$search")
+  echo "$body" | grep -q '"numberMatched":[1-9]' || { echo "example search found nothing: $body" >&2; exit 1; }
+  echo "$body" | grep -q 'gm0363' || { echo "example search did not return Amsterdam's record: $body" >&2; exit 1; }
+  echo "quickstart check passed: $search"
+  exit 0
+fi
+
+cat <<EOT
+
+Tweeling quickstart: three registry nodes are running on this machine.
+
+  Amsterdam (GM0363)  ${urls[gm0363]}/
+  Rotterdam (GM0599)  ${urls[gm0599]}/
+  Utrecht   (GM0344)  ${urls[gm0344]}/
+
+Search Amsterdam's buildings (OGC API – Records):
+  curl '$search'
+
+Everything about heat stress in Rotterdam, newest first:
+  curl '${urls[gm0599]}/collections/twins/items?q=hittestress&sortby=-updated'
+
+The change feed a hub harvests:
+  curl '${urls[gm0344]}/feed?after=0&limit=100'
+
+Publish a record to Amsterdam with its publisher key (shown once, here):
+  export KEY=${keys[gm0363]}
+  curl -X PUT -H "Authorization: Bearer \$KEY" -H 'Content-Type: application/geo+json' -H 'Expect:' \\
+       --data-binary @my-record.json '${urls[gm0363]}/collections/twins/items/my-record-id'
+
+Logs and databases: $run_dir (removed on exit). Press Ctrl-C to stop all nodes.
+EOT
+while true; do sleep 3600 & wait $!; done

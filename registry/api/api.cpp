@@ -1,0 +1,760 @@
+#include "api/api.hpp"
+
+#include "api/errors.hpp"
+#include "api/ingest.hpp"
+#include "api/query.hpp"
+#include "common/json.hpp"
+#include "common/time.hpp"
+#include "record/record.hpp"
+
+#include <openssl/rand.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <sstream>
+
+namespace tweeling::generated {
+extern const char* const kOpenApiDocument;
+}
+
+namespace tweeling::registry::api {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+namespace {
+
+constexpr const char* kCollectionId = "twins";
+constexpr const char* kGeoJson = "application/geo+json";
+constexpr const char* kJson = "application/json";
+constexpr const char* kProblemJson = "application/problem+json";
+
+const char* const kConformance[] = {
+    "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/collections",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-core",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-collection",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-api",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog/sorting",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/json",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+};
+
+void key(Writer& writer, const char* name) { writer.Key(name); }
+void string(Writer& writer, const std::string& value) {
+    writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+void member(Writer& writer, const char* name, const std::string& value) {
+    writer.Key(name);
+    string(writer, value);
+}
+
+void link(Writer& writer, const std::string& href, const char* rel, const char* type, const std::string& title) {
+    writer.StartObject();
+    member(writer, "href", href);
+    member(writer, "rel", rel);
+    if (type) member(writer, "type", type);
+    if (!title.empty()) member(writer, "title", title);
+    writer.EndObject();
+}
+
+std::string bufferText(const rapidjson::StringBuffer& buffer) { return std::string(buffer.GetString(), buffer.GetSize()); }
+
+Response jsonResponse(int status, const rapidjson::StringBuffer& buffer, const char* type = kJson) {
+    Response response;
+    response.status = status;
+    response.contentType = type;
+    response.body = bufferText(buffer);
+    return response;
+}
+
+Response problemResponse(int status, const std::string& title, const std::string& detail,
+                         const std::string& instance, const ApiError* error = nullptr) {
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartObject();
+    member(writer, "type", "about:blank");
+    member(writer, "title", title);
+    key(writer, "status");
+    writer.Int(status);
+    member(writer, "detail", detail);
+    member(writer, "instance", instance);
+    if (error) {
+        if (!error->parameter().empty()) member(writer, "parameter", error->parameter());
+        for (const auto& [name, value] : error->extras()) {
+            writer.Key(name.c_str());
+            writer.Int64(value);
+        }
+        if (!error->problems().empty()) {
+            key(writer, "errors");
+            writer.StartArray();
+            for (const auto& problem : error->problems()) {
+                writer.StartObject();
+                member(writer, "pointer", problem.pointer);
+                member(writer, "detail", problem.message);
+                writer.EndObject();
+            }
+            writer.EndArray();
+        }
+    }
+    writer.EndObject();
+    Response response = jsonResponse(status, buffer, kProblemJson);
+    if (error) response.headers = error->headers();
+    return response;
+}
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+std::string encodePathSegment(const std::string& text) {
+    static const char* kHex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':' || c == '@') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string encodeQueryValue(const std::string& text) {
+    static const char* kHex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ',' || c == ':') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string uuid4() {
+    unsigned char bytes[16];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
+    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);
+    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);
+    char text[37];
+    std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", bytes[0],
+                  bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
+                  bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
+    return text;
+}
+
+// Adds the per-response navigation links (self, collection) in front of a stored record's links and
+// writes it. Stored records never hold navigation links (normalizeForStorage strips them).
+void writeRecord(Writer& writer, const std::string& storedJson, const std::string& itemUrl,
+                 const std::string& collectionUrl) {
+    common::Json doc;
+    doc.Parse(storedJson.c_str(), storedJson.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+        writer.RawValue(storedJson.c_str(), storedJson.size(), rapidjson::kObjectType);
+        return;
+    }
+    auto& allocator = doc.GetAllocator();
+    common::JsonValue links(rapidjson::kArrayType);
+    auto addLink = [&](const std::string& href, const char* rel, const char* type, const char* title) {
+        common::JsonValue linkValue(rapidjson::kObjectType);
+        linkValue.AddMember("href", common::JsonValue(href.c_str(), allocator), allocator);
+        linkValue.AddMember("rel", common::JsonValue(rel, allocator), allocator);
+        linkValue.AddMember("type", common::JsonValue(type, allocator), allocator);
+        linkValue.AddMember("title", common::JsonValue(title, allocator), allocator);
+        links.PushBack(linkValue, allocator);
+    };
+    addLink(itemUrl, "self", kGeoJson, "This record");
+    addLink(itemUrl + "?f=json", "alternate", kJson, "This record as JSON");
+    addLink(collectionUrl, "collection", kJson, "The catalog this record belongs to");
+    auto existing = doc.FindMember("links");
+    if (existing != doc.MemberEnd() && existing->value.IsArray()) {
+        for (auto& value : existing->value.GetArray()) links.PushBack(value, allocator);
+        existing->value = links;
+    } else {
+        doc.AddMember("links", links, allocator);
+    }
+    doc.Accept(writer);
+}
+
+}  // namespace
+
+std::string Request::header(const std::string& lowerName) const {
+    auto it = headers.find(lowerName);
+    return it == headers.end() ? "" : it->second;
+}
+
+std::string percentDecode(const std::string& text, bool plusIsSpace) {
+    std::string out;
+    out.reserve(text.size());
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '%' && i + 2 < text.size()) {
+            int high = hex(text[i + 1]);
+            int low = hex(text[i + 2]);
+            if (high >= 0 && low >= 0) {
+                out += static_cast<char>(high * 16 + low);
+                i += 2;
+                continue;
+            }
+        }
+        out += plusIsSpace && c == '+' ? ' ' : c;
+    }
+    return out;
+}
+
+struct Api::Context {
+    std::string base;  // e.g. http://127.0.0.1:8080 (no trailing slash)
+    std::string collectionUrl() const { return base + "/collections/" + kCollectionId; }
+    std::string itemsUrl() const { return collectionUrl() + "/items"; }
+    std::string itemUrl(const std::string& key) const { return itemsUrl() + "/" + encodePathSegment(key); }
+};
+
+Api::Api(ApiOptions options, store::Store& store, const record::Profile& profile)
+    : m_options(std::move(options)), m_store(store), m_profile(profile) {
+    while (!m_options.publicUrl.empty() && m_options.publicUrl.back() == '/') m_options.publicUrl.pop_back();
+}
+
+Response Api::handle(const Request& request) const {
+    Context context;
+    if (!m_options.publicUrl.empty()) {
+        context.base = m_options.publicUrl;
+    } else {
+        std::string host = request.header("host");
+        // Only trust a Host header that looks like a host[:port]; anything else falls back to a
+        // relative base so a forged header cannot inject markup into links.
+        bool plausible = !host.empty() && host.size() < 256 &&
+                         std::all_of(host.begin(), host.end(), [](unsigned char c) {
+                             return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+                         });
+        context.base = plausible ? "http://" + host : "";
+    }
+    try {
+        Response response = route(request, context);
+        return response;
+    } catch (const ApiError& error) {
+        return problemResponse(error.status(), error.title(), error.detail(), request.rawPath, &error);
+    } catch (const std::exception& error) {
+        if (m_errorLog) m_errorLog(error.what());
+        return problemResponse(500, "Internal server error",
+                               "The server could not complete the request. The error has been logged.", request.rawPath);
+    } catch (...) {
+        if (m_errorLog) m_errorLog("unknown exception");
+        return problemResponse(500, "Internal server error",
+                               "The server could not complete the request. The error has been logged.", request.rawPath);
+    }
+}
+
+namespace {
+
+std::vector<std::string> splitPath(const std::string& path) {
+    std::vector<std::string> segments;
+    std::size_t start = 1;
+    if (path.empty() || path[0] != '/') return segments;
+    while (start <= path.size()) {
+        auto slash = path.find('/', start);
+        if (slash == std::string::npos) slash = path.size();
+        segments.push_back(path.substr(start, slash - start));
+        start = slash + 1;
+    }
+    if (!segments.empty() && segments.back().empty()) segments.pop_back();  // trailing slash
+    return segments;
+}
+
+ApiError methodNotAllowed(const std::string& method, const std::string& allowed) {
+    return std::move(ApiError(405, "Method not allowed", "Method " + method + " is not allowed here; allowed: " + allowed)
+                         .header("Allow", allowed));
+}
+
+}  // namespace
+
+Response Api::route(const Request& request, const Context& context) const {
+    // The path is split on the raw form so an id may contain an encoded "/" (%2F).
+    std::vector<std::string> raw = splitPath(request.rawPath.empty() ? request.path : request.rawPath);
+    std::vector<std::string> segments;
+    for (const auto& segment : raw) segments.push_back(percentDecode(segment, false));
+    const std::string& method = request.method;
+    bool isGet = method == "GET" || method == "HEAD";
+
+    auto only = [&](const char* allowed) {
+        if (!isGet) throw methodNotAllowed(method, allowed);
+    };
+
+    if (segments.empty()) {
+        only("GET, HEAD");
+        return landing(context);
+    }
+    const std::string& first = segments[0];
+    if (segments.size() == 1) {
+        if (first == "conformance") return only("GET, HEAD"), conformance(context);
+        if (first == "collections") return only("GET, HEAD"), collections(context);
+        if (first == "feed") return only("GET, HEAD"), feed(request, context);
+        if (first == "health") return only("GET, HEAD"), health();
+        if (first == "api") return only("GET, HEAD"), openApi(context);
+    }
+    if (first == "collections" && segments.size() >= 2) {
+        if (segments[1] != kCollectionId)
+            throw ApiError(404, "Not found", "There is no collection '" + segments[1] + "'; this node serves 'twins'");
+        if (segments.size() == 2) return only("GET, HEAD"), collection(context);
+        if (segments[2] == "items") {
+            if (segments.size() == 3) {
+                if (isGet) return items(request, context);
+                if (method == "POST") return publish(request, context, nullptr);
+                throw methodNotAllowed(method, "GET, HEAD, POST");
+            }
+            if (segments.size() == 4) {
+                const std::string& key = segments[3];
+                if (isGet) return item(request, context, key);
+                if (method == "PUT") return publish(request, context, &key);
+                if (method == "DELETE") return remove(request, context, key);
+                throw methodNotAllowed(method, "GET, HEAD, PUT, DELETE");
+            }
+        }
+    }
+    throw ApiError(404, "Not found", "There is nothing at " + request.path);
+}
+
+Response Api::landing(const Context& context) const {
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartObject();
+    member(writer, "title", m_options.name);
+    member(writer, "description", m_options.description);
+    member(writer, "nodeId", m_options.nodeId);
+    member(writer, "epoch", m_store.epoch());
+    key(writer, "links");
+    writer.StartArray();
+    link(writer, context.base + "/", "self", kJson, "This landing page");
+    link(writer, context.base + "/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0",
+         "The API definition (OpenAPI 3)");
+    link(writer, context.base + "/conformance", "conformance", kJson, "The conformance classes implemented");
+    link(writer, context.base + "/collections", "data", kJson, "The catalogs of this node");
+    link(writer, context.collectionUrl(), "http://www.opengis.net/def/rel/ogc/1.0/ogc-catalog", kJson,
+         "The searchable catalog of twin records");
+    link(writer, context.base + "/feed", "alternate", kJson, "The change feed for harvesters");
+    link(writer, context.base + "/health", "status", kJson, "Health of this node");
+    writer.EndArray();
+    writer.EndObject();
+    return jsonResponse(200, buffer);
+}
+
+Response Api::conformance(const Context& context) const {
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartObject();
+    key(writer, "conformsTo");
+    writer.StartArray();
+    for (const char* uri : kConformance) writer.String(uri);
+    writer.EndArray();
+    key(writer, "links");
+    writer.StartArray();
+    link(writer, context.base + "/conformance", "self", kJson, "This document");
+    writer.EndArray();
+    writer.EndObject();
+    return jsonResponse(200, buffer);
+}
+
+namespace {
+void writeCollection(Writer& writer, const std::string& base, const std::string& name, const std::string& description) {
+    std::string url = base + "/collections/" + kCollectionId;
+    writer.StartObject();
+    member(writer, "id", kCollectionId);
+    member(writer, "type", "Collection");
+    member(writer, "itemType", "record");
+    member(writer, "title", name);
+    member(writer, "description", description);
+    key(writer, "conformsTo");
+    writer.StartArray();
+    writer.String("http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-core");
+    writer.EndArray();
+    key(writer, "extent");
+    writer.StartObject();
+    key(writer, "spatial");
+    writer.StartObject();
+    key(writer, "bbox");
+    writer.StartArray();
+    writer.StartArray();
+    writer.Int(-180);
+    writer.Int(-90);
+    writer.Int(180);
+    writer.Int(90);
+    writer.EndArray();
+    writer.EndArray();
+    member(writer, "crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84");
+    writer.EndObject();
+    writer.EndObject();
+    key(writer, "defaultSortOrder");
+    writer.StartArray();
+    writer.StartObject();
+    member(writer, "field", "updated");
+    member(writer, "direction", "desc");
+    writer.EndObject();
+    writer.EndArray();
+    key(writer, "links");
+    writer.StartArray();
+    link(writer, url, "self", kJson, "This catalog");
+    link(writer, url + "/items", "items", kGeoJson, "The records of this catalog");
+    link(writer, base + "/", "root", kJson, "The landing page");
+    writer.EndArray();
+    writer.EndObject();
+}
+}  // namespace
+
+Response Api::collections(const Context& context) const {
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartObject();
+    key(writer, "collections");
+    writer.StartArray();
+    writeCollection(writer, context.base, m_options.name, m_options.description);
+    writer.EndArray();
+    key(writer, "links");
+    writer.StartArray();
+    link(writer, context.base + "/collections", "self", kJson, "The catalogs of this node");
+    writer.EndArray();
+    writer.EndObject();
+    return jsonResponse(200, buffer);
+}
+
+Response Api::collection(const Context& context) const {
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writeCollection(writer, context.base, m_options.name, m_options.description);
+    return jsonResponse(200, buffer);
+}
+
+Response Api::items(const Request& request, const Context& context) const {
+    store::SearchQuery query = parseSearchQuery(request.query);
+    store::SearchResult result = m_store.search(query);
+
+    // Links keep every parameter of the request except offset (and f), so next/prev repeat the query.
+    std::string baseQuery;
+    for (const auto& [name, value] : request.query) {
+        if (name == "offset" || name == "limit") continue;
+        baseQuery += (baseQuery.empty() ? "" : "&") + encodeQueryValue(name) + "=" + encodeQueryValue(value);
+    }
+    auto pageUrl = [&](std::int64_t offset) {
+        std::string url = context.itemsUrl() + "?" + baseQuery + (baseQuery.empty() ? "" : "&") +
+                          "limit=" + std::to_string(query.limit);
+        if (offset > 0) url += "&offset=" + std::to_string(offset);
+        return url;
+    };
+
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartObject();
+    member(writer, "type", "FeatureCollection");
+    key(writer, "numberMatched");
+    writer.Int64(result.numberMatched);
+    key(writer, "numberReturned");
+    writer.Uint64(result.hits.size());
+    member(writer, "timeStamp", common::nowRfc3339());
+    key(writer, "features");
+    writer.StartArray();
+    for (const auto& hit : result.hits) writeRecord(writer, hit.json, context.itemUrl(hit.key), context.collectionUrl());
+    writer.EndArray();
+    key(writer, "links");
+    writer.StartArray();
+    link(writer, pageUrl(query.offset), "self", kGeoJson, "This page of results");
+    link(writer, pageUrl(query.offset) + "&f=json", "alternate", kJson, "This page of results as JSON");
+    link(writer, context.collectionUrl(), "collection", kJson, "The catalog searched");
+    if (query.offset + static_cast<std::int64_t>(result.hits.size()) < result.numberMatched)
+        link(writer, pageUrl(query.offset + query.limit), "next", kGeoJson, "The next page of results");
+    if (query.offset > 0)
+        link(writer, pageUrl(std::max<std::int64_t>(0, query.offset - query.limit)), "prev", kGeoJson,
+             "The previous page of results");
+    writer.EndArray();
+    writer.EndObject();
+    bool plainJson = request.query.count("f") && request.query.at("f") == "json";
+    return jsonResponse(200, buffer, plainJson ? kJson : kGeoJson);
+}
+
+Response Api::item(const Request& request, const Context& context, const std::string& key) const {
+    auto stored = m_store.get(key);
+    if (!stored) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
+    std::string etag = "\"" + stored->hash + "\"";
+    Response response;
+    response.headers.emplace_back("ETag", etag);
+    if (request.header("if-none-match") == etag) {
+        response.status = 304;
+        response.contentType.clear();
+        return response;
+    }
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writeRecord(writer, stored->json, context.itemUrl(key), context.collectionUrl());
+    bool plainJson = request.query.count("f") && request.query.at("f") == "json";
+    response.status = 200;
+    response.contentType = plainJson ? kJson : kGeoJson;
+    response.body = bufferText(buffer);
+    return response;
+}
+
+namespace {
+
+store::KeyInfo authenticate(const Request& request, store::Store& store) {
+    std::string authorization = request.header("authorization");
+    const std::string prefix = "bearer ";
+    if (authorization.empty())
+        throw std::move(ApiError(401, "Authentication required",
+                                 "Publishing needs a publisher key: send 'Authorization: Bearer <key>'")
+                            .header("WWW-Authenticate", "Bearer realm=\"tweeling\""));
+    if (authorization.size() <= prefix.size() || lower(authorization.substr(0, prefix.size())) != prefix)
+        throw std::move(ApiError(401, "Authentication required", "The Authorization header must be 'Bearer <key>'")
+                            .header("WWW-Authenticate", "Bearer realm=\"tweeling\", error=\"invalid_request\""));
+    auto info = store.authenticate(authorization.substr(prefix.size()));
+    if (!info)
+        throw std::move(ApiError(401, "Invalid key", "The publisher key is unknown, revoked or expired")
+                            .header("WWW-Authenticate", "Bearer realm=\"tweeling\", error=\"invalid_token\""));
+    return *info;
+}
+
+std::string publisherOf(const common::JsonValue& record) {
+    const common::JsonValue* properties = common::member(record, "properties");
+    if (!properties) return "";
+    const common::JsonValue* publisher = common::member(*properties, "publisher");
+    if (!publisher) return "";
+    auto id = common::stringMember(*publisher, "id");
+    return id ? std::string(*id) : "";
+}
+
+}  // namespace
+
+Response Api::publish(const Request& request, const Context& context, const std::string* pathKey) const {
+    store::KeyInfo keyInfo = authenticate(request, m_store);
+
+    std::string contentType = lower(request.header("content-type"));
+    auto semicolon = contentType.find(';');
+    std::string mediaType = contentType.substr(0, semicolon);
+    while (!mediaType.empty() && mediaType.back() == ' ') mediaType.pop_back();
+    if (mediaType != "application/json" && mediaType != "application/geo+json")
+        throw ApiError(415, "Unsupported media type",
+                       "Send the record as application/json or application/geo+json (got '" +
+                           (contentType.empty() ? std::string("nothing") : contentType) + "')");
+    if (request.body.size() > m_options.maxBodyBytes)
+        throw ApiError(413, "Record too large",
+                       "A record may be at most " + std::to_string(m_options.maxBodyBytes) + " bytes; this one is " +
+                           std::to_string(request.body.size()));
+
+    common::Json doc;
+    if (auto error = common::parseUntrusted(request.body, doc))
+        throw std::move(ApiError(400, "Malformed JSON",
+                                 "The body is not valid JSON at byte " + std::to_string(error->offset) + ": " +
+                                     error->message)
+                            .extra("offset", static_cast<long long>(error->offset)));
+    if (!doc.IsObject())
+        throw std::move(ApiError(400, "Invalid record", "The body must be a JSON object (a GeoJSON Feature)")
+                            .problems({{"", "must be a JSON object (a GeoJSON Feature)"}}));
+
+    // The id: from the path for PUT (the body may omit it, or must agree), made up for POST without one.
+    std::string id;
+    auto bodyId = common::stringMember(doc, "id");
+    if (pathKey) {
+        if (bodyId && *bodyId != *pathKey)
+            throw std::move(ApiError(400, "Invalid record",
+                                     "The record's id '" + std::string(*bodyId) + "' differs from the id in the path '" +
+                                         *pathKey + "'")
+                                .problems({{"/id", "must equal the id in the path ('" + *pathKey + "')"}}));
+        id = *pathKey;
+    } else if (bodyId) {
+        id = std::string(*bodyId);
+    } else if (!common::member(doc, "id")) {
+        id = uuid4();
+    }
+    if (!id.empty() && !common::member(doc, "id"))
+        doc.AddMember("id", common::JsonValue(id.c_str(), doc.GetAllocator()), doc.GetAllocator());
+
+    const std::string& origin = m_options.nodeId;
+    Prepared prepared = prepareRecord(doc, m_profile, origin);
+    if (!prepared.put) {
+        const auto& problems = prepared.problems;
+        std::string detail = "The record does not follow the twin record profile (" +
+                             std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems") +
+                             "): " + problems.front().pointer + " " + problems.front().message;
+        throw std::move(ApiError(400, "Invalid record", detail).problems(problems));
+    }
+    std::string publisher = publisherOf(doc);
+    if (publisher != keyInfo.publisher)
+        throw ApiError(403, "Forbidden",
+                       "This key publishes for " + keyInfo.publisher + " and may not publish a record of " +
+                           (publisher.empty() ? std::string("no publisher") : publisher));
+
+    // Ownership and precondition checks read before the write; the store serialises writers, and a
+    // record changing publisher between the two needs two keys of different publishers racing on
+    // the same id within milliseconds. Moving the check into the write transaction is noted for
+    // the trust issue.
+    auto existing = m_store.get(origin, id);
+    if (existing) {
+        if (!pathKey)
+            throw std::move(ApiError(409, "Conflict",
+                                     "A record with id '" + id + "' exists already; replace it with PUT " +
+                                         context.itemUrl(m_store.itemKey(origin, id)))
+                                .header("Location", context.itemUrl(m_store.itemKey(origin, id))));
+        common::Json old;
+        old.Parse(existing->json.c_str(), existing->json.size());
+        std::string oldPublisher = old.HasParseError() ? "" : publisherOf(old);
+        if (oldPublisher != keyInfo.publisher)
+            throw ApiError(403, "Forbidden",
+                           "The record '" + id + "' belongs to " + oldPublisher + "; this key publishes for " +
+                               keyInfo.publisher);
+        std::string ifMatch = request.header("if-match");
+        if (!ifMatch.empty() && ifMatch != "*" && ifMatch != "\"" + existing->hash + "\"")
+            throw ApiError(412, "Precondition failed", "The record has changed since the ETag in If-Match");
+    }
+
+    store::PutOutcome outcome = m_store.put(*prepared.put);
+
+    std::string key = m_store.itemKey(origin, id);
+    auto stored = m_store.get(key);
+    Response response;
+    response.status = outcome == store::PutOutcome::Created ? 201 : 200;
+    response.contentType = kGeoJson;
+    response.headers.emplace_back("Location", context.itemUrl(key));
+    if (stored) {
+        response.headers.emplace_back("ETag", "\"" + stored->hash + "\"");
+        rapidjson::StringBuffer buffer;
+        Writer writer(buffer);
+        writeRecord(writer, stored->json, context.itemUrl(key), context.collectionUrl());
+        response.body = bufferText(buffer);
+    }
+    return response;
+}
+
+Response Api::remove(const Request& request, const Context& /*context*/, const std::string& key) const {
+    store::KeyInfo keyInfo = authenticate(request, m_store);
+    auto existing = m_store.get(key);
+    if (!existing) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
+    common::Json old;
+    old.Parse(existing->json.c_str(), existing->json.size());
+    std::string oldPublisher = old.HasParseError() ? "" : publisherOf(old);
+    if (oldPublisher != keyInfo.publisher)
+        throw ApiError(403, "Forbidden",
+                       "The record '" + key + "' belongs to " + oldPublisher + "; this key publishes for " +
+                           keyInfo.publisher);
+    if (!m_store.remove(existing->origin, existing->id))
+        throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
+    Response response;
+    response.status = 204;
+    response.contentType.clear();
+    return response;
+}
+
+Response Api::feed(const Request& request, const Context& context) const {
+    std::int64_t after = 0;
+    int limit = 1000;
+    auto number = [&](const char* name, long long max) -> std::optional<long long> {
+        auto it = request.query.find(name);
+        if (it == request.query.end()) return std::nullopt;
+        const std::string& text = it->second;
+        bool ok = !text.empty() && text.size() <= 18 &&
+                  std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+        if (!ok) throw badParameter(name, "must be a whole number ≥ 0, got '" + text + "'");
+        long long value = std::atoll(text.c_str());
+        if (max > 0 && (value < 1 || value > max))
+            throw badParameter(name, "must be from 1 to " + std::to_string(max) + ", got '" + text + "'");
+        return value;
+    };
+    if (auto value = number("after", 0)) after = *value;
+    if (auto value = number("limit", 10000)) limit = static_cast<int>(*value);
+
+    store::FeedPage page = m_store.feed(after, limit);
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartObject();
+    member(writer, "epoch", page.epoch);
+    member(writer, "origin", page.origin);
+    key(writer, "latest");
+    writer.Int64(page.latest);
+    key(writer, "entries");
+    writer.StartArray();
+    std::int64_t last = after;
+    for (const auto& entry : page.entries) {
+        writer.StartObject();
+        key(writer, "seq");
+        writer.Int64(entry.seq);
+        member(writer, "op", entry.op);
+        member(writer, "id", entry.id);
+        member(writer, "origin", entry.origin);
+        member(writer, "at", entry.at);
+        if (entry.json) {
+            key(writer, "record");
+            writer.RawValue(entry.json->c_str(), entry.json->size(), rapidjson::kObjectType);
+        }
+        writer.EndObject();
+        last = entry.seq;
+    }
+    writer.EndArray();
+    key(writer, "next");
+    if (last < page.latest && !page.entries.empty())
+        string(writer, context.base + "/feed?after=" + std::to_string(last) + "&limit=" + std::to_string(limit));
+    else
+        writer.Null();
+    key(writer, "links");
+    writer.StartArray();
+    link(writer, context.base + "/feed?after=" + std::to_string(after) + "&limit=" + std::to_string(limit), "self",
+         kJson, "This page of the change feed");
+    writer.EndArray();
+    writer.EndObject();
+    return jsonResponse(200, buffer);
+}
+
+Response Api::health() const {
+    store::StoreHealth health = m_store.health();
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartObject();
+    member(writer, "status", health.ok ? "ok" : "failing");
+    member(writer, "nodeId", m_options.nodeId);
+    member(writer, "epoch", health.epoch);
+    key(writer, "store");
+    writer.StartObject();
+    key(writer, "ok");
+    writer.Bool(health.ok);
+    key(writer, "records");
+    writer.Int64(health.records);
+    key(writer, "latestSeq");
+    writer.Int64(health.latestSeq);
+    if (!health.detail.empty()) member(writer, "detail", health.detail);
+    writer.EndObject();
+    writer.EndObject();
+    return jsonResponse(health.ok ? 200 : 503, buffer);
+}
+
+Response Api::openApi(const Context& context) const {
+    common::Json doc;
+    doc.Parse(generated::kOpenApiDocument);
+    if (doc.HasParseError() || !doc.IsObject()) throw std::runtime_error("embedded OpenAPI document is not valid JSON");
+    auto& allocator = doc.GetAllocator();
+    // The servers entry is this server, so generated clients work against it as they are.
+    common::JsonValue servers(rapidjson::kArrayType);
+    common::JsonValue server(rapidjson::kObjectType);
+    server.AddMember("url", common::JsonValue((context.base.empty() ? "/" : context.base).c_str(), allocator), allocator);
+    server.AddMember("description", common::JsonValue(m_options.name.c_str(), allocator), allocator);
+    servers.PushBack(server, allocator);
+    doc.RemoveMember("servers");
+    doc.AddMember("servers", servers, allocator);
+    Response response;
+    response.contentType = "application/vnd.oai.openapi+json;version=3.0";
+    response.body = common::toString(doc);
+    return response;
+}
+
+}  // namespace tweeling::registry::api

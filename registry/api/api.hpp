@@ -1,0 +1,75 @@
+#pragma once
+// The HTTP API of a registry node, independent of the transport: a decoded request in, a complete
+// response out. server.cpp adapts Pistache to it; tests can call it directly. One catch point:
+// known errors become application/problem+json (RFC 9457), anything else a generic 500 whose details
+// go only to the log.
+#include "record/profile.hpp"
+#include "store/store.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tweeling::registry::api {
+
+struct ApiOptions {
+    std::string nodeId;
+    std::string name = "Tweeling registry node";
+    std::string description = "Metadata of 3D datasets, models and simulation results of a digital twin.";
+    std::string publicUrl;                  // base URL used in links; empty: taken from the Host header
+    std::size_t maxBodyBytes = 1024 * 1024;  // publish bodies above this get 413
+};
+
+struct Request {
+    std::string method;                          // "GET", "POST", ...
+    std::string path;                            // percent-decoded path, without query
+    std::string rawPath;                         // as received (for links)
+    std::map<std::string, std::string> query;    // percent-decoded names and values
+    std::map<std::string, std::string> headers;  // lower-case names
+    std::string body;
+    std::string clientAddress;
+    std::string header(const std::string& lowerName) const;
+};
+
+struct Response {
+    int status = 200;
+    std::string contentType = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class Api {
+public:
+    Api(ApiOptions options, store::Store& store, const record::Profile& profile);
+    Response handle(const Request& request) const;
+    // Called with the text of an unexpected exception (the client only sees a generic 500).
+    void setErrorLog(std::function<void(const std::string&)> log) { m_errorLog = std::move(log); }
+
+private:
+    struct Context;
+    Response route(const Request& request, const Context& context) const;
+    Response landing(const Context& context) const;
+    Response conformance(const Context& context) const;
+    Response collections(const Context& context) const;
+    Response collection(const Context& context) const;
+    Response items(const Request& request, const Context& context) const;
+    Response item(const Request& request, const Context& context, const std::string& key) const;
+    Response publish(const Request& request, const Context& context, const std::string* pathKey) const;
+    Response remove(const Request& request, const Context& context, const std::string& key) const;
+    Response feed(const Request& request, const Context& context) const;
+    Response health() const;
+    Response openApi(const Context& context) const;
+
+    ApiOptions m_options;
+    store::Store& m_store;
+    const record::Profile& m_profile;
+    std::function<void(const std::string&)> m_errorLog;
+};
+
+// RFC 3986 percent-decoding; `plusIsSpace` for query strings (application/x-www-form-urlencoded).
+std::string percentDecode(const std::string& text, bool plusIsSpace);
+
+}  // namespace tweeling::registry::api

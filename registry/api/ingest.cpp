@@ -1,0 +1,92 @@
+#include "api/ingest.hpp"
+
+#include "record/record.hpp"
+
+namespace tweeling::registry::api {
+
+Prepared prepareRecord(common::Json& record, const record::Profile& profile, const std::string& origin) {
+    Prepared prepared;
+    prepared.problems = profile.validate(record);
+    if (!prepared.problems.empty()) return prepared;
+    store::PutRequest put;
+    put.fields = record::extractIndexFields(record);
+    record::normalizeForStorage(record, origin);
+    put.origin = origin;
+    put.json = common::toString(record);
+    prepared.put = std::move(put);
+    return prepared;
+}
+
+namespace {
+
+std::string idOf(const common::JsonValue& value) {
+    auto id = common::stringMember(value, "id");
+    return id ? std::string(*id) : "";
+}
+
+ImportItem itemFrom(const std::string& where, const common::JsonValue& value) {
+    ImportItem item;
+    item.where = where;
+    item.id = idOf(value);
+    item.text = common::toString(value);
+    return item;
+}
+
+}  // namespace
+
+std::vector<ImportItem> splitImportFile(const std::string& name, std::string_view content) {
+    std::vector<ImportItem> items;
+    common::Json doc;
+    auto error = common::parseUntrusted(content, doc, 256);
+    if (!error) {
+        if (doc.IsArray()) {
+            int index = 0;
+            for (const auto& value : doc.GetArray())
+                items.push_back(itemFrom(name + ": record " + std::to_string(++index), value));
+            return items;
+        }
+        auto type = common::stringMember(doc, "type");
+        if (type && *type == "FeatureCollection") {
+            const common::JsonValue* features = common::member(doc, "features");
+            int index = 0;
+            if (features && features->IsArray())
+                for (const auto& value : features->GetArray())
+                    items.push_back(itemFrom(name + ": feature " + std::to_string(++index), value));
+            return items;
+        }
+        items.push_back(itemFrom(name, doc));
+        return items;
+    }
+    // Not one JSON document: read it as NDJSON, one record per non-empty line.
+    std::size_t start = 0;
+    int lineNumber = 0;
+    bool anyLine = false;
+    while (start < content.size()) {
+        std::size_t end = content.find('\n', start);
+        if (end == std::string_view::npos) end = content.size();
+        std::string_view line = content.substr(start, end - start);
+        ++lineNumber;
+        start = end + 1;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        anyLine = true;
+        ImportItem item;
+        item.where = name + ": line " + std::to_string(lineNumber);
+        common::Json lineDoc;
+        if (auto lineError = common::parseUntrusted(line, lineDoc)) {
+            item.parseError = "not valid JSON at byte " + std::to_string(lineError->offset) + ": " + lineError->message;
+        } else {
+            item.id = idOf(lineDoc);
+            item.text = std::string(line);
+        }
+        items.push_back(std::move(item));
+    }
+    if (!anyLine) {
+        ImportItem item;
+        item.where = name;
+        item.parseError = "not valid JSON at byte " + std::to_string(error->offset) + ": " + error->message;
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
+}  // namespace tweeling::registry::api

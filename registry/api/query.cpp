@@ -1,0 +1,178 @@
+#include "api/query.hpp"
+
+#include "api/errors.hpp"
+#include "common/time.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace tweeling::registry::api {
+namespace {
+
+std::string trim(const std::string& text) {
+    auto begin = text.find_first_not_of(" \t");
+    if (begin == std::string::npos) return "";
+    auto end = text.find_last_not_of(" \t");
+    return text.substr(begin, end - begin + 1);
+}
+
+bool parseDouble(const std::string& text, double& out) {
+    if (text.empty()) return false;
+    errno = 0;
+    char* end = nullptr;
+    out = std::strtod(text.c_str(), &end);
+    return errno == 0 && end == text.c_str() + text.size() && std::isfinite(out);
+}
+
+bool parseInteger(const std::string& text, long long& out) {
+    if (text.empty() || text.size() > 18) return false;
+    for (char c : text)
+        if (c < '0' || c > '9') return false;
+    out = std::atoll(text.c_str());
+    return true;
+}
+
+record::Bbox parseBbox(const std::string& text) {
+    auto parts = splitList(text);
+    if (parts.size() != 4 && parts.size() != 6)
+        throw badParameter("bbox", "expected 4 numbers (minLon,minLat,maxLon,maxLat) or 6 with heights, got '" +
+                                       text + "'");
+    std::vector<double> numbers;
+    for (const auto& part : parts) {
+        double value;
+        if (!parseDouble(part, value)) throw badParameter("bbox", "'" + part + "' is not a number");
+        numbers.push_back(value);
+    }
+    record::Bbox box;
+    if (numbers.size() == 4) {
+        box = {numbers[0], numbers[1], numbers[2], numbers[3]};
+    } else {
+        box = {numbers[0], numbers[1], numbers[3], numbers[4]};  // heights are ignored: footprints are 2D
+    }
+    if (box.minX < -180 || box.maxX > 180 || box.minY < -90 || box.maxY > 90)
+        throw badParameter("bbox", "coordinates must be WGS84 longitude [-180,180] and latitude [-90,90]");
+    if (box.minY > box.maxY) throw badParameter("bbox", "the minimum latitude is larger than the maximum latitude");
+    if (box.minX > box.maxX)
+        throw badParameter("bbox", "the minimum longitude is larger than the maximum longitude (boxes crossing the "
+                                   "antimeridian are not supported)");
+    return box;
+}
+
+void parseDatetime(const std::string& text, store::SearchQuery& query) {
+    auto slash = text.find('/');
+    if (slash == std::string::npos) {
+        auto start = common::parseRfc3339(text);
+        auto end = common::parseRfc3339End(text);
+        if (!start || !end)
+            throw badParameter("datetime", "'" + text + "' is not an RFC 3339 date or date-time, nor an interval "
+                                           "'start/end' with '..' for an open end");
+        query.timeStart = *start;
+        query.timeEnd = *end;
+        return;
+    }
+    std::string first = text.substr(0, slash), second = text.substr(slash + 1);
+    if (second.find('/') != std::string::npos) throw badParameter("datetime", "an interval has exactly one '/'");
+    auto bound = [&](const std::string& part, bool isEnd) -> std::int64_t {
+        if (part.empty() || part == "..") return isEnd ? common::kOpenEnd : common::kOpenStart;
+        auto value = isEnd ? common::parseRfc3339End(part) : common::parseRfc3339(part);
+        if (!value) throw badParameter("datetime", "'" + part + "' is not an RFC 3339 date or date-time");
+        return *value;
+    };
+    std::int64_t start = bound(first, false), end = bound(second, true);
+    if ((first.empty() || first == "..") && (second.empty() || second == ".."))
+        throw badParameter("datetime", "an interval needs at least one closed end");
+    if (start > end) throw badParameter("datetime", "the interval starts after it ends");
+    query.timeStart = start;
+    query.timeEnd = end;
+}
+
+void parseSort(const std::string& text, store::SearchQuery& query) {
+    auto keys = splitList(text);
+    if (keys.empty()) throw badParameter("sortby", "is empty");
+    if (keys.size() > 1) throw badParameter("sortby", "only one sort key is supported (updated, title or relevance)");
+    std::string key = keys.front();
+    bool descending = false;
+    bool explicitDirection = false;
+    if (!key.empty() && (key[0] == '+' || key[0] == '-')) {
+        descending = key[0] == '-';
+        explicitDirection = true;
+        key = key.substr(1);
+    }
+    if (key == "updated") {
+        query.sort = store::SortKey::Updated;
+    } else if (key == "title") {
+        query.sort = store::SortKey::Title;
+    } else if (key == "relevance") {
+        query.sort = store::SortKey::Relevance;
+        if (!explicitDirection) descending = true;  // most relevant first unless asked otherwise
+    } else {
+        throw badParameter("sortby", "unknown sort key '" + key + "'; use updated, title or relevance, with an "
+                                     "optional + or - prefix");
+    }
+    query.descending = descending;
+}
+
+}  // namespace
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        std::string part = trim(text.substr(start, comma - start));
+        if (!part.empty()) out.push_back(part);
+        start = comma + 1;
+    }
+    return out;
+}
+
+store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& params) {
+    store::SearchQuery query;
+    auto find = [&](const char* name) -> const std::string* {
+        auto it = params.find(name);
+        return it == params.end() ? nullptr : &it->second;
+    };
+    if (auto* q = find("q")) query.terms = splitList(*q);
+    if (auto* bbox = find("bbox")) query.bbox = parseBbox(*bbox);
+    if (auto* crs = find("bbox-crs")) {
+        if (*crs != "http://www.opengis.net/def/crs/OGC/1.3/CRS84")
+            throw badParameter("bbox-crs", "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported");
+    }
+    if (auto* datetime = find("datetime")) parseDatetime(*datetime, query);
+    if (auto* type = find("type")) query.types = splitList(*type);
+    if (auto* ids = find("ids")) query.ids = splitList(*ids);
+    if (auto* themes = find("themes")) query.themes = splitList(*themes);
+    if (auto* formats = find("formats")) query.formats = splitList(*formats);
+    if (auto* units = find("adminUnits")) query.adminUnits = splitList(*units);
+    if (auto* origin = find("origin")) query.origins = splitList(*origin);
+    if (auto* publisher = find("publisher")) query.publishers = splitList(*publisher);
+    if (auto* limit = find("limit")) {
+        long long value;
+        if (!parseInteger(*limit, value) || value < 1)
+            throw badParameter("limit", "must be a whole number from 1 to " + std::to_string(kMaxLimit) + ", got '" +
+                                            *limit + "'");
+        // OGC API: a limit above the maximum is lowered to the maximum, not refused.
+        query.limit = static_cast<int>(value > kMaxLimit ? kMaxLimit : value);
+    } else {
+        query.limit = kDefaultLimit;
+    }
+    if (auto* offset = find("offset")) {
+        long long value;
+        if (!parseInteger(*offset, value)) throw badParameter("offset", "must be a whole number ≥ 0, got '" + *offset + "'");
+        query.offset = value;
+    }
+    if (auto* sortby = find("sortby")) parseSort(*sortby, query);
+    if (query.sort == store::SortKey::Relevance && query.terms.empty())
+        throw badParameter("sortby", "sorting by relevance needs search terms in 'q'");
+    if (auto* filter = find("filter")) {
+        (void)filter;
+        throw ApiError(400, "Filtering not supported yet",
+                       "Parameter 'filter' (CQL2) is not supported by this server yet; use q, bbox, datetime and "
+                       "the property parameters").parameter("filter");
+    }
+    return query;
+}
+
+}  // namespace tweeling::registry::api

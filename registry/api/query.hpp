@@ -1,0 +1,20 @@
+#pragma once
+// Decodes and checks the search parameters of /collections/twins/items into a store::SearchQuery.
+// Every bad value is an ApiError (400) naming the parameter.
+#include "store/search.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tweeling::registry::api {
+
+constexpr int kDefaultLimit = 10;
+constexpr int kMaxLimit = 1000;
+
+store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& query);
+
+// Splits on commas, trims spaces, drops empty parts.
+std::vector<std::string> splitList(const std::string& text);
+
+}  // namespace tweeling::registry::api

@@ -1,0 +1,222 @@
+#include "api/server.hpp"
+
+#include "common/time.hpp"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/net.h>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+namespace tweeling::registry::api {
+namespace {
+
+std::string lowerCase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+bool knownMethod(Pistache::Http::Method method, std::string& name) {
+    using Pistache::Http::Method;
+    switch (method) {
+        case Method::Get: name = "GET"; return true;
+        case Method::Head: name = "HEAD"; return true;
+        case Method::Post: name = "POST"; return true;
+        case Method::Put: name = "PUT"; return true;
+        case Method::Delete: name = "DELETE"; return true;
+        case Method::Options: name = "OPTIONS"; return true;
+        case Method::Patch: name = "PATCH"; return true;
+        default: name = "OTHER"; return false;
+    }
+}
+
+std::mutex g_logMutex;
+
+void logLine(const std::string& method, const std::string& path, int status, double ms, const std::string& client) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.StartObject();
+    writer.Key("time");
+    writer.String(common::nowRfc3339().c_str());
+    writer.Key("method");
+    writer.String(method.c_str());
+    writer.Key("path");
+    writer.String(path.c_str(), static_cast<rapidjson::SizeType>(path.size()));
+    writer.Key("status");
+    writer.Int(status);
+    writer.Key("ms");
+    writer.Double(static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0);
+    writer.Key("client");
+    writer.String(client.c_str());
+    writer.EndObject();
+    std::lock_guard<std::mutex> lock(g_logMutex);
+    std::cerr << buffer.GetString() << '\n';
+}
+
+struct Shared {
+    const Api* api = nullptr;
+    bool logRequests = true;
+    std::atomic<int> inFlight{0};
+    std::atomic<bool> stopping{false};
+};
+
+class Handler : public Pistache::Http::Handler {
+public:
+    HTTP_PROTOTYPE(Handler)
+    explicit Handler(std::shared_ptr<Shared> shared) : m_shared(std::move(shared)) {}
+
+    void onRequest(const Pistache::Http::Request& pistacheRequest, Pistache::Http::ResponseWriter writer) override {
+        auto started = std::chrono::steady_clock::now();
+        m_shared->inFlight.fetch_add(1);
+        struct Guard {
+            std::atomic<int>& counter;
+            ~Guard() { counter.fetch_sub(1); }
+        } guard{m_shared->inFlight};
+
+        Response response;
+        Request request;
+        std::string methodName;
+        try {
+            bool known = knownMethod(pistacheRequest.method(), methodName);
+            request.rawPath = pistacheRequest.resource();
+            request.path = percentDecode(request.rawPath, false);
+            request.clientAddress = pistacheRequest.address().host();
+            if (m_shared->stopping.load()) {
+                response.status = 503;
+                response.contentType = "application/problem+json";
+                response.body = R"({"type":"about:blank","title":"Service unavailable","status":503,)"
+                                R"("detail":"The server is shutting down"})";
+                response.headers.emplace_back("Connection", "close");
+            } else if (!known) {
+                // Answered before any routing (Pistache's router has a data race on unknown methods).
+                response.status = 405;
+                response.contentType = "application/problem+json";
+                response.body = R"({"type":"about:blank","title":"Method not allowed","status":405,)"
+                                R"("detail":"This method is not supported by this server"})";
+                response.headers.emplace_back("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+            } else {
+                const auto& query = pistacheRequest.query();
+                for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it)
+                    request.query[percentDecode(it->first, true)] = percentDecode(it->second, true);
+                for (const auto& header : pistacheRequest.headers().list()) {
+                    std::ostringstream value;
+                    header->write(value);
+                    request.headers[lowerCase(header->name())] = value.str();
+                }
+                for (const auto& [name, raw] : pistacheRequest.headers().rawList())
+                    request.headers[lowerCase(name)] = raw.value();
+                request.body = pistacheRequest.body();
+                request.method = methodName;
+                if (methodName == "OPTIONS") {
+                    response.status = 204;
+                    response.contentType.clear();
+                    response.headers.emplace_back("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+                    response.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE");
+                    response.headers.emplace_back("Access-Control-Allow-Headers",
+                                                  "Authorization, Content-Type, If-Match, If-None-Match");
+                } else {
+                    response = m_shared->api->handle(request);
+                }
+            }
+        } catch (const std::exception& error) {
+            std::lock_guard<std::mutex> lock(g_logMutex);
+            std::cerr << "{\"error\":\"request handling failed\",\"what\":\"" << error.what() << "\"}\n";
+            response = Response{};
+            response.status = 500;
+            response.contentType = "application/problem+json";
+            response.body = R"({"type":"about:blank","title":"Internal server error","status":500,)"
+                            R"("detail":"The server could not complete the request. The error has been logged."})";
+        }
+
+        try {
+            auto& headers = writer.headers();
+            if (!response.contentType.empty())
+                headers.addRaw(Pistache::Http::Header::Raw("Content-Type", response.contentType));
+            headers.addRaw(Pistache::Http::Header::Raw("Access-Control-Allow-Origin", "*"));
+            headers.addRaw(Pistache::Http::Header::Raw("X-Content-Type-Options", "nosniff"));
+            for (const auto& [name, value] : response.headers)
+                headers.addRaw(Pistache::Http::Header::Raw(name, value));
+            auto code = static_cast<Pistache::Http::Code>(response.status);
+            if (methodName == "HEAD") {
+                headers.addRaw(Pistache::Http::Header::Raw("X-Content-Length", std::to_string(response.body.size())));
+                writer.send(code);
+            } else {
+                writer.send(code, response.body);
+            }
+        } catch (const std::exception& error) {
+            std::lock_guard<std::mutex> lock(g_logMutex);
+            std::cerr << "{\"error\":\"sending the response failed\",\"what\":\"" << error.what() << "\"}\n";
+        }
+        if (m_shared->logRequests) {
+            double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            logLine(methodName.empty() ? "?" : methodName, request.rawPath, response.status, ms, request.clientAddress);
+        }
+    }
+
+private:
+    std::shared_ptr<Shared> m_shared;
+};
+
+}  // namespace
+
+struct HttpServer::Private {
+    ServerOptions options;
+    std::shared_ptr<Shared> shared = std::make_shared<Shared>();
+    std::unique_ptr<Pistache::Http::Endpoint> endpoint;
+    bool running = false;
+};
+
+HttpServer::HttpServer(ServerOptions options, const Api& api) : m_private(std::make_unique<Private>()) {
+    m_private->options = std::move(options);
+    m_private->shared->api = &api;
+    m_private->shared->logRequests = m_private->options.logRequests;
+}
+
+HttpServer::~HttpServer() {
+    try {
+        stop(std::chrono::milliseconds(2000));
+    } catch (...) {
+    }
+}
+
+void HttpServer::start() {
+    const ServerOptions& options = m_private->options;
+    Pistache::Address address(options.host, Pistache::Port(options.port));
+    m_private->endpoint = std::make_unique<Pistache::Http::Endpoint>(address);
+    auto endpointOptions = Pistache::Http::Endpoint::options()
+                               .threads(options.threads)
+                               .flags(Pistache::Tcp::Options::ReuseAddr)
+                               .maxRequestSize(options.maxRequestBytes)
+                               .headerTimeout(options.headerTimeout)
+                               .bodyTimeout(options.bodyTimeout)
+                               .keepaliveTimeout(options.keepaliveTimeout);
+    m_private->endpoint->init(endpointOptions);
+    m_private->endpoint->setHandler(std::make_shared<Handler>(m_private->shared));
+    m_private->endpoint->serveThreaded();
+    m_private->running = true;
+}
+
+std::uint16_t HttpServer::port() const {
+    return m_private->endpoint ? static_cast<std::uint16_t>(m_private->endpoint->getPort()) : 0;
+}
+
+void HttpServer::stop(std::chrono::milliseconds drain) {
+    if (!m_private->running) return;
+    m_private->shared->stopping.store(true);
+    auto deadline = std::chrono::steady_clock::now() + drain;
+    while (m_private->shared->inFlight.load() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    m_private->endpoint->shutdown();
+    m_private->running = false;
+}
+
+}  // namespace tweeling::registry::api

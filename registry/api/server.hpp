@@ -1,0 +1,42 @@
+#pragma once
+// Serves an Api over HTTP with Pistache. Hides Pistache's lifecycle pitfalls (CONVENTIONS.md): body
+// limits set explicitly, short header/body timeouts, unknown methods answered before routing, and a
+// drain of in-flight requests before shutdown.
+#include "api/api.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace tweeling::registry::api {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
+    int threads = 2;
+    // Pistache refuses requests above this on its own; our per-route limit (ApiOptions::maxBodyBytes)
+    // answers with a problem document below it.
+    std::size_t maxRequestBytes = 4 * 1024 * 1024;
+    std::chrono::seconds headerTimeout{10};
+    std::chrono::seconds bodyTimeout{30};
+    std::chrono::seconds keepaliveTimeout{30};
+    bool logRequests = true;  // one JSON line per request on stderr
+};
+
+class HttpServer {
+public:
+    HttpServer(ServerOptions options, const Api& api);
+    ~HttpServer();
+    void start();  // binds and serves on background threads
+    std::uint16_t port() const;
+    // Stops taking new requests (they get 503), waits up to `drain` for in-flight requests, then
+    // shuts the listener down.
+    void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(10000));
+
+private:
+    struct Private;
+    std::unique_ptr<Private> m_private;
+};
+
+}  // namespace tweeling::registry::api

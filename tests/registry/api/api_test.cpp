@@ -1,0 +1,446 @@
+// Integration tests: the real twin-registry program on a free loopback port, driven over HTTP.
+#include "common/json.hpp"
+#include "support/http_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+
+using namespace tweeling::test;
+using tweeling::common::Json;
+
+namespace {
+
+const std::string kAmsterdam = "https://identifier.overheid.nl/tooi/id/gemeente/gm0363";
+const std::string kRotterdam = "https://identifier.overheid.nl/tooi/id/gemeente/gm0599";
+
+Json parse(const std::string& text) {
+    Json doc;
+    doc.Parse(text.c_str(), text.size());
+    INFO(text);
+    REQUIRE_FALSE(doc.HasParseError());
+    return doc;
+}
+
+std::string program() { return binPath("twin-registry"); }
+
+std::string createKey(const std::string& db, const std::string& publisher) {
+    auto result = run({program(), "keys", "create", "--db", db, "--publisher", publisher, "--node-id", "gm0363"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    std::string key = result.out;
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    REQUIRE(key.find('\n') == std::string::npos);  // the key alone on stdout
+    REQUIRE(key.size() > 20);
+    return key;
+}
+
+// The first Amsterdam sample, as text, with its id replaced.
+std::string sampleRecord(const std::string& id, const std::string& title = "") {
+    Json all = parse(readFile(sourcePath("deploy/samples/gm0363-amsterdam.json")));
+    REQUIRE(all.IsArray());
+    REQUIRE(all.Size() > 0);
+    Json doc;
+    doc.CopyFrom(all[0], doc.GetAllocator());
+    doc["id"].SetString(id.c_str(), doc.GetAllocator());
+    if (!title.empty()) doc["properties"]["title"].SetString(title.c_str(), doc.GetAllocator());
+    return tweeling::common::toString(doc);
+}
+
+HttpResponse publish(const std::string& method, const std::string& url, const std::string& body,
+                     const std::string& key, const std::string& contentType = "application/geo+json") {
+    HttpRequest request;
+    request.method = method;
+    request.url = url;
+    request.body = body;
+    if (!contentType.empty()) request.headers.push_back("Content-Type: " + contentType);
+    if (!key.empty()) request.headers.push_back("Authorization: Bearer " + key);
+    return send(request);
+}
+
+struct Node {
+    TempDir dir;
+    std::string db = dir.file("node.db");
+    std::unique_ptr<ServerProcess> server;
+    std::string items;
+    std::string amsterdamKey;
+
+    explicit Node(bool withSamples = false) {
+        amsterdamKey = createKey(db, kAmsterdam);
+        if (withSamples) {
+            auto result = run({program(), "import", "--db", db, "--node-id", "gm0363",
+                               sourcePath("deploy/samples/gm0363-amsterdam.json"),
+                               sourcePath("deploy/samples/gm0599-rotterdam.json"),
+                               sourcePath("deploy/samples/gm0344-utrecht.json")});
+            INFO(result.err);
+            REQUIRE(result.exitCode == 0);
+        }
+        server = std::make_unique<ServerProcess>(std::vector<std::string>{
+            program(), "serve", "--db", db, "--listen", "127.0.0.1:0", "--node-id", "gm0363", "--name", "Amsterdam"});
+        items = server->baseUrl() + "/collections/twins/items";
+    }
+    std::string url(const std::string& path) const { return server->baseUrl() + path; }
+};
+
+void requireProblem(const HttpResponse& response, long status) {
+    INFO(response.body);
+    REQUIRE(response.status == status);
+    CHECK(response.header("content-type").find("application/problem+json") == 0);
+    Json doc = parse(response.body);
+    CHECK(doc["status"].GetInt() == status);
+    CHECK(doc.HasMember("title"));
+    CHECK(doc.HasMember("detail"));
+}
+
+bool hasLink(const tweeling::common::JsonValue& links, const std::string& rel) {
+    for (const auto& link : links.GetArray())
+        if (link["rel"].GetString() == rel) return true;
+    return false;
+}
+
+std::string linkHref(const tweeling::common::JsonValue& links, const std::string& rel) {
+    for (const auto& link : links.GetArray())
+        if (link["rel"].GetString() == rel) return link["href"].GetString();
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("landing page, conformance and catalog follow OGC API – Records") {
+    Node node;
+    auto landing = get(node.url("/"));
+    REQUIRE(landing.status == 200);
+    CHECK(landing.header("content-type") == "application/json");
+    Json doc = parse(landing.body);
+    CHECK(std::string(doc["title"].GetString()) == "Amsterdam");
+    for (const char* rel : {"self", "service-desc", "conformance", "data",
+                            "http://www.opengis.net/def/rel/ogc/1.0/ogc-catalog"})
+        CHECK(hasLink(doc["links"], rel));
+    CHECK(linkHref(doc["links"], "service-desc") == node.url("/api"));
+
+    Json conformance = parse(get(node.url("/conformance")).body);
+    std::set<std::string> classes;
+    for (const auto& uri : conformance["conformsTo"].GetArray()) classes.insert(uri.GetString());
+    CHECK(classes.count("http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-core"));
+    CHECK(classes.count("http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog"));
+    CHECK(classes.count("http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete"));
+
+    Json collections = parse(get(node.url("/collections")).body);
+    REQUIRE(collections["collections"].Size() == 1);
+    CHECK(std::string(collections["collections"][0]["id"].GetString()) == "twins");
+    CHECK(std::string(collections["collections"][0]["itemType"].GetString()) == "record");
+    Json collection = parse(get(node.url("/collections/twins")).body);
+    CHECK(linkHref(collection["links"], "items") == node.items);
+
+    auto health = get(node.url("/health"));
+    CHECK(health.status == 200);
+    CHECK(std::string(parse(health.body)["status"].GetString()) == "ok");
+
+    auto api = get(node.url("/api"));
+    REQUIRE(api.status == 200);
+    Json openapi = parse(api.body);
+    CHECK(std::string(openapi["openapi"].GetString()).rfind("3.", 0) == 0);
+    CHECK(openapi["paths"].HasMember("/collections/twins/items"));
+    CHECK(std::string(openapi["servers"][0]["url"].GetString()) == node.server->baseUrl());
+}
+
+TEST_CASE("publish, read, replace and delete a record with a publisher key") {
+    Node node;
+    const std::string& key = node.amsterdamKey;
+
+    SECTION("create with POST, read it back, replace with PUT, delete") {
+        auto created = publish("POST", node.items, sampleRecord("ams-test-1"), key);
+        INFO(created.body);
+        REQUIRE(created.status == 201);
+        std::string location = created.header("location");
+        CHECK(location == node.items + "/ams-test-1");
+
+        auto fetched = get(location);
+        REQUIRE(fetched.status == 200);
+        CHECK(fetched.header("content-type") == "application/geo+json");
+        Json record = parse(fetched.body);
+        CHECK(std::string(record["id"].GetString()) == "ams-test-1");
+        CHECK(std::string(record["origin"].GetString()) == "gm0363");
+        CHECK(record["properties"].HasMember("formats"));
+        CHECK(linkHref(record["links"], "self") == location);
+        CHECK(hasLink(record["links"], "collection"));
+        std::string etag = fetched.header("etag");
+        REQUIRE_FALSE(etag.empty());
+        CHECK(get(location, {"If-None-Match: " + etag}).status == 304);
+
+        // POST of an existing id is a conflict; PUT replaces.
+        CHECK(publish("POST", node.items, sampleRecord("ams-test-1"), key).status == 409);
+        auto replaced = publish("PUT", location, sampleRecord("ams-test-1", "Gebouwen Amsterdam vervangen"), key);
+        INFO(replaced.body);
+        CHECK(replaced.status == 200);
+        Json after = parse(get(location).body);
+        CHECK(std::string(after["properties"]["title"].GetString()) == "Gebouwen Amsterdam vervangen");
+        CHECK(get(location, {"If-None-Match: " + etag}).status == 200);  // changed
+
+        // Replacing with a stale If-Match fails.
+        HttpRequest stale{"PUT", location, sampleRecord("ams-test-1", "Nog een titel"),
+                          {"Content-Type: application/json", "Authorization: Bearer " + key, "If-Match: " + etag}};
+        requireProblem(send(stale), 412);
+
+        HttpRequest removeRequest{"DELETE", location, "", {"Authorization: Bearer " + key}};
+        auto removed = send(removeRequest);
+        CHECK(removed.status == 204);
+        requireProblem(get(location), 404);
+        requireProblem(send(removeRequest), 404);
+
+        // The feed: the record's put was compacted away; its tombstone is the only entry.
+        Json feed = parse(get(node.url("/feed?after=0")).body);
+        REQUIRE(feed["entries"].Size() == 1);
+        CHECK(std::string(feed["entries"][0]["op"].GetString()) == "delete");
+        CHECK(std::string(feed["entries"][0]["id"].GetString()) == "ams-test-1");
+        CHECK_FALSE(feed["entries"][0].HasMember("record"));
+    }
+
+    SECTION("PUT creates when the id is new; POST without id gets one") {
+        auto created = publish("PUT", node.items + "/ams-new", sampleRecord("ams-new"), key);
+        CHECK(created.status == 201);
+        Json doc = parse(sampleRecord("x"));
+        doc.RemoveMember("id");
+        auto assigned = publish("POST", node.items, tweeling::common::toString(doc), key);
+        INFO(assigned.body);
+        REQUIRE(assigned.status == 201);
+        CHECK(get(assigned.header("location")).status == 200);
+    }
+
+    SECTION("a PUT whose body id differs from the path is refused, naming /id") {
+        auto response = publish("PUT", node.items + "/other-id", sampleRecord("ams-test-2"), key);
+        requireProblem(response, 400);
+        Json problem = parse(response.body);
+        REQUIRE(problem["errors"].Size() == 1);
+        CHECK(std::string(problem["errors"][0]["pointer"].GetString()) == "/id");
+    }
+}
+
+TEST_CASE("keys: none, unknown, another publisher's, revoked") {
+    Node node;
+    std::string body = sampleRecord("ams-auth");
+
+    auto anonymous = publish("POST", node.items, body, "");
+    requireProblem(anonymous, 401);
+    CHECK(anonymous.header("www-authenticate").find("Bearer") == 0);
+
+    requireProblem(publish("POST", node.items, body, "twk_000000000000_notakey"), 401);
+
+    // Rotterdam's key may not publish (or replace, or delete) Amsterdam's records.
+    std::string rotterdamKey = createKey(node.db, kRotterdam);
+    requireProblem(publish("POST", node.items, body, rotterdamKey), 403);
+    REQUIRE(publish("POST", node.items, body, node.amsterdamKey).status == 201);
+    requireProblem(publish("PUT", node.items + "/ams-auth", body, rotterdamKey), 403);
+    HttpRequest removeRequest{"DELETE", node.items + "/ams-auth", "", {"Authorization: Bearer " + rotterdamKey}};
+    requireProblem(send(removeRequest), 403);
+    CHECK(get(node.items + "/ams-auth").status == 200);
+
+    // A revoked key is refused at once.
+    auto list = run({program(), "keys", "list", "--db", node.db});
+    REQUIRE(list.exitCode == 0);
+    std::string keyId = node.amsterdamKey.substr(4, 12);
+    CHECK(list.out.find(keyId) != std::string::npos);
+    CHECK(list.out.find(node.amsterdamKey) == std::string::npos);  // the secret is never shown again
+    REQUIRE(run({program(), "keys", "revoke", keyId, "--db", node.db}).exitCode == 0);
+    requireProblem(publish("PUT", node.items + "/ams-auth", body, node.amsterdamKey), 401);
+}
+
+TEST_CASE("bad requests get problem documents that name what is wrong") {
+    Node node;
+    const std::string& key = node.amsterdamKey;
+
+    SECTION("malformed JSON reports the byte offset") {
+        auto response = publish("POST", node.items, R"({"type": "Feature",, "id": "x"})", key);
+        requireProblem(response, 400);
+        Json problem = parse(response.body);
+        CHECK(problem["offset"].GetInt() == 18);
+    }
+    SECTION("wrong content type is 415") {
+        requireProblem(publish("POST", node.items, sampleRecord("ct"), key, "text/plain"), 415);
+        requireProblem(publish("POST", node.items, sampleRecord("ct"), key, ""), 415);
+    }
+    SECTION("a body over 1 MiB is 413") {
+        std::string big = sampleRecord("big");
+        big.insert(big.size() - 1, ",\"padding\":\"" + std::string(1100000, 'x') + "\"");
+        requireProblem(publish("POST", node.items, big, key), 413);
+    }
+    SECTION("an invalid record lists every problem with its JSON Pointer") {
+        Json doc = parse(sampleRecord("invalid-1"));
+        doc["properties"].RemoveMember("title");
+        doc["properties"]["rights"].SetString("everyone");
+        auto response = publish("POST", node.items, tweeling::common::toString(doc), key);
+        requireProblem(response, 400);
+        Json problem = parse(response.body);
+        std::set<std::string> pointers;
+        for (const auto& error : problem["errors"].GetArray()) pointers.insert(error["pointer"].GetString());
+        CHECK(pointers.count("/properties/title"));
+        CHECK(pointers.count("/properties/rights"));
+        CHECK(get(node.items + "/invalid-1").status == 404);  // nothing was stored
+    }
+    SECTION("bad search parameters name the parameter") {
+        for (auto [query, parameter] : std::vector<std::pair<std::string, std::string>>{
+                 {"bbox=1,2,3", "bbox"},
+                 {"bbox=a,b,c,d", "bbox"},
+                 {"bbox=5,53,4,52", "bbox"},
+                 {"datetime=yesterday", "datetime"},
+                 {"datetime=2024-05-01/2023-01-01", "datetime"},
+                 {"limit=0", "limit"},
+                 {"limit=ten", "limit"},
+                 {"offset=-1", "offset"},
+                 {"sortby=size", "sortby"}}) {
+            auto response = get(node.items + "?" + query);
+            INFO(query);
+            requireProblem(response, 400);
+            CHECK(std::string(parse(response.body)["parameter"].GetString()) == parameter);
+        }
+    }
+    SECTION("method not allowed is 405 with Allow; unknown paths are 404") {
+        HttpRequest patch{"PATCH", node.items, "{}", {"Content-Type: application/json"}};
+        auto response = send(patch);
+        requireProblem(response, 405);
+        CHECK(response.header("allow").find("POST") != std::string::npos);
+        HttpRequest deleteCollection{"DELETE", node.url("/collections/twins"), "", {}};
+        requireProblem(send(deleteCollection), 405);
+        requireProblem(get(node.url("/nothing/here")), 404);
+        requireProblem(get(node.url("/collections/other/items")), 404);
+    }
+}
+
+TEST_CASE("search over the sample records of three municipalities") {
+    Node node(true);
+
+    SECTION("q + bbox finds Amsterdam's buildings") {
+        auto response = get(node.items + "?q=gebouwen&bbox=4.7,52.2,5.1,52.5");
+        REQUIRE(response.status == 200);
+        CHECK(response.header("content-type") == "application/geo+json");
+        Json result = parse(response.body);
+        CHECK(std::string(result["type"].GetString()) == "FeatureCollection");
+        REQUIRE(result["numberMatched"].GetInt() >= 1);
+        CHECK(result["numberReturned"].GetInt() == static_cast<int>(result["features"].Size()));
+        for (const auto& feature : result["features"].GetArray())
+            CHECK(std::string(feature["properties"]["publisher"]["id"].GetString()) == kAmsterdam);
+        // Without the box, other municipalities' buildings are found too.
+        Json everywhere = parse(get(node.items + "?q=gebouwen").body);
+        CHECK(everywhere["numberMatched"].GetInt() > result["numberMatched"].GetInt());
+    }
+
+    SECTION("paging by next links returns every record once, and numberMatched is exact") {
+        Json first = parse(get(node.items + "?limit=4").body);
+        int total = first["numberMatched"].GetInt();
+        REQUIRE(total >= 18);
+        std::set<std::string> seen;
+        std::string url = node.items + "?limit=4";
+        int pages = 0;
+        while (!url.empty() && pages < 50) {
+            Json page = parse(get(url).body);
+            for (const auto& feature : page["features"].GetArray()) CHECK(seen.insert(feature["id"].GetString()).second);
+            url = linkHref(page["links"], "next");
+            if (pages > 0) CHECK(hasLink(page["links"], "prev"));
+            ++pages;
+        }
+        CHECK(static_cast<int>(seen.size()) == total);
+    }
+
+    SECTION("property filters, datetime and sorting") {
+        Json sims = parse(get(node.items + "?type=simulation-result&limit=100").body);
+        REQUIRE(sims["numberMatched"].GetInt() >= 3);
+        for (const auto& feature : sims["features"].GetArray())
+            CHECK(std::string(feature["properties"]["type"].GetString()) == "simulation-result");
+
+        Json heat = parse(get(node.items + "?themes=heat-stress&adminUnits=GM0599").body);
+        REQUIRE(heat["numberMatched"].GetInt() >= 1);
+        for (const auto& feature : heat["features"].GetArray())
+            CHECK(std::string(feature["properties"]["publisher"]["id"].GetString()) == kRotterdam);
+
+        Json copc = parse(get(node.items + "?formats=copc&limit=100").body);
+        CHECK(copc["numberMatched"].GetInt() >= 3);
+
+        Json future = parse(get(node.items + "?datetime=2150-01-01T00:00:00Z/..").body);
+        CHECK(future["numberMatched"].GetInt() == 0);
+        Json recent = parse(get(node.items + "?datetime=2000-01-01/..&limit=100").body);
+        CHECK(recent["numberMatched"].GetInt() >= 1);
+
+        Json byTitle = parse(get(node.items + "?sortby=title&limit=100").body);
+        std::vector<std::string> titles;
+        for (const auto& feature : byTitle["features"].GetArray()) titles.push_back(feature["properties"]["title"].GetString());
+        REQUIRE(titles.size() >= 2);
+        for (std::size_t i = 1; i < titles.size(); ++i) {
+            std::string a = titles[i - 1], b = titles[i];
+            std::transform(a.begin(), a.end(), a.begin(), ::tolower);
+            std::transform(b.begin(), b.end(), b.begin(), ::tolower);
+            CHECK(a <= b);
+        }
+
+        Json ids = parse(get(node.items + "?ids=" + std::string(byTitle["features"][0]["id"].GetString())).body);
+        CHECK(ids["numberMatched"].GetInt() == 1);
+    }
+
+    SECTION("the feed pages through every record in seq order") {
+        std::int64_t previous = 0;
+        int count = 0;
+        std::string url = node.url("/feed?after=0&limit=5");
+        std::string epoch;
+        while (!url.empty()) {
+            Json page = parse(get(url).body);
+            if (epoch.empty()) epoch = page["epoch"].GetString();
+            CHECK(epoch == page["epoch"].GetString());
+            CHECK(std::string(page["origin"].GetString()) == "gm0363");
+            for (const auto& entry : page["entries"].GetArray()) {
+                CHECK(entry["seq"].GetInt64() > previous);
+                previous = entry["seq"].GetInt64();
+                CHECK(entry.HasMember("record"));
+                ++count;
+            }
+            url = page["next"].IsString() ? page["next"].GetString() : "";
+        }
+        Json all = parse(get(node.items + "?limit=1").body);
+        CHECK(count == all["numberMatched"].GetInt());
+        requireProblem(get(node.url("/feed?limit=20000")), 400);
+        requireProblem(get(node.url("/feed?after=x")), 400);
+    }
+}
+
+TEST_CASE("the server logs one JSON line per request and stops cleanly on SIGTERM") {
+    Node node;
+    REQUIRE(get(node.url("/health")).status == 200);
+    int status = node.server->stop(15);
+    CHECK(status == 0);
+    std::string log = node.server->logText();
+    CHECK(log.find(R"("method":"GET","path":"/health","status":200)") != std::string::npos);
+}
+
+TEST_CASE("import, validate and export on the command line") {
+    TempDir dir;
+    std::string db = dir.file("cli.db");
+    Json doc = parse(sampleRecord("cli-bad"));
+    doc["properties"]["adminUnits"][0].SetString("GM363");
+    std::string bad = tweeling::common::toString(doc);
+    std::string mixed = dir.file("mixed.ndjson");
+    std::ofstream(mixed) << sampleRecord("cli-good-1") << "\n" << bad << "\n" << sampleRecord("cli-good-2") << "\n";
+
+    auto validate = run({program(), "validate", mixed});
+    CHECK(validate.exitCode == 1);
+    CHECK(validate.err.find("line 2 (cli-bad): /properties/adminUnits/0") != std::string::npos);
+
+    auto strict = run({program(), "import", "--db", db, "--node-id", "gm0363", "--strict", mixed});
+    CHECK(strict.exitCode == 1);
+    auto exported = run({program(), "export", "--db", db, "--node-id", "gm0363"});
+    CHECK(exported.out.empty());  // --strict: nothing of the file went in
+
+    auto lenient = run({program(), "import", "--db", db, "--node-id", "gm0363", mixed});
+    CHECK(lenient.exitCode == 1);
+    CHECK(lenient.err.find("2 created") != std::string::npos);
+    exported = run({program(), "export", "--db", db, "--node-id", "gm0363"});
+    REQUIRE(exported.exitCode == 0);
+    CHECK(std::count(exported.out.begin(), exported.out.end(), '\n') == 2);
+
+    auto samples = run({program(), "validate", sourcePath("deploy/samples/gm0363-amsterdam.json"),
+                        sourcePath("deploy/samples/gm0599-rotterdam.json"), sourcePath("deploy/samples/gm0344-utrecht.json")});
+    INFO(samples.err);
+    CHECK(samples.exitCode == 0);
+
+    CHECK(run({program(), "serve", "--help"}).exitCode == 0);
+    CHECK(run({program(), "import", "--help"}).out.find("--strict") != std::string::npos);
+    CHECK(run({program(), "frobnicate"}).exitCode == 2);
+}

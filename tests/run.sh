@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing (Debian packages), configures, builds with -j2 and
+# runs every test. Used by CI (.ci/run) and by developers alike.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash deploy/install-deps.sh
+
+build_dir=${BUILD_DIR:-build}
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release
+cmake --build "$build_dir" -j2
+cd "$build_dir"
+ctest --output-on-failure -j2
