@@ -6,6 +6,7 @@
 #include "common/json.hpp"
 #include "common/time.hpp"
 #include "record/record.hpp"
+#include "record/vocabulary.hpp"
 
 #include <openssl/rand.h>
 #include <rapidjson/stringbuffer.h>
@@ -34,13 +35,14 @@ constexpr const char* kProblemJson = "application/problem+json";
 const char* const kConformance[] = {
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/collections",
-    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-core",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-collection",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-core-query-parameters",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-api",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog",
-    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog/sorting",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog-sorting",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/json",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
@@ -74,12 +76,23 @@ Response jsonResponse(int status, const rapidjson::StringBuffer& buffer, const c
     return response;
 }
 
+std::string problemType(const std::string& title) {
+    std::string slug;
+    for (unsigned char c : title) {
+        if (std::isalnum(c)) slug += static_cast<char>(std::tolower(c));
+        else if (!slug.empty() && slug.back() != '-') slug += '-';
+    }
+    while (!slug.empty() && slug.back() == '-') slug.pop_back();
+    return "https://w3id.org/tweeling/problem/" + slug;
+}
+
 Response problemResponse(int status, const std::string& title, const std::string& detail,
                          const std::string& instance, const ApiError* error = nullptr) {
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
     writer.StartObject();
-    member(writer, "type", "about:blank");
+    // Each kind of problem has its own type URI, so clients can branch on it (RFC 9457 §3.1.1).
+    member(writer, "type", problemType(title));
     member(writer, "title", title);
     key(writer, "status");
     writer.Int(status);
@@ -187,6 +200,40 @@ void writeRecord(Writer& writer, const std::string& storedJson, const std::strin
         doc.AddMember("links", links, allocator);
     }
     doc.Accept(writer);
+}
+
+// OGC API – Features/Records: a parameter the API does not define is a 400, not silently ignored.
+void checkParameters(const Request& request, std::initializer_list<const char*> allowed) {
+    for (const auto& [name, value] : request.query) {
+        bool known = name == "f";
+        for (const char* candidate : allowed) known = known || name == candidate;
+        if (!known) throw badParameter(name, "is not a parameter of " + request.path);
+        if (name == "f" && value != "json" && value != "geojson")
+            throw badParameter("f", "only 'json' is served (asked for '" + value + "')");
+    }
+}
+
+// RFC 9110 §13.1: If-None-Match uses weak comparison and may list several tags or "*";
+// If-Match uses strong comparison.
+bool etagMatches(const std::string& header, const std::string& etag, bool weak) {
+    if (header.empty()) return false;
+    std::size_t start = 0;
+    while (start < header.size()) {
+        auto comma = header.find(',', start);
+        if (comma == std::string::npos) comma = header.size();
+        std::string tag = header.substr(start, comma - start);
+        start = comma + 1;
+        auto begin = tag.find_first_not_of(" \t");
+        if (begin == std::string::npos) continue;
+        tag = tag.substr(begin, tag.find_last_not_of(" \t") - begin + 1);
+        if (tag == "*") return true;
+        if (tag.rfind("W/", 0) == 0) {
+            if (!weak) continue;
+            tag = tag.substr(2);
+        }
+        if (tag == etag) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -314,6 +361,8 @@ Response Api::route(const Request& request, const Context& context) const {
         if (segments[1] != kCollectionId)
             throw ApiError(404, "Not found", "There is no collection '" + segments[1] + "'; this node serves 'twins'");
         if (segments.size() == 2) return only("GET, HEAD"), collection(context);
+        if (segments.size() == 3 && segments[2] == "queryables") return only("GET, HEAD"), queryables(context, false);
+        if (segments.size() == 3 && segments[2] == "sortables") return only("GET, HEAD"), queryables(context, true);
         if (segments[2] == "items") {
             if (segments.size() == 3) {
                 if (isGet) return items(request, context);
@@ -349,7 +398,8 @@ Response Api::landing(const Context& context) const {
     link(writer, context.base + "/collections", "data", kJson, "The catalogs of this node");
     link(writer, context.collectionUrl(), "http://www.opengis.net/def/rel/ogc/1.0/ogc-catalog", kJson,
          "The searchable catalog of twin records");
-    link(writer, context.base + "/feed", "alternate", kJson, "The change feed for harvesters");
+    link(writer, context.base + "/feed", "https://w3id.org/tweeling/rel/feed", kJson,
+         "The change feed for harvesters");
     link(writer, context.base + "/health", "status", kJson, "Health of this node");
     writer.EndArray();
     writer.EndObject();
@@ -412,6 +462,10 @@ void writeCollection(Writer& writer, const std::string& base, const std::string&
     writer.StartArray();
     link(writer, url, "self", kJson, "This catalog");
     link(writer, url + "/items", "items", kGeoJson, "The records of this catalog");
+    link(writer, url + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json",
+         "The properties records can be searched by");
+    link(writer, url + "/sortables", "http://www.opengis.net/def/rel/ogc/1.0/sortables", "application/schema+json",
+         "The properties records can be sorted by");
     link(writer, base + "/", "root", kJson, "The landing page");
     writer.EndArray();
     writer.EndObject();
@@ -441,14 +495,86 @@ Response Api::collection(const Context& context) const {
     return jsonResponse(200, buffer);
 }
 
+namespace {
+template <typename Words>
+void enumArray(Writer& writer, const char* name, const char* title, const Words& words, bool many) {
+    writer.Key(name);
+    writer.StartObject();
+    member(writer, "title", title);
+    if (many) {
+        member(writer, "type", "array");
+        writer.Key("items");
+        writer.StartObject();
+    }
+    member(writer, "type", "string");
+    writer.Key("enum");
+    writer.StartArray();
+    for (const char* word : words) writer.String(word);
+    writer.EndArray();
+    if (many) writer.EndObject();
+    writer.EndObject();
+}
+
+void simpleProperty(Writer& writer, const char* name, const char* title, const char* type, const char* format) {
+    writer.Key(name);
+    writer.StartObject();
+    member(writer, "title", title);
+    member(writer, "type", type);
+    if (format) member(writer, "format", format);
+    writer.EndObject();
+}
+}  // namespace
+
+// Queryables and sortables as JSON Schema (OGC API – Features Part 3 / Records).
+Response Api::queryables(const Context& context, bool sortables) const {
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartObject();
+    member(writer, "$schema", "https://json-schema.org/draft/2020-12/schema");
+    member(writer, "$id", context.collectionUrl() + (sortables ? "/sortables" : "/queryables"));
+    member(writer, "type", "object");
+    member(writer, "title", sortables ? "Sortables of the twin records" : "Queryables of the twin records");
+    writer.Key("properties");
+    writer.StartObject();
+    if (sortables) {
+        simpleProperty(writer, "updated", "Last update of the record", "string", "date-time");
+        simpleProperty(writer, "title", "Title", "string", nullptr);
+    } else {
+        simpleProperty(writer, "id", "Record id (query parameter ids)", "string", nullptr);
+        enumArray(writer, "type", "Kind of resource (query parameter type)", record::kRecordTypes, false);
+        simpleProperty(writer, "title", "Title (searched by q)", "string", nullptr);
+        simpleProperty(writer, "description", "Description (searched by q)", "string", nullptr);
+        enumArray(writer, "themes", "Twin themes (query parameter themes)", record::kTwinThemes, true);
+        enumArray(writer, "formats", "Distribution formats (query parameter formats)", record::kFormats, true);
+        simpleProperty(writer, "adminUnits", "CBS codes GMnnnn, PVnn, WSnnnn (query parameter adminUnits)", "array",
+                       nullptr);
+        simpleProperty(writer, "publisher", "Publisher TOOI URI (query parameter publisher)", "string", "uri");
+        simpleProperty(writer, "origin", "Node the record comes from (query parameter origin)", "string", nullptr);
+        simpleProperty(writer, "updated", "Last update of the record", "string", "date-time");
+        simpleProperty(writer, "datetime", "Temporal extent (query parameter datetime)", "string", nullptr);
+        writer.Key("geometry");
+        writer.StartObject();
+        member(writer, "title", "Footprint (query parameter bbox)");
+        member(writer, "format", "geometry-any");
+        writer.EndObject();
+    }
+    writer.EndObject();
+    writer.Key("additionalProperties");
+    writer.Bool(false);
+    writer.EndObject();
+    return jsonResponse(200, buffer, "application/schema+json");
+}
+
 Response Api::items(const Request& request, const Context& context) const {
+    checkParameters(request, {"q", "bbox", "bbox-crs", "datetime", "type", "ids", "themes", "formats", "adminUnits",
+                              "origin", "publisher", "limit", "offset", "sortby", "filter", "filter-lang"});
     store::SearchQuery query = parseSearchQuery(request.query);
     store::SearchResult result = m_store.search(query);
 
     // Links keep every parameter of the request except offset (and f), so next/prev repeat the query.
     std::string baseQuery;
     for (const auto& [name, value] : request.query) {
-        if (name == "offset" || name == "limit") continue;
+        if (name == "offset" || name == "limit" || name == "f") continue;
         baseQuery += (baseQuery.empty() ? "" : "&") + encodeQueryValue(name) + "=" + encodeQueryValue(value);
     }
     auto pageUrl = [&](std::int64_t offset) {
@@ -473,8 +599,11 @@ Response Api::items(const Request& request, const Context& context) const {
     writer.EndArray();
     key(writer, "links");
     writer.StartArray();
-    link(writer, pageUrl(query.offset), "self", kGeoJson, "This page of results");
-    link(writer, pageUrl(query.offset) + "&f=json", "alternate", kJson, "This page of results as JSON");
+    bool plainJson = request.query.count("f") > 0;
+    link(writer, pageUrl(query.offset) + (plainJson ? "&f=json" : ""), "self", plainJson ? kJson : kGeoJson,
+         "This page of results");
+    link(writer, pageUrl(query.offset) + (plainJson ? "" : "&f=json"), "alternate", plainJson ? kGeoJson : kJson,
+         plainJson ? "This page of results as GeoJSON" : "This page of results as JSON");
     link(writer, context.collectionUrl(), "collection", kJson, "The catalog searched");
     if (query.offset + static_cast<std::int64_t>(result.hits.size()) < result.numberMatched)
         link(writer, pageUrl(query.offset + query.limit), "next", kGeoJson, "The next page of results");
@@ -483,17 +612,17 @@ Response Api::items(const Request& request, const Context& context) const {
              "The previous page of results");
     writer.EndArray();
     writer.EndObject();
-    bool plainJson = request.query.count("f") && request.query.at("f") == "json";
     return jsonResponse(200, buffer, plainJson ? kJson : kGeoJson);
 }
 
 Response Api::item(const Request& request, const Context& context, const std::string& key) const {
+    checkParameters(request, {});
     auto stored = m_store.get(key);
     if (!stored) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
     std::string etag = "\"" + stored->hash + "\"";
     Response response;
     response.headers.emplace_back("ETag", etag);
-    if (request.header("if-none-match") == etag) {
+    if (etagMatches(request.header("if-none-match"), etag, true)) {
         response.status = 304;
         response.contentType.clear();
         return response;
@@ -616,8 +745,10 @@ Response Api::publish(const Request& request, const Context& context, const std:
                            "The record '" + id + "' belongs to " + oldPublisher + "; this key publishes for " +
                                keyInfo.publisher);
         std::string ifMatch = request.header("if-match");
-        if (!ifMatch.empty() && ifMatch != "*" && ifMatch != "\"" + existing->hash + "\"")
+        if (!ifMatch.empty() && !etagMatches(ifMatch, "\"" + existing->hash + "\"", false))
             throw ApiError(412, "Precondition failed", "The record has changed since the ETag in If-Match");
+    } else if (!request.header("if-match").empty()) {
+        throw ApiError(412, "Precondition failed", "If-Match was sent but there is no record '" + id + "' yet");
     }
 
     store::PutOutcome outcome = m_store.put(*prepared.put);
@@ -649,6 +780,9 @@ Response Api::remove(const Request& request, const Context& /*context*/, const s
         throw ApiError(403, "Forbidden",
                        "The record '" + key + "' belongs to " + oldPublisher + "; this key publishes for " +
                            keyInfo.publisher);
+    std::string ifMatch = request.header("if-match");
+    if (!ifMatch.empty() && !etagMatches(ifMatch, "\"" + existing->hash + "\"", false))
+        throw ApiError(412, "Precondition failed", "The record has changed since the ETag in If-Match");
     if (!m_store.remove(existing->origin, existing->id))
         throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
     Response response;
@@ -658,6 +792,7 @@ Response Api::remove(const Request& request, const Context& /*context*/, const s
 }
 
 Response Api::feed(const Request& request, const Context& context) const {
+    checkParameters(request, {"after", "limit"});
     std::int64_t after = 0;
     int limit = 1000;
     auto number = [&](const char* name, long long max) -> std::optional<long long> {

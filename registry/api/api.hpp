@@ -55,6 +55,7 @@ private:
     Response conformance(const Context& context) const;
     Response collections(const Context& context) const;
     Response collection(const Context& context) const;
+    Response queryables(const Context& context, bool sortables) const;
     Response items(const Request& request, const Context& context) const;
     Response item(const Request& request, const Context& context, const std::string& key) const;
     Response publish(const Request& request, const Context& context, const std::string* pathKey) const;

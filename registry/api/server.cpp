@@ -39,6 +39,22 @@ bool knownMethod(Pistache::Http::Method method, std::string& name) {
     }
 }
 
+// Pistache 0.0.5 writes only typed headers into responses (raw ones are dropped), so every header
+// we send goes through this one typed header with a run-time name.
+class NamedHeader : public Pistache::Http::Header::Header {
+public:
+    NamedHeader(std::string name, std::string value) : m_name(std::move(name)), m_value(std::move(value)) {}
+    const char* name() const override { return m_name.c_str(); }
+    void write(std::ostream& stream) const override { stream << m_value; }
+#ifdef SAFE_HEADER_CAST
+    uint64_t hash() const override { return std::hash<std::string>{}(m_name); }
+#endif
+
+private:
+    std::string m_name;
+    std::string m_value;
+};
+
 std::mutex g_logMutex;
 
 void logLine(const std::string& method, const std::string& path, int status, double ms, const std::string& client) {
@@ -139,15 +155,15 @@ public:
 
         try {
             auto& headers = writer.headers();
-            if (!response.contentType.empty())
-                headers.addRaw(Pistache::Http::Header::Raw("Content-Type", response.contentType));
-            headers.addRaw(Pistache::Http::Header::Raw("Access-Control-Allow-Origin", "*"));
-            headers.addRaw(Pistache::Http::Header::Raw("X-Content-Type-Options", "nosniff"));
-            for (const auto& [name, value] : response.headers)
-                headers.addRaw(Pistache::Http::Header::Raw(name, value));
+            auto add = [&](const std::string& name, const std::string& value) {
+                headers.add(std::make_shared<NamedHeader>(name, value));
+            };
+            if (!response.contentType.empty()) add("Content-Type", response.contentType);
+            add("Access-Control-Allow-Origin", "*");
+            add("X-Content-Type-Options", "nosniff");
+            for (const auto& [name, value] : response.headers) add(name, value);
             auto code = static_cast<Pistache::Http::Code>(response.status);
             if (methodName == "HEAD") {
-                headers.addRaw(Pistache::Http::Header::Raw("X-Content-Length", std::to_string(response.body.size())));
                 writer.send(code);
             } else {
                 writer.send(code, response.body);

@@ -19,7 +19,9 @@ namespace tweeling::registry::store {
 
 struct StoreOptions {
     std::string path = "twin-registry.db";
-    std::string nodeId;          // this node's id: the origin of records published here
+    // This node's id, the origin of records published here. Fixed in the database the first time
+    // it is known; empty means "what the database says" ("local" for a new one).
+    std::string nodeId;
     std::int64_t cacheKiB = 65536;  // SQLite page cache per connection
 };
 

@@ -254,7 +254,7 @@ TEST_CASE("bad requests get problem documents that name what is wrong") {
         auto response = publish("POST", node.items, R"({"type": "Feature",, "id": "x"})", key);
         requireProblem(response, 400);
         Json problem = parse(response.body);
-        CHECK(problem["offset"].GetInt() == 18);
+        CHECK(problem["offset"].GetInt() == 19);  // the second comma
     }
     SECTION("wrong content type is 415") {
         requireProblem(publish("POST", node.items, sampleRecord("ct"), key, "text/plain"), 415);
@@ -356,7 +356,7 @@ TEST_CASE("search over the sample records of three municipalities") {
         Json copc = parse(get(node.items + "?formats=copc&limit=100").body);
         CHECK(copc["numberMatched"].GetInt() >= 3);
 
-        Json future = parse(get(node.items + "?datetime=2150-01-01T00:00:00Z/..").body);
+        Json future = parse(get(node.items + "?datetime=1900-01-01/1901-01-01").body);
         CHECK(future["numberMatched"].GetInt() == 0);
         Json recent = parse(get(node.items + "?datetime=2000-01-01/..&limit=100").body);
         CHECK(recent["numberMatched"].GetInt() >= 1);

@@ -1,0 +1,78 @@
+#pragma once
+// The query planner's inner parts, exposed to the store and its tests (internal to registry/store).
+//
+// A SearchQuery is turned into a Plan: a list of Constraints (each one candidate set: text, bbox,
+// time, a value list, keys, origins) that a record must all satisfy, and an order. The plan is then
+// answered by an execution path. Today there is one path, SQL: the constraints become candidate
+// sub-selects of one parameterised query for the page and one for the exact count. The plan is the
+// seam for the next path: counts and candidate sets from in-memory posting bitmaps, with SQLite only
+// fetching and ranking the page.
+#include "record/record.hpp"
+#include "store/search.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace tweeling::registry::store {
+
+class Connection;
+
+namespace planner {
+
+// Splits one search term into words the way FTS5's unicode61 tokenizer does (runs of letters and
+// digits; punctuation, symbols and spaces separate).
+std::vector<std::string> splitWords(std::string_view term);
+
+// The FTS5 MATCH expression for `terms`: each word quoted as an FTS5 string with a prefix `*`,
+// words of one term AND-ed, terms OR-ed. Terms without words are skipped; "" when no term has words
+// (no text filter).
+std::string ftsQuery(const std::vector<std::string>& terms);
+
+// Kinds of values in record_values (the postings of multi-valued filters).
+inline constexpr const char* kTheme = "theme";
+inline constexpr const char* kFormat = "format";
+inline constexpr const char* kAdminUnit = "adminUnit";
+inline constexpr const char* kType = "type";
+inline constexpr const char* kPublisher = "publisher";
+
+struct Constraint {
+    enum class Kind { Text, Bbox, Time, Values, Keys, Origins };
+    Kind kind = Kind::Text;
+    std::string match;                // Text: FTS5 expression
+    record::Bbox bbox;                // Bbox: intersects
+    std::int64_t start = 0, end = 0;  // Time: intersects [start, end]
+    std::string valueKind;            // Values: record_values.kind
+    std::vector<std::string> values;  // Values, Keys, Origins: any of (sorted, unique)
+};
+
+enum class Order { Relevance, Updated, Title };
+
+struct Plan {
+    std::vector<Constraint> constraints;  // all must hold
+    Order order = Order::Updated;
+    bool descending = true;
+    std::int64_t limit = 10;
+    std::int64_t offset = 0;
+
+    const Constraint* text() const;
+};
+
+Plan makePlan(const SearchQuery& query);
+
+using SqlParam = std::variant<std::int64_t, double, std::string>;
+struct SqlQuery {
+    std::string sql;
+    std::vector<SqlParam> params;  // bound to ?1..?N in order
+};
+
+SqlQuery pageSql(const Plan& plan);   // key, origin, json, seq of the page, in order
+SqlQuery countSql(const Plan& plan);  // one row: count(*)
+
+// Answers a plan on a read connection, count and page from one snapshot.
+SearchResult execute(Connection& connection, const Plan& plan);
+
+}  // namespace planner
+}  // namespace tweeling::registry::store

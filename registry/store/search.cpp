@@ -1,0 +1,354 @@
+// The query planner: the one place that decides how a search is answered. See store/planner.hpp.
+#include "store/planner.hpp"
+
+#include "common/time.hpp"
+#include "store/connection.hpp"
+#include "store/store.hpp"
+#include "store/store_private.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace tweeling::registry::store {
+namespace planner {
+namespace {
+
+// Decodes one UTF-8 code point at `pos` (advancing it). Malformed bytes decode as U+FFFD, one byte
+// at a time, so any input makes progress.
+char32_t decodeUtf8(std::string_view text, std::size_t& pos) {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    unsigned char lead = byte(pos);
+    if (lead < 0x80) {
+        ++pos;
+        return lead;
+    }
+    int length = lead >= 0xF0 && lead < 0xF8 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+    if (length == 0 || pos + length > text.size()) {
+        ++pos;
+        return 0xFFFD;
+    }
+    char32_t value = lead & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07);
+    for (int i = 1; i < length; ++i) {
+        unsigned char next = byte(pos + i);
+        if ((next & 0xC0) != 0x80) {
+            ++pos;
+            return 0xFFFD;
+        }
+        value = (value << 6) | (next & 0x3F);
+    }
+    pos += length;
+    return value;
+}
+
+// unicode61 keeps letters, digits and private-use characters (categories L*, N*, Co) and treats
+// everything else as a separator. Exact for ASCII and Latin-1; beyond that the punctuation, space
+// and symbol blocks separate and the rest counts as letters. Words are quoted before FTS5 sees them
+// and FTS5 tokenizes the quoted string again, so a rare misjudgement only turns two AND-ed words
+// into a phrase, never into an error.
+bool isWordChar(char32_t c) {
+    if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (c < 0xC0) return c == 0xAA || c == 0xB2 || c == 0xB3 || c == 0xB5 || c == 0xB9 || c == 0xBA ||
+                         (c >= 0xBC && c <= 0xBE);
+    if (c == 0xD7 || c == 0xF7) return false;
+    if (c >= 0x2000 && c <= 0x206F) return false;  // general punctuation, spaces
+    if (c >= 0x20A0 && c <= 0x20CF) return false;  // currency symbols
+    if (c >= 0x2190 && c <= 0x23FF) return false;  // arrows, mathematical and technical symbols
+    if (c >= 0x2500 && c <= 0x27BF) return false;  // box drawing, shapes, misc symbols, dingbats
+    if (c >= 0x2E00 && c <= 0x2E7F) return false;  // supplemental punctuation
+    if (c >= 0x3000 && c <= 0x3003) return false;  // CJK space and punctuation
+    if (c >= 0xFE10 && c <= 0xFE1F) return false;  // vertical forms
+    if (c >= 0xFE30 && c <= 0xFE4F) return false;  // CJK compatibility forms
+    if (c >= 0xFF01 && c <= 0xFF0F) return false;  // fullwidth punctuation
+    if (c == 0xFEFF || c == 0xFFFD) return false;
+    if (c >= 0x1F000 && c <= 0x1FAFF) return false;  // emoji and pictographs
+    return true;
+}
+
+std::vector<std::string> sortedUnique(std::vector<std::string> values) {
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    return values;
+}
+
+// Appends SQL text and its parameters in step, so placeholders and values never drift apart.
+class SqlBuilder {
+public:
+    SqlBuilder& sql(std::string_view text) {
+        m_query.sql.append(text);
+        return *this;
+    }
+    SqlBuilder& param(SqlParam value) {
+        m_query.sql.push_back('?');
+        m_query.params.push_back(std::move(value));
+        return *this;
+    }
+    SqlBuilder& list(const std::vector<std::string>& values) {
+        m_query.sql.push_back('(');
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i) m_query.sql.push_back(',');
+            param(values[i]);
+        }
+        m_query.sql.push_back(')');
+        return *this;
+    }
+    SqlQuery take() { return std::move(m_query); }
+
+private:
+    SqlQuery m_query;
+};
+
+// The text constraint as a candidate sub-select (when FTS5 does not drive the query).
+void appendCondition(SqlBuilder& out, const Constraint& constraint) {
+    switch (constraint.kind) {
+    case Constraint::Kind::Text:
+        out.sql("r.rid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ").param(constraint.match).sql(")");
+        break;
+    case Constraint::Kind::Bbox: {
+        const record::Bbox& box = constraint.bbox;
+        // The R*Tree narrows to a superset (it rounds outwards to 32-bit floats); the row's exact
+        // bbox decides.
+        out.sql("r.rid IN (SELECT rid FROM records_rtree WHERE min_x <= ")
+            .param(box.maxX)
+            .sql(" AND max_x >= ")
+            .param(box.minX)
+            .sql(" AND min_y <= ")
+            .param(box.maxY)
+            .sql(" AND max_y >= ")
+            .param(box.minY)
+            .sql(") AND r.min_x <= ")
+            .param(box.maxX)
+            .sql(" AND r.max_x >= ")
+            .param(box.minX)
+            .sql(" AND r.min_y <= ")
+            .param(box.maxY)
+            .sql(" AND r.max_y >= ")
+            .param(box.minY);
+        break;
+    }
+    case Constraint::Kind::Time:
+        // Records without time have NULLs here and never match.
+        out.sql("r.time_start <= ").param(constraint.end).sql(" AND r.time_end >= ").param(constraint.start);
+        break;
+    case Constraint::Kind::Values:
+        out.sql("r.rid IN (SELECT rid FROM record_values WHERE kind = ")
+            .param(constraint.valueKind)
+            .sql(" AND value IN ")
+            .list(constraint.values)
+            .sql(")");
+        break;
+    case Constraint::Kind::Keys:
+        out.sql("r.key IN ").list(constraint.values);
+        break;
+    case Constraint::Kind::Origins:
+        out.sql("r.origin IN ").list(constraint.values);
+        break;
+    }
+}
+
+void appendWhere(SqlBuilder& out, const Plan& plan, const Constraint* skip) {
+    bool first = true;
+    for (const Constraint& constraint : plan.constraints) {
+        if (&constraint == skip) continue;
+        out.sql(first ? " WHERE " : " AND ");
+        first = false;
+        appendCondition(out, constraint);
+    }
+}
+
+void bindAll(Statement& statement, const std::vector<SqlParam>& params) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        int index = static_cast<int>(i + 1);
+        std::visit([&](const auto& value) { statement.bind(index, value); }, params[i]);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> splitWords(std::string_view term) {
+    std::vector<std::string> words;
+    std::string current;
+    std::size_t pos = 0;
+    while (pos < term.size()) {
+        std::size_t start = pos;
+        char32_t c = decodeUtf8(term, pos);
+        if (isWordChar(c)) {
+            current.append(term.substr(start, pos - start));
+        } else if (!current.empty()) {
+            words.push_back(std::move(current));
+            current.clear();
+        }
+    }
+    if (!current.empty()) words.push_back(std::move(current));
+    return words;
+}
+
+std::string ftsQuery(const std::vector<std::string>& terms) {
+    std::string out;
+    for (const std::string& term : terms) {
+        std::vector<std::string> words = splitWords(term);
+        if (words.empty()) continue;
+        if (!out.empty()) out += " OR ";
+        out += '(';
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            if (i) out += " AND ";
+            // An FTS5 string: double quotes, an embedded quote doubled (words hold none today, but
+            // the quoting must not depend on the splitter).
+            out += '"';
+            for (char c : words[i]) {
+                if (c == '"') out += '"';
+                out += c;
+            }
+            out += "\"*";
+        }
+        out += ')';
+    }
+    return out;
+}
+
+const Constraint* Plan::text() const {
+    for (const Constraint& constraint : constraints)
+        if (constraint.kind == Constraint::Kind::Text) return &constraint;
+    return nullptr;
+}
+
+Plan makePlan(const SearchQuery& query) {
+    Plan plan;
+    std::string match = ftsQuery(query.terms);
+    if (!match.empty()) {
+        Constraint text;
+        text.kind = Constraint::Kind::Text;
+        text.match = std::move(match);
+        plan.constraints.push_back(std::move(text));
+    }
+    if (query.bbox) {
+        Constraint box;
+        box.kind = Constraint::Kind::Bbox;
+        box.bbox = *query.bbox;
+        plan.constraints.push_back(box);
+    }
+    if (query.timeStart || query.timeEnd) {
+        Constraint time;
+        time.kind = Constraint::Kind::Time;
+        time.start = query.timeStart.value_or(common::kOpenStart);
+        time.end = query.timeEnd.value_or(common::kOpenEnd);
+        plan.constraints.push_back(time);
+    }
+    auto addValues = [&](Constraint::Kind kind, const char* valueKind, const std::vector<std::string>& values) {
+        if (values.empty()) return;
+        Constraint constraint;
+        constraint.kind = kind;
+        if (valueKind) constraint.valueKind = valueKind;
+        constraint.values = sortedUnique(values);
+        plan.constraints.push_back(std::move(constraint));
+    };
+    addValues(Constraint::Kind::Keys, nullptr, query.ids);
+    addValues(Constraint::Kind::Origins, nullptr, query.origins);
+    addValues(Constraint::Kind::Values, kType, query.types);
+    addValues(Constraint::Kind::Values, kTheme, query.themes);
+    addValues(Constraint::Kind::Values, kFormat, query.formats);
+    addValues(Constraint::Kind::Values, kAdminUnit, query.adminUnits);
+    addValues(Constraint::Kind::Values, kPublisher, query.publishers);
+
+    bool hasText = plan.text() != nullptr;
+    switch (query.sort) {
+    case SortKey::Default:
+    case SortKey::Relevance:
+        // Relevance needs words to rank by; without them the newest records come first.
+        plan.order = hasText ? Order::Relevance : Order::Updated;
+        plan.descending = query.sort == SortKey::Default ? true : query.descending;
+        break;
+    case SortKey::Updated:
+        plan.order = Order::Updated;
+        plan.descending = query.descending;
+        break;
+    case SortKey::Title:
+        plan.order = Order::Title;
+        plan.descending = query.descending;
+        break;
+    }
+    plan.limit = std::max(0, query.limit);
+    plan.offset = std::max<std::int64_t>(0, query.offset);
+    return plan;
+}
+
+SqlQuery pageSql(const Plan& plan) {
+    SqlBuilder out;
+    const Constraint* text = plan.text();
+    const char* direction = plan.descending ? " DESC" : " ASC";
+    if (plan.order == Order::Relevance && text) {
+        // FTS5 drives: bm25 needs the MATCH on the FTS table itself. bm25 is lower for better
+        // matches. Column weights: title 10, description 1, keywords 5 (declaration order).
+        out.sql("SELECT r.key, r.origin, r.json, r.seq FROM records_fts JOIN records r ON r.rid = records_fts.rowid"
+                " WHERE records_fts MATCH ")
+            .param(text->match);
+        for (const Constraint& constraint : plan.constraints) {
+            if (&constraint == text) continue;
+            out.sql(" AND ");
+            appendCondition(out, constraint);
+        }
+        out.sql(" ORDER BY bm25(records_fts, 10.0, 1.0, 5.0)").sql(plan.descending ? " ASC" : " DESC");
+        out.sql(", r.rid ASC");
+    } else {
+        out.sql("SELECT r.key, r.origin, r.json, r.seq FROM records r");
+        appendWhere(out, plan, nullptr);
+        // The tie-break runs in the same direction, so one index (column, rid) serves both.
+        if (plan.order == Order::Title)
+            out.sql(" ORDER BY r.title COLLATE NOCASE").sql(direction).sql(", r.rid").sql(direction);
+        else
+            out.sql(" ORDER BY r.updated").sql(direction).sql(", r.rid").sql(direction);
+    }
+    out.sql(" LIMIT ").param(plan.limit).sql(" OFFSET ").param(plan.offset);
+    return out.take();
+}
+
+SqlQuery countSql(const Plan& plan) {
+    SqlBuilder out;
+    const Constraint* text = plan.text();
+    if (plan.constraints.empty()) {
+        out.sql("SELECT count(*) FROM records");
+    } else if (text && plan.constraints.size() == 1) {
+        // FTS5 counts its own matches without touching the records table.
+        out.sql("SELECT count(*) FROM records_fts WHERE records_fts MATCH ").param(text->match);
+    } else {
+        out.sql("SELECT count(*) FROM records r");
+        appendWhere(out, plan, nullptr);
+    }
+    return out.take();
+}
+
+SearchResult execute(Connection& connection, const Plan& plan) {
+    // One SQL text per query shape: keep the statement cache bounded.
+    connection.trimCache(256);
+    SearchResult result;
+    ReadSnapshot snapshot(connection.database());
+    {
+        SqlQuery count = countSql(plan);
+        StatementUse statement = connection.statement(count.sql);
+        bindAll(*statement, count.params);
+        if (statement->step()) result.numberMatched = statement->int64(0);
+    }
+    if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
+    SqlQuery page = pageSql(plan);
+    StatementUse statement = connection.statement(page.sql);
+    bindAll(*statement, page.params);
+    result.hits.reserve(static_cast<std::size_t>(std::min<std::int64_t>(plan.limit, result.numberMatched)));
+    while (statement->step()) {
+        SearchHit hit;
+        hit.key = statement->text(0);
+        hit.origin = statement->text(1);
+        hit.json = statement->text(2);
+        hit.seq = statement->int64(3);
+        result.hits.push_back(std::move(hit));
+    }
+    return result;
+}
+
+}  // namespace planner
+
+SearchResult Store::search(const SearchQuery& query) const {
+    planner::Plan plan = planner::makePlan(query);
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    return planner::execute(*connection, plan);
+}
+
+}  // namespace tweeling::registry::store

@@ -1,0 +1,350 @@
+#include "store/store.hpp"
+
+#include "common/time.hpp"
+#include "store/crypto.hpp"
+#include "store/planner.hpp"
+#include "store/schema.hpp"
+#include "store/store_private.hpp"
+
+#include <stdexcept>
+
+namespace tweeling::registry::store {
+namespace {
+
+std::string joinWords(const std::vector<std::string>& words) {
+    std::string out;
+    for (const std::string& word : words) {
+        if (word.empty()) continue;
+        if (!out.empty()) out += ' ';
+        out += word;
+    }
+    return out;
+}
+
+void bindOptional(Statement& statement, int index, const std::optional<std::int64_t>& value) {
+    if (value)
+        statement.bind(index, *value);
+    else
+        statement.bindNull(index);
+}
+
+// Binds the record columns ?1..?19 shared by INSERT and UPDATE (see kInsertRecord).
+void bindRecordColumns(Statement& statement, const record::IndexedRecord& fields, const std::string& key,
+                       std::int64_t seq, const std::string& hash, const std::string& json) {
+    statement.bind(1, key)
+        .bind(2, fields.type)
+        .bind(3, fields.title)
+        .bind(4, fields.description)
+        .bind(5, joinWords(fields.keywords))
+        .bind(6, fields.publisherId)
+        .bind(7, fields.publisherName)
+        .bind(8, fields.license)
+        .bind(9, fields.rights);
+    statement.bind(10, fields.updated);
+    // A record has time when either end is known; the unknown end is open.
+    std::optional<std::int64_t> start = fields.timeStart, end = fields.timeEnd;
+    if (start || end) {
+        if (!start) start = common::kOpenStart;
+        if (!end) end = common::kOpenEnd;
+    }
+    bindOptional(statement, 11, start);
+    bindOptional(statement, 12, end);
+    if (fields.bbox) {
+        statement.bind(13, fields.bbox->minX).bind(14, fields.bbox->minY);
+        statement.bind(15, fields.bbox->maxX).bind(16, fields.bbox->maxY);
+    } else {
+        for (int i = 13; i <= 16; ++i) statement.bindNull(i);
+    }
+    statement.bind(17, seq).bind(18, hash).bind(19, json);
+}
+
+constexpr const char* kInsertRecord =
+    "INSERT INTO records(key, type, title, description, keywords, publisher_id, publisher_name, license, rights,"
+    " updated, time_start, time_end, min_x, min_y, max_x, max_y, seq, hash, json, origin, id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+constexpr const char* kUpdateRecord =
+    "UPDATE records SET key = ?1, type = ?2, title = ?3, description = ?4, keywords = ?5, publisher_id = ?6,"
+    " publisher_name = ?7, license = ?8, rights = ?9, updated = ?10, time_start = ?11, time_end = ?12,"
+    " min_x = ?13, min_y = ?14, max_x = ?15, max_y = ?16, seq = ?17, hash = ?18, json = ?19 WHERE rid = ?20";
+constexpr const char* kSelectByKey = "SELECT key, origin, id, json, seq, updated, hash FROM records WHERE key = ?1";
+constexpr const char* kSelectByOriginId =
+    "SELECT key, origin, id, json, seq, updated, hash FROM records WHERE origin = ?1 AND id = ?2";
+
+StoredRecord readStored(Statement& statement) {
+    StoredRecord stored;
+    stored.key = statement.text(0);
+    stored.origin = statement.text(1);
+    stored.id = statement.text(2);
+    stored.json = statement.text(3);
+    stored.seq = statement.int64(4);
+    stored.updated = statement.int64(5);
+    stored.hash = statement.text(6);
+    return stored;
+}
+
+std::int64_t latestSeq(Connection& connection) {
+    StatementUse statement = connection.statement("SELECT seq FROM sqlite_sequence WHERE name = 'feed'");
+    return statement->step() ? statement->int64(0) : 0;
+}
+
+StoreOptions checked(StoreOptions options) {
+    // Readers open their own connections to the same file, which an in-memory database cannot offer.
+    if (options.path.empty() || options.path == ":memory:" || options.path.rfind("file:", 0) == 0)
+        throw std::invalid_argument("store path must be a database file");
+    return options;
+}
+
+}  // namespace
+
+Store::Private::Private(StoreOptions storeOptions)
+    : options(checked(std::move(storeOptions))),
+      writer(options.path, Database::Mode::ReadWrite, options.cacheKiB),
+      readers(options.path, options.cacheKiB) {
+    migrate(writer.database());
+    {
+        StatementUse statement = writer.statement("SELECT value FROM meta WHERE key = 'epoch'");
+        if (!statement->step()) throw SqliteError(0, "database has no epoch in its meta table");
+        epoch = statement->text(0);
+    }
+    resolveNodeId();
+}
+
+// The node id is part of every record's identity (its origin), so it is fixed in the database the
+// first time it is known ("local" when never given) and a different one later is refused.
+void Store::Private::resolveNodeId() {
+    std::string stored;
+    {
+        StatementUse statement = writer.statement("SELECT value FROM meta WHERE key = 'node_id'");
+        if (statement->step()) stored = statement->text(0);
+    }
+    if (!stored.empty() && !options.nodeId.empty() && stored != options.nodeId)
+        throw std::invalid_argument("the database " + options.path + " belongs to node '" + stored +
+                                    "', not '" + options.nodeId + "'");
+    if (stored.empty()) {
+        if (options.nodeId.empty()) options.nodeId = "local";
+        Transaction transaction(writer.database());
+        StatementUse statement = writer.statement("INSERT INTO meta(key, value) VALUES ('node_id', ?1) "
+                                                  "ON CONFLICT(key) DO NOTHING");
+        statement->bind(1, options.nodeId);
+        statement->execute();
+        transaction.commit();
+    } else {
+        options.nodeId = stored;
+    }
+}
+
+std::string Store::Private::resolveOrigin(const std::string& origin) const {
+    const std::string& resolved = origin.empty() ? options.nodeId : origin;
+    if (resolved.empty()) throw std::invalid_argument("record origin is empty and the store has no node id");
+    return resolved;
+}
+
+std::string Store::Private::itemKey(const std::string& origin, const std::string& id) const {
+    if (origin == options.nodeId) return id;
+    return origin + ":" + id;
+}
+
+std::int64_t Store::Private::appendFeed(const char* op, const std::string& origin, const std::string& id,
+                                        const std::string& key) {
+    {
+        StatementUse statement = writer.statement("INSERT INTO feed(op, origin, id, key, at) VALUES (?1, ?2, ?3, ?4, ?5)");
+        statement->bind(1, op).bind(2, origin).bind(3, id).bind(4, key).bind(5, common::nowRfc3339());
+        statement->execute();
+    }
+    std::int64_t seq = writer.database().lastInsertRowId();
+    StatementUse compact = writer.statement("DELETE FROM feed WHERE origin = ?1 AND id = ?2 AND seq < ?3");
+    compact->bind(1, origin).bind(2, id).bind(3, seq);
+    compact->execute();
+    return seq;
+}
+
+PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
+    const record::IndexedRecord& fields = request.fields;
+    if (fields.id.empty()) throw std::invalid_argument("record has no id");
+    const std::string origin = resolveOrigin(request.origin);
+    const std::string key = itemKey(origin, fields.id);
+    const std::string hash = sha256Hex(request.json);
+
+    std::optional<std::int64_t> rid;
+    {
+        StatementUse statement = writer.statement("SELECT rid, hash FROM records WHERE origin = ?1 AND id = ?2");
+        statement->bind(1, origin).bind(2, fields.id);
+        if (statement->step()) {
+            if (statement->textView(1) == hash) return PutOutcome::Unchanged;
+            rid = statement->int64(0);
+        }
+    }
+
+    const bool existed = rid.has_value();
+    std::int64_t seq = appendFeed("put", origin, fields.id, key);
+    if (existed) {
+        {
+            StatementUse statement = writer.statement(kUpdateRecord);
+            bindRecordColumns(*statement, fields, key, seq, hash, request.json);
+            statement->bind(20, *rid);
+            statement->execute();
+        }
+        StatementUse values = writer.statement("DELETE FROM record_values WHERE rid = ?1");
+        values->bind(1, *rid);
+        values->execute();
+        StatementUse box = writer.statement("DELETE FROM records_rtree WHERE rid = ?1");
+        box->bind(1, *rid);
+        box->execute();
+    } else {
+        StatementUse statement = writer.statement(kInsertRecord);
+        bindRecordColumns(*statement, fields, key, seq, hash, request.json);
+        statement->bind(20, origin).bind(21, fields.id);
+        statement->execute();
+        rid = writer.database().lastInsertRowId();
+    }
+
+    {
+        // Duplicate values (a theme listed twice) collapse on the primary key.
+        StatementUse statement =
+            writer.statement("INSERT OR IGNORE INTO record_values(kind, value, rid) VALUES (?1, ?2, ?3)");
+        auto post = [&](const char* kind, const std::string& value) {
+            if (value.empty()) return;
+            statement->bind(1, kind).bind(2, value).bind(3, *rid);
+            statement->execute();
+        };
+        for (const std::string& theme : fields.themes) post(planner::kTheme, theme);
+        for (const std::string& format : fields.formats) post(planner::kFormat, format);
+        for (const std::string& unit : fields.adminUnits) post(planner::kAdminUnit, unit);
+        post(planner::kType, fields.type);
+        post(planner::kPublisher, fields.publisherId);
+    }
+    if (fields.bbox) {
+        StatementUse statement = writer.statement(
+            "INSERT INTO records_rtree(rid, min_x, max_x, min_y, max_y) VALUES (?1, ?2, ?3, ?4, ?5)");
+        statement->bind(1, *rid)
+            .bind(2, fields.bbox->minX)
+            .bind(3, fields.bbox->maxX)
+            .bind(4, fields.bbox->minY)
+            .bind(5, fields.bbox->maxY);
+        statement->execute();
+    }
+    return existed ? PutOutcome::Replaced : PutOutcome::Created;
+}
+
+bool Store::Private::removeInTransaction(const std::string& requestOrigin, const std::string& id) {
+    const std::string origin = resolveOrigin(requestOrigin);
+    std::int64_t rid = 0;
+    std::string key;
+    {
+        StatementUse statement = writer.statement("SELECT rid, key FROM records WHERE origin = ?1 AND id = ?2");
+        statement->bind(1, origin).bind(2, id);
+        if (!statement->step()) return false;
+        rid = statement->int64(0);
+        key = statement->text(1);
+    }
+    {
+        StatementUse statement = writer.statement("DELETE FROM records_rtree WHERE rid = ?1");
+        statement->bind(1, rid);
+        statement->execute();
+    }
+    {
+        // record_values go by ON DELETE CASCADE, FTS5 by trigger.
+        StatementUse statement = writer.statement("DELETE FROM records WHERE rid = ?1");
+        statement->bind(1, rid);
+        statement->execute();
+    }
+    appendFeed("delete", origin, id, key);
+    return true;
+}
+
+Store::Store(StoreOptions options) : m_private(std::make_unique<Private>(std::move(options))) {}
+Store::~Store() = default;
+
+const std::string& Store::epoch() const { return m_private->epoch; }
+const std::string& Store::nodeId() const { return m_private->options.nodeId; }
+std::string Store::itemKey(const std::string& origin, const std::string& id) const {
+    return m_private->itemKey(origin, id);
+}
+
+PutOutcome Store::put(const PutRequest& request) { return putBatch({request}).front(); }
+
+std::vector<PutOutcome> Store::putBatch(const std::vector<PutRequest>& requests) {
+    std::vector<PutOutcome> outcomes;
+    outcomes.reserve(requests.size());
+    if (requests.empty()) return outcomes;
+    std::lock_guard<std::mutex> lock(m_private->writeMutex);
+    Transaction transaction(m_private->writer.database());
+    for (const PutRequest& request : requests) outcomes.push_back(m_private->putInTransaction(request));
+    transaction.commit();
+    return outcomes;
+}
+
+bool Store::remove(const std::string& origin, const std::string& id) {
+    std::lock_guard<std::mutex> lock(m_private->writeMutex);
+    Transaction transaction(m_private->writer.database());
+    bool removed = m_private->removeInTransaction(origin, id);
+    if (removed) transaction.commit();
+    return removed;
+}
+
+std::optional<StoredRecord> Store::get(const std::string& key) const {
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    StatementUse statement = connection->statement(kSelectByKey);
+    statement->bind(1, key);
+    if (!statement->step()) return std::nullopt;
+    return readStored(*statement);
+}
+
+std::optional<StoredRecord> Store::get(const std::string& origin, const std::string& id) const {
+    std::string resolved = origin.empty() ? m_private->options.nodeId : origin;
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    StatementUse statement = connection->statement(kSelectByOriginId);
+    statement->bind(1, resolved).bind(2, id);
+    if (!statement->step()) return std::nullopt;
+    return readStored(*statement);
+}
+
+FeedPage Store::feed(std::int64_t after, int limit) const {
+    FeedPage page;
+    page.epoch = m_private->epoch;
+    page.origin = m_private->options.nodeId;
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    ReadSnapshot snapshot(connection->database());
+    page.latest = latestSeq(*connection);
+    if (limit <= 0) return page;
+    // A put entry is the newest entry of a live record (compaction removed the others), so the
+    // join always finds the record's current JSON.
+    StatementUse statement = connection->statement(
+        "SELECT f.seq, f.op, f.origin, f.id, f.key, f.at, r.json FROM feed f"
+        " LEFT JOIN records r ON f.op = 'put' AND r.origin = f.origin AND r.id = f.id"
+        " WHERE f.seq > ?1 ORDER BY f.seq LIMIT ?2");
+    statement->bind(1, after).bind(2, limit);
+    while (statement->step()) {
+        FeedEntry entry;
+        entry.seq = statement->int64(0);
+        entry.op = statement->text(1);
+        entry.origin = statement->text(2);
+        entry.id = statement->text(3);
+        entry.key = statement->text(4);
+        entry.at = statement->text(5);
+        if (!statement->isNull(6)) entry.json = statement->text(6);
+        page.entries.push_back(std::move(entry));
+    }
+    return page;
+}
+
+StoreHealth Store::health() const {
+    StoreHealth health;
+    health.epoch = m_private->epoch;
+    try {
+        ConnectionPool::Lease connection = m_private->readers.acquire();
+        ReadSnapshot snapshot(connection->database());
+        {
+            StatementUse statement = connection->statement("SELECT count(*) FROM records");
+            if (statement->step()) health.records = statement->int64(0);
+        }
+        health.latestSeq = latestSeq(*connection);
+        health.ok = true;
+    } catch (const std::exception& error) {
+        health.ok = false;
+        health.detail = error.what();
+    }
+    return health;
+}
+
+}  // namespace tweeling::registry::store

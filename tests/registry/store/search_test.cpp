@@ -1,0 +1,429 @@
+#include "store/search.hpp"
+
+#include "common/time.hpp"
+#include "store/planner.hpp"
+#include "store/store.hpp"
+#include "store_test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <set>
+
+using namespace tweeling::registry::store;
+using tweeling::registry::record::Bbox;
+using tweeling::test::makeRecord;
+using tweeling::test::openStore;
+using tweeling::test::TempDir;
+
+namespace {
+
+std::int64_t at(const char* text) { return *tweeling::common::parseRfc3339(text); }
+std::int64_t atEnd(const char* text) { return *tweeling::common::parseRfc3339End(text); }
+
+// Seven records across the Netherlands; r6 comes from another node (pv28), r7 has no footprint.
+struct Catalog {
+    TempDir dir;
+    std::unique_ptr<Store> store = openStore(dir.file("registry.db"));
+
+    Catalog() {
+        std::vector<PutRequest> batch = {
+            makeRecord("r1", "Gebouwen Den Haag LoD2")
+                .themes({"buildings"})
+                .formats({"3dtiles", "cityjson"})
+                .adminUnits({"GM0518"})
+                .publisher("https://identifier.overheid.nl/tooi/id/gemeente/gm0518")
+                .bbox(4.2, 52.0, 4.4, 52.1)
+                .time(at("2020-01-01"), atEnd("2021-12-31"))
+                .updated(100)
+                .request(),
+            makeRecord("r2", "Hittestresskaart Den Haág 2023")
+                .description("Gevoelstemperatuur op een hete dag")
+                .themes({"heat-stress"})
+                .formats({"wms"})
+                .adminUnits({"GM0518", "PV28"})
+                .type("simulation-result")
+                .publisher("https://identifier.overheid.nl/tooi/id/gemeente/gm0518")
+                .bbox(4.2, 52.0, 4.4, 52.1)
+                .time(at("2023-01-01"), atEnd("2023-12-31"))
+                .updated(300)
+                .request(),
+            makeRecord("r3", "Hoogtemodel Delft")
+                .themes({"terrain"})
+                .formats({"las"})
+                .adminUnits({"GM0503"})
+                .bbox(4.3, 51.95, 4.4, 52.03)
+                .updated(200)
+                .request(),
+            makeRecord("r4", "Overstromingskans Rotterdam")
+                .keywords({"water", "dijk"})
+                .themes({"flooding"})
+                .formats({"gpkg"})
+                .adminUnits({"GM0599"})
+                .type("simulation-result")
+                .bbox(4.4, 51.85, 4.6, 51.97)
+                .time(at("2022-03-01"), atEnd("2022-03-31"))
+                .updated(400)
+                .request(),
+            makeRecord("r5", "Bomenkaart Amsterdam")
+                .description("Alle gebouwen en bomen in de stad")
+                .themes({"vegetation"})
+                .formats({"geojson"})
+                .adminUnits({"GM0363"})
+                .bbox(4.75, 52.3, 5.0, 52.43)
+                .time(at("2019-01-01"), std::nullopt)
+                .updated(150)
+                .request(),
+            makeRecord("r6", "3D Tiles Nederland")
+                .from("pv28")
+                .themes({"buildings"})
+                .formats({"3dtiles"})
+                .adminUnits({"PV28"})
+                .publisher("https://identifier.overheid.nl/tooi/id/provincie/pv28")
+                .bbox(3.3, 50.7, 7.2, 53.6)
+                .updated(250)
+                .request(),
+            makeRecord("r7", "energielabels woningen")
+                .themes({"energy"})
+                .formats({"csv"})
+                .adminUnits({"GM0363"})
+                .time(at("2021-01-01"), atEnd("2021-12-31"))
+                .updated(350)
+                .request(),
+        };
+        store->putBatch(batch);
+    }
+
+    SearchResult search(SearchQuery query) const { return store->search(query); }
+};
+
+std::vector<std::string> keysOf(const SearchResult& result) {
+    std::vector<std::string> keys;
+    for (const SearchHit& hit : result.hits) keys.push_back(hit.key);
+    return keys;
+}
+
+std::set<std::string> keySet(const SearchResult& result) {
+    std::vector<std::string> keys = keysOf(result);
+    return {keys.begin(), keys.end()};
+}
+
+SearchQuery query() {
+    SearchQuery q;
+    q.limit = 100;
+    return q;
+}
+
+SearchQuery terms(std::vector<std::string> values) {
+    SearchQuery q = query();
+    q.terms = std::move(values);
+    return q;
+}
+
+using Keys = std::set<std::string>;
+
+}  // namespace
+
+TEST_CASE("search words are split like unicode61 and quoted for FTS5", "[search][planner]") {
+    using planner::ftsQuery;
+    using planner::splitWords;
+    CHECK(splitWords("Den Haág") == std::vector<std::string>{"Den", "Haág"});
+    CHECK(splitWords("3D-tiles, LoD2.2") == std::vector<std::string>{"3D", "tiles", "LoD2", "2"});
+    CHECK(splitWords("  ,;:!  ").empty());
+    CHECK(splitWords("café—terras") == std::vector<std::string>{"café", "terras"});  // em dash separates
+    CHECK(splitWords("\xff\xfe broken") == std::vector<std::string>{"broken"});
+
+    CHECK(ftsQuery({"gebouw"}) == "(\"gebouw\"*)");
+    CHECK(ftsQuery({"den haag", "gebouw"}) == "(\"den\"* AND \"haag\"*) OR (\"gebouw\"*)");
+    CHECK(ftsQuery({"", " - ", "delft"}) == "(\"delft\"*)");
+    CHECK(ftsQuery({"", "()"}).empty());
+    CHECK(ftsQuery({}).empty());
+    // FTS5 syntax in a term is only words: operators, quotes and column filters lose their meaning.
+    CHECK(ftsQuery({"a\" OR title:b NEAR(c*"}) == "(\"a\"* AND \"OR\"* AND \"title\"* AND \"b\"* AND \"NEAR\"* AND \"c\"*)");
+}
+
+TEST_CASE("the planner turns a query into constraints and an order", "[search][planner]") {
+    SearchQuery q = terms({"gebouw"});
+    q.bbox = Bbox{4, 52, 5, 53};
+    q.timeStart = 10;
+    q.themes = {"water", "buildings", "water"};
+    planner::Plan plan = planner::makePlan(q);
+    REQUIRE(plan.constraints.size() == 4);
+    CHECK(plan.order == planner::Order::Relevance);
+    REQUIRE(plan.text());
+    CHECK(plan.constraints[2].kind == planner::Constraint::Kind::Time);
+    CHECK(plan.constraints[2].end == tweeling::common::kOpenEnd);
+    CHECK(plan.constraints[3].values == std::vector<std::string>{"buildings", "water"});
+    // Values never reach the SQL text: only placeholders do.
+    planner::SqlQuery page = planner::pageSql(plan);
+    CHECK(page.sql.find("gebouw") == std::string::npos);
+    CHECK(page.sql.find("water") == std::string::npos);
+    CHECK(std::count(page.sql.begin(), page.sql.end(), '?') == static_cast<long>(page.params.size()));
+    planner::SqlQuery count = planner::countSql(plan);
+    CHECK(std::count(count.sql.begin(), count.sql.end(), '?') == static_cast<long>(count.params.size()));
+
+    CHECK(planner::makePlan(query()).order == planner::Order::Updated);
+    SearchQuery relevanceWithoutWords = query();
+    relevanceWithoutWords.sort = SortKey::Relevance;
+    relevanceWithoutWords.terms = {"--"};
+    CHECK(planner::makePlan(relevanceWithoutWords).order == planner::Order::Updated);
+    CHECK(planner::makePlan(relevanceWithoutWords).constraints.empty());
+}
+
+TEST_CASE("search without filters returns everything, newest first", "[search]") {
+    Catalog catalog;
+    SearchResult result = catalog.search(query());
+    CHECK(result.numberMatched == 7);
+    CHECK(keysOf(result) == std::vector<std::string>{"r4", "r7", "r2", "pv28:r6", "r3", "r5", "r1"});
+    REQUIRE(result.hits.size() == 7);
+    CHECK(result.hits[3].origin == "pv28");
+    CHECK(result.hits[0].json == catalog.store->get("r4")->json);
+    CHECK(result.hits[0].seq == catalog.store->get("r4")->seq);
+}
+
+TEST_CASE("text search", "[search][text]") {
+    Catalog catalog;
+    SECTION("prefix, case and diacritics") {
+        CHECK(keySet(catalog.search(terms({"gebouw"}))) == Keys{"r1", "r5"});  // title and description
+        CHECK(keySet(catalog.search(terms({"GEBOUWEN"}))) == Keys{"r1", "r5"});
+        CHECK(keySet(catalog.search(terms({"Den Haág"}))) == Keys{"r1", "r2"});
+        CHECK(keySet(catalog.search(terms({"den haag"}))) == Keys{"r1", "r2"});
+        CHECK(keySet(catalog.search(terms({"hitte"}))) == Keys{"r2"});
+        CHECK(keySet(catalog.search(terms({"dijk"}))) == Keys{"r4"});  // keywords
+        CHECK(catalog.search(terms({"gebouwenblok"})).numberMatched == 0);
+    }
+    SECTION("words of one term are AND-ed, terms are OR-ed") {
+        CHECK(catalog.search(terms({"haag rotterdam"})).numberMatched == 0);
+        CHECK(keySet(catalog.search(terms({"haag", "rotterdam"}))) == Keys{"r1", "r2", "r4"});
+        CHECK(keySet(catalog.search(terms({"den haag lod2"}))) == Keys{"r1"});
+        CHECK(keySet(catalog.search(terms({"den haag lod2", "delft"}))) == Keys{"r1", "r3"});
+    }
+    SECTION("terms without words are ignored; no words at all means no text filter") {
+        CHECK(keySet(catalog.search(terms({"--", "delft"}))) == Keys{"r3"});
+        CHECK(catalog.search(terms({",", " "})).numberMatched == 7);
+    }
+    SECTION("FTS5 syntax in a term is taken as words") {
+        CHECK(catalog.search(terms({"\"delft"})).numberMatched == 1);
+        CHECK(catalog.search(terms({"title:delft"})).numberMatched == 0);  // needs the word "title" too
+        CHECK(catalog.search(terms({"delft OR rotterdam"})).numberMatched == 0);
+        CHECK(catalog.search(terms({"NEAR(delft)"})).numberMatched == 0);
+    }
+    SECTION("relevance ranks a title match above a description match") {
+        SearchResult result = catalog.search(terms({"gebouwen"}));
+        CHECK(keysOf(result) == std::vector<std::string>{"r1", "r5"});
+    }
+}
+
+TEST_CASE("bbox search intersects footprints", "[search][bbox]") {
+    Catalog catalog;
+    SearchQuery q = query();
+    q.bbox = Bbox{4.25, 52.05, 4.3, 52.08};
+    CHECK(keySet(catalog.search(q)) == Keys{"r1", "r2", "pv28:r6"});
+    q.bbox = Bbox{5.0, 52.43, 5.1, 52.5};  // touches r5's corner: intersection is inclusive
+    CHECK(keySet(catalog.search(q)) == Keys{"r5", "pv28:r6"});
+    q.bbox = Bbox{5.0000001, 52.4300001, 5.1, 52.5};  // just past it: only the exact bbox can tell
+    CHECK(keySet(catalog.search(q)) == Keys{"pv28:r6"});
+    q.bbox = Bbox{0, 0, 1, 1};
+    CHECK(catalog.search(q).numberMatched == 0);
+    q.bbox = Bbox{-180, -90, 180, 90};
+    CHECK(catalog.search(q).numberMatched == 6);  // r7 has no footprint
+}
+
+TEST_CASE("datetime search intersects temporal extents", "[search][time]") {
+    Catalog catalog;
+    SearchQuery q = query();
+    q.timeStart = at("2022-01-01");
+    q.timeEnd = atEnd("2022-12-31");
+    CHECK(keySet(catalog.search(q)) == Keys{"r4", "r5"});  // r5 is open-ended since 2019
+    q.timeStart = std::nullopt;
+    q.timeEnd = atEnd("2019-06-30");
+    CHECK(keySet(catalog.search(q)) == Keys{"r5"});
+    q.timeStart = at("2023-12-31");
+    q.timeEnd = std::nullopt;
+    CHECK(keySet(catalog.search(q)) == Keys{"r2", "r5"});
+    q.timeStart = at("2021-12-31T23:59:59Z");  // inclusive at the instant r1 and r7 end
+    q.timeEnd = at("2021-12-31T23:59:59Z");
+    CHECK(keySet(catalog.search(q)) == Keys{"r1", "r5", "r7"});
+    q.timeStart = tweeling::common::kOpenStart;
+    q.timeEnd = tweeling::common::kOpenEnd;
+    CHECK(catalog.search(q).numberMatched == 5);  // r3 and r6 have no time
+}
+
+TEST_CASE("value filters: any value within a list, every list must hold", "[search][values]") {
+    Catalog catalog;
+    SearchQuery q = query();
+    q.themes = {"buildings"};
+    CHECK(keySet(catalog.search(q)) == Keys{"r1", "pv28:r6"});
+    q.themes = {"buildings", "flooding"};
+    CHECK(keySet(catalog.search(q)) == Keys{"r1", "r4", "pv28:r6"});
+    q.formats = {"3dtiles"};
+    CHECK(keySet(catalog.search(q)) == Keys{"r1", "pv28:r6"});
+    q.adminUnits = {"PV28"};
+    CHECK(keySet(catalog.search(q)) == Keys{"pv28:r6"});
+
+    SearchQuery formats = query();
+    formats.formats = {"cityjson", "las"};
+    CHECK(keySet(catalog.search(formats)) == Keys{"r1", "r3"});
+    SearchQuery units = query();
+    units.adminUnits = {"GM0518"};
+    CHECK(keySet(catalog.search(units)) == Keys{"r1", "r2"});
+    SearchQuery types = query();
+    types.types = {"simulation-result"};
+    CHECK(keySet(catalog.search(types)) == Keys{"r2", "r4"});
+    SearchQuery origins = query();
+    origins.origins = {"pv28"};
+    CHECK(keySet(catalog.search(origins)) == Keys{"pv28:r6"});
+    origins.origins = {"gm0363"};
+    CHECK(catalog.search(origins).numberMatched == 6);
+    SearchQuery ids = query();
+    ids.ids = {"r1", "pv28:r6", "r6", "nope"};
+    CHECK(keySet(catalog.search(ids)) == Keys{"r1", "pv28:r6"});
+    SearchQuery publishers = query();
+    publishers.publishers = {"https://identifier.overheid.nl/tooi/id/gemeente/gm0518"};
+    CHECK(keySet(catalog.search(publishers)) == Keys{"r1", "r2"});
+    SearchQuery unknown = query();
+    unknown.themes = {"noise"};
+    CHECK(catalog.search(unknown).numberMatched == 0);
+}
+
+TEST_CASE("combined filters", "[search][combined]") {
+    Catalog catalog;
+    SearchQuery q = terms({"haag"});
+    q.bbox = Bbox{4.25, 52.05, 4.3, 52.08};
+    q.timeStart = at("2023-06-01");
+    q.timeEnd = at("2023-06-02");
+    q.themes = {"heat-stress", "flooding"};
+    CHECK(keysOf(catalog.search(q)) == std::vector<std::string>{"r2"});
+
+    SearchQuery buildings = terms({"gebouw"});
+    buildings.themes = {"buildings"};
+    CHECK(keysOf(catalog.search(buildings)) == std::vector<std::string>{"r1"});
+
+    SearchQuery datasets = terms({"den haag", "rotterdam"});
+    datasets.types = {"dataset"};
+    CHECK(keysOf(catalog.search(datasets)) == std::vector<std::string>{"r1"});
+
+    SearchQuery spatialText = terms({"nederland", "delft"});
+    spatialText.bbox = Bbox{4.35, 51.96, 4.36, 51.97};
+    spatialText.sort = SortKey::Title;
+    spatialText.descending = false;
+    CHECK(keysOf(catalog.search(spatialText)) == std::vector<std::string>{"pv28:r6", "r3"});
+
+    SearchQuery nothing = terms({"delft"});
+    nothing.origins = {"pv28"};
+    CHECK(catalog.search(nothing).numberMatched == 0);
+}
+
+TEST_CASE("sort orders", "[search][sort]") {
+    Catalog catalog;
+    SearchQuery q = query();
+    q.sort = SortKey::Title;
+    q.descending = false;
+    CHECK(keysOf(catalog.search(q)) ==
+          std::vector<std::string>{"pv28:r6", "r5", "r7", "r1", "r2", "r3", "r4"});  // case-insensitive
+    q.descending = true;
+    CHECK(keysOf(catalog.search(q)) ==
+          std::vector<std::string>{"r4", "r3", "r2", "r1", "r7", "r5", "pv28:r6"});
+    q.sort = SortKey::Updated;
+    q.descending = false;
+    CHECK(keysOf(catalog.search(q)) ==
+          std::vector<std::string>{"r1", "r5", "r3", "pv28:r6", "r2", "r7", "r4"});
+    SearchQuery text = terms({"haag", "rotterdam"});
+    text.sort = SortKey::Updated;
+    CHECK(keysOf(catalog.search(text)) == std::vector<std::string>{"r4", "r2", "r1"});
+}
+
+TEST_CASE("numberMatched is exact whatever the page", "[search][paging]") {
+    Catalog catalog;
+    SearchQuery q = query();
+    q.limit = 2;
+    SearchResult first = catalog.search(q);
+    CHECK(first.numberMatched == 7);
+    CHECK(first.hits.size() == 2);
+    q.offset = 6;
+    SearchResult last = catalog.search(q);
+    CHECK(last.numberMatched == 7);
+    CHECK(keysOf(last) == std::vector<std::string>{"r1"});
+    q.offset = 50;
+    SearchResult beyond = catalog.search(q);
+    CHECK(beyond.numberMatched == 7);
+    CHECK(beyond.hits.empty());
+    q.offset = 0;
+    q.limit = 0;
+    SearchResult countOnly = catalog.search(q);
+    CHECK(countOnly.numberMatched == 7);
+    CHECK(countOnly.hits.empty());
+    SearchQuery text = terms({"den haag"});
+    text.limit = 1;
+    CHECK(catalog.search(text).numberMatched == 2);
+}
+
+TEST_CASE("paging is stable across ties: no duplicates, no gaps", "[search][paging]") {
+    TempDir dir;
+    auto store = openStore(dir.file("registry.db"));
+    std::vector<PutRequest> batch;
+    for (int i = 0; i < 25; ++i)
+        batch.push_back(makeRecord("same-" + std::to_string(i), "Gelijke titel")
+                            .updated(1000)
+                            .bbox(4, 52, 5, 53)
+                            .themes({"buildings"})
+                            .request());
+    store->putBatch(batch);
+
+    struct Case {
+        SortKey sort;
+        bool descending;
+        bool text;
+    };
+    for (Case c : {Case{SortKey::Default, true, true}, Case{SortKey::Default, true, false},
+                   Case{SortKey::Updated, false, false}, Case{SortKey::Title, false, true},
+                   Case{SortKey::Title, true, false}, Case{SortKey::Relevance, false, true}}) {
+        std::vector<std::string> seen;
+        for (std::int64_t offset = 0; offset < 30; offset += 7) {
+            SearchQuery q;
+            if (c.text) q.terms = {"gelijke"};
+            q.themes = {"buildings"};
+            q.sort = c.sort;
+            q.descending = c.descending;
+            q.limit = 7;
+            q.offset = offset;
+            SearchResult result = store->search(q);
+            CHECK(result.numberMatched == 25);
+            for (const auto& hit : result.hits) seen.push_back(hit.key);
+        }
+        CHECK(seen.size() == 25);
+        CHECK(std::set<std::string>(seen.begin(), seen.end()).size() == 25);
+    }
+}
+
+TEST_CASE("replacing and removing a record keeps every index in step", "[search]") {
+    Catalog catalog;
+    auto changed = makeRecord("r3", "Puntenwolk Leiden")
+                       .themes({"pointcloud"})
+                       .formats({"laz"})
+                       .bbox(4.45, 52.12, 4.52, 52.18)
+                       .updated(500);
+    REQUIRE(catalog.store->put(changed.request()) == PutOutcome::Replaced);
+    CHECK(catalog.search(terms({"delft"})).numberMatched == 0);
+    CHECK(keysOf(catalog.search(terms({"leiden"}))) == std::vector<std::string>{"r3"});
+    SearchQuery terrain = query();
+    terrain.themes = {"terrain"};
+    CHECK(catalog.search(terrain).numberMatched == 0);
+    SearchQuery pointcloud = query();
+    pointcloud.themes = {"pointcloud"};
+    pointcloud.formats = {"laz"};
+    CHECK(keysOf(catalog.search(pointcloud)) == std::vector<std::string>{"r3"});
+    SearchQuery oldPlace = query();
+    oldPlace.bbox = Bbox{4.35, 51.96, 4.36, 51.97};
+    CHECK(keySet(catalog.search(oldPlace)) == Keys{"pv28:r6"});
+    SearchQuery newPlace = query();
+    newPlace.bbox = Bbox{4.5, 52.15, 4.51, 52.16};
+    CHECK(keySet(catalog.search(newPlace)) == Keys{"r3", "pv28:r6"});
+    CHECK(keysOf(catalog.search(query())).front() == "r3");  // updated 500 is now the newest
+
+    REQUIRE(catalog.store->remove("", "r3"));
+    CHECK(catalog.search(terms({"leiden"})).numberMatched == 0);
+    CHECK(catalog.search(pointcloud).numberMatched == 0);
+    CHECK(keySet(catalog.search(newPlace)) == Keys{"pv28:r6"});
+    CHECK(catalog.search(query()).numberMatched == 6);
+}
