@@ -133,6 +133,18 @@ TEST_CASE("landing page, conformance and catalog follow OGC API – Records") {
     Json collection = parse(get(node.url("/collections/twins")).body);
     CHECK(linkHref(collection["links"], "items") == node.items);
 
+    CHECK(hasLink(collection["links"], "http://www.opengis.net/def/rel/ogc/1.0/queryables"));
+    auto queryables = get(node.url("/collections/twins/queryables"));
+    REQUIRE(queryables.status == 200);
+    CHECK(queryables.header("content-type") == "application/schema+json");
+    Json schema = parse(queryables.body);
+    for (const char* name : {"type", "themes", "formats", "adminUnits", "publisher", "updated", "geometry"})
+        CHECK(schema["properties"].HasMember(name));
+    CHECK(schema["properties"]["themes"]["items"]["enum"].Size() == 17);
+    Json sortables = parse(get(node.url("/collections/twins/sortables")).body);
+    CHECK(sortables["properties"].HasMember("updated"));
+    CHECK(sortables["properties"].HasMember("title"));
+
     auto health = get(node.url("/health"));
     CHECK(health.status == 200);
     CHECK(std::string(parse(health.body)["status"].GetString()) == "ok");
@@ -288,7 +300,10 @@ TEST_CASE("bad requests get problem documents that name what is wrong") {
                  {"limit=0", "limit"},
                  {"limit=ten", "limit"},
                  {"offset=-1", "offset"},
-                 {"sortby=size", "sortby"}}) {
+                 {"sortby=size", "sortby"},
+                 {"sortby=relevance", "sortby"},
+                 {"colour=red", "colour"},
+                 {"f=xml", "f"}}) {
             auto response = get(node.items + "?" + query);
             INFO(query);
             requireProblem(response, 400);
