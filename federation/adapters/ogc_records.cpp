@@ -1,0 +1,1 @@
+// placeholder: implemented by the OGC API – Records adapter work

@@ -1,0 +1,78 @@
+#pragma once
+// Concurrent HTTP fetching for harvesting, on one libcurl multi handle: many transfers in flight,
+// connection reuse, gzip, connect and total timeouts, a stall guard, a cap on response size, at most
+// a few redirects (http/https only), and retries with exponential backoff and jitter on timeouts,
+// connection failures, 5xx and 429 (honouring Retry-After). A stuck transfer cannot block the others:
+// every transfer has a hard deadline.
+//
+// Threading: a Fetcher is used from one thread. Callbacks run on the thread that calls run(), and
+// may submit more requests (the next page of a feed).
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tweeling::federation::harvest {
+
+struct FetchOptions {
+    long connectTimeoutMs = 5000;
+    long totalTimeoutMs = 30000;          // per attempt, including time queued inside libcurl
+    std::size_t maxBytes = 64u << 20;     // counted on the decoded body, so gzip bombs stop too
+    int maxRedirects = 3;
+    int maxAttempts = 4;                  // first try + retries
+    long backoffBaseMs = 500;             // delay before retry n: base * 2^(n-1) * jitter(0.5..1.5)
+    long backoffMaxMs = 30000;            // cap on any delay, Retry-After included
+    long lowSpeedBytesPerSecond = 10;     // below this for lowSpeedSeconds: abort the attempt
+    long lowSpeedSeconds = 15;
+    std::string userAgent = "Tweeling-harvester/0.1";
+};
+
+struct FetchResult {
+    std::string url;        // the URL asked for
+    std::string finalUrl;   // after redirects
+    long status = 0;        // HTTP status of the last attempt, 0 when there was no response
+    std::string body;
+    std::map<std::string, std::string> headers;  // lower-case names, last value wins
+    bool ok = false;        // transfer completed with a 2xx status (or 304)
+    std::string error;      // when !ok: a sentence for reports, e.g. "timed out after 30 s (4 attempts)"
+    int attempts = 0;
+    double seconds = 0;     // wall time of all attempts together
+};
+
+struct FetchRequest {
+    std::string url;
+    std::vector<std::string> headers;  // "Name: value"
+    FetchOptions options;
+    std::function<void(FetchResult&&)> onDone;
+};
+
+class Fetcher {
+public:
+    explicit Fetcher(int maxInFlight = 16);
+    ~Fetcher();
+    Fetcher(const Fetcher&) = delete;
+    Fetcher& operator=(const Fetcher&) = delete;
+
+    void submit(FetchRequest request);
+    // Drives all transfers (and retries) until none is pending; callbacks run in here.
+    void run();
+    // How many transfers are running or waiting (for tests and metrics).
+    std::size_t pending() const;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> m_private;
+};
+
+// Convenience for one request (CLI, tests).
+FetchResult fetchOne(const std::string& url, const FetchOptions& options = {},
+                     const std::vector<std::string>& headers = {});
+
+// Parses Retry-After (delta seconds or an HTTP date) into milliseconds from now; -1 if absent/bad.
+long parseRetryAfterMs(const std::string& value);
+// The delay before attempt `attempt` (2 = first retry): exponential with jitter, capped.
+long backoffDelayMs(int attempt, const FetchOptions& options, double jitter01);
+
+}  // namespace tweeling::federation::harvest
