@@ -39,13 +39,13 @@ inline constexpr const char* kType = "type";
 inline constexpr const char* kPublisher = "publisher";
 
 struct Constraint {
-    enum class Kind { Text, Bbox, Time, Values, Keys, Origins };
+    enum class Kind { Text, Bbox, Time, Values, Keys, Origins, Sources };
     Kind kind = Kind::Text;
     std::string match;                // Text: FTS5 expression
     record::Bbox bbox;                // Bbox: intersects
     std::int64_t start = 0, end = 0;  // Time: intersects [start, end]
     std::string valueKind;            // Values: record_values.kind
-    std::vector<std::string> values;  // Values, Keys, Origins: any of (sorted, unique)
+    std::vector<std::string> values;  // Values, Keys, Origins, Sources: any of (sorted, unique)
 };
 
 enum class Order { Relevance, Updated, Title };
@@ -68,7 +68,7 @@ struct SqlQuery {
     std::vector<SqlParam> params;  // bound to ?1..?N in order
 };
 
-SqlQuery pageSql(const Plan& plan);   // key, origin, json, seq of the page, in order
+SqlQuery pageSql(const Plan& plan);   // key, origin, json, seq, source of the page, in order
 SqlQuery countSql(const Plan& plan);  // one row: count(*)
 
 // Answers a plan on a read connection, count and page from one snapshot.

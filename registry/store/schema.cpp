@@ -115,6 +115,14 @@ CREATE TABLE keys(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: records harvested by a hub remember the source they came by (empty for records
+// published on this node), so a source's records can be listed, counted and removed, and two paths
+// to the same record can be told apart.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE records ADD COLUMN source TEXT NOT NULL DEFAULT '';
+CREATE INDEX records_by_source ON records(source, origin, id);
+)sql";
+
 void setMeta(Database& database, const char* key, const std::string& value) {
     Statement statement(database, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -130,6 +138,7 @@ void createIdentity(Database& database) {
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> kMigrations = {
         {1, kSchemaV1, createIdentity},
+        {2, kSchemaV2, nullptr},
     };
     return kMigrations;
 }

@@ -142,6 +142,9 @@ void appendCondition(SqlBuilder& out, const Constraint& constraint) {
     case Constraint::Kind::Origins:
         out.sql("r.origin IN ").list(constraint.values);
         break;
+    case Constraint::Kind::Sources:
+        out.sql("r.source IN ").list(constraint.values);
+        break;
     }
 }
 
@@ -243,6 +246,7 @@ Plan makePlan(const SearchQuery& query) {
     };
     addValues(Constraint::Kind::Keys, nullptr, query.ids);
     addValues(Constraint::Kind::Origins, nullptr, query.origins);
+    addValues(Constraint::Kind::Sources, nullptr, query.sources);
     addValues(Constraint::Kind::Values, kType, query.types);
     addValues(Constraint::Kind::Values, kTheme, query.themes);
     addValues(Constraint::Kind::Values, kFormat, query.formats);
@@ -278,7 +282,7 @@ SqlQuery pageSql(const Plan& plan) {
     if (plan.order == Order::Relevance && text) {
         // FTS5 drives: bm25 needs the MATCH on the FTS table itself. bm25 is lower for better
         // matches. Column weights: title 10, description 1, keywords 5 (declaration order).
-        out.sql("SELECT r.key, r.origin, r.json, r.seq FROM records_fts JOIN records r ON r.rid = records_fts.rowid"
+        out.sql("SELECT r.key, r.origin, r.json, r.seq, r.source FROM records_fts JOIN records r ON r.rid = records_fts.rowid"
                 " WHERE records_fts MATCH ")
             .param(text->match);
         for (const Constraint& constraint : plan.constraints) {
@@ -289,7 +293,7 @@ SqlQuery pageSql(const Plan& plan) {
         out.sql(" ORDER BY bm25(records_fts, 10.0, 1.0, 5.0)").sql(plan.descending ? " ASC" : " DESC");
         out.sql(", r.rid ASC");
     } else {
-        out.sql("SELECT r.key, r.origin, r.json, r.seq FROM records r");
+        out.sql("SELECT r.key, r.origin, r.json, r.seq, r.source FROM records r");
         appendWhere(out, plan, nullptr);
         // The tie-break runs in the same direction, so one index (column, rid) serves both.
         if (plan.order == Order::Title)
@@ -338,6 +342,7 @@ SearchResult execute(Connection& connection, const Plan& plan) {
         hit.origin = statement->text(1);
         hit.json = statement->text(2);
         hit.seq = statement->int64(3);
+        hit.source = statement->text(4);
         result.hits.push_back(std::move(hit));
     }
     return result;

@@ -29,6 +29,7 @@ struct SearchQuery {
     std::vector<std::string> formats;
     std::vector<std::string> adminUnits;
     std::vector<std::string> origins;
+    std::vector<std::string> sources;     // hub: the source a record was harvested from
     std::vector<std::string> publishers;  // publisher.id
     int limit = 10;
     std::int64_t offset = 0;
@@ -43,6 +44,7 @@ struct SearchHit {
     std::string origin;
     std::string json;    // stored (normalised) record JSON
     std::int64_t seq = 0;
+    std::string source;  // hub: the source it was harvested from; "" when published here
 };
 
 struct SearchResult {

@@ -60,15 +60,17 @@ void bindRecordColumns(Statement& statement, const record::IndexedRecord& fields
 
 constexpr const char* kInsertRecord =
     "INSERT INTO records(key, type, title, description, keywords, publisher_id, publisher_name, license, rights,"
-    " updated, time_start, time_end, min_x, min_y, max_x, max_y, seq, hash, json, origin, id)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+    " updated, time_start, time_end, min_x, min_y, max_x, max_y, seq, hash, json, source, origin, id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
 constexpr const char* kUpdateRecord =
     "UPDATE records SET key = ?1, type = ?2, title = ?3, description = ?4, keywords = ?5, publisher_id = ?6,"
     " publisher_name = ?7, license = ?8, rights = ?9, updated = ?10, time_start = ?11, time_end = ?12,"
-    " min_x = ?13, min_y = ?14, max_x = ?15, max_y = ?16, seq = ?17, hash = ?18, json = ?19 WHERE rid = ?20";
-constexpr const char* kSelectByKey = "SELECT key, origin, id, json, seq, updated, hash FROM records WHERE key = ?1";
+    " min_x = ?13, min_y = ?14, max_x = ?15, max_y = ?16, seq = ?17, hash = ?18, json = ?19, source = ?20"
+    " WHERE rid = ?21";
+constexpr const char* kSelectByKey =
+    "SELECT key, origin, id, json, seq, updated, hash, source FROM records WHERE key = ?1";
 constexpr const char* kSelectByOriginId =
-    "SELECT key, origin, id, json, seq, updated, hash FROM records WHERE origin = ?1 AND id = ?2";
+    "SELECT key, origin, id, json, seq, updated, hash, source FROM records WHERE origin = ?1 AND id = ?2";
 
 StoredRecord readStored(Statement& statement) {
     StoredRecord stored;
@@ -79,6 +81,7 @@ StoredRecord readStored(Statement& statement) {
     stored.seq = statement.int64(4);
     stored.updated = statement.int64(5);
     stored.hash = statement.text(6);
+    stored.source = statement.text(7);
     return stored;
 }
 
@@ -163,14 +166,19 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
     if (fields.id.empty()) throw std::invalid_argument("record has no id");
     const std::string origin = resolveOrigin(request.origin);
     const std::string key = itemKey(origin, fields.id);
-    const std::string hash = sha256Hex(request.json);
+    const std::string hash = request.contentHash.empty() ? sha256Hex(request.json) : request.contentHash;
 
     std::optional<std::int64_t> rid;
     {
-        StatementUse statement = writer.statement("SELECT rid, hash FROM records WHERE origin = ?1 AND id = ?2");
+        StatementUse statement =
+            writer.statement("SELECT rid, hash, source, updated FROM records WHERE origin = ?1 AND id = ?2");
         statement->bind(1, origin).bind(2, fields.id);
         if (statement->step()) {
             if (statement->textView(1) == hash) return PutOutcome::Unchanged;
+            // One record, two paths (a municipality directly and through its province): the newer
+            // `updated` wins; the source that holds it keeps it on a tie.
+            if (statement->textView(2) != request.source && fields.updated <= statement->int64(3))
+                return PutOutcome::Stale;
             rid = statement->int64(0);
         }
     }
@@ -181,7 +189,7 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
         {
             StatementUse statement = writer.statement(kUpdateRecord);
             bindRecordColumns(*statement, fields, key, seq, hash, request.json);
-            statement->bind(20, *rid);
+            statement->bind(20, request.source).bind(21, *rid);
             statement->execute();
         }
         StatementUse values = writer.statement("DELETE FROM record_values WHERE rid = ?1");
@@ -193,7 +201,7 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
     } else {
         StatementUse statement = writer.statement(kInsertRecord);
         bindRecordColumns(*statement, fields, key, seq, hash, request.json);
-        statement->bind(20, origin).bind(21, fields.id);
+        statement->bind(20, request.source).bind(21, origin).bind(22, fields.id);
         statement->execute();
         rid = writer.database().lastInsertRowId();
     }
@@ -226,14 +234,18 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
     return existed ? PutOutcome::Replaced : PutOutcome::Created;
 }
 
-bool Store::Private::removeInTransaction(const std::string& requestOrigin, const std::string& id) {
-    const std::string origin = resolveOrigin(requestOrigin);
+RemoveOutcome Store::Private::removeInTransaction(const RemoveRequest& request) {
+    const std::string origin = resolveOrigin(request.origin);
+    const std::string& id = request.id;
     std::int64_t rid = 0;
     std::string key;
     {
-        StatementUse statement = writer.statement("SELECT rid, key FROM records WHERE origin = ?1 AND id = ?2");
+        StatementUse statement =
+            writer.statement("SELECT rid, key, source, updated FROM records WHERE origin = ?1 AND id = ?2");
         statement->bind(1, origin).bind(2, id);
-        if (!statement->step()) return false;
+        if (!statement->step()) return RemoveOutcome::Absent;
+        if (statement->textView(2) != request.source && request.deletedAt < statement->int64(3))
+            return RemoveOutcome::Kept;
         rid = statement->int64(0);
         key = statement->text(1);
     }
@@ -249,7 +261,7 @@ bool Store::Private::removeInTransaction(const std::string& requestOrigin, const
         statement->execute();
     }
     appendFeed("delete", origin, id, key);
-    return true;
+    return RemoveOutcome::Removed;
 }
 
 Store::Store(StoreOptions options) : m_private(std::make_unique<Private>(std::move(options))) {}
@@ -277,8 +289,75 @@ std::vector<PutOutcome> Store::putBatch(const std::vector<PutRequest>& requests)
 bool Store::remove(const std::string& origin, const std::string& id) {
     std::lock_guard<std::mutex> lock(m_private->writeMutex);
     Transaction transaction(m_private->writer.database());
-    bool removed = m_private->removeInTransaction(origin, id);
+    RemoveRequest request;
+    request.origin = origin;
+    request.id = id;
+    bool removed = m_private->removeInTransaction(request) == RemoveOutcome::Removed;
     if (removed) transaction.commit();
+    return removed;
+}
+
+BatchOutcome Store::apply(const WriteBatch& batch, const std::function<void(Database&)>& inTransaction) {
+    BatchOutcome outcome;
+    outcome.puts.reserve(batch.puts.size());
+    outcome.removes.reserve(batch.removes.size());
+    std::lock_guard<std::mutex> lock(m_private->writeMutex);
+    Transaction transaction(m_private->writer.database());
+    for (const PutRequest& request : batch.puts) outcome.puts.push_back(m_private->putInTransaction(request));
+    for (const RemoveRequest& request : batch.removes)
+        outcome.removes.push_back(m_private->removeInTransaction(request));
+    if (inTransaction) inTransaction(m_private->writer.database());
+    transaction.commit();
+    return outcome;
+}
+
+void Store::write(const std::function<void(Database&)>& work) {
+    std::lock_guard<std::mutex> lock(m_private->writeMutex);
+    Transaction transaction(m_private->writer.database());
+    work(m_private->writer.database());
+    transaction.commit();
+}
+
+void Store::read(const std::function<void(Database&)>& work) const {
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    ReadSnapshot snapshot(connection->database());
+    work(connection->database());
+}
+
+std::vector<std::pair<std::string, std::string>> Store::recordsOfSource(const std::string& source) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    StatementUse statement = connection->statement("SELECT origin, id FROM records WHERE source = ?1");
+    statement->bind(1, source);
+    while (statement->step()) out.emplace_back(statement->text(0), statement->text(1));
+    return out;
+}
+
+std::int64_t Store::countOfSource(const std::string& source) const {
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    StatementUse statement = connection->statement("SELECT count(*) FROM records WHERE source = ?1");
+    statement->bind(1, source);
+    return statement->step() ? statement->int64(0) : 0;
+}
+
+std::int64_t Store::removeSource(const std::string& source) {
+    std::lock_guard<std::mutex> lock(m_private->writeMutex);
+    Transaction transaction(m_private->writer.database());
+    std::vector<std::pair<std::string, std::string>> records;
+    {
+        StatementUse statement = m_private->writer.statement("SELECT origin, id FROM records WHERE source = ?1");
+        statement->bind(1, source);
+        while (statement->step()) records.emplace_back(statement->text(0), statement->text(1));
+    }
+    std::int64_t removed = 0;
+    for (const auto& [origin, id] : records) {
+        RemoveRequest request;
+        request.origin = origin;
+        request.id = id;
+        request.source = source;
+        if (m_private->removeInTransaction(request) == RemoveOutcome::Removed) ++removed;
+    }
+    transaction.commit();
     return removed;
 }
 

@@ -9,6 +9,7 @@
 #include "store/search.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,8 @@ struct StoreOptions {
     std::int64_t cacheKiB = 65536;  // SQLite page cache per connection
 };
 
+class Database;
+
 struct StoredRecord {
     std::string key;     // item key: the local id for this node's own records
     std::string origin;
@@ -32,15 +35,45 @@ struct StoredRecord {
     std::string json;    // normalised record JSON
     std::int64_t seq = 0;      // feed seq of the last change
     std::int64_t updated = 0;  // properties.updated (epoch seconds)
-    std::string hash;          // hex SHA-256 of json
+    std::string hash;          // content hash (ETag, change detection)
+    std::string source;        // hub: the source it came by; "" when published here
 };
 
-enum class PutOutcome { Created, Replaced, Unchanged };
+// Stale: a hub already holds this record from another source with the same or a newer `updated`
+// (the newer record wins when one record reaches a hub by two paths); nothing was written.
+enum class PutOutcome { Created, Replaced, Unchanged, Stale };
 
 struct PutRequest {
     record::IndexedRecord fields;
     std::string origin;
     std::string json;  // normalised record JSON (record::normalizeForStorage)
+    // Hub: the source the record came by ("" when published on this node).
+    std::string source;
+    // Change detection: when set, the record is Unchanged if the held record has this hash, and it
+    // is stored as the record's hash. Hubs pass the hash of the record without their own `harvest`
+    // member (which carries the harvest time). Empty: the SHA-256 of `json`.
+    std::string contentHash;
+};
+
+// Kept: the record is held from another source and was updated after `deletedAt`, so a tombstone
+// travelling by a slower path does not remove a newer record.
+enum class RemoveOutcome { Removed, Absent, Kept };
+
+struct RemoveRequest {
+    std::string origin;
+    std::string id;
+    std::string source;  // hub: the source announcing the deletion
+    std::int64_t deletedAt = INT64_MAX;  // epoch seconds of the deletion at its origin
+};
+
+struct WriteBatch {
+    std::vector<PutRequest> puts;  // applied first, in order
+    std::vector<RemoveRequest> removes;
+};
+
+struct BatchOutcome {
+    std::vector<PutOutcome> puts;
+    std::vector<RemoveOutcome> removes;
 };
 
 struct FeedEntry {
@@ -94,6 +127,20 @@ public:
     std::vector<PutOutcome> putBatch(const std::vector<PutRequest>& requests);
     // Deletes and leaves a tombstone in the feed. Returns false when no such record.
     bool remove(const std::string& origin, const std::string& id);
+    // Puts and removes in ONE transaction; `inTransaction`, when given, runs inside the same
+    // transaction after them on the writer connection (a harvester advances its cursor there, so a
+    // page and its cursor commit together). Any exception rolls everything back.
+    BatchOutcome apply(const WriteBatch& batch, const std::function<void(Database&)>& inTransaction = {});
+    // Runs `work` in one write transaction on the writer connection (extension tables of a hub).
+    void write(const std::function<void(Database&)>& work);
+    // Runs `work` on a read-only connection, in one snapshot.
+    void read(const std::function<void(Database&)>& work) const;
+
+    // Hub: the (origin, id) of every record held from `source`, and their number.
+    std::vector<std::pair<std::string, std::string>> recordsOfSource(const std::string& source) const;
+    std::int64_t countOfSource(const std::string& source) const;
+    // Hub: removes every record held from `source` (with tombstones) in one transaction.
+    std::int64_t removeSource(const std::string& source);
 
     std::optional<StoredRecord> get(const std::string& key) const;
     std::optional<StoredRecord> get(const std::string& origin, const std::string& id) const;

@@ -19,7 +19,7 @@ struct Store::Private {
 
     // One record inside the caller's write transaction; the caller holds writeMutex.
     PutOutcome putInTransaction(const PutRequest& request);
-    bool removeInTransaction(const std::string& origin, const std::string& id);
+    RemoveOutcome removeInTransaction(const RemoveRequest& request);
     // Appends a feed entry and compacts older entries of the same record; returns the new seq.
     std::int64_t appendFeed(const char* op, const std::string& origin, const std::string& id,
                             const std::string& key);

@@ -1,0 +1,122 @@
+// What a federation hub needs from the store: sources, one record by two paths, tombstones that
+// travel slower than updates, a page and its cursor in one transaction.
+#include "store/sqlite.hpp"
+#include "store_test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tweeling::test;
+using namespace tweeling::registry::store;
+
+namespace {
+
+PutRequest harvested(TestRecord record, const std::string& source, const std::string& origin) {
+    PutRequest request = record.from(origin).request();
+    request.source = source;
+    return request;
+}
+
+}  // namespace
+
+TEST_CASE("one record reached by two sources is stored once; the newer wins", "[store][hub]") {
+    TempDir dir;
+    auto store = openStore(dir.file("hub.db"), "nl");
+
+    auto direct = harvested(makeRecord("gebouwen").updated(1000).version("a"), "gm0363", "gm0363");
+    REQUIRE(store->put(direct) == PutOutcome::Created);
+    // The same content through the province: unchanged, nothing written.
+    auto viaProvince = harvested(makeRecord("gebouwen").updated(1000).version("a"), "pv27", "gm0363");
+    CHECK(store->put(viaProvince) == PutOutcome::Unchanged);
+    // An older or equally old different version through the province does not replace it.
+    auto older = harvested(makeRecord("gebouwen").updated(900).version("old"), "pv27", "gm0363");
+    CHECK(store->put(older) == PutOutcome::Stale);
+    auto tie = harvested(makeRecord("gebouwen").updated(1000).version("tie"), "pv27", "gm0363");
+    CHECK(store->put(tie) == PutOutcome::Stale);
+    // A newer version wins and the record now belongs to that source.
+    auto newer = harvested(makeRecord("gebouwen").updated(2000).version("new"), "pv27", "gm0363");
+    CHECK(store->put(newer) == PutOutcome::Replaced);
+    auto held = store->get("gm0363", "gebouwen");
+    REQUIRE(held);
+    CHECK(held->source == "pv27");
+    CHECK(held->key == "gm0363:gebouwen");
+    // Its own source may always replace it (the origin is the authority on its record).
+    auto again = harvested(makeRecord("gebouwen").updated(1500).version("own"), "pv27", "gm0363");
+    CHECK(store->put(again) == PutOutcome::Replaced);
+
+    // Two origins may share a local id.
+    CHECK(store->put(harvested(makeRecord("gebouwen").updated(1000), "gm0599", "gm0599")) == PutOutcome::Created);
+    CHECK(store->countOfSource("pv27") == 1);
+    CHECK(store->countOfSource("gm0599") == 1);
+}
+
+TEST_CASE("a tombstone from another source does not remove a newer record", "[store][hub]") {
+    TempDir dir;
+    auto store = openStore(dir.file("hub.db"), "nl");
+    REQUIRE(store->put(harvested(makeRecord("r1").updated(5000), "gm0363", "gm0363")) == PutOutcome::Created);
+
+    WriteBatch batch;
+    batch.removes.push_back({"gm0363", "r1", "pv27", 4000});  // deleted before the held version
+    CHECK(store->apply(batch).removes.front() == RemoveOutcome::Kept);
+    batch.removes = {{"gm0363", "r1", "pv27", 6000}};  // deleted after it: gone
+    CHECK(store->apply(batch).removes.front() == RemoveOutcome::Removed);
+    CHECK_FALSE(store->get("gm0363", "r1"));
+    CHECK(store->apply(batch).removes.front() == RemoveOutcome::Absent);
+
+    // The holding source's own tombstone always removes.
+    REQUIRE(store->put(harvested(makeRecord("r2").updated(5000), "gm0363", "gm0363")) == PutOutcome::Created);
+    batch.removes = {{"gm0363", "r2", "gm0363", 0}};
+    CHECK(store->apply(batch).removes.front() == RemoveOutcome::Removed);
+
+    // Tombstones reach the hub's own feed, so the hub above learns of the deletion.
+    auto page = store->feed(0, 100);
+    int deletes = 0;
+    for (const auto& entry : page.entries) deletes += entry.op == "delete";
+    CHECK(deletes == 2);
+}
+
+TEST_CASE("a page and its cursor commit together or not at all", "[store][hub][transaction]") {
+    TempDir dir;
+    auto store = openStore(dir.file("hub.db"), "nl");
+    store->write([](Database& db) { db.exec("CREATE TABLE cursors(source TEXT PRIMARY KEY, seq INTEGER)"); });
+
+    WriteBatch page;
+    page.puts.push_back(harvested(makeRecord("a").updated(1), "gm0363", "gm0363"));
+    page.puts.push_back(harvested(makeRecord("b").updated(1), "gm0363", "gm0363"));
+    store->apply(page, [](Database& db) { db.exec("INSERT INTO cursors VALUES ('gm0363', 2)"); });
+    CHECK(store->countOfSource("gm0363") == 2);
+
+    WriteBatch next;
+    next.puts.push_back(harvested(makeRecord("c").updated(1), "gm0363", "gm0363"));
+    CHECK_THROWS(store->apply(next, [](Database&) { throw std::runtime_error("crash while saving the cursor"); }));
+    CHECK_FALSE(store->get("gm0363", "c"));
+    std::int64_t cursor = -1;
+    store->read([&](Database& db) {
+        Statement statement(db, "SELECT seq FROM cursors WHERE source = 'gm0363'");
+        if (statement.step()) cursor = statement.int64(0);
+    });
+    CHECK(cursor == 2);
+}
+
+TEST_CASE("a source's records are listed, searched and removed with tombstones", "[store][hub]") {
+    TempDir dir;
+    auto store = openStore(dir.file("hub.db"), "nl");
+    for (int i = 0; i < 5; ++i)
+        store->put(harvested(makeRecord("a" + std::to_string(i)).updated(1), "gm0363", "gm0363"));
+    for (int i = 0; i < 3; ++i)
+        store->put(harvested(makeRecord("b" + std::to_string(i)).updated(1), "gm0599", "gm0599"));
+
+    SearchQuery query;
+    query.sources = {"gm0599"};
+    auto result = store->search(query);
+    CHECK(result.numberMatched == 3);
+    for (const auto& hit : result.hits) CHECK(hit.source == "gm0599");
+
+    CHECK(store->recordsOfSource("gm0363").size() == 5);
+    std::int64_t latest = store->feed(0, 1).latest;
+    CHECK(store->removeSource("gm0363") == 5);
+    CHECK(store->countOfSource("gm0363") == 0);
+    CHECK(store->countOfSource("gm0599") == 3);
+    auto after = store->feed(latest, 100);
+    CHECK(after.entries.size() == 5);
+    for (const auto& entry : after.entries) CHECK(entry.op == "delete");
+}
