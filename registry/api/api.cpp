@@ -169,39 +169,6 @@ std::string uuid4() {
     return text;
 }
 
-// Adds the per-response navigation links (self, collection) in front of a stored record's links and
-// writes it. Stored records never hold navigation links (normalizeForStorage strips them).
-void writeRecord(Writer& writer, const std::string& storedJson, const std::string& itemUrl,
-                 const std::string& collectionUrl) {
-    common::Json doc;
-    doc.Parse(storedJson.c_str(), storedJson.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
-        writer.RawValue(storedJson.c_str(), storedJson.size(), rapidjson::kObjectType);
-        return;
-    }
-    auto& allocator = doc.GetAllocator();
-    common::JsonValue links(rapidjson::kArrayType);
-    auto addLink = [&](const std::string& href, const char* rel, const char* type, const char* title) {
-        common::JsonValue linkValue(rapidjson::kObjectType);
-        linkValue.AddMember("href", common::JsonValue(href.c_str(), allocator), allocator);
-        linkValue.AddMember("rel", common::JsonValue(rel, allocator), allocator);
-        linkValue.AddMember("type", common::JsonValue(type, allocator), allocator);
-        linkValue.AddMember("title", common::JsonValue(title, allocator), allocator);
-        links.PushBack(linkValue, allocator);
-    };
-    addLink(itemUrl, "self", kGeoJson, "This record");
-    addLink(itemUrl + "?f=json", "alternate", kJson, "This record as JSON");
-    addLink(collectionUrl, "collection", kJson, "The catalog this record belongs to");
-    auto existing = doc.FindMember("links");
-    if (existing != doc.MemberEnd() && existing->value.IsArray()) {
-        for (auto& value : existing->value.GetArray()) links.PushBack(value, allocator);
-        existing->value = links;
-    } else {
-        doc.AddMember("links", links, allocator);
-    }
-    doc.Accept(writer);
-}
-
 // OGC API – Features/Records: a parameter the API does not define is a 400, not silently ignored.
 void checkParameters(const Request& request, std::initializer_list<const char*> allowed) {
     for (const auto& [name, value] : request.query) {
@@ -275,6 +242,41 @@ struct Api::Context {
     std::string itemUrl(const std::string& key) const { return itemsUrl() + "/" + encodePathSegment(key); }
 };
 
+// Adds the per-response navigation links (self, alternate, collection) in front of a stored record's
+// links and writes it. Stored records never hold navigation links (normalizeForStorage strips them).
+void Api::writeRecord(Writer& writer, const std::string& storedJson, const std::string& source,
+                      const std::string& key, const Context& context) const {
+    common::Json doc;
+    doc.Parse(storedJson.c_str(), storedJson.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+        writer.RawValue(storedJson.c_str(), storedJson.size(), rapidjson::kObjectType);
+        return;
+    }
+    std::string itemUrl = context.itemUrl(key);
+    auto& allocator = doc.GetAllocator();
+    common::JsonValue links(rapidjson::kArrayType);
+    auto addLink = [&](const std::string& href, const char* rel, const char* type, const char* title) {
+        common::JsonValue linkValue(rapidjson::kObjectType);
+        linkValue.AddMember("href", common::JsonValue(href.c_str(), allocator), allocator);
+        linkValue.AddMember("rel", common::JsonValue(rel, allocator), allocator);
+        linkValue.AddMember("type", common::JsonValue(type, allocator), allocator);
+        linkValue.AddMember("title", common::JsonValue(title, allocator), allocator);
+        links.PushBack(linkValue, allocator);
+    };
+    addLink(itemUrl, "self", kGeoJson, "This record");
+    addLink(itemUrl + "?f=json", "alternate", kJson, "This record as JSON");
+    addLink(context.collectionUrl(), "collection", kJson, "The catalog this record belongs to");
+    auto existing = doc.FindMember("links");
+    if (existing != doc.MemberEnd() && existing->value.IsArray()) {
+        for (auto& value : existing->value.GetArray()) links.PushBack(value, allocator);
+        existing->value = links;
+    } else {
+        doc.AddMember("links", links, allocator);
+    }
+    if (m_decorator) m_decorator(doc, source);
+    doc.Accept(writer);
+}
+
 Api::Api(ApiOptions options, store::Store& store, const record::Profile& profile)
     : m_options(std::move(options)), m_store(store), m_profile(profile) {
     while (!m_options.publicUrl.empty() && m_options.publicUrl.back() == '/') m_options.publicUrl.pop_back();
@@ -345,6 +347,9 @@ Response Api::route(const Request& request, const Context& context) const {
         if (!isGet) throw methodNotAllowed(method, allowed);
     };
 
+    if (m_extension) {
+        if (auto response = m_extension(request, context.base)) return *response;
+    }
     if (segments.empty()) {
         only("GET, HEAD");
         return landing(context);
@@ -366,15 +371,15 @@ Response Api::route(const Request& request, const Context& context) const {
         if (segments[2] == "items") {
             if (segments.size() == 3) {
                 if (isGet) return items(request, context);
-                if (method == "POST") return publish(request, context, nullptr);
-                throw methodNotAllowed(method, "GET, HEAD, POST");
+                if (method == "POST" && m_options.publishing) return publish(request, context, nullptr);
+                throw methodNotAllowed(method, m_options.publishing ? "GET, HEAD, POST" : "GET, HEAD");
             }
             if (segments.size() == 4) {
                 const std::string& key = segments[3];
                 if (isGet) return item(request, context, key);
-                if (method == "PUT") return publish(request, context, &key);
-                if (method == "DELETE") return remove(request, context, key);
-                throw methodNotAllowed(method, "GET, HEAD, PUT, DELETE");
+                if (method == "PUT" && m_options.publishing) return publish(request, context, &key);
+                if (method == "DELETE" && m_options.publishing) return remove(request, context, key);
+                throw methodNotAllowed(method, m_options.publishing ? "GET, HEAD, PUT, DELETE" : "GET, HEAD");
             }
         }
     }
@@ -401,6 +406,8 @@ Response Api::landing(const Context& context) const {
     link(writer, context.base + "/feed", "https://w3id.org/tweeling/rel/feed", kJson,
          "The change feed for harvesters");
     link(writer, context.base + "/health", "status", kJson, "Health of this node");
+    for (const auto& extra : m_options.landingLinks)
+        link(writer, context.base + extra.path, extra.rel.c_str(), kJson, extra.title);
     writer.EndArray();
     writer.EndObject();
     return jsonResponse(200, buffer);
@@ -567,7 +574,7 @@ Response Api::queryables(const Context& context, bool sortables) const {
 
 Response Api::items(const Request& request, const Context& context) const {
     checkParameters(request, {"q", "bbox", "bbox-crs", "datetime", "type", "ids", "themes", "formats", "adminUnits",
-                              "origin", "publisher", "limit", "offset", "sortby", "filter", "filter-lang"});
+                              "origin", "source", "publisher", "limit", "offset", "sortby", "filter", "filter-lang"});
     store::SearchQuery query = parseSearchQuery(request.query);
     store::SearchResult result = m_store.search(query);
 
@@ -595,7 +602,7 @@ Response Api::items(const Request& request, const Context& context) const {
     member(writer, "timeStamp", common::nowRfc3339());
     key(writer, "features");
     writer.StartArray();
-    for (const auto& hit : result.hits) writeRecord(writer, hit.json, context.itemUrl(hit.key), context.collectionUrl());
+    for (const auto& hit : result.hits) writeRecord(writer, hit.json, hit.source, hit.key, context);
     writer.EndArray();
     key(writer, "links");
     writer.StartArray();
@@ -629,7 +636,7 @@ Response Api::item(const Request& request, const Context& context, const std::st
     }
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
-    writeRecord(writer, stored->json, context.itemUrl(key), context.collectionUrl());
+    writeRecord(writer, stored->json, stored->source, key, context);
     bool plainJson = request.query.count("f") && request.query.at("f") == "json";
     response.status = 200;
     response.contentType = plainJson ? kJson : kGeoJson;
@@ -763,7 +770,7 @@ Response Api::publish(const Request& request, const Context& context, const std:
         response.headers.emplace_back("ETag", "\"" + stored->hash + "\"");
         rapidjson::StringBuffer buffer;
         Writer writer(buffer);
-        writeRecord(writer, stored->json, context.itemUrl(key), context.collectionUrl());
+        writeRecord(writer, stored->json, stored->source, key, context);
         response.body = bufferText(buffer);
     }
     return response;

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,15 @@ struct ApiOptions {
     std::string description = "Metadata of 3D datasets, models and simulation results of a digital twin.";
     std::string publicUrl;                  // base URL used in links; empty: taken from the Host header
     std::size_t maxBodyBytes = 1024 * 1024;  // publish bodies above this get 413
+    // A hub's records arrive by harvest: publishing methods then answer 405.
+    bool publishing = true;
+    // More links for the landing page (a hub adds its sources): {href relative to base, rel, title}.
+    struct LandingLink {
+        std::string path;
+        std::string rel;
+        std::string title;
+    };
+    std::vector<LandingLink> landingLinks;
 };
 
 struct Request {
@@ -41,12 +51,21 @@ struct Response {
     std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// A program built on the registry core (the hub) adds routes and decorates records through these.
+// `base` is the base URL for links. Return nullopt when the route is not yours. Throw ApiError
+// (api/errors.hpp) for expected failures.
+using RouteExtension = std::function<std::optional<Response>(const Request& request, const std::string& base)>;
+// Called with each record before it is served, with the source it came by ("" on a node).
+using RecordDecorator = std::function<void(common::Json& record, const std::string& source)>;
+
 class Api {
 public:
     Api(ApiOptions options, store::Store& store, const record::Profile& profile);
     Response handle(const Request& request) const;
     // Called with the text of an unexpected exception (the client only sees a generic 500).
     void setErrorLog(std::function<void(const std::string&)> log) { m_errorLog = std::move(log); }
+    void setRouteExtension(RouteExtension extension) { m_extension = std::move(extension); }
+    void setRecordDecorator(RecordDecorator decorator) { m_decorator = std::move(decorator); }
 
 private:
     struct Context;
@@ -67,7 +86,12 @@ private:
     ApiOptions m_options;
     store::Store& m_store;
     const record::Profile& m_profile;
+    void writeRecord(rapidjson::Writer<rapidjson::StringBuffer>& writer, const std::string& storedJson, const std::string& source, const std::string& key,
+                     const Context& context) const;
+
     std::function<void(const std::string&)> m_errorLog;
+    RouteExtension m_extension;
+    RecordDecorator m_decorator;
 };
 
 // RFC 3986 percent-decoding; `plusIsSpace` for query strings (application/x-www-form-urlencoded).

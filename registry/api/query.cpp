@@ -148,6 +148,7 @@ store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& pa
     if (auto* units = find("adminUnits")) query.adminUnits = splitList(*units);
     if (auto* origin = find("origin")) query.origins = splitList(*origin);
     if (auto* publisher = find("publisher")) query.publishers = splitList(*publisher);
+    if (auto* source = find("source")) query.sources = splitList(*source);
     if (auto* limit = find("limit")) {
         long long value;
         if (!parseInteger(*limit, value) || value < 1)
