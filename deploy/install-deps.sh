@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(libpistache-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev catch2 cmake g++
-          pkg-config libroaring-dev curl)
+          pkg-config libroaring-dev curl python3)
 missing=()
 for package in "${packages[@]}" "$@"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

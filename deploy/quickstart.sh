@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Quickstart: a small national federation on this machine. Installs what is missing, builds, and
-# starts three registry nodes on 127.0.0.1 — Amsterdam (GM0363), Rotterdam (GM0599) and Utrecht
-# (GM0344) — each loaded with the sample records in deploy/samples/. Prints their URLs, a publisher
-# key per node and example requests; Ctrl-C stops them all.
+# starts on 127.0.0.1:
+#   - four registry nodes — Amsterdam (GM0363), Haarlem (GM0392), Rotterdam (GM0599), Utrecht
+#     (GM0344) — each loaded with its sample records from deploy/samples/;
+#   - a province hub, Noord-Holland (PV27), harvesting Amsterdam and Haarlem;
+#   - a national hub harvesting the province hub, Rotterdam and Utrecht.
+# Waits for the first harvest rounds, prints the URLs, a publisher key per node and example
+# requests; Ctrl-C stops them all.
 #
 #   deploy/quickstart.sh            build, start, wait for Ctrl-C
 #   deploy/quickstart.sh --check    build, start, run the example search, stop (exit 1 if it fails)
@@ -27,10 +31,11 @@ case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac
 if ((build)); then
   bash deploy/install-deps.sh
   cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build_dir" -j2 --target twin-registry
+  cmake --build "$build_dir" -j2 --target twin-registry twin-federation
 fi
 registry="$build_dir/bin/twin-registry"
-[ -x "$registry" ] || { echo "twin-registry not built at $registry" >&2; exit 1; }
+federation="$build_dir/bin/twin-federation"
+[ -x "$registry" ] && [ -x "$federation" ] || { echo "programs not built in $build_dir/bin" >&2; exit 1; }
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/tweeling-quickstart-XXXXXX")
 pids=()
@@ -42,8 +47,20 @@ stop_all() {
 trap stop_all EXIT
 trap 'echo; echo "Stopping..."; exit 0' INT TERM
 
-# start_node ID CODE NAME SAMPLES -> sets url_<id> and key_<id>
 declare -A urls keys
+# wait_for_url LOG -> prints the URL the program announced
+wait_for_url() {
+  local log=$1 url=""
+  for _ in $(seq 1 100); do
+    url=$(grep -o 'listening on http://[0-9.:]*' "$log" | head -n1 | sed 's/listening on //') || true
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "a program did not start; its log ($log):" >&2; cat "$log" >&2; exit 1; }
+  echo "$url"
+}
+
+# start_node ID CODE NAME SAMPLES
 start_node() {
   local id=$1 code=$2 name=$3 samples=$4
   local db="$run_dir/$id.db" log="$run_dir/$id.log"
@@ -52,38 +69,69 @@ start_node() {
   keys[$id]=$("$registry" keys create --db "$db" --publisher "$publisher")
   "$registry" serve --db "$db" --listen 127.0.0.1:0 --node-id "$id" --name "$name ($code)" 2>>"$log" &
   pids+=($!)
-  local url=""
-  for _ in $(seq 1 100); do
-    url=$(grep -o 'listening on http://[0-9.:]*' "$log" | head -n1 | sed 's/listening on //') || true
-    [ -n "$url" ] && break
+  urls[$id]=$(wait_for_url "$log")
+}
+
+# start_hub ID NAME SOURCE-ID=URL... : adds the sources, serves, waits for the first harvest round
+start_hub() {
+  local id=$1 name=$2
+  shift 2
+  local db="$run_dir/$id.db" log="$run_dir/$id.log"
+  for source in "$@"; do
+    "$federation" sources add --db "$db" --hub-id "$id" --id "${source%%=*}" --url "${source#*=}" --every 1m 2>>"$log"
+  done
+  "$federation" serve --db "$db" --listen 127.0.0.1:0 --hub-id "$id" --name "$name" --quiet 2>>"$log" &
+  pids+=($!)
+  urls[$id]=$(wait_for_url "$log")
+  for _ in $(seq 1 300); do
+    local body
+    body=$(curl -fsS "${urls[$id]}/sources") || body='"lastAttempt":null'
+    [[ "$body" != *'"lastAttempt":null'* ]] && return 0
     sleep 0.1
   done
-  [ -n "$url" ] || { echo "node $id did not start; its log:" >&2; cat "$log" >&2; exit 1; }
-  urls[$id]=$url
+  echo "hub $id did not finish its first harvest round; its log ($log):" >&2; cat "$log" >&2; exit 1
 }
 
 start_node gm0363 GM0363 "Gemeente Amsterdam" deploy/samples/gm0363-amsterdam.json
 start_node gm0599 GM0599 "Gemeente Rotterdam" deploy/samples/gm0599-rotterdam.json
 start_node gm0344 GM0344 "Gemeente Utrecht" deploy/samples/gm0344-utrecht.json
+start_node gm0392 GM0392 "Gemeente Haarlem" deploy/samples/gm0392-haarlem.json
+start_hub pv27 "Provincie Noord-Holland (PV27)" gm0363="${urls[gm0363]}" gm0392="${urls[gm0392]}"
+start_hub nl "Nationale digital twin" pv27="${urls[pv27]}" gm0599="${urls[gm0599]}" gm0344="${urls[gm0344]}"
 
 ams=${urls[gm0363]}
 search="$ams/collections/twins/items?q=gebouwen&bbox=4.7,52.2,5.1,52.5"
+national="${urls[nl]}/collections/twins/items?q=gebouwen&limit=50"
 
 if ((check)); then
   body=$(curl -fsS "$search")
   echo "$body" | grep -q '"numberMatched":[1-9]' || { echo "example search found nothing: $body" >&2; exit 1; }
   echo "$body" | grep -q 'gm0363' || { echo "example search did not return Amsterdam's record: $body" >&2; exit 1; }
-  echo "quickstart check passed: $search"
+  body=$(curl -fsS "$national")
+  for origin in gm0363 gm0392 gm0599 gm0344; do
+    echo "$body" | grep -q "\"origin\":\"$origin\"" || { echo "national search lacks $origin: $body" >&2; exit 1; }
+  done
+  echo "quickstart check passed: $search and $national"
   exit 0
 fi
 
 cat <<EOT
 
-Tweeling quickstart: three registry nodes are running on this machine.
+Tweeling quickstart: a small national federation is running on this machine.
 
-  Amsterdam (GM0363)  ${urls[gm0363]}/
-  Rotterdam (GM0599)  ${urls[gm0599]}/
-  Utrecht   (GM0344)  ${urls[gm0344]}/
+  registry nodes   Amsterdam (GM0363)  ${urls[gm0363]}/
+                   Haarlem   (GM0392)  ${urls[gm0392]}/
+                   Rotterdam (GM0599)  ${urls[gm0599]}/
+                   Utrecht   (GM0344)  ${urls[gm0344]}/
+  province hub     Noord-Holland (PV27) ${urls[pv27]}/   harvests Amsterdam and Haarlem
+  national hub     ${urls[nl]}/   harvests the province hub, Rotterdam and Utrecht (every minute)
+
+Search the whole country for buildings, with each record's origin and the path it came by:
+  curl '$national'
+
+What the national hub federates, and how the last harvest of each source went:
+  curl '${urls[nl]}/sources'
+  curl '${urls[nl]}/sources/pv27/reports/latest'
 
 Search Amsterdam's buildings (OGC API – Records):
   curl '$search'
@@ -99,6 +147,6 @@ Publish a record to Amsterdam with its publisher key (shown once, here):
   curl -X PUT -H "Authorization: Bearer \$KEY" -H 'Content-Type: application/geo+json' -H 'Expect:' \\
        --data-binary @my-record.json '${urls[gm0363]}/collections/twins/items/my-record-id'
 
-Logs and databases: $run_dir (removed on exit). Press Ctrl-C to stop all nodes.
+Logs and databases: $run_dir (removed on exit). Press Ctrl-C to stop everything.
 EOT
 while true; do sleep 3600 & wait $!; done

@@ -3,12 +3,10 @@
 #include "api/api.hpp"
 #include "api/ingest.hpp"
 #include "api/server.hpp"
+#include "cli/arguments.hpp"
 #include "common/json.hpp"
 #include "record/profile.hpp"
 #include "store/store.hpp"
-
-#include <csignal>
-#include <pthread.h>
 
 #include <fstream>
 #include <iostream>
@@ -20,6 +18,12 @@
 
 namespace tw = tweeling::registry;
 using tweeling::common::Json;
+using tweeling::cli::Arguments;
+using tweeling::cli::UsageError;
+using tweeling::cli::loadConfigFile;
+using tweeling::cli::parseArguments;
+using tweeling::cli::readFile;
+using tweeling::cli::requireKnown;
 
 namespace {
 
@@ -88,55 +92,6 @@ Prints each problem as "FILE: record N (id): /json/pointer: message". Exit 1 if 
 )"},
 };
 
-struct Arguments {
-    std::vector<std::string> positional;
-    std::map<std::string, std::string> options;  // without leading dashes
-    bool has(const std::string& name) const { return options.count(name) > 0; }
-    std::string get(const std::string& name, const std::string& fallback = "") const {
-        auto it = options.find(name);
-        return it == options.end() ? fallback : it->second;
-    }
-};
-
-class UsageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-const std::vector<std::string> kFlags = {"strict", "help", "quiet"};
-
-Arguments parseArguments(int argc, char** argv, int first) {
-    Arguments arguments;
-    for (int i = first; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
-            std::string name = arg.substr(2);
-            auto equals = name.find('=');
-            if (equals != std::string::npos) {
-                arguments.options[name.substr(0, equals)] = name.substr(equals + 1);
-            } else if (std::find(kFlags.begin(), kFlags.end(), name) != kFlags.end()) {
-                arguments.options[name] = "1";
-            } else {
-                if (i + 1 >= argc) throw UsageError("option --" + name + " needs a value");
-                arguments.options[name] = argv[++i];
-            }
-        } else if (arg == "-h") {
-            arguments.options["help"] = "1";
-        } else {
-            arguments.positional.push_back(arg);
-        }
-    }
-    return arguments;
-}
-
-void requireKnown(const Arguments& arguments, std::initializer_list<const char*> known) {
-    for (const auto& [name, value] : arguments.options) {
-        bool ok = name == "help";
-        for (const char* candidate : known) ok = ok || name == candidate;
-        if (!ok) throw UsageError("unknown option --" + name);
-    }
-}
-
 bool printHelp(const Arguments& arguments, const std::string& command) {
     if (!arguments.has("help")) return false;
     for (const auto& help : kHelp)
@@ -144,44 +99,11 @@ bool printHelp(const Arguments& arguments, const std::string& command) {
     return true;
 }
 
-std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
 tw::store::StoreOptions storeOptions(const Arguments& arguments) {
     tw::store::StoreOptions options;
     options.path = arguments.get("db", "twin-registry.db");
     options.nodeId = arguments.get("node-id", "");
     return options;
-}
-
-void loadConfigFile(Arguments& arguments) {
-    if (!arguments.has("config")) return;
-    std::string path = arguments.get("config");
-    std::istringstream lines(readFile(path));
-    std::string line;
-    int number = 0;
-    while (std::getline(lines, line)) {
-        ++number;
-        auto hash = line.find('#');
-        if (hash != std::string::npos) line = line.substr(0, hash);
-        auto equals = line.find('=');
-        auto trim = [](std::string text) {
-            auto begin = text.find_first_not_of(" \t\r");
-            if (begin == std::string::npos) return std::string();
-            auto end = text.find_last_not_of(" \t\r");
-            return text.substr(begin, end - begin + 1);
-        };
-        if (trim(line).empty()) continue;
-        if (equals == std::string::npos)
-            throw UsageError(path + ":" + std::to_string(number) + ": expected 'name = value'");
-        std::string name = trim(line.substr(0, equals)), value = trim(line.substr(equals + 1));
-        if (!arguments.has(name)) arguments.options[name] = value;  // the command line wins
-    }
 }
 
 void printProblems(const std::string& where, const std::string& id, const tweeling::common::Problems& problems) {
@@ -193,30 +115,8 @@ void printProblems(const std::string& where, const std::string& id, const tweeli
 int commandServe(Arguments arguments) {
     loadConfigFile(arguments);
     requireKnown(arguments, {"db", "listen", "node-id", "name", "public-url", "threads", "config", "quiet"});
-    tw::api::ServerOptions serverOptions;
-    std::string listen = arguments.get("listen", "127.0.0.1:8080");
-    auto colon = listen.rfind(':');
-    if (colon == std::string::npos) throw UsageError("--listen must be HOST:PORT, got '" + listen + "'");
-    serverOptions.host = listen.substr(0, colon);
-    try {
-        int port = std::stoi(listen.substr(colon + 1));
-        if (port < 0 || port > 65535) throw std::out_of_range("port");
-        serverOptions.port = static_cast<std::uint16_t>(port);
-        serverOptions.threads = std::stoi(arguments.get("threads", "2"));
-        if (serverOptions.threads < 1 || serverOptions.threads > 64) throw std::out_of_range("threads");
-    } catch (const std::logic_error&) {
-        throw UsageError("--listen needs a port from 0 to 65535 and --threads a number from 1 to 64");
-    }
-    serverOptions.logRequests = !arguments.has("quiet");
-
-    // Signals are blocked before any thread starts, so only sigwait below receives them.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
-
+    tw::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
+    tweeling::cli::blockStopSignals();
     tw::store::Store store(storeOptions(arguments));
     tw::api::ApiOptions apiOptions;
     apiOptions.nodeId = store.nodeId();
@@ -227,11 +127,9 @@ int commandServe(Arguments arguments) {
     tw::api::HttpServer server(serverOptions, api);
     server.start();
     std::cerr << "{\"event\":\"start\",\"nodeId\":\"" << store.nodeId() << "\",\"epoch\":\"" << store.epoch()
-              << "\",\"db\":\"" << arguments.get("db", "twin-registry.db") << "\",\"message\":\"listening on http://"
-              << serverOptions.host << ":" << server.port() << "\"}" << std::endl;
-
-    int received = 0;
-    sigwait(&signals, &received);
+              << "\",\"message\":\"listening on http://" << serverOptions.host << ":" << server.port() << "\"}"
+              << std::endl;
+    int received = tweeling::cli::waitForStopSignal();
     std::cerr << "{\"event\":\"stop\",\"signal\":" << received << "}" << std::endl;
     server.stop();
     return 0;

@@ -1,0 +1,302 @@
+// twin-federation: a federation hub. Harvests registry nodes, other hubs and OGC API – Records
+// catalogs into one index, and serves it with the same OGC API – Records search and /feed as a node.
+#include "api/api.hpp"
+#include "api/server.hpp"
+#include "cli/arguments.hpp"
+#include "hub/harvester.hpp"
+#include "hub/routes.hpp"
+#include "hub/scheduler.hpp"
+#include "hub/sources.hpp"
+#include "record/profile.hpp"
+#include "store/store.hpp"
+
+#include <iostream>
+#include <optional>
+#include <string>
+
+namespace hub = tweeling::federation::hub;
+namespace registry = tweeling::registry;
+using tweeling::cli::Arguments;
+using tweeling::cli::UsageError;
+
+namespace {
+
+constexpr const char* kUsage = R"(twin-federation — a federation hub of Tweeling registry nodes
+
+Usage:
+  twin-federation serve   [--db FILE] [--listen HOST:PORT] [--hub-id ID] [--name NAME]
+                          [--public-url URL] [--threads N] [--config FILE] [--quiet] [--no-harvest]
+  twin-federation sources add --id ID --url URL [--kind tweeling|ogcapi-records] [--every 15m]
+                          [--max-delete-fraction 0.3] [--timeout-ms 30000] [--db FILE]
+  twin-federation sources list   [--db FILE]
+  twin-federation sources remove ID [--db FILE]
+  twin-federation sources release-deletions ID [--db FILE]
+  twin-federation harvest [--source ID] [--db FILE]
+  twin-federation report  --source ID [--json] [--db FILE]
+  twin-federation keys create --admin [--expires RFC3339] [--db FILE]
+  twin-federation keys list | keys revoke KEY-ID [--db FILE]
+  twin-federation COMMAND --help
+
+Defaults: --db ./twin-federation.db, --listen 127.0.0.1:8090. The hub id (the origin of nothing,
+but the name of this hub in logs and its landing page) is stored in the database the first time.
+)";
+
+constexpr const char* kServeHelp = R"(twin-federation serve — serve the federated index and harvest on schedule
+
+  --db FILE          SQLite database (created if missing)                 [./twin-federation.db]
+  --listen HOST:PORT address (port 0: any free port)                       [127.0.0.1:8090]
+  --hub-id ID        this hub's id, e.g. pv27 or nl                       [stored, else "local"]
+  --name NAME        title of the landing page
+  --public-url URL   base URL used in links                               [from the Host header]
+  --threads N        HTTP worker threads                                  [2]
+  --config FILE      "name = value" lines with these option names
+  --quiet            no request log
+  --no-harvest       serve only; harvest with `twin-federation harvest` (e.g. from cron)
+Serves OGC API – Records (/collections/twins/items, with ?source= and ?origin=), /feed (harvestable by
+another hub), /sources, /sources/{id}, /sources/{id}/reports/latest; POST /sources, DELETE
+/sources/{id} and POST /sources/{id}/harvest with an admin key. Prints "listening on http://HOST:PORT".
+)";
+
+constexpr const char* kSourcesHelp = R"(twin-federation sources — what this hub federates
+
+  sources add --id ID --url URL [--kind tweeling|ogcapi-records] [--every 15m]
+              [--max-delete-fraction 0.3] [--timeout-ms 30000] [--connect-timeout-ms 5000]
+      tweeling: URL is a node's or hub's base URL (its /feed is followed).
+      ogcapi-records: URL is a collection of an OGC API – Records catalog (its items are crawled).
+      A harvest that would delete more than --max-delete-fraction of the source's records deletes none.
+  sources list
+  sources remove ID                 removes the source and its records (tombstones reach hubs above)
+  sources release-deletions ID      applies deletions that were held back by the threshold
+)";
+
+constexpr const char* kHarvestHelp = R"(twin-federation harvest — one harvest round now, then exit
+
+  harvest [--source ID] [--db FILE]
+Harvests every source (or one), prints each report's summary. Exit status 1 if a source failed.
+)";
+
+constexpr const char* kReportHelp = R"(twin-federation report — the last harvest report of a source
+
+  report --source ID [--json] [--db FILE]
+Counts (added, updated, unchanged, stale, deleted, rejected, warnings) and, for each rejected or
+warned record, its id and every JSON Pointer with its message.
+)";
+
+constexpr const char* kKeysHelp = R"(twin-federation keys — admin keys for source management over HTTP
+
+  keys create --admin [--expires RFC3339]   prints the key alone on stdout, once
+  keys list
+  keys revoke KEY-ID
+)";
+
+registry::store::StoreOptions storeOptions(const Arguments& arguments) {
+    registry::store::StoreOptions options;
+    options.path = arguments.get("db", "twin-federation.db");
+    options.nodeId = arguments.get("hub-id", "");
+    return options;
+}
+
+int commandServe(Arguments arguments) {
+    tweeling::cli::loadConfigFile(arguments);
+    tweeling::cli::requireKnown(arguments,
+                                {"db", "listen", "hub-id", "name", "public-url", "threads", "config", "quiet",
+                                 "no-harvest"});
+    if (!arguments.has("listen")) arguments.options["listen"] = "127.0.0.1:8090";
+    registry::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
+    tweeling::cli::blockStopSignals();
+
+    registry::store::Store store(storeOptions(arguments));
+    hub::SourceRegistry sources(store);
+    const auto& profile = registry::record::Profile::builtin();
+    hub::Harvester harvester(store, sources, profile);
+    hub::Scheduler scheduler(harvester, sources, [](const hub::HarvestReport& report) {
+        std::cerr << "{\"event\":\"harvest\",\"source\":\"" << report.source << "\",\"status\":\"" << report.status
+                  << "\",\"added\":" << report.added << ",\"updated\":" << report.updated
+                  << ",\"deleted\":" << report.deleted << ",\"rejected\":" << report.rejected << "}" << std::endl;
+    });
+
+    registry::api::ApiOptions apiOptions;
+    apiOptions.nodeId = store.nodeId();
+    apiOptions.name = arguments.get("name", "Tweeling federation hub " + store.nodeId());
+    apiOptions.description = "The federated index of digital-twin records harvested from registry nodes and catalogs.";
+    apiOptions.publicUrl = arguments.get("public-url", "");
+    apiOptions.publishing = false;
+    apiOptions.landingLinks.push_back({"/sources", "https://w3id.org/tweeling/rel/sources", "The federated sources"});
+    registry::api::Api api(apiOptions, store, profile);
+    api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":\"" << what << "\"}\n"; });
+    hub::HubRoutes routes(sources, store, [&scheduler] { scheduler.wake(); });
+    routes.install(api);
+
+    registry::api::HttpServer server(serverOptions, api);
+    server.start();
+    if (!arguments.has("no-harvest")) scheduler.start();
+    std::cerr << "{\"event\":\"start\",\"hubId\":\"" << store.nodeId() << "\",\"epoch\":\"" << store.epoch()
+              << "\",\"message\":\"listening on http://" << serverOptions.host << ":" << server.port() << "\"}"
+              << std::endl;
+    int received = tweeling::cli::waitForStopSignal();
+    std::cerr << "{\"event\":\"stop\",\"signal\":" << received << "}" << std::endl;
+    server.stop();
+    scheduler.stop();
+    return 0;
+}
+
+int commandSources(const Arguments& arguments) {
+    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "id", "url", "kind", "every", "max-delete-fraction",
+                                            "timeout-ms", "connect-timeout-ms"});
+    if (arguments.positional.empty()) throw UsageError("sources needs add, list, remove or release-deletions");
+    const std::string& action = arguments.positional[0];
+    registry::store::Store store(storeOptions(arguments));
+    hub::SourceRegistry sources(store);
+    if (action == "add") {
+        hub::SourceConfig config;
+        config.id = arguments.get("id");
+        config.url = arguments.get("url");
+        if (arguments.has("kind")) {
+            auto kind = hub::parseKind(arguments.get("kind"));
+            if (!kind) throw UsageError("--kind must be tweeling or ogcapi-records");
+            config.kind = *kind;
+        }
+        if (arguments.has("every")) {
+            auto seconds = hub::parseDuration(arguments.get("every"));
+            if (!seconds) throw UsageError("--every must be a duration such as 90s, 15m, 1h or 1d");
+            config.everySeconds = *seconds;
+        }
+        try {
+            if (arguments.has("max-delete-fraction"))
+                config.maxDeleteFraction = std::stod(arguments.get("max-delete-fraction"));
+            if (arguments.has("timeout-ms")) config.totalTimeoutMs = std::stol(arguments.get("timeout-ms"));
+            if (arguments.has("connect-timeout-ms"))
+                config.connectTimeoutMs = std::stol(arguments.get("connect-timeout-ms"));
+        } catch (const std::logic_error&) {
+            throw UsageError("--max-delete-fraction, --timeout-ms and --connect-timeout-ms take numbers");
+        }
+        if (auto problem = hub::validateConfig(config)) throw UsageError(*problem);
+        sources.add(config);
+        std::cerr << "added source " << config.id << " (" << hub::kindName(config.kind) << ", " << config.url << ")\n";
+        return 0;
+    }
+    if (action == "list") {
+        for (const auto& state : sources.list())
+            std::cout << state.config.id << '\t' << hub::kindName(state.config.kind) << '\t' << state.config.url
+                      << '\t' << state.state << '\t' << state.recordsHeld << " records\t"
+                      << "last success " << state.lastSuccess.value_or("never") << '\n';
+        return 0;
+    }
+    if (action == "remove" || action == "release-deletions") {
+        if (arguments.positional.size() != 2) throw UsageError("sources " + action + " needs one source ID");
+        const std::string& id = arguments.positional[1];
+        if (!sources.get(id)) {
+            std::cerr << "no source " << id << '\n';
+            return 1;
+        }
+        if (action == "remove") {
+            sources.remove(id);
+            std::cerr << "removed source " << id << " and its records\n";
+        } else {
+            hub::Harvester harvester(store, sources, registry::record::Profile::builtin());
+            std::cerr << "deleted " << harvester.releaseDeletions(id) << " records held back for " << id << '\n';
+        }
+        return 0;
+    }
+    throw UsageError("unknown sources action '" + action + "'");
+}
+
+int commandHarvest(const Arguments& arguments) {
+    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "source"});
+    registry::store::Store store(storeOptions(arguments));
+    hub::SourceRegistry sources(store);
+    std::vector<std::string> ids;
+    if (arguments.has("source")) {
+        if (!sources.get(arguments.get("source"))) {
+            std::cerr << "no source " << arguments.get("source") << '\n';
+            return 1;
+        }
+        ids.push_back(arguments.get("source"));
+    } else {
+        for (const auto& state : sources.list()) ids.push_back(state.config.id);
+    }
+    hub::Harvester harvester(store, sources, registry::record::Profile::builtin());
+    int exitCode = 0;
+    for (const auto& report : harvester.harvest(ids)) {
+        std::cout << report.toText();
+        if (report.status != "ok") exitCode = 1;
+    }
+    return exitCode;
+}
+
+int commandReport(const Arguments& arguments) {
+    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "source", "json"});
+    if (!arguments.has("source")) throw UsageError("report needs --source ID");
+    registry::store::Store store(storeOptions(arguments));
+    hub::SourceRegistry sources(store);
+    auto report = sources.latestReport(arguments.get("source"));
+    if (!report) {
+        std::cerr << "no report for source " << arguments.get("source") << '\n';
+        return 1;
+    }
+    std::cout << *report << '\n';
+    return 0;
+}
+
+int commandKeys(const Arguments& arguments) {
+    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "admin", "expires"});
+    if (arguments.positional.empty()) throw UsageError("keys needs create, list or revoke");
+    registry::store::Store store(storeOptions(arguments));
+    const std::string& action = arguments.positional[0];
+    if (action == "create") {
+        if (!arguments.has("admin")) throw UsageError("a hub makes admin keys only: keys create --admin");
+        std::optional<std::string> expires;
+        if (arguments.has("expires")) expires = arguments.get("expires");
+        std::cout << store.createKey(hub::kAdminPublisher, expires) << std::endl;
+        return 0;
+    }
+    if (action == "list") {
+        for (const auto& key : store.listKeys())
+            std::cout << key.keyId << '\t' << key.publisher << '\t' << key.created << '\t'
+                      << (key.revoked ? "revoked" : "active") << '\n';
+        return 0;
+    }
+    if (action == "revoke") {
+        if (arguments.positional.size() != 2) throw UsageError("keys revoke needs one KEY-ID");
+        if (!store.revokeKey(arguments.positional[1])) {
+            std::cerr << "no key with id " << arguments.positional[1] << '\n';
+            return 1;
+        }
+        return 0;
+    }
+    throw UsageError("unknown keys action '" + action + "'");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
+        std::cout << kUsage;
+        return argc < 2 ? 2 : 0;
+    }
+    std::string command = argv[1];
+    try {
+        Arguments arguments = tweeling::cli::parseArguments(argc, argv, 2);
+        if (arguments.has("help")) {
+            if (command == "serve") std::cout << kServeHelp;
+            else if (command == "sources") std::cout << kSourcesHelp;
+            else if (command == "harvest") std::cout << kHarvestHelp;
+            else if (command == "report") std::cout << kReportHelp;
+            else if (command == "keys") std::cout << kKeysHelp;
+            else std::cout << kUsage;
+            return 0;
+        }
+        if (command == "serve") return commandServe(arguments);
+        if (command == "sources") return commandSources(arguments);
+        if (command == "harvest") return commandHarvest(arguments);
+        if (command == "report") return commandReport(arguments);
+        if (command == "keys") return commandKeys(arguments);
+        throw UsageError("unknown command '" + command + "'");
+    } catch (const UsageError& error) {
+        std::cerr << "twin-federation: " << error.what() << "\n\n" << kUsage;
+        return 2;
+    } catch (const std::exception& error) {
+        std::cerr << "twin-federation: " << error.what() << '\n';
+        return 1;
+    }
+}

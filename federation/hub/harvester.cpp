@@ -1,0 +1,502 @@
+#include "hub/harvester.hpp"
+
+#include "adapters/ogc_records.hpp"
+#include "common/json.hpp"
+#include "common/time.hpp"
+#include "harvest/fetcher.hpp"
+#include "record/record.hpp"
+#include "store/sqlite.hpp"
+
+#include <chrono>
+#include <memory>
+#include <set>
+#include <sstream>
+
+namespace tweeling::federation::hub {
+
+using common::Json;
+using common::JsonValue;
+using registry::store::BatchOutcome;
+using registry::store::Database;
+using registry::store::PutOutcome;
+using registry::store::PutRequest;
+using registry::store::RemoveOutcome;
+using registry::store::RemoveRequest;
+using registry::store::Statement;
+using registry::store::WriteBatch;
+
+namespace {
+
+using RecordKey = std::pair<std::string, std::string>;  // origin, id
+
+std::int64_t nowSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string trimSlash(std::string url) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
+std::string hostOf(const std::string& url) {
+    auto scheme = url.find("://");
+    if (scheme == std::string::npos) return "";
+    auto start = scheme + 3;
+    auto end = url.find_first_of("/?#", start);
+    return url.substr(0, end == std::string::npos ? url.size() : end);
+}
+
+// Adds the hub's provenance to a normalised record: where it came from and when, and the hash of
+// its canonical JSON (without this member).
+void addProvenance(Json& doc, const std::string& source, const std::string& hash, const std::string& at) {
+    auto& allocator = doc.GetAllocator();
+    JsonValue harvest(rapidjson::kObjectType);
+    harvest.AddMember("source", JsonValue(source.c_str(), allocator), allocator);
+    harvest.AddMember("harvestedAt", JsonValue(at.c_str(), allocator), allocator);
+    harvest.AddMember("hash", JsonValue(hash.c_str(), allocator), allocator);
+    doc.RemoveMember("harvest");
+    doc.AddMember("harvest", harvest, allocator);
+}
+
+// What one harvest run of one source does; lives for the round.
+class Job {
+public:
+    Job(registry::store::Store& store, SourceRegistry& sources, const registry::record::Profile& profile,
+        const HarvesterOptions& options, SourceState state)
+        : m_store(store), m_sources(sources), m_profile(profile), m_options(options), m_state(std::move(state)) {
+        m_report.source = m_state.config.id;
+        m_report.kind = kindName(m_state.config.kind);
+        m_report.url = m_state.config.url;
+        m_report.started = common::nowRfc3339();
+        m_harvestedAt = m_report.started;
+    }
+    virtual ~Job() = default;
+    virtual void start(harvest::Fetcher& fetcher) = 0;
+
+    HarvestReport finishReport() {
+        m_report.finished = common::nowRfc3339();
+        if (!m_done && m_report.error.empty()) {
+            m_report.status = "degraded";
+            m_report.error = "the harvest did not complete";
+        }
+        return m_report;
+    }
+    const std::string& sourceId() const { return m_state.config.id; }
+
+protected:
+    harvest::FetchOptions fetchOptions() const {
+        harvest::FetchOptions options;
+        options.connectTimeoutMs = m_state.config.connectTimeoutMs;
+        options.totalTimeoutMs = m_state.config.totalTimeoutMs;
+        options.maxBytes = static_cast<std::size_t>(m_state.config.maxBytes);
+        options.backoffBaseMs = m_options.backoffBaseMs;
+        options.maxAttempts = m_options.maxAttempts;
+        return options;
+    }
+
+    void fetch(harvest::Fetcher& fetcher, const std::string& url,
+               std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage) {
+        harvest::FetchRequest request;
+        request.url = url;
+        request.options = fetchOptions();
+        request.headers = {"Accept: application/json, application/geo+json"};
+        harvest::Fetcher* fetcherPointer = &fetcher;
+        request.onDone = [this, fetcherPointer, onPage = std::move(onPage)](harvest::FetchResult&& result) {
+            try {
+                onPage(*fetcherPointer, std::move(result));
+            } catch (const std::exception& error) {
+                // A page that cannot be applied (a database error) ends this source's run only.
+                fail("degraded", std::string("could not apply a page: ") + error.what());
+            }
+        };
+        fetcher.submit(std::move(request));
+    }
+
+    void fail(const std::string& status, const std::string& error) {
+        m_report.status = status;
+        m_report.error = error;
+        m_done = true;  // finished, unsuccessfully: nothing more is fetched
+    }
+
+    // Validates a record and prepares its write; returns false (and reports) when rejected.
+    bool prepare(Json& doc, const std::string& origin, const std::string& where, PutRequest& put,
+                 const common::Problems& warnings = {}) {
+        std::string id;
+        if (auto text = common::stringMember(doc, "id")) id = std::string(*text);
+        common::Problems problems = m_profile.validate(doc);
+        if (!problems.empty()) {
+            m_report.reject({id, origin, where, std::move(problems)});
+            return false;
+        }
+        if (!warnings.empty()) m_report.warn({id, origin, where, warnings});
+        return prepareUnchecked(doc, origin, put);
+    }
+
+    bool prepareUnchecked(Json& doc, const std::string& origin, PutRequest& put) {
+        put.fields = registry::record::extractIndexFields(doc);
+        registry::record::normalizeForStorage(doc, origin);
+        put.contentHash = adapters::contentHash(doc);
+        addProvenance(doc, m_state.config.id, put.contentHash, m_harvestedAt);
+        put.origin = origin;
+        put.source = m_state.config.id;
+        put.json = common::toString(doc);
+        return true;
+    }
+
+    void count(const BatchOutcome& outcome) {
+        for (PutOutcome put : outcome.puts) {
+            switch (put) {
+                case PutOutcome::Created: ++m_report.added; break;
+                case PutOutcome::Replaced: ++m_report.updated; break;
+                case PutOutcome::Unchanged: ++m_report.unchanged; break;
+                case PutOutcome::Stale: ++m_report.stale; break;
+            }
+        }
+        for (RemoveOutcome remove : outcome.removes)
+            if (remove == RemoveOutcome::Removed) ++m_report.deleted;
+    }
+
+    // Deletions wait in pending_deletions until the run is complete; then they are applied in one
+    // transaction, unless there are more than the source's threshold, in which case none is.
+    void settleDeletions() {
+        std::vector<RemoveRequest> pending;
+        m_store.read([&](Database& database) {
+            Statement statement(database, "SELECT origin, id, deleted_at FROM pending_deletions WHERE source = ?1");
+            statement.bind(1, m_state.config.id);
+            while (statement.step())
+                pending.push_back({statement.text(0), statement.text(1), m_state.config.id, statement.int64(2)});
+        });
+        if (pending.empty()) return;
+        std::int64_t held = m_store.countOfSource(m_state.config.id);
+        double allowed = m_state.config.maxDeleteFraction * static_cast<double>(held);
+        if (static_cast<double>(pending.size()) > allowed) {
+            m_report.heldDeletions = static_cast<std::int64_t>(pending.size());
+            m_report.status = "degraded";
+            std::ostringstream note;
+            note << "held back " << pending.size() << " deletions: that is more than "
+                 << static_cast<int>(m_state.config.maxDeleteFraction * 100 + 0.5) << "% of the " << held
+                 << " records held from this source, so nothing was deleted; check the source, then run "
+                 << "'twin-federation sources release-deletions " << m_state.config.id << "'";
+            m_report.notes.push_back(note.str());
+            if (m_report.error.empty()) m_report.error = note.str();
+            return;
+        }
+        WriteBatch batch;
+        batch.removes = std::move(pending);
+        BatchOutcome outcome = m_store.apply(batch, [&](Database& database) {
+            Statement clear(database, "DELETE FROM pending_deletions WHERE source = ?1");
+            clear.bind(1, m_state.config.id);
+            clear.execute();
+        });
+        count(outcome);
+    }
+
+    // Marks records of this source not seen in a complete listing as deleted (pending).
+    void deleteUnseen(const std::set<RecordKey>& seen) {
+        std::int64_t now = nowSeconds();
+        auto held = m_store.recordsOfSource(m_state.config.id);
+        m_store.write([&](Database& database) {
+            Statement insert(database,
+                             "INSERT OR REPLACE INTO pending_deletions(source, origin, id, deleted_at)"
+                             " VALUES (?1, ?2, ?3, ?4)");
+            for (const auto& record : held) {
+                if (seen.count(record)) continue;
+                insert.bind(1, m_state.config.id).bind(2, record.first).bind(3, record.second).bind(4, now);
+                insert.execute();
+            }
+        });
+    }
+
+    registry::store::Store& m_store;
+    SourceRegistry& m_sources;
+    const registry::record::Profile& m_profile;
+    const HarvesterOptions& m_options;
+    SourceState m_state;
+    HarvestReport m_report;
+    std::string m_harvestedAt;
+    bool m_done = false;
+};
+
+// A Tweeling node or hub: its change feed from the stored cursor.
+class FeedJob : public Job {
+public:
+    using Job::Job;
+
+    void start(harvest::Fetcher& fetcher) override { next(fetcher, m_state.cursor); }
+
+private:
+    std::string feedUrl(std::int64_t after) const {
+        return trimSlash(m_state.config.url) + "/feed?after=" + std::to_string(after) +
+               "&limit=" + std::to_string(m_options.feedPageSize);
+    }
+
+    void next(harvest::Fetcher& fetcher, std::int64_t after) {
+        m_after = after;
+        fetch(fetcher, feedUrl(after), [this](harvest::Fetcher& f, harvest::FetchResult&& result) { onPage(f, result); });
+    }
+
+    void onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
+        ++m_report.pages;
+        if (!result.ok) {
+            fail("down", result.error + " (GET " + result.url + ")");
+            return;
+        }
+        Json page;
+        if (auto error = common::parseUntrusted(result.body, page, 256)) {
+            fail("degraded", "the feed page after seq " + std::to_string(m_after) + " is not valid JSON (byte " +
+                                 std::to_string(error->offset) + ": " + error->message +
+                                 "); nothing of it was applied");
+            return;
+        }
+        auto epoch = common::stringMember(page, "epoch");
+        const JsonValue* entries = common::member(page, "entries");
+        const JsonValue* latest = common::member(page, "latest");
+        if (!epoch || !entries || !entries->IsArray() || !latest || !latest->IsInt64()) {
+            fail("degraded", "the feed page after seq " + std::to_string(m_after) +
+                                 " is not a Tweeling feed (needs epoch, latest and entries); nothing of it was applied");
+            return;
+        }
+        std::string pageEpoch(*epoch);
+        if (m_firstPage) {
+            m_firstPage = false;
+            if (!m_state.epoch.empty() && pageEpoch != m_state.epoch) {
+                // The node's database was rebuilt: read everything again, then remove what it no
+                // longer has. The new epoch is stored only when the resync is complete.
+                m_report.resync = true;
+                m_report.notes.push_back("the source's epoch changed from " + m_state.epoch + " to " + pageEpoch +
+                                         ": full resync");
+                m_resync = true;
+                m_newEpoch = pageEpoch;
+                if (m_after != 0) {
+                    m_firstPageAfterReset = true;
+                    next(fetcher, 0);
+                    return;
+                }
+            } else if (m_state.epoch.empty()) {
+                m_newEpoch = pageEpoch;
+            }
+        } else if (m_firstPageAfterReset) {
+            m_firstPageAfterReset = false;
+        }
+        if ((m_resync || !m_newEpoch.empty()) && pageEpoch != m_newEpoch) {
+            fail("degraded", "the source's epoch changed during the harvest; it will be read again next round");
+            return;
+        }
+        std::string pageOrigin(common::stringMember(page, "origin").value_or(""));
+
+        WriteBatch batch;
+        std::vector<RecordKey> putKeys;
+        std::vector<RemoveRequest> deletions;
+        std::int64_t last = m_after;
+        for (rapidjson::SizeType index = 0; index < entries->Size(); ++index) {
+            const JsonValue& entry = (*entries)[index];
+            const JsonValue* seqValue = common::member(entry, "seq");
+            auto op = common::stringMember(entry, "op");
+            auto id = common::stringMember(entry, "id");
+            std::string where = "feed entry " + std::to_string(index) + " after seq " + std::to_string(m_after);
+            if (!seqValue || !seqValue->IsInt64() || seqValue->GetInt64() <= last) {
+                fail("degraded", where + ": seq missing or not increasing; nothing of this page was applied");
+                return;
+            }
+            last = seqValue->GetInt64();
+            where = "feed seq " + std::to_string(last);
+            std::string origin(common::stringMember(entry, "origin").value_or(pageOrigin));
+            if (!op || !id || id->empty() || origin.empty()) {
+                m_report.reject({std::string(id.value_or("")), origin, where,
+                                 {{"", "a feed entry needs op, id and origin"}}});
+                continue;
+            }
+            if (*op == "delete") {
+                std::int64_t at = nowSeconds();
+                if (auto when = common::stringMember(entry, "at"))
+                    if (auto parsed = common::parseRfc3339(*when)) at = *parsed;
+                deletions.push_back({origin, std::string(*id), m_state.config.id, at});
+                continue;
+            }
+            const JsonValue* record = common::member(entry, "record");
+            if (*op != "put" || !record || !record->IsObject()) {
+                m_report.reject({std::string(*id), origin, where, {{"", "a put entry needs a record object"}}});
+                continue;
+            }
+            if (m_resync) m_seen.insert({origin, std::string(*id)});
+            Json doc;
+            doc.CopyFrom(*record, doc.GetAllocator());
+            PutRequest put;
+            if (!prepare(doc, origin, where, put)) continue;
+            putKeys.push_back({origin, put.fields.id});
+            batch.puts.push_back(std::move(put));
+        }
+
+        const bool resync = m_resync;
+        const std::string newEpoch = m_newEpoch;
+        BatchOutcome outcome = m_store.apply(batch, [&](Database& database) {
+            // The cursor moves with the page. During a resync the epoch is stored only at the end,
+            // so a crash part-way starts the resync again.
+            Statement cursor(database, resync ? "UPDATE sources SET cursor = ?2 WHERE id = ?1"
+                                              : "UPDATE sources SET cursor = ?2, epoch = CASE WHEN ?3 = '' THEN "
+                                                "epoch ELSE ?3 END WHERE id = ?1");
+            cursor.bind(1, m_state.config.id).bind(2, last);
+            if (!resync) cursor.bind(3, newEpoch);
+            cursor.execute();
+            Statement cancel(database, "DELETE FROM pending_deletions WHERE source = ?1 AND origin = ?2 AND id = ?3");
+            for (const auto& key : putKeys) {
+                cancel.bind(1, m_state.config.id).bind(2, key.first).bind(3, key.second);
+                cancel.execute();
+            }
+            Statement pending(database,
+                              "INSERT OR REPLACE INTO pending_deletions(source, origin, id, deleted_at)"
+                              " VALUES (?1, ?2, ?3, ?4)");
+            for (const auto& deletion : deletions) {
+                pending.bind(1, m_state.config.id).bind(2, deletion.origin).bind(3, deletion.id).bind(4, deletion.deletedAt);
+                pending.execute();
+            }
+        });
+        count(outcome);
+
+        if (!entries->Empty() && last < latest->GetInt64() && m_report.pages < m_options.maxPages) {
+            next(fetcher, last);
+            return;
+        }
+        if (m_resync) {
+            deleteUnseen(m_seen);
+            m_store.write([&](Database& database) {
+                Statement update(database, "UPDATE sources SET epoch = ?2 WHERE id = ?1");
+                update.bind(1, m_state.config.id).bind(2, m_newEpoch);
+                update.execute();
+            });
+        }
+        settleDeletions();
+        m_done = true;
+    }
+
+    std::int64_t m_after = 0;
+    bool m_firstPage = true;
+    bool m_firstPageAfterReset = false;
+    bool m_resync = false;
+    std::string m_newEpoch;
+    std::set<RecordKey> m_seen;
+};
+
+// A generic OGC API – Records catalog: crawl its items by `next` links; changes by content hash,
+// deletions by comparing the ids of a complete crawl.
+class CrawlJob : public Job {
+public:
+    using Job::Job;
+
+    void start(harvest::Fetcher& fetcher) override {
+        std::string url = trimSlash(m_state.config.url);
+        if (url.size() < 6 || url.compare(url.size() - 6, 6, "/items") != 0) url += "/items";
+        url += "?limit=" + std::to_string(m_options.itemsPageSize);
+        m_host = hostOf(url);
+        next(fetcher, url);
+    }
+
+private:
+    void next(harvest::Fetcher& fetcher, const std::string& url) {
+        fetch(fetcher, url, [this](harvest::Fetcher& f, harvest::FetchResult&& result) { onPage(f, result); });
+    }
+
+    void onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
+        ++m_report.pages;
+        std::string where = "items page " + std::to_string(m_report.pages);
+        if (!result.ok) {
+            fail(m_report.pages == 1 ? "down" : "degraded",
+                 result.error + " (GET " + result.url + "); no deletions were applied");
+            return;
+        }
+        Json page;
+        if (auto error = common::parseUntrusted(result.body, page, 256)) {
+            fail("degraded", where + " is not valid JSON (byte " + std::to_string(error->offset) + ": " +
+                                 error->message + "); no deletions were applied");
+            return;
+        }
+        adapters::ItemsPage items;
+        if (auto error = adapters::readItemsPage(page, result.finalUrl.empty() ? result.url : result.finalUrl, items)) {
+            fail("degraded", where + ": " + *error + "; no deletions were applied");
+            return;
+        }
+        adapters::MappingContext context{m_state.config.id, m_state.config.url};
+        const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
+        WriteBatch batch;
+        for (const JsonValue* feature : items.features) {
+            adapters::MappedRecord mapped = adapters::mapOgcRecord(*feature, context, m_profile);
+            if (!mapped.id.empty()) m_seen.insert({origin, mapped.id});
+            if (!mapped.rejections.empty()) {
+                m_report.reject({mapped.id, origin, where, mapped.rejections});
+                continue;
+            }
+            if (!mapped.warnings.empty()) m_report.warn({mapped.id, origin, where, mapped.warnings});
+            PutRequest put;
+            prepareUnchecked(mapped.record, origin, put);
+            batch.puts.push_back(std::move(put));
+        }
+        count(m_store.apply(batch));
+
+        if (!items.nextUrl.empty() && m_report.pages < m_options.maxPages) {
+            if (hostOf(items.nextUrl) != m_host) {
+                fail("degraded", where + ": the next link leaves the catalog's host (" + items.nextUrl +
+                                     "); the crawl stopped and no deletions were applied");
+                return;
+            }
+            next(fetcher, items.nextUrl);
+            return;
+        }
+        deleteUnseen(m_seen);
+        settleDeletions();
+        m_done = true;
+    }
+
+    std::string m_host;
+    std::set<RecordKey> m_seen;
+};
+
+}  // namespace
+
+Harvester::Harvester(registry::store::Store& store, SourceRegistry& sources, const registry::record::Profile& profile,
+                     HarvesterOptions options)
+    : m_store(store), m_sources(sources), m_profile(profile), m_options(options) {}
+
+std::vector<HarvestReport> Harvester::harvest(const std::vector<std::string>& sourceIds) {
+    std::vector<std::unique_ptr<Job>> jobs;
+    std::vector<HarvestReport> reports;
+    for (const auto& id : sourceIds) {
+        auto state = m_sources.get(id);
+        if (!state) continue;
+        if (state->config.kind == SourceKind::Tweeling)
+            jobs.push_back(std::make_unique<FeedJob>(m_store, m_sources, m_profile, m_options, *state));
+        else
+            jobs.push_back(std::make_unique<CrawlJob>(m_store, m_sources, m_profile, m_options, *state));
+    }
+    harvest::Fetcher fetcher(m_options.maxInFlight);
+    for (auto& job : jobs) job->start(fetcher);
+    fetcher.run();
+    for (auto& job : jobs) {
+        HarvestReport report = job->finishReport();
+        m_sources.recordAttempt(report.source, report.status, report.error, report.rejected);
+        m_sources.saveReport(report.source, report.toJson());
+        reports.push_back(std::move(report));
+    }
+    return reports;
+}
+
+std::int64_t Harvester::releaseDeletions(const std::string& sourceId) {
+    std::vector<RemoveRequest> pending;
+    m_store.read([&](Database& database) {
+        Statement statement(database, "SELECT origin, id, deleted_at FROM pending_deletions WHERE source = ?1");
+        statement.bind(1, sourceId);
+        while (statement.step()) pending.push_back({statement.text(0), statement.text(1), sourceId, statement.int64(2)});
+    });
+    WriteBatch batch;
+    batch.removes = std::move(pending);
+    BatchOutcome outcome = m_store.apply(batch, [&](Database& database) {
+        Statement clear(database, "DELETE FROM pending_deletions WHERE source = ?1");
+        clear.bind(1, sourceId);
+        clear.execute();
+    });
+    std::int64_t removed = 0;
+    for (auto result : outcome.removes) removed += result == RemoveOutcome::Removed;
+    return removed;
+}
+
+}  // namespace tweeling::federation::hub

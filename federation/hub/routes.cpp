@@ -1,0 +1,303 @@
+#include "hub/routes.hpp"
+
+#include "api/errors.hpp"
+#include "common/json.hpp"
+#include "common/time.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+
+namespace tweeling::federation::hub {
+
+using registry::api::ApiError;
+using registry::api::Request;
+using registry::api::Response;
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+namespace {
+
+void text(Writer& writer, const char* name, const std::string& value) {
+    writer.Key(name);
+    writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void optionalText(Writer& writer, const char* name, const std::optional<std::string>& value) {
+    writer.Key(name);
+    if (value)
+        writer.String(value->c_str(), static_cast<rapidjson::SizeType>(value->size()));
+    else
+        writer.Null();
+}
+
+void link(Writer& writer, const std::string& href, const char* rel, const char* title) {
+    writer.StartObject();
+    text(writer, "href", href);
+    text(writer, "rel", rel);
+    text(writer, "type", "application/json");
+    text(writer, "title", title);
+    writer.EndObject();
+}
+
+void writeSource(Writer& writer, const SourceState& state, const std::string& base) {
+    const std::string url = base + "/sources/" + state.config.id;
+    writer.StartObject();
+    text(writer, "id", state.config.id);
+    text(writer, "kind", kindName(state.config.kind));
+    text(writer, "url", state.config.url);
+    writer.Key("everySeconds");
+    writer.Int64(state.config.everySeconds);
+    text(writer, "state", state.state);
+    text(writer, "added", state.added);
+    optionalText(writer, "lastAttempt", state.lastAttempt);
+    optionalText(writer, "lastSuccess", state.lastSuccess);
+    optionalText(writer, "lastError", state.lastError);
+    text(writer, "nextHarvest", state.nextHarvest == 0 ? common::nowRfc3339() : common::formatRfc3339(state.nextHarvest));
+    writer.Key("consecutiveFailures");
+    writer.Int(state.consecutiveFailures);
+    writer.Key("recordsHeld");
+    writer.Int64(state.recordsHeld);
+    writer.Key("recordsRejected");
+    writer.Int64(state.recordsRejected);
+    writer.Key("pendingDeletions");
+    writer.Int64(state.pendingDeletions);
+    if (state.config.kind == SourceKind::Tweeling) {
+        text(writer, "epoch", state.epoch);
+        writer.Key("cursor");
+        writer.Int64(state.cursor);
+    }
+    writer.Key("maxDeleteFraction");
+    writer.Double(state.config.maxDeleteFraction);
+    writer.Key("links");
+    writer.StartArray();
+    link(writer, url, "self", "This source");
+    link(writer, url + "/reports/latest", "describedby", "The report of its last harvest");
+    writer.StartObject();
+    text(writer, "href", base + "/collections/twins/items?source=" + state.config.id);
+    text(writer, "rel", "items");
+    text(writer, "type", "application/geo+json");
+    text(writer, "title", "The records harvested from it");
+    writer.EndObject();
+    writer.EndArray();
+    writer.EndObject();
+}
+
+Response json(int status, const std::string& body) {
+    Response response;
+    response.status = status;
+    response.contentType = "application/json";
+    response.body = body;
+    return response;
+}
+
+std::vector<std::string> segmentsOf(const std::string& path) {
+    std::vector<std::string> segments;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        auto slash = path.find('/', start);
+        if (slash == std::string::npos) slash = path.size();
+        segments.push_back(path.substr(start, slash - start));
+        start = slash + 1;
+    }
+    if (!segments.empty() && segments.back().empty()) segments.pop_back();
+    return segments;
+}
+
+}  // namespace
+
+std::string sourceJson(const SourceState& state, const std::string& base) {
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writeSource(writer, state, base);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+struct HubRoutes::Private {
+    SourceRegistry& sources;
+    registry::store::Store& store;
+    std::function<void()> wake;
+
+    // Source states for marking stale records, refreshed at most every two seconds.
+    std::mutex cacheMutex;
+    std::chrono::steady_clock::time_point cacheTime;
+    std::map<std::string, std::pair<std::string, std::optional<std::string>>> cache;  // id -> state, lastSuccess
+
+    Private(SourceRegistry& registry, registry::store::Store& recordStore, std::function<void()> wakeUp)
+        : sources(registry), store(recordStore), wake(std::move(wakeUp)) {}
+
+    void requireAdmin(const Request& request) {
+        std::string authorization = request.header("authorization");
+        if (authorization.size() < 8 || (authorization.compare(0, 7, "Bearer ") != 0 && authorization.compare(0, 7, "bearer ") != 0))
+            throw std::move(ApiError(401, "Authentication required",
+                                     "Managing sources needs an admin key: send 'Authorization: Bearer <key>'")
+                                .header("WWW-Authenticate", "Bearer realm=\"tweeling-hub\""));
+        auto key = store.authenticate(authorization.substr(7));
+        if (!key)
+            throw std::move(ApiError(401, "Invalid key", "The key is unknown, revoked or expired")
+                                .header("WWW-Authenticate", "Bearer realm=\"tweeling-hub\", error=\"invalid_token\""));
+        if (key->publisher != kAdminPublisher)
+            throw ApiError(403, "Forbidden", "This is a publisher key; managing sources needs an admin key "
+                                             "(twin-federation keys create --admin)");
+    }
+
+    std::optional<Response> handle(const Request& request, const std::string& base) {
+        auto segments = segmentsOf(request.path);
+        if (segments.empty() || segments[0] != "sources") return std::nullopt;
+        const std::string& method = request.method;
+        bool isGet = method == "GET" || method == "HEAD";
+        auto notAllowed = [&](const char* allowed) {
+            return std::move(ApiError(405, "Method not allowed", "Method " + method + " is not allowed here; allowed: " + allowed)
+                                 .header("Allow", allowed));
+        };
+        if (segments.size() == 1) {
+            if (isGet) return list(base);
+            if (method == "POST") return add(request, base);
+            throw notAllowed("GET, HEAD, POST");
+        }
+        const std::string& id = segments[1];
+        if (segments.size() == 2) {
+            if (isGet) return one(id, base);
+            if (method == "DELETE") return removeSource(request, id);
+            throw notAllowed("GET, HEAD, DELETE");
+        }
+        if (segments.size() == 3 && segments[2] == "harvest") {
+            if (method != "POST") throw notAllowed("POST");
+            requireAdmin(request);
+            if (!sources.queue(id)) throw ApiError(404, "Source not found", "There is no source '" + id + "'");
+            if (wake) wake();
+            return json(202, "{\"source\":\"" + id + "\",\"queued\":true}");
+        }
+        if (segments.size() == 4 && segments[2] == "reports" && segments[3] == "latest") {
+            if (!isGet) throw notAllowed("GET, HEAD");
+            if (!sources.get(id)) throw ApiError(404, "Source not found", "There is no source '" + id + "'");
+            auto report = sources.latestReport(id);
+            if (!report) throw ApiError(404, "No report yet", "Source '" + id + "' has not been harvested yet");
+            return json(200, *report);
+        }
+        throw ApiError(404, "Not found", "There is nothing at " + request.path);
+    }
+
+    Response list(const std::string& base) {
+        rapidjson::StringBuffer buffer;
+        Writer writer(buffer);
+        writer.StartObject();
+        writer.Key("sources");
+        writer.StartArray();
+        for (const auto& state : sources.list()) writeSource(writer, state, base);
+        writer.EndArray();
+        writer.Key("links");
+        writer.StartArray();
+        link(writer, base + "/sources", "self", "The sources this hub federates");
+        writer.EndArray();
+        writer.EndObject();
+        return json(200, std::string(buffer.GetString(), buffer.GetSize()));
+    }
+
+    Response one(const std::string& id, const std::string& base) {
+        auto state = sources.get(id);
+        if (!state) throw ApiError(404, "Source not found", "There is no source '" + id + "'");
+        return json(200, sourceJson(*state, base));
+    }
+
+    Response add(const Request& request, const std::string& base) {
+        requireAdmin(request);
+        common::Json body;
+        if (auto error = common::parseUntrusted(request.body, body))
+            throw std::move(ApiError(400, "Malformed JSON", "The body is not valid JSON at byte " +
+                                                                std::to_string(error->offset) + ": " + error->message)
+                                .extra("offset", static_cast<long long>(error->offset)));
+        if (!body.IsObject()) throw ApiError(400, "Invalid source", "The body must be a JSON object");
+        SourceConfig config;
+        auto field = [&](const char* name) { return common::stringMember(body, name); };
+        auto bad = [&](const std::string& pointer, const std::string& message) {
+            return std::move(ApiError(400, "Invalid source", pointer + ": " + message).problems({{pointer, message}}));
+        };
+        if (auto id = field("id")) config.id = std::string(*id);
+        if (auto url = field("url")) config.url = std::string(*url);
+        if (auto kind = field("kind")) {
+            auto parsed = parseKind(std::string(*kind));
+            if (!parsed) throw bad("/kind", "must be 'tweeling' or 'ogcapi-records'");
+            config.kind = *parsed;
+        }
+        if (const auto* every = common::member(body, "every")) {
+            std::optional<std::int64_t> seconds;
+            if (every->IsString()) seconds = parseDuration(every->GetString());
+            if (every->IsInt64()) seconds = every->GetInt64();
+            if (!seconds) throw bad("/every", "must be a duration such as '15m', '1h' or a number of seconds");
+            config.everySeconds = *seconds;
+        }
+        if (const auto* fraction = common::member(body, "maxDeleteFraction")) {
+            if (!fraction->IsNumber()) throw bad("/maxDeleteFraction", "must be a number from 0 to 1");
+            config.maxDeleteFraction = fraction->GetDouble();
+        }
+        if (const auto* timeout = common::member(body, "totalTimeoutMs")) {
+            if (!timeout->IsInt64()) throw bad("/totalTimeoutMs", "must be a whole number of milliseconds");
+            config.totalTimeoutMs = static_cast<long>(timeout->GetInt64());
+        }
+        if (const auto* timeout = common::member(body, "connectTimeoutMs")) {
+            if (!timeout->IsInt64()) throw bad("/connectTimeoutMs", "must be a whole number of milliseconds");
+            config.connectTimeoutMs = static_cast<long>(timeout->GetInt64());
+        }
+        if (auto problem = validateConfig(config)) {
+            std::string pointer = "/" + problem->substr(0, problem->find(':'));
+            throw bad(pointer, problem->substr(problem->find(':') + 2));
+        }
+        if (sources.get(config.id))
+            throw std::move(ApiError(409, "Conflict", "A source with id '" + config.id + "' exists already")
+                                .header("Location", base + "/sources/" + config.id));
+        sources.add(config);
+        if (wake) wake();
+        Response response = json(201, sourceJson(*sources.get(config.id), base));
+        response.headers.emplace_back("Location", base + "/sources/" + config.id);
+        return response;
+    }
+
+    Response removeSource(const Request& request, const std::string& id) {
+        requireAdmin(request);
+        if (!sources.remove(id)) throw ApiError(404, "Source not found", "There is no source '" + id + "'");
+        Response response;
+        response.status = 204;
+        response.contentType.clear();
+        return response;
+    }
+
+    void decorate(common::Json& record, const std::string& source) {
+        if (source.empty()) return;
+        std::pair<std::string, std::optional<std::string>> state;
+        {
+            std::lock_guard<std::mutex> lock(cacheMutex);
+            auto now = std::chrono::steady_clock::now();
+            if (now - cacheTime > std::chrono::seconds(2)) {
+                cache.clear();
+                for (const auto& each : sources.list()) cache[each.config.id] = {each.state, each.lastSuccess};
+                cacheTime = now;
+            }
+            auto it = cache.find(source);
+            if (it == cache.end()) return;
+            state = it->second;
+        }
+        if (state.first != "down") return;
+        auto harvest = record.FindMember("harvest");
+        if (harvest == record.MemberEnd() || !harvest->value.IsObject()) return;
+        auto& allocator = record.GetAllocator();
+        harvest->value.AddMember("stale", true, allocator);
+        if (state.second)
+            harvest->value.AddMember("lastSuccess", common::JsonValue(state.second->c_str(), allocator), allocator);
+    }
+};
+
+HubRoutes::HubRoutes(SourceRegistry& sources, registry::store::Store& store, std::function<void()> wake)
+    : m_private(std::make_shared<Private>(sources, store, std::move(wake))) {}
+
+HubRoutes::~HubRoutes() = default;
+
+void HubRoutes::install(registry::api::Api& api) {
+    auto self = m_private;
+    api.setRouteExtension([self](const Request& request, const std::string& base) { return self->handle(request, base); });
+    api.setRecordDecorator([self](common::Json& record, const std::string& source) { self->decorate(record, source); });
+}
+
+}  // namespace tweeling::federation::hub

@@ -1,0 +1,28 @@
+#pragma once
+// The hub's own HTTP routes beside the registry API: /sources (what is federated, its health and
+// reports) and source management with an admin key. Also marks records of unreachable sources as
+// stale when they are served.
+#include "api/api.hpp"
+#include "hub/sources.hpp"
+
+#include <functional>
+#include <memory>
+
+namespace tweeling::federation::hub {
+
+class HubRoutes {
+public:
+    // `wake` is called after a harvest was queued (the scheduler starts at once).
+    HubRoutes(SourceRegistry& sources, registry::store::Store& store, std::function<void()> wake);
+    ~HubRoutes();
+    void install(registry::api::Api& api);
+
+private:
+    struct Private;
+    std::shared_ptr<Private> m_private;
+};
+
+// JSON of one source, as served at /sources/{id}.
+std::string sourceJson(const SourceState& state, const std::string& base);
+
+}  // namespace tweeling::federation::hub

@@ -1,0 +1,283 @@
+#include "hub/sources.hpp"
+
+#include "common/time.hpp"
+#include "store/sqlite.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+namespace tweeling::federation::hub {
+
+using registry::store::Database;
+using registry::store::Statement;
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS sources(
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  url TEXT NOT NULL,
+  every_seconds INTEGER NOT NULL,
+  connect_timeout_ms INTEGER NOT NULL,
+  total_timeout_ms INTEGER NOT NULL,
+  max_bytes INTEGER NOT NULL,
+  max_delete_fraction REAL NOT NULL,
+  added TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'never-harvested',
+  last_attempt TEXT,
+  last_success TEXT,
+  last_error TEXT,
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  next_harvest INTEGER NOT NULL DEFAULT 0,
+  epoch TEXT NOT NULL DEFAULT '',
+  cursor INTEGER NOT NULL DEFAULT 0,
+  records_rejected INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS harvest_reports(
+  run INTEGER PRIMARY KEY AUTOINCREMENT,
+  source TEXT NOT NULL,
+  at TEXT NOT NULL,
+  report TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS harvest_reports_by_source ON harvest_reports(source, run);
+CREATE TABLE IF NOT EXISTS pending_deletions(
+  source TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  id TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  PRIMARY KEY (source, origin, id)
+) WITHOUT ROWID;
+)sql";
+
+// Reports older than the newest few per source are dropped so the table stays small.
+constexpr int kReportsKept = 20;
+
+std::int64_t nowSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::optional<std::string> optionalText(Statement& statement, int column) {
+    if (statement.isNull(column)) return std::nullopt;
+    return statement.text(column);
+}
+
+constexpr const char* kSelectSource =
+    "SELECT id, kind, url, every_seconds, connect_timeout_ms, total_timeout_ms, max_bytes, max_delete_fraction,"
+    " added, state, last_attempt, last_success, last_error, consecutive_failures, next_harvest, epoch, cursor,"
+    " records_rejected, (SELECT count(*) FROM pending_deletions p WHERE p.source = sources.id) FROM sources";
+
+SourceState readSource(Statement& statement) {
+    SourceState state;
+    state.config.id = statement.text(0);
+    state.config.kind = parseKind(statement.text(1)).value_or(SourceKind::Tweeling);
+    state.config.url = statement.text(2);
+    state.config.everySeconds = statement.int64(3);
+    state.config.connectTimeoutMs = static_cast<long>(statement.int64(4));
+    state.config.totalTimeoutMs = static_cast<long>(statement.int64(5));
+    state.config.maxBytes = statement.int64(6);
+    state.config.maxDeleteFraction = statement.real(7);
+    state.added = statement.text(8);
+    state.state = statement.text(9);
+    state.lastAttempt = optionalText(statement, 10);
+    state.lastSuccess = optionalText(statement, 11);
+    state.lastError = optionalText(statement, 12);
+    state.consecutiveFailures = static_cast<int>(statement.int64(13));
+    state.nextHarvest = statement.int64(14);
+    state.epoch = statement.text(15);
+    state.cursor = statement.int64(16);
+    state.recordsRejected = statement.int64(17);
+    state.pendingDeletions = statement.int64(18);
+    return state;
+}
+
+}  // namespace
+
+const char* kindName(SourceKind kind) { return kind == SourceKind::Tweeling ? "tweeling" : "ogcapi-records"; }
+
+std::optional<SourceKind> parseKind(const std::string& text) {
+    if (text == "tweeling") return SourceKind::Tweeling;
+    if (text == "ogcapi-records") return SourceKind::OgcApiRecords;
+    return std::nullopt;
+}
+
+std::optional<std::string> validateConfig(const SourceConfig& config) {
+    const std::string& id = config.id;
+    bool idOk = !id.empty() && id.size() <= 64 && (std::isalnum(static_cast<unsigned char>(id[0])) != 0) &&
+                std::all_of(id.begin(), id.end(), [](unsigned char c) {
+                    return (std::islower(c) != 0) || (std::isdigit(c) != 0) || c == '.' || c == '_' || c == '-';
+                });
+    if (!idOk) return "id: use 1 to 64 lower-case letters, digits, '.', '_' or '-', e.g. gm0363";
+    if (config.url.rfind("http://", 0) != 0 && config.url.rfind("https://", 0) != 0)
+        return "url: must be an http or https URL";
+    if (config.everySeconds < 10 || config.everySeconds > 7 * 86400)
+        return "every: must be between 10 seconds and 7 days";
+    if (config.connectTimeoutMs < 100 || config.totalTimeoutMs < 100) return "timeouts: must be at least 100 ms";
+    if (config.maxBytes < 1024) return "maxBytes: must be at least 1 KiB";
+    if (config.maxDeleteFraction < 0 || config.maxDeleteFraction > 1)
+        return "maxDeleteFraction: must be between 0 and 1";
+    return std::nullopt;
+}
+
+SourceRegistry::SourceRegistry(registry::store::Store& store) : m_store(store) {
+    m_store.write([](Database& database) { database.exec(kSchema); });
+}
+
+void SourceRegistry::add(const SourceConfig& config) {
+    if (auto problem = validateConfig(config)) throw std::invalid_argument(*problem);
+    bool taken = false;
+    m_store.write([&](Database& database) {
+        Statement exists(database, "SELECT 1 FROM sources WHERE id = ?1");
+        exists.bind(1, config.id);
+        if (exists.step()) {
+            taken = true;
+            return;
+        }
+        Statement insert(database,
+                         "INSERT INTO sources(id, kind, url, every_seconds, connect_timeout_ms, total_timeout_ms,"
+                         " max_bytes, max_delete_fraction, added) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        insert.bind(1, config.id)
+            .bind(2, kindName(config.kind))
+            .bind(3, config.url)
+            .bind(4, config.everySeconds)
+            .bind(5, static_cast<std::int64_t>(config.connectTimeoutMs))
+            .bind(6, static_cast<std::int64_t>(config.totalTimeoutMs))
+            .bind(7, config.maxBytes)
+            .bind(8, config.maxDeleteFraction)
+            .bind(9, common::nowRfc3339());
+        insert.execute();
+    });
+    if (taken) throw std::runtime_error("a source with id '" + config.id + "' exists already");
+}
+
+bool SourceRegistry::remove(const std::string& id) {
+    if (!get(id)) return false;
+    // Records first (with tombstones, so hubs above learn of it), then the bookkeeping.
+    m_store.removeSource(id);
+    m_store.write([&](Database& database) {
+        for (const char* sql : {"DELETE FROM sources WHERE id = ?1", "DELETE FROM harvest_reports WHERE source = ?1",
+                                "DELETE FROM pending_deletions WHERE source = ?1"}) {
+            Statement statement(database, sql);
+            statement.bind(1, id);
+            statement.execute();
+        }
+    });
+    return true;
+}
+
+std::optional<SourceState> SourceRegistry::get(const std::string& id) const {
+    std::optional<SourceState> state;
+    m_store.read([&](Database& database) {
+        Statement statement(database, std::string(kSelectSource) + " WHERE id = ?1");
+        statement.bind(1, id);
+        if (statement.step()) state = readSource(statement);
+    });
+    if (state) state->recordsHeld = m_store.countOfSource(id);
+    return state;
+}
+
+std::vector<SourceState> SourceRegistry::list() const {
+    std::vector<SourceState> states;
+    m_store.read([&](Database& database) {
+        Statement statement(database, std::string(kSelectSource) + " ORDER BY id");
+        while (statement.step()) states.push_back(readSource(statement));
+    });
+    for (auto& state : states) state.recordsHeld = m_store.countOfSource(state.config.id);
+    return states;
+}
+
+std::vector<std::string> SourceRegistry::due(std::int64_t now) const {
+    std::vector<std::string> ids;
+    m_store.read([&](Database& database) {
+        Statement statement(database, "SELECT id FROM sources WHERE next_harvest <= ?1 ORDER BY next_harvest, id");
+        statement.bind(1, now);
+        while (statement.step()) ids.push_back(statement.text(0));
+    });
+    return ids;
+}
+
+bool SourceRegistry::queue(const std::string& id) {
+    bool found = false;
+    m_store.write([&](Database& database) {
+        Statement statement(database, "UPDATE sources SET next_harvest = 0 WHERE id = ?1");
+        statement.bind(1, id);
+        statement.execute();
+        found = database.changes() > 0;
+    });
+    return found;
+}
+
+void SourceRegistry::recordAttempt(const std::string& id, const std::string& state, const std::string& error,
+                                   std::int64_t rejected) {
+    const bool success = state == "ok";
+    const bool answered = state != "down";
+    std::int64_t now = nowSeconds();
+    m_store.write([&](Database& database) {
+        Statement read(database, "SELECT every_seconds, consecutive_failures FROM sources WHERE id = ?1");
+        read.bind(1, id);
+        if (!read.step()) return;
+        std::int64_t every = read.int64(0);
+        int failures = success ? 0 : static_cast<int>(read.int64(1)) + 1;
+        read.reset();
+        // A failing source is retried less and less often (doubling, at most a day apart); its
+        // records stay searchable meanwhile.
+        std::int64_t delay = every;
+        for (int i = 0; i < std::min(failures, 8) && delay < 86400; ++i) delay *= 2;
+        delay = std::min<std::int64_t>(delay, std::max<std::int64_t>(every, 86400));
+        Statement update(database,
+                         "UPDATE sources SET state = ?2, last_attempt = ?3, consecutive_failures = ?4,"
+                         " next_harvest = ?5, last_error = ?6, records_rejected = ?7,"
+                         " last_success = CASE WHEN ?8 THEN ?3 ELSE last_success END WHERE id = ?1");
+        update.bind(1, id).bind(2, state).bind(3, common::formatRfc3339(now)).bind(4, failures);
+        update.bind(5, now + delay);
+        if (error.empty())
+            update.bindNull(6);
+        else
+            update.bind(6, error);
+        update.bind(7, rejected).bind(8, answered ? 1 : 0);
+        update.execute();
+    });
+}
+
+void SourceRegistry::saveReport(const std::string& id, const std::string& reportJson) {
+    m_store.write([&](Database& database) {
+        Statement insert(database, "INSERT INTO harvest_reports(source, at, report) VALUES (?1, ?2, ?3)");
+        insert.bind(1, id).bind(2, common::nowRfc3339()).bind(3, reportJson);
+        insert.execute();
+        Statement prune(database,
+                        "DELETE FROM harvest_reports WHERE source = ?1 AND run NOT IN"
+                        " (SELECT run FROM harvest_reports WHERE source = ?1 ORDER BY run DESC LIMIT ?2)");
+        prune.bind(1, id).bind(2, kReportsKept);
+        prune.execute();
+    });
+}
+
+std::optional<std::string> SourceRegistry::latestReport(const std::string& id) const {
+    std::optional<std::string> report;
+    m_store.read([&](Database& database) {
+        Statement statement(database, "SELECT report FROM harvest_reports WHERE source = ?1 ORDER BY run DESC LIMIT 1");
+        statement.bind(1, id);
+        if (statement.step()) report = statement.text(0);
+    });
+    return report;
+}
+
+}  // namespace tweeling::federation::hub
+
+namespace tweeling::federation::hub {
+std::optional<std::int64_t> parseDuration(const std::string& text) {
+    if (text.empty() || text.size() > 12) return std::nullopt;
+    std::size_t digits = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])) != 0) ++digits;
+    if (digits == 0) return std::nullopt;
+    std::int64_t value = std::stoll(text.substr(0, digits));
+    std::string unit = text.substr(digits);
+    if (unit.empty() || unit == "s") return value;
+    if (unit == "m") return value * 60;
+    if (unit == "h") return value * 3600;
+    if (unit == "d") return value * 86400;
+    return std::nullopt;
+}
+}  // namespace tweeling::federation::hub

@@ -1,0 +1,89 @@
+#pragma once
+// The sources a hub federates, their harvest state (cursor, epoch, health) and their harvest
+// reports. Kept in the hub's own SQLite database beside the records (tables created here), so a
+// page of records and the cursor that follows it commit in one transaction.
+#include "store/store.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tweeling::federation::hub {
+
+enum class SourceKind { Tweeling, OgcApiRecords };
+const char* kindName(SourceKind kind);
+std::optional<SourceKind> parseKind(const std::string& text);
+
+struct SourceConfig {
+    std::string id;    // [a-z0-9][a-z0-9._-]{0,63}
+    std::string url;   // Tweeling: the node's base URL; OGC API – Records: the collection URL
+    SourceKind kind = SourceKind::Tweeling;
+    std::int64_t everySeconds = 900;
+    long connectTimeoutMs = 5000;
+    long totalTimeoutMs = 30000;
+    std::int64_t maxBytes = 64ll << 20;
+    double maxDeleteFraction = 0.30;  // a harvest deleting more than this share of records deletes none
+};
+
+struct SourceState {
+    SourceConfig config;
+    std::string added;
+    std::string state = "never-harvested";  // ok | degraded | down | never-harvested
+    std::optional<std::string> lastAttempt;
+    std::optional<std::string> lastSuccess;
+    std::optional<std::string> lastError;
+    int consecutiveFailures = 0;
+    std::int64_t nextHarvest = 0;  // epoch seconds; 0 = as soon as possible
+    std::string epoch;             // the source's epoch at the last harvest (Tweeling)
+    std::int64_t cursor = 0;       // the last feed seq applied (Tweeling)
+    std::int64_t recordsRejected = 0;  // in the last harvest
+    std::int64_t recordsHeld = 0;      // filled from the store when listing
+    std::int64_t pendingDeletions = 0;
+};
+
+// Checks a config; returns a sentence naming the bad field, or nullopt.
+std::optional<std::string> validateConfig(const SourceConfig& config);
+
+class SourceRegistry {
+public:
+    explicit SourceRegistry(registry::store::Store& store);  // creates the tables when missing
+
+    // Throws std::invalid_argument (bad config) or std::runtime_error (id taken).
+    void add(const SourceConfig& config);
+    // Removes the source, its records (with tombstones), its reports and its pending deletions.
+    // Returns false when there is no such source.
+    bool remove(const std::string& id);
+    std::optional<SourceState> get(const std::string& id) const;
+    std::vector<SourceState> list() const;
+    // Sources whose next harvest is due at `now` (epoch seconds).
+    std::vector<std::string> due(std::int64_t now) const;
+    // Makes a source due now (POST /sources/{id}/harvest).
+    bool queue(const std::string& id);
+
+    // The harvester's bookkeeping after a run (one transaction). `state`: ok (complete), degraded
+    // (the source answered but the harvest was partial or held deletions back), down (the source
+    // could not be reached or answered with an error). A harvest that is not ok counts as a failure
+    // for the backoff; records are never removed for it.
+    void recordAttempt(const std::string& id, const std::string& state, const std::string& error,
+                       std::int64_t rejected);
+
+    // Reports (JSON text) of harvest runs; the newest first.
+    void saveReport(const std::string& id, const std::string& reportJson);
+    std::optional<std::string> latestReport(const std::string& id) const;
+
+    registry::store::Store& store() { return m_store; }
+
+private:
+    registry::store::Store& m_store;
+};
+
+// Admin keys are publisher keys with this publisher: they manage sources and may not publish.
+inline constexpr const char* kAdminPublisher = "urn:tweeling:admin";
+
+}  // namespace tweeling::federation::hub
+
+namespace tweeling::federation::hub {
+// "90", "90s", "15m", "2h", "1d" -> seconds; nullopt when not understood.
+std::optional<std::int64_t> parseDuration(const std::string& text);
+}  // namespace tweeling::federation::hub

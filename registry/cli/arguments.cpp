@@ -1,0 +1,128 @@
+#include "cli/arguments.hpp"
+
+#include <csignal>
+#include <pthread.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace tweeling::cli {
+namespace {
+
+const std::vector<std::string> kFlags = {"strict", "help", "quiet", "admin", "allow-private", "no-harvest", "json"};
+
+std::string trim(const std::string& text) {
+    auto begin = text.find_first_not_of(" \t\r");
+    if (begin == std::string::npos) return "";
+    auto end = text.find_last_not_of(" \t\r");
+    return text.substr(begin, end - begin + 1);
+}
+
+sigset_t stopSignals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    return signals;
+}
+
+}  // namespace
+
+std::string Arguments::get(const std::string& name, const std::string& fallback) const {
+    auto it = options.find(name);
+    return it == options.end() ? fallback : it->second;
+}
+
+Arguments parseArguments(int argc, char** argv, int first) {
+    Arguments arguments;
+    for (int i = first; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+            std::string name = arg.substr(2);
+            auto equals = name.find('=');
+            if (equals != std::string::npos) {
+                arguments.options[name.substr(0, equals)] = name.substr(equals + 1);
+            } else if (std::find(kFlags.begin(), kFlags.end(), name) != kFlags.end()) {
+                arguments.options[name] = "1";
+            } else {
+                if (i + 1 >= argc) throw UsageError("option --" + name + " needs a value");
+                arguments.options[name] = argv[++i];
+            }
+        } else if (arg == "-h") {
+            arguments.options["help"] = "1";
+        } else {
+            arguments.positional.push_back(arg);
+        }
+    }
+    return arguments;
+}
+
+void requireKnown(const Arguments& arguments, std::initializer_list<const char*> known) {
+    for (const auto& [name, value] : arguments.options) {
+        bool ok = name == "help";
+        for (const char* candidate : known) ok = ok || name == candidate;
+        if (!ok) throw UsageError("unknown option --" + name);
+    }
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+void loadConfigFile(Arguments& arguments) {
+    if (!arguments.has("config")) return;
+    std::string path = arguments.get("config");
+    std::istringstream lines(readFile(path));
+    std::string line;
+    int number = 0;
+    while (std::getline(lines, line)) {
+        ++number;
+        auto hash = line.find('#');
+        if (hash != std::string::npos) line = line.substr(0, hash);
+        if (trim(line).empty()) continue;
+        auto equals = line.find('=');
+        if (equals == std::string::npos)
+            throw UsageError(path + ":" + std::to_string(number) + ": expected 'name = value'");
+        std::string name = trim(line.substr(0, equals)), value = trim(line.substr(equals + 1));
+        if (!arguments.has(name)) arguments.options[name] = value;  // the command line wins
+    }
+}
+
+registry::api::ServerOptions serverOptions(const Arguments& arguments) {
+    registry::api::ServerOptions options;
+    std::string listen = arguments.get("listen", "127.0.0.1:8080");
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw UsageError("--listen must be HOST:PORT, got '" + listen + "'");
+    options.host = listen.substr(0, colon);
+    try {
+        int port = std::stoi(listen.substr(colon + 1));
+        if (port < 0 || port > 65535) throw std::out_of_range("port");
+        options.port = static_cast<std::uint16_t>(port);
+        options.threads = std::stoi(arguments.get("threads", "2"));
+        if (options.threads < 1 || options.threads > 64) throw std::out_of_range("threads");
+    } catch (const std::logic_error&) {
+        throw UsageError("--listen needs a port from 0 to 65535 and --threads a number from 1 to 64");
+    }
+    options.logRequests = !arguments.has("quiet");
+    return options;
+}
+
+void blockStopSignals() {
+    sigset_t signals = stopSignals();
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+int waitForStopSignal() {
+    sigset_t signals = stopSignals();
+    int received = 0;
+    sigwait(&signals, &received);
+    return received;
+}
+
+}  // namespace tweeling::cli

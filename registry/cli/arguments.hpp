@@ -1,0 +1,39 @@
+#pragma once
+// Command-line plumbing shared by twin-registry and twin-federation: options, config files,
+// server options, and the stop-signal dance (block SIGINT/SIGTERM before threads start, sigwait).
+#include "api/server.hpp"
+
+#include <initializer_list>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tweeling::cli {
+
+struct Arguments {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;  // without leading dashes
+    bool has(const std::string& name) const { return options.count(name) > 0; }
+    std::string get(const std::string& name, const std::string& fallback = "") const;
+};
+
+// A mistake in how the program was called: printed with the usage, exit status 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Options without a value: --strict, --help, --quiet, --admin, --allow-private, --no-harvest, --json.
+Arguments parseArguments(int argc, char** argv, int first);
+void requireKnown(const Arguments& arguments, std::initializer_list<const char*> known);
+// Fills options not given on the command line from `--config FILE` ("name = value" lines).
+void loadConfigFile(Arguments& arguments);
+std::string readFile(const std::string& path);
+// --listen HOST:PORT, --threads N, --quiet.
+registry::api::ServerOptions serverOptions(const Arguments& arguments);
+
+void blockStopSignals();   // call before any thread starts
+int waitForStopSignal();   // returns the signal number
+
+}  // namespace tweeling::cli
