@@ -59,6 +59,24 @@ void addProvenance(Json& doc, const std::string& source, const std::string& hash
     doc.AddMember("harvest", harvest, allocator);
 }
 
+// Marks a record kept despite profile problems (mapped from a foreign catalog): the problems travel
+// with it, so users and hubs further on can see what is missing.
+void addValidation(Json& doc, const common::Problems& warnings) {
+    auto& allocator = doc.GetAllocator();
+    JsonValue validation(rapidjson::kObjectType);
+    validation.AddMember("status", "warn", allocator);
+    JsonValue checks(rapidjson::kArrayType);
+    for (const auto& problem : warnings) {
+        JsonValue check(rapidjson::kObjectType);
+        check.AddMember("pointer", JsonValue(problem.pointer.c_str(), allocator), allocator);
+        check.AddMember("message", JsonValue(problem.message.c_str(), allocator), allocator);
+        checks.PushBack(check, allocator);
+    }
+    validation.AddMember("checks", checks, allocator);
+    doc.RemoveMember("validation");
+    doc.AddMember("validation", validation, allocator);
+}
+
 // What one harvest run of one source does; lives for the round.
 class Job {
 public:
@@ -120,23 +138,39 @@ protected:
     }
 
     // Validates a record and prepares its write; returns false (and reports) when rejected.
-    bool prepare(Json& doc, const std::string& origin, const std::string& where, PutRequest& put,
-                 const common::Problems& warnings = {}) {
+    // A record that a hub upstream mapped from a foreign catalog arrives marked
+    // `validation.status: "warn"`: it travels on with the same warnings unless an essential member
+    // is wrong, so hubs of hubs agree with the hub that crawled it.
+    bool prepare(Json& doc, const std::string& origin, const std::string& where, PutRequest& put) {
         std::string id;
         if (auto text = common::stringMember(doc, "id")) id = std::string(*text);
         common::Problems problems = m_profile.validate(doc);
-        if (!problems.empty()) {
+        if (problems.empty()) return prepareUnchecked(doc, origin, put);
+        bool warnedUpstream = false;
+        if (const JsonValue* validation = common::member(doc, "validation"))
+            warnedUpstream = common::stringMember(*validation, "status").value_or("") == "warn";
+        bool essential = false;
+        for (const auto& problem : problems) essential = essential || isEssential(problem.pointer);
+        if (!warnedUpstream || essential) {
             m_report.reject({id, origin, where, std::move(problems)});
             return false;
         }
-        if (!warnings.empty()) m_report.warn({id, origin, where, warnings});
-        return prepareUnchecked(doc, origin, put);
+        m_report.warn({id, origin, where, problems});
+        return prepareUnchecked(doc, origin, put, &problems);
     }
 
-    bool prepareUnchecked(Json& doc, const std::string& origin, PutRequest& put) {
+    static bool isEssential(const std::string& pointer) {
+        for (const char* prefix : {"/id", "/type", "/geometry", "/properties/title"})
+            if (pointer.rfind(prefix, 0) == 0) return true;
+        return pointer.empty();
+    }
+
+    bool prepareUnchecked(Json& doc, const std::string& origin, PutRequest& put,
+                          const common::Problems* warnings = nullptr) {
         put.fields = registry::record::extractIndexFields(doc);
         registry::record::normalizeForStorage(doc, origin);
         put.contentHash = adapters::contentHash(doc);
+        if (warnings) addValidation(doc, *warnings);
         addProvenance(doc, m_state.config.id, put.contentHash, m_harvestedAt);
         put.origin = origin;
         put.source = m_state.config.id;
@@ -428,7 +462,7 @@ private:
             }
             if (!mapped.warnings.empty()) m_report.warn({mapped.id, origin, where, mapped.warnings});
             PutRequest put;
-            prepareUnchecked(mapped.record, origin, put);
+            prepareUnchecked(mapped.record, origin, put, mapped.warnings.empty() ? nullptr : &mapped.warnings);
             batch.puts.push_back(std::move(put));
         }
         count(m_store.apply(batch));

@@ -422,6 +422,17 @@ TEST_CASE("a generic OGC API – Records catalog is crawled and mapped, with war
     CHECK(count(report, "warnings") == 1);
     CHECK(report["warnings"][0]["problems"].Size() > 0);
     CHECK(hub.matched("source=pygeoapi") == 1);
+    Json mapped = hub.search("source=pygeoapi");
+    CHECK(std::string(mapped["features"][0]["validation"]["status"].GetString()) == "warn");
+    CHECK(mapped["features"][0]["validation"]["checks"].Size() > 0);
+
+    // A hub above takes the mapped record with its warnings, not as a rejection.
+    Hub above(dir, "eu");
+    above.addSource("nl", hub.url);
+    above.harvest();
+    CHECK(above.matched("origin=pygeoapi") == 1);
+    CHECK(count(above.report("nl"), "warnings") == 1);
+    CHECK(count(above.report("nl"), "rejected") == 0);
 
     // Unchanged on the next crawl (content hash).
     hub.harvest();
