@@ -321,6 +321,37 @@ TEST_CASE("broken feed pages and invalid records are reported; nothing is half-a
     }
 }
 
+TEST_CASE("a harvest that stops between feed pages resumes at the page where it stopped") {
+    TempDir dir;
+    std::filesystem::create_directories(dir.file("site"));
+    ServerProcess site({"/usr/bin/env", "python3", sourcePath("tests/support/static_server.py"), dir.file("site")});
+    Hub hub(dir, "pv27");
+    hub.addSource("paged", site.baseUrl());
+    Json all = parse(readFile(sourcePath("deploy/samples/gm0363-amsterdam.json")));
+    auto entry = [&](int seq) {
+        return "{\"seq\":" + std::to_string(seq) + ",\"op\":\"put\",\"id\":\"" +
+               std::string(all[seq - 1]["id"].GetString()) + "\",\"origin\":\"gm0363\",\"record\":" +
+               tweeling::common::toString(all[seq - 1]) + "}";
+    };
+    std::ofstream(dir.file("site/feed?after=0&limit=1000"))
+        << "{\"epoch\":\"e1\",\"origin\":\"gm0363\",\"latest\":3,\"entries\":[" << entry(1) << "," << entry(2)
+        << "],\"next\":\"x\"}";
+    // The second page is not there yet: the node went away mid-harvest.
+    CHECK(hub.harvest().exitCode == 1);
+    CHECK(hub.source("paged")["cursor"].GetInt() == 2);
+    CHECK(hub.matched("source=paged") == 2);
+    CHECK(std::string(hub.report("paged")["error"].GetString()).find("404") != std::string::npos);
+
+    std::ofstream(dir.file("site/feed?after=2&limit=1000"))
+        << "{\"epoch\":\"e1\",\"origin\":\"gm0363\",\"latest\":3,\"entries\":[" << entry(3) << "],\"next\":null}";
+    CHECK(hub.harvest().exitCode == 0);
+    Json report = hub.report("paged");
+    CHECK(count(report, "added") == 1);  // page one is not fetched again
+    CHECK(report["pages"].GetInt() == 1);
+    CHECK(hub.source("paged")["cursor"].GetInt() == 3);
+    CHECK(hub.matched("source=paged") == 3);
+}
+
 TEST_CASE("hubs harvesting each other neither loop nor duplicate; origins may share ids") {
     TempDir dir;
     Node amsterdam(dir, "gm0363", "", kAmsterdam);
