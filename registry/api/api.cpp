@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 
 namespace tweeling::generated {
@@ -127,11 +128,12 @@ std::string lower(std::string text) {
     return text;
 }
 
-std::string encodePathSegment(const std::string& text) {
+// RFC 3986 percent-encoding; unreserved characters and those in `alsoSafe` stay as they are.
+std::string percentEncode(const std::string& text, const char* alsoSafe) {
     static const char* kHex = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':' || c == '@') {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (c != 0 && std::strchr(alsoSafe, c))) {
             out += static_cast<char>(c);
         } else {
             out += '%';
@@ -142,20 +144,8 @@ std::string encodePathSegment(const std::string& text) {
     return out;
 }
 
-std::string encodeQueryValue(const std::string& text) {
-    static const char* kHex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ',' || c == ':') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
+std::string encodePathSegment(const std::string& text) { return percentEncode(text, ":@"); }
+std::string encodeQueryValue(const std::string& text) { return percentEncode(text, ",:"); }
 
 std::string uuid4() {
     unsigned char bytes[16];
