@@ -3,12 +3,19 @@
 # Used by tests/run.sh and deploy/quickstart.sh.
 set -euo pipefail
 
+# python3-owslib and gdal-bin are the real GIS clients the tests drive (tests/clients/run_clients.py):
+# OWSLib's OGC API – Records client (as QGIS MetaSearch uses it) and GDAL's OAPIF driver.
+# nodejs and npm run the SHACL validator of the DCAT-AP test (tests/shacl).
 packages=(libpistache-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev catch2 cmake g++
-          pkg-config libroaring-dev curl python3)
+          pkg-config libroaring-dev curl python3 python3-owslib gdal-bin
+          nodejs)
 missing=()
 for package in "${packages[@]}" "$@"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# npm: Debian's package, unless the installed nodejs brings its own (NodeSource's does, and conflicts
+# with Debian's npm).
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   echo "Installing missing Debian packages: ${missing[*]}"
   sudo_cmd=""

@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 bash deploy/install-deps.sh
 
+# The SHACL validator for the DCAT-AP test (ctest dcat_shacl), pinned by tests/shacl/package-lock.json.
+(cd tests/shacl && npm ci --no-audit --no-fund)
+
 build_dir=${BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build_dir" -j2

@@ -121,6 +121,7 @@ int commandServe(Arguments arguments) {
     apiOptions.description = "The federated index of digital-twin records harvested from registry nodes and catalogs.";
     apiOptions.publicUrl = arguments.get("public-url", "");
     apiOptions.publishing = false;
+    apiOptions.openApiHub = true;
     apiOptions.landingLinks.push_back({"/sources", "https://w3id.org/tweeling/rel/sources", "The federated sources"});
     registry::api::Api api(apiOptions, store, profile);
     api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":\"" << what << "\"}\n"; });

@@ -1,5 +1,6 @@
 #include "api/api.hpp"
 
+#include "api/dcat.hpp"
 #include "api/errors.hpp"
 #include "api/ingest.hpp"
 #include "api/query.hpp"
@@ -20,6 +21,7 @@
 
 namespace tweeling::generated {
 extern const char* const kOpenApiDocument;
+extern const char* const kOpenApiHubAddition;
 }
 
 namespace tweeling::registry::api {
@@ -165,9 +167,30 @@ void checkParameters(const Request& request, std::initializer_list<const char*> 
         bool known = name == "f";
         for (const char* candidate : allowed) known = known || name == candidate;
         if (!known) throw badParameter(name, "is not a parameter of " + request.path);
-        if (name == "f" && value != "json" && value != "geojson")
-            throw badParameter("f", "only 'json' is served (asked for '" + value + "')");
+        if (name == "f" && value != "json" && value != "geojson" && value != "jsonld" && value != "ttl")
+            throw badParameter("f", "must be json, geojson, jsonld (DCAT-AP JSON-LD) or ttl (DCAT-AP Turtle); got '" +
+                                        value + "'");
     }
+}
+
+// DCAT-AP content negotiation: f=jsonld|ttl, or Accept (application/ld+json, text/turtle).
+std::optional<dcat::Format> negotiatedDcat(const Request& request) {
+    auto f = request.query.find("f");
+    return dcat::negotiate(f == request.query.end() ? nullptr : &f->second, request.header("accept"));
+}
+
+dcat::CatalogInfo dcatCatalogInfo(const ApiOptions& options, const std::string& base) {
+    dcat::CatalogInfo info;
+    info.iri = base + "/collections/" + kCollectionId;
+    info.homepage = base + "/";
+    info.title = options.name;
+    info.description = options.description;
+    info.nodeId = options.nodeId;
+    info.base = base;
+    auto publisher = dcat::defaultPublisher(options.nodeId, options.name, base);
+    info.publisherIri = publisher.first;
+    info.publisherName = publisher.second;
+    return info;
 }
 
 // RFC 9110 §13.1: If-None-Match uses weak comparison and may list several tags or "*";
@@ -227,6 +250,7 @@ std::string percentDecode(const std::string& text, bool plusIsSpace) {
 
 struct Api::Context {
     std::string base;  // e.g. http://127.0.0.1:8080 (no trailing slash)
+    const Request* request = nullptr;  // for content negotiation where a handler takes no request
     std::string collectionUrl() const { return base + "/collections/" + kCollectionId; }
     std::string itemsUrl() const { return collectionUrl() + "/items"; }
     std::string itemUrl(const std::string& key) const { return itemsUrl() + "/" + encodePathSegment(key); }
@@ -274,6 +298,7 @@ Api::Api(ApiOptions options, store::Store& store, const record::Profile& profile
 
 Response Api::handle(const Request& request) const {
     Context context;
+    context.request = &request;
     if (!m_options.publicUrl.empty()) {
         context.base = m_options.publicUrl;
     } else {
@@ -377,6 +402,9 @@ Response Api::route(const Request& request, const Context& context) const {
 }
 
 Response Api::landing(const Context& context) const {
+    // DCAT-AP (f=jsonld|ttl or Accept): the landing page is the catalog, the same as /collections/twins.
+    if (context.request)
+        if (auto dcat = dcatCatalog(*context.request, context, false)) return std::move(*dcat);
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
     writer.StartObject();
@@ -486,6 +514,8 @@ Response Api::collections(const Context& context) const {
 }
 
 Response Api::collection(const Context& context) const {
+    if (context.request)
+        if (auto dcat = dcatCatalog(*context.request, context, false)) return std::move(*dcat);
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
     writeCollection(writer, context.base, m_options.name, m_options.description);
@@ -564,7 +594,9 @@ Response Api::queryables(const Context& context, bool sortables) const {
 
 Response Api::items(const Request& request, const Context& context) const {
     checkParameters(request, {"q", "bbox", "bbox-crs", "datetime", "type", "ids", "themes", "formats", "adminUnits",
-                              "origin", "source", "publisher", "limit", "offset", "sortby", "filter", "filter-lang"});
+                              "origin", "source", "publisher", "limit", "offset", "sortby", "filter", "filter-lang",
+                              "filter-crs", "facets", "facetLimit"});
+    if (auto dcat = dcatCatalog(request, context, true)) return std::move(*dcat);  // DCAT-AP page of results
     store::SearchQuery query = parseSearchQuery(request.query);
     store::SearchResult result = m_store.search(query);
 
@@ -594,6 +626,26 @@ Response Api::items(const Request& request, const Context& context) const {
     writer.StartArray();
     for (const auto& hit : result.hits) writeRecord(writer, hit.json, hit.source, hit.key, context);
     writer.EndArray();
+    if (!query.facets.empty()) {
+        // "facets": {"themes": [{"value": "buildings", "count": 12}, ...], ...}: one member per facet
+        // asked for (in that order), counted over every record the query matches (not only this
+        // page), most frequent first, ties by value; at most facetLimit values each.
+        key(writer, "facets");
+        writer.StartObject();
+        for (const auto& facet : result.facets) {
+            key(writer, facet.name.c_str());
+            writer.StartArray();
+            for (const auto& value : facet.values) {
+                writer.StartObject();
+                member(writer, "value", value.value);
+                key(writer, "count");
+                writer.Int64(value.count);
+                writer.EndObject();
+            }
+            writer.EndArray();
+        }
+        writer.EndObject();
+    }
     key(writer, "links");
     writer.StartArray();
     bool plainJson = request.query.count("f") > 0;
@@ -616,12 +668,25 @@ Response Api::item(const Request& request, const Context& context, const std::st
     checkParameters(request, {});
     auto stored = m_store.get(key);
     if (!stored) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
-    std::string etag = "\"" + stored->hash + "\"";
+    std::optional<dcat::Format> dcatFormat = negotiatedDcat(request);
+    // Each representation has its own strong ETag (RFC 9110 §8.8.3).
+    std::string etag = "\"" + stored->hash + (dcatFormat ? std::string("-") + dcat::formatParameter(*dcatFormat) : "") + "\"";
     Response response;
     response.headers.emplace_back("ETag", etag);
+    response.headers.emplace_back("Vary", "Accept");
     if (etagMatches(request.header("if-none-match"), etag, true)) {
         response.status = 304;
         response.contentType.clear();
+        return response;
+    }
+    if (dcatFormat) {
+        common::Json doc;
+        doc.Parse(stored->json.c_str(), stored->json.size());
+        if (doc.HasParseError() || !doc.IsObject()) throw std::runtime_error("stored record " + key + " is not a JSON object");
+        if (m_decorator) m_decorator(doc, stored->source);
+        response.status = 200;
+        response.contentType = dcat::mediaType(*dcatFormat);
+        response.body = dcat::record(*dcatFormat, dcatCatalogInfo(m_options, context.base), {&doc, context.itemUrl(key)});
         return response;
     }
     rapidjson::StringBuffer buffer;
@@ -631,6 +696,53 @@ Response Api::item(const Request& request, const Context& context, const std::st
     response.status = 200;
     response.contentType = plainJson ? kJson : kGeoJson;
     response.body = bufferText(buffer);
+    return response;
+}
+
+// DCAT-AP 3 views of the catalog: `search` false for the catalog itself (/ and /collections/twins:
+// the catalog with its first page of records), true for a page of search results (the query's
+// parameters apply). nullopt when the client did not ask for DCAT (f=jsonld|ttl or Accept).
+std::optional<Response> Api::dcatCatalog(const Request& request, const Context& context, bool search) const {
+    std::optional<dcat::Format> format = negotiatedDcat(request);
+    if (!format) return std::nullopt;
+    std::map<std::string, std::string> parameters;
+    if (search) parameters = request.query;
+    parameters.erase("f");
+    store::SearchQuery query = parseSearchQuery(parameters);
+    store::SearchResult result = m_store.search(query);
+
+    std::string baseQuery;
+    for (const auto& [name, value] : parameters) {
+        if (name == "offset" || name == "limit") continue;
+        baseQuery += encodeQueryValue(name) + "=" + encodeQueryValue(value) + "&";
+    }
+    auto pageUrl = [&](std::int64_t offset) {
+        std::string url = context.itemsUrl() + "?" + baseQuery + "limit=" + std::to_string(query.limit);
+        if (offset > 0) url += "&offset=" + std::to_string(offset);
+        return url + "&f=" + dcat::formatParameter(*format);
+    };
+    dcat::Paging paging;
+    paging.self = pageUrl(query.offset);
+    paging.first = pageUrl(0);
+    if (query.offset + static_cast<std::int64_t>(result.hits.size()) < result.numberMatched)
+        paging.next = pageUrl(query.offset + query.limit);
+    if (query.offset > 0) paging.previous = pageUrl(std::max<std::int64_t>(0, query.offset - query.limit));
+    paging.total = result.numberMatched;
+    paging.limit = query.limit;
+
+    std::vector<common::Json> docs(result.hits.size());
+    std::vector<dcat::Entry> entries;
+    for (std::size_t i = 0; i < result.hits.size(); ++i) {
+        const auto& hit = result.hits[i];
+        docs[i].Parse(hit.json.c_str(), hit.json.size());
+        if (docs[i].HasParseError() || !docs[i].IsObject()) continue;
+        if (m_decorator) m_decorator(docs[i], hit.source);
+        entries.push_back({&docs[i], context.itemUrl(hit.key)});
+    }
+    Response response;
+    response.contentType = dcat::mediaType(*format);
+    response.headers.emplace_back("Vary", "Accept");
+    response.body = dcat::catalog(*format, dcatCatalogInfo(m_options, context.base), entries, paging);
     return response;
 }
 
@@ -875,6 +987,111 @@ Response Api::openApi(const Context& context) const {
     doc.Parse(generated::kOpenApiDocument);
     if (doc.HasParseError() || !doc.IsObject()) throw std::runtime_error("embedded OpenAPI document is not valid JSON");
     auto& allocator = doc.GetAllocator();
+    if (m_options.openApiHub) {
+        // The hub's additions (schemas/openapi-hub.json) merge in deeply: objects member by member,
+        // arrays appended (e.g. the search's `source` parameter), anything else replaced.
+        common::Json addition;
+        addition.Parse(generated::kOpenApiHubAddition);
+        if (addition.HasParseError() || !addition.IsObject())
+            throw std::runtime_error("embedded OpenAPI hub addition is not valid JSON");
+        std::function<void(common::JsonValue&, const common::JsonValue&)> merge = [&](common::JsonValue& target,
+                                                                                       const common::JsonValue& from) {
+            for (auto it = from.MemberBegin(); it != from.MemberEnd(); ++it) {
+                auto existing = target.FindMember(it->name);
+                if (existing == target.MemberEnd()) {
+                    target.AddMember(common::JsonValue(it->name, allocator), common::JsonValue(it->value, allocator), allocator);
+                } else if (existing->value.IsObject() && it->value.IsObject()) {
+                    merge(existing->value, it->value);
+                } else if (existing->value.IsArray() && it->value.IsArray()) {
+                    for (const auto& element : it->value.GetArray())
+                        existing->value.PushBack(common::JsonValue(element, allocator), allocator);
+                } else {
+                    existing->value.CopyFrom(it->value, allocator);
+                }
+            }
+        };
+        merge(doc, addition);
+    }
+    if (!m_options.publishing) {
+        // Records arrive by harvest: no publishing operations, and no tag left without an operation.
+        auto paths = doc.FindMember("paths");
+        if (paths != doc.MemberEnd() && paths->value.IsObject()) {
+            for (auto [path, methods] : {std::pair<const char*, std::vector<const char*>>{"/collections/twins/items", {"post"}},
+                                         {"/collections/twins/items/{recordId}", {"put", "delete"}}}) {
+                auto item = paths->value.FindMember(path);
+                if (item == paths->value.MemberEnd() || !item->value.IsObject()) continue;
+                for (const char* method : methods) item->value.RemoveMember(method);
+            }
+            std::vector<std::string> used;
+            for (auto& item : paths->value.GetObject()) {
+                if (!item.value.IsObject()) continue;
+                for (auto& operation : item.value.GetObject()) {
+                    if (!operation.value.IsObject()) continue;
+                    auto tags = operation.value.FindMember("tags");
+                    if (tags == operation.value.MemberEnd() || !tags->value.IsArray()) continue;
+                    for (const auto& tag : tags->value.GetArray())
+                        if (tag.IsString()) used.emplace_back(tag.GetString());
+                }
+            }
+            auto tags = doc.FindMember("tags");
+            if (tags != doc.MemberEnd() && tags->value.IsArray()) {
+                auto& list = tags->value;
+                for (auto it = list.Begin(); it != list.End();) {
+                    const common::JsonValue* name = it->IsObject() ? common::member(*it, "name") : nullptr;
+                    bool keep = name == nullptr || !name->IsString() ||
+                                std::find(used.begin(), used.end(), name->GetString()) != used.end();
+                    it = keep ? it + 1 : list.Erase(it);
+                }
+            }
+        }
+        // Drop the components only the removed operations used ("#/components/KIND/NAME" references,
+        // and security requirements naming a scheme), following references between components.
+        auto components = doc.FindMember("components");
+        if (components != doc.MemberEnd() && components->value.IsObject()) {
+            std::vector<std::string> reached;
+            std::vector<const common::JsonValue*> pending;
+            std::function<void(const common::JsonValue&)> collect = [&](const common::JsonValue& value) {
+                auto reach = [&](const std::string& ref) {
+                    if (std::find(reached.begin(), reached.end(), ref) != reached.end()) return;
+                    reached.push_back(ref);
+                    auto slash = ref.find('/', 13);  // after "#/components/"
+                    if (ref.rfind("#/components/", 0) != 0 || slash == std::string::npos) return;
+                    const auto* kind = common::member(components->value, ref.substr(13, slash - 13).c_str());
+                    const auto* target = kind && kind->IsObject() ? common::member(*kind, ref.substr(slash + 1).c_str()) : nullptr;
+                    if (target) pending.push_back(target);
+                };
+                if (value.IsArray()) {
+                    for (const auto& element : value.GetArray()) collect(element);
+                } else if (value.IsObject()) {
+                    for (const auto& entry : value.GetObject()) {
+                        std::string name = entry.name.GetString();
+                        if (name == "$ref" && entry.value.IsString()) reach(entry.value.GetString());
+                        if (name == "security" && entry.value.IsArray())
+                            for (const auto& requirement : entry.value.GetArray())
+                                if (requirement.IsObject())
+                                    for (const auto& scheme : requirement.GetObject())
+                                        reach(std::string("#/components/securitySchemes/") + scheme.name.GetString());
+                        collect(entry.value);
+                    }
+                }
+            };
+            for (const auto& entry : doc.GetObject())
+                if (std::string(entry.name.GetString()) != "components") collect(entry.value);
+            while (!pending.empty()) {
+                const common::JsonValue* next = pending.back();
+                pending.pop_back();
+                collect(*next);
+            }
+            for (auto& kind : components->value.GetObject()) {
+                if (!kind.value.IsObject()) continue;
+                std::string prefix = std::string("#/components/") + kind.name.GetString() + "/";
+                for (auto it = kind.value.MemberBegin(); it != kind.value.MemberEnd();) {
+                    bool used = std::find(reached.begin(), reached.end(), prefix + it->name.GetString()) != reached.end();
+                    it = used ? it + 1 : kind.value.EraseMember(it);
+                }
+            }
+        }
+    }
     // The servers entry is this server, so generated clients work against it as they are.
     common::JsonValue servers(rapidjson::kArrayType);
     common::JsonValue server(rapidjson::kObjectType);

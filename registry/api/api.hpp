@@ -24,6 +24,8 @@ struct ApiOptions {
     std::size_t maxBodyBytes = 1024 * 1024;  // publish bodies above this get 413
     // A hub's records arrive by harvest: publishing methods then answer 405.
     bool publishing = true;
+    // /api also describes the hub's routes (schemas/openapi-hub.json merged into schemas/openapi.json).
+    bool openApiHub = false;
     // More links for the landing page (a hub adds its sources): {href relative to base, rel, title}.
     struct LandingLink {
         std::string path;
@@ -77,6 +79,7 @@ private:
     Response queryables(const Context& context, bool sortables) const;
     Response items(const Request& request, const Context& context) const;
     Response item(const Request& request, const Context& context, const std::string& key) const;
+    std::optional<Response> dcatCatalog(const Request& request, const Context& context, bool search) const;  // DCAT-AP
     Response publish(const Request& request, const Context& context, const std::string* pathKey) const;
     Response remove(const Request& request, const Context& context, const std::string& key) const;
     Response feed(const Request& request, const Context& context) const;

@@ -2,10 +2,12 @@
 
 #include "api/errors.hpp"
 #include "common/time.hpp"
+#include "store/cql2.hpp"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 
 namespace tweeling::registry::api {
 namespace {
@@ -113,6 +115,55 @@ void parseSort(const std::string& text, store::SearchQuery& query) {
     query.descending = descending;
 }
 
+// filter (CQL2 text), filter-lang, filter-crs. The filter is parsed and checked here, so a bad one is
+// a 400 naming the construct and its offset before the store sees it.
+void parseFilter(const std::map<std::string, std::string>& params, store::SearchQuery& query) {
+    auto lang = params.find("filter-lang");
+    if (lang != params.end() && lang->second != "cql2-text")
+        throw badParameter("filter-lang", "only 'cql2-text' is supported, got '" + lang->second + "'");
+    auto crs = params.find("filter-crs");
+    if (crs != params.end() && crs->second != "http://www.opengis.net/def/crs/OGC/1.3/CRS84")
+        throw badParameter("filter-crs", "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported");
+    auto filter = params.find("filter");
+    if (filter == params.end()) return;
+    try {
+        query.filter = std::make_shared<const store::cql2::Expression>(store::cql2::parse(filter->second));
+    } catch (const store::cql2::FilterError& error) {
+        throw std::move(badParameter("filter", error.what()).extra("offset", static_cast<long long>(error.offset())));
+    }
+}
+
+// facets=themes,formats,... and facetLimit (values per facet).
+void parseFacets(const std::map<std::string, std::string>& params, store::SearchQuery& query) {
+    auto facets = params.find("facets");
+    if (facets != params.end()) {
+        for (const std::string& name : splitList(facets->second)) {
+            bool known = false;
+            for (const char* candidate : store::kFacetNames) known = known || name == candidate;
+            if (!known) {
+                std::string names;
+                for (const char* candidate : store::kFacetNames)
+                    names += (names.empty() ? "" : ", ") + std::string(candidate);
+                throw badParameter("facets", "unknown facet '" + name + "'; use any of " + names);
+            }
+            bool seen = false;
+            for (const std::string& existing : query.facets) seen = seen || existing == name;
+            if (!seen) query.facets.push_back(name);
+        }
+    }
+    auto limit = params.find("facetLimit");
+    if (limit != params.end()) {
+        long long value;
+        if (!parseInteger(limit->second, value) || value < 1)
+            throw badParameter("facetLimit", "must be a whole number from 1 to " + std::to_string(kMaxFacetLimit) +
+                                                 ", got '" + limit->second + "'");
+        // Like limit: above the maximum is lowered to the maximum.
+        query.facetLimit = static_cast<int>(value > kMaxFacetLimit ? kMaxFacetLimit : value);
+    } else {
+        query.facetLimit = kDefaultFacetLimit;
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> splitList(const std::string& text) {
@@ -167,12 +218,8 @@ store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& pa
     if (auto* sortby = find("sortby")) parseSort(*sortby, query);
     if (query.sort == store::SortKey::Relevance && query.terms.empty())
         throw badParameter("sortby", "sorting by relevance needs search terms in 'q'");
-    if (auto* filter = find("filter")) {
-        (void)filter;
-        throw ApiError(400, "Filtering not supported yet",
-                       "Parameter 'filter' (CQL2) is not supported by this server yet; use q, bbox, datetime and "
-                       "the property parameters").parameter("filter");
-    }
+    parseFilter(params, query);
+    parseFacets(params, query);
     return query;
 }
 

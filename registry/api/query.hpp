@@ -1,6 +1,7 @@
 #pragma once
 // Decodes and checks the search parameters of /collections/twins/items into a store::SearchQuery.
-// Every bad value is an ApiError (400) naming the parameter.
+// Every bad value is an ApiError (400) naming the parameter; a bad CQL2 filter also carries the
+// character offset of the offending construct ("offset" in the problem document).
 #include "store/search.hpp"
 
 #include <map>
@@ -11,6 +12,8 @@ namespace tweeling::registry::api {
 
 constexpr int kDefaultLimit = 10;
 constexpr int kMaxLimit = 1000;
+constexpr int kDefaultFacetLimit = 50;  // values per facet
+constexpr int kMaxFacetLimit = 1000;
 
 store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& query);
 

@@ -2,12 +2,14 @@
 // The query planner's inner parts, exposed to the store and its tests (internal to registry/store).
 //
 // A SearchQuery is turned into a Plan: a list of Constraints (each one candidate set: text, bbox,
-// time, a value list, keys, origins) that a record must all satisfy, and an order. The plan is then
+// time, a value list, keys, origins, a compiled CQL2 filter) that a record must all satisfy, and an
+// order. The plan is then
 // answered by an execution path. Today there is one path, SQL: the constraints become candidate
 // sub-selects of one parameterised query for the page and one for the exact count. The plan is the
 // seam for the next path: counts and candidate sets from in-memory posting bitmaps, with SQLite only
 // fetching and ranking the page.
 #include "record/record.hpp"
+#include "store/cql2.hpp"
 #include "store/search.hpp"
 
 #include <cstdint>
@@ -38,14 +40,23 @@ inline constexpr const char* kAdminUnit = "adminUnit";
 inline constexpr const char* kType = "type";
 inline constexpr const char* kPublisher = "publisher";
 
+using SqlParam = std::variant<std::int64_t, double, std::string>;
+struct SqlQuery {
+    std::string sql;
+    std::vector<SqlParam> params;  // bound to the placeholders in order
+};
+
 struct Constraint {
-    enum class Kind { Text, Bbox, Time, Values, Keys, Origins, Sources };
+    enum class Kind { Text, Bbox, Time, Values, Keys, Origins, Sources, Sql };
     Kind kind = Kind::Text;
     std::string match;                // Text: FTS5 expression
     record::Bbox bbox;                // Bbox: intersects
     std::int64_t start = 0, end = 0;  // Time: intersects [start, end]
     std::string valueKind;            // Values: record_values.kind
     std::vector<std::string> values;  // Values, Keys, Origins, Sources: any of (sorted, unique)
+    // Sql: a condition over `records r` with bare `?` placeholders, bound in order (a compiled
+    // filter); it is appended through the same builder as the rest, so numbering stays right.
+    SqlQuery condition;
 };
 
 enum class Order { Relevance, Updated, Title };
@@ -56,20 +67,23 @@ struct Plan {
     bool descending = true;
     std::int64_t limit = 10;
     std::int64_t offset = 0;
+    std::vector<std::string> facets;  // known facet names (kFacetNames), unique
+    std::int64_t facetLimit = 50;
 
     const Constraint* text() const;
 };
 
 Plan makePlan(const SearchQuery& query);
 
-using SqlParam = std::variant<std::int64_t, double, std::string>;
-struct SqlQuery {
-    std::string sql;
-    std::vector<SqlParam> params;  // bound to ?1..?N in order
-};
+// Compiles a checked CQL2 expression into a condition over `records r`. Values only ever become
+// parameters; property names map through a fixed list to columns and sub-selects.
+SqlQuery filterSql(const cql2::Expression& expression);
 
 SqlQuery pageSql(const Plan& plan);   // key, origin, json, seq, source of the page, in order
 SqlQuery countSql(const Plan& plan);  // one row: count(*)
+// Rows (value, count) of one facet over every record the plan matches, count descending, value
+// ascending, at most plan.facetLimit. Throws std::invalid_argument for an unknown facet.
+SqlQuery facetSql(const Plan& plan, const std::string& facet);
 
 // Answers a plan on a read connection, count and page from one snapshot.
 SearchResult execute(Connection& connection, const Plan& plan);

@@ -123,6 +123,13 @@ ALTER TABLE records ADD COLUMN source TEXT NOT NULL DEFAULT '';
 CREATE INDEX records_by_source ON records(source, origin, id);
 )sql";
 
+// Version 3: facets over license and rights of the whole catalog are counted from an index instead
+// of a scan of the records table (whose rows carry the full JSON).
+constexpr const char* kSchemaV3 = R"sql(
+CREATE INDEX records_by_license ON records(license);
+CREATE INDEX records_by_rights ON records(rights);
+)sql";
+
 void setMeta(Database& database, const char* key, const std::string& value) {
     Statement statement(database, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -139,6 +146,7 @@ const std::vector<Migration>& migrations() {
     static const std::vector<Migration> kMigrations = {
         {1, kSchemaV1, createIdentity},
         {2, kSchemaV2, nullptr},
+        {3, kSchemaV3, nullptr},
     };
     return kMigrations;
 }

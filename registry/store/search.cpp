@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 
 namespace tweeling::registry::store {
 namespace planner {
@@ -82,6 +83,12 @@ public:
         m_query.params.push_back(std::move(value));
         return *this;
     }
+    // A condition compiled elsewhere with bare `?` placeholders: its parameters follow in order.
+    SqlBuilder& fragment(const SqlQuery& condition) {
+        m_query.sql.append(condition.sql);
+        m_query.params.insert(m_query.params.end(), condition.params.begin(), condition.params.end());
+        return *this;
+    }
     SqlBuilder& list(const std::vector<std::string>& values) {
         m_query.sql.push_back('(');
         for (std::size_t i = 0; i < values.size(); ++i) {
@@ -144,6 +151,9 @@ void appendCondition(SqlBuilder& out, const Constraint& constraint) {
         break;
     case Constraint::Kind::Sources:
         out.sql("r.source IN ").list(constraint.values);
+        break;
+    case Constraint::Kind::Sql:
+        out.sql("(").fragment(constraint.condition).sql(")");
         break;
     }
 }
@@ -252,6 +262,20 @@ Plan makePlan(const SearchQuery& query) {
     addValues(Constraint::Kind::Values, kFormat, query.formats);
     addValues(Constraint::Kind::Values, kAdminUnit, query.adminUnits);
     addValues(Constraint::Kind::Values, kPublisher, query.publishers);
+    if (query.filter) {
+        Constraint filter;
+        filter.kind = Constraint::Kind::Sql;
+        filter.condition = filterSql(*query.filter);
+        plan.constraints.push_back(std::move(filter));
+    }
+    for (const std::string& facet : query.facets) {
+        if (std::find(plan.facets.begin(), plan.facets.end(), facet) != plan.facets.end()) continue;
+        bool known = false;
+        for (const char* name : kFacetNames) known = known || facet == name;
+        if (!known) throw std::invalid_argument("unknown facet '" + facet + "'");
+        plan.facets.push_back(facet);
+    }
+    plan.facetLimit = std::max(1, query.facetLimit);
 
     bool hasText = plan.text() != nullptr;
     switch (query.sort) {
@@ -320,6 +344,44 @@ SqlQuery countSql(const Plan& plan) {
     return out.take();
 }
 
+SqlQuery facetSql(const Plan& plan, const std::string& facet) {
+    // Lists, type and publisher are counted from the postings: one row per (kind, value, record),
+    // so count(*) counts records. license and rights are columns of the record.
+    const char* valueKind = facet == "themes"       ? kTheme
+                            : facet == "formats"    ? kFormat
+                            : facet == "adminUnits" ? kAdminUnit
+                            : facet == "type"       ? kType
+                            : facet == "publisher"  ? kPublisher
+                                                    : nullptr;
+    const char* column = facet == "license" ? "license" : facet == "rights" ? "rights" : nullptr;
+    if (!valueKind && !column) throw std::invalid_argument("unknown facet '" + facet + "'");
+    SqlBuilder out;
+    if (valueKind && plan.constraints.empty()) {
+        // The postings' primary key (kind, value, rid) answers this alone, in value order.
+        out.sql("SELECT value, count(*) AS n FROM record_values WHERE kind = ").param(std::string(valueKind));
+        out.sql(" GROUP BY value");
+    } else if (valueKind) {
+        // CROSS JOIN keeps the candidates (the plan's conditions) as the outer loop, so the cost
+        // follows the number of matches, not the number of postings of the kind.
+        out.sql("SELECT v.value, count(*) AS n FROM records r")
+            .sql(" CROSS JOIN record_values v ON v.rid = r.rid AND v.kind = ")
+            .param(std::string(valueKind));
+        appendWhere(out, plan, nullptr);
+        out.sql(" GROUP BY v.value");
+    } else if (plan.constraints.empty()) {
+        // Answered from the column's index (schema version 3).
+        out.sql("SELECT ").sql(column).sql(", count(*) AS n FROM records WHERE ").sql(column);
+        out.sql(" <> '' GROUP BY ").sql(column);
+    } else {
+        // The unary + keeps SQLite from walking the whole column index in value order.
+        out.sql("SELECT r.").sql(column).sql(", count(*) AS n FROM records r");
+        appendWhere(out, plan, nullptr);
+        out.sql(" AND +r.").sql(column).sql(" <> '' GROUP BY +r.").sql(column);
+    }
+    out.sql(" ORDER BY n DESC, 1 ASC LIMIT ").param(plan.facetLimit);
+    return out.take();
+}
+
 SearchResult execute(Connection& connection, const Plan& plan) {
     // One SQL text per query shape: keep the statement cache bounded.
     connection.trimCache(256);
@@ -330,6 +392,17 @@ SearchResult execute(Connection& connection, const Plan& plan) {
         StatementUse statement = connection.statement(count.sql);
         bindAll(*statement, count.params);
         if (statement->step()) result.numberMatched = statement->int64(0);
+    }
+    for (const std::string& name : plan.facets) {
+        Facet facet;
+        facet.name = name;
+        if (result.numberMatched > 0) {
+            SqlQuery query = facetSql(plan, name);
+            StatementUse statement = connection.statement(query.sql);
+            bindAll(*statement, query.params);
+            while (statement->step()) facet.values.push_back({statement->text(0), statement->int64(1)});
+        }
+        result.facets.push_back(std::move(facet));
     }
     if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
     SqlQuery page = pageSql(plan);

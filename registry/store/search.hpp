@@ -4,11 +4,16 @@
 #include "record/record.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace tweeling::registry::store {
+
+namespace cql2 {
+struct Expression;  // store/cql2.hpp
+}
 
 enum class SortKey { Default, Updated, Title, Relevance };
 
@@ -31,6 +36,12 @@ struct SearchQuery {
     std::vector<std::string> origins;
     std::vector<std::string> sources;     // hub: the source a record was harvested from
     std::vector<std::string> publishers;  // publisher.id
+    // filter: a parsed and checked CQL2 expression (cql2::parse), AND-ed with everything above.
+    std::shared_ptr<const cql2::Expression> filter;
+    // Facets to count over ALL records matching the query (not just the page): any of kFacetNames,
+    // each answered with at most facetLimit values, most frequent first.
+    std::vector<std::string> facets;
+    int facetLimit = 50;
     int limit = 10;
     std::int64_t offset = 0;
     // Default: relevance when terms are given, else updated descending. Ties break on rowid so
@@ -47,9 +58,26 @@ struct SearchHit {
     std::string source;  // hub: the source it was harvested from; "" when published here
 };
 
+// The facets a search can count. Lists (themes, formats, adminUnits) count a record once under each
+// of its values, so their counts may add up to more than numberMatched; every record has exactly one
+// type, so the type counts add up to numberMatched (when facetLimit does not cut values off).
+// Records without a publisher, license or rights are not counted under those facets.
+inline constexpr const char* kFacetNames[] = {"themes", "formats", "type", "adminUnits", "publisher", "license", "rights"};
+
+struct FacetValue {
+    std::string value;
+    std::int64_t count = 0;  // exact: records matching the query that have this value
+};
+
+struct Facet {
+    std::string name;                // one of kFacetNames
+    std::vector<FacetValue> values;  // count descending, then value ascending
+};
+
 struct SearchResult {
     std::int64_t numberMatched = 0;  // exact, never estimated
     std::vector<SearchHit> hits;
+    std::vector<Facet> facets;       // in the order of SearchQuery::facets
 };
 
 }  // namespace tweeling::registry::store
