@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash deploy/install-deps.sh
+bash deploy/install-deps.sh --tests
 
 # The SHACL validator for the DCAT-AP test (ctest dcat_shacl), pinned by tests/shacl/package-lock.json.
 (cd tests/shacl && npm ci --no-audit --no-fund)
