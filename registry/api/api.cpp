@@ -44,10 +44,20 @@ const char* const kConformance[] = {
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-api",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog-sorting",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog-filtering",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/json",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
 };
 
@@ -577,6 +587,8 @@ Response Api::queryables(const Context& context, bool sortables) const {
                        nullptr);
         simpleProperty(writer, "publisher", "Publisher TOOI URI (query parameter publisher)", "string", "uri");
         simpleProperty(writer, "origin", "Node the record comes from (query parameter origin)", "string", nullptr);
+        simpleProperty(writer, "license", "Licence (SPDX id or URI)", "string", nullptr);
+        enumArray(writer, "rights", "Access rights", record::kRightsValues, false);
         simpleProperty(writer, "updated", "Last update of the record", "string", "date-time");
         simpleProperty(writer, "datetime", "Temporal extent (query parameter datetime)", "string", nullptr);
         writer.Key("geometry");

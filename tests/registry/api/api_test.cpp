@@ -125,6 +125,9 @@ TEST_CASE("landing page, conformance and catalog follow OGC API – Records") {
     CHECK(classes.count("http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-core"));
     CHECK(classes.count("http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog"));
     CHECK(classes.count("http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete"));
+    // Claims backed by tests: filtering (filter_facets_test.cpp), sorting (below), OpenAPI (gis_clients).
+    CHECK(classes.count("http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog-filtering"));
+    CHECK(classes.count("http://www.opengis.net/spec/cql2/1.0/conf/cql2-text"));
 
     Json collections = parse(get(node.url("/collections")).body);
     REQUIRE(collections["collections"].Size() == 1);
@@ -138,7 +141,8 @@ TEST_CASE("landing page, conformance and catalog follow OGC API – Records") {
     REQUIRE(queryables.status == 200);
     CHECK(queryables.header("content-type") == "application/schema+json");
     Json schema = parse(queryables.body);
-    for (const char* name : {"type", "themes", "formats", "adminUnits", "publisher", "updated", "geometry"})
+    for (const char* name : {"type", "themes", "formats", "adminUnits", "publisher", "updated", "geometry", "license",
+                             "rights"})
         CHECK(schema["properties"].HasMember(name));
     CHECK(schema["properties"]["themes"]["items"]["enum"].Size() == 17);
     Json sortables = parse(get(node.url("/collections/twins/sortables")).body);
