@@ -678,7 +678,8 @@ Response Api::items(const Request& request, const Context& context) const {
 
 Response Api::item(const Request& request, const Context& context, const std::string& key) const {
     checkParameters(request, {});
-    auto stored = m_store.get(key);
+    // On a hub the item key is origin:id; the record's own id works too when only one origin uses it.
+    auto stored = m_store.find(key);
     if (!stored) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
     std::optional<dcat::Format> dcatFormat = negotiatedDcat(request);
     // Each representation has its own strong ETag (RFC 9110 §8.8.3).
@@ -698,12 +699,12 @@ Response Api::item(const Request& request, const Context& context, const std::st
         if (m_decorator) m_decorator(doc, stored->source);
         response.status = 200;
         response.contentType = dcat::mediaType(*dcatFormat);
-        response.body = dcat::record(*dcatFormat, dcatCatalogInfo(m_options, context.base), {&doc, context.itemUrl(key)});
+        response.body = dcat::record(*dcatFormat, dcatCatalogInfo(m_options, context.base), {&doc, context.itemUrl(stored->key)});
         return response;
     }
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
-    writeRecord(writer, stored->json, stored->source, key, context);
+    writeRecord(writer, stored->json, stored->source, stored->key, context);
     bool plainJson = request.query.count("f") && request.query.at("f") == "json";
     response.status = 200;
     response.contentType = plainJson ? kJson : kGeoJson;

@@ -130,6 +130,12 @@ CREATE INDEX records_by_license ON records(license);
 CREATE INDEX records_by_rights ON records(rights);
 )sql";
 
+// Version 4: a hub finds a record by its origin's own id when only one origin uses it (clients
+// ask for /items/{the record's id}).
+constexpr const char* kSchemaV4 = R"sql(
+CREATE INDEX records_by_id ON records(id);
+)sql";
+
 void setMeta(Database& database, const char* key, const std::string& value) {
     Statement statement(database, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -147,6 +153,7 @@ const std::vector<Migration>& migrations() {
         {1, kSchemaV1, createIdentity},
         {2, kSchemaV2, nullptr},
         {3, kSchemaV3, nullptr},
+        {4, kSchemaV4, nullptr},
     };
     return kMigrations;
 }

@@ -144,7 +144,8 @@ void appendCondition(SqlBuilder& out, const Constraint& constraint) {
             .sql(")");
         break;
     case Constraint::Kind::Keys:
-        out.sql("r.key IN ").list(constraint.values);
+        // Item keys, or records' own ids (the same on a node; on a hub a key is origin:id).
+        out.sql("(r.key IN ").list(constraint.values).sql(" OR r.id IN ").list(constraint.values).sql(")");
         break;
     case Constraint::Kind::Origins:
         out.sql("r.origin IN ").list(constraint.values);

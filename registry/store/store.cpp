@@ -378,6 +378,18 @@ std::optional<StoredRecord> Store::get(const std::string& origin, const std::str
     return readStored(*statement);
 }
 
+std::optional<StoredRecord> Store::find(const std::string& keyOrId) const {
+    if (auto stored = get(keyOrId)) return stored;
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    StatementUse statement = connection->statement(
+        "SELECT key, origin, id, json, seq, updated, hash, source FROM records WHERE id = ?1 LIMIT 2");
+    statement->bind(1, keyOrId);
+    if (!statement->step()) return std::nullopt;
+    StoredRecord stored = readStored(*statement);
+    if (statement->step()) return std::nullopt;  // ambiguous: the origin must be named
+    return stored;
+}
+
 FeedPage Store::feed(std::int64_t after, int limit) const {
     FeedPage page;
     page.epoch = m_private->epoch;

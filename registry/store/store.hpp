@@ -144,6 +144,9 @@ public:
 
     std::optional<StoredRecord> get(const std::string& key) const;
     std::optional<StoredRecord> get(const std::string& origin, const std::string& id) const;
+    // The record with this item key or, failing that, the only record whose own id is `id` (on a
+    // hub, where item keys are origin:id); nullopt when none or when several origins use the id.
+    std::optional<StoredRecord> find(const std::string& keyOrId) const;
 
     // Entries with seq > after, in seq order, at most `limit`. The feed keeps only the latest entry
     // per record (older entries of a replaced record are compacted away); tombstones stay.

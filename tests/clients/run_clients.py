@@ -46,7 +46,7 @@ AMSTERDAM_BBOX = [4.7, 52.2, 5.1, 52.5]
 # fetch a record by its feature id (OWSLib collection_item, QGIS MetaSearch's record view, GDAL's
 # -where "id = ...") get 404 on a hub. While this is True such checks on a hub are reported as XFAIL;
 # set it to False once a hub resolves the plain id.
-KNOWN_HUB_BARE_ID_GAP = True
+KNOWN_HUB_BARE_ID_GAP = False
 
 failures = []
 

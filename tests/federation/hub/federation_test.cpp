@@ -174,6 +174,12 @@ TEST_CASE("publish, replace and delete travel through a province hub to the nati
     CHECK(count(nation.report("pv27"), "updated") == 1);
     auto atNation = get(nation.url + "/collections/twins/items/gm0363:" + firstId);
     REQUIRE(atNation.status == 200);
+    // The record's own id works too while only one origin uses it; the self link names the key.
+    auto byOwnId = get(nation.url + "/collections/twins/items/" + firstId);
+    REQUIRE(byOwnId.status == 200);
+    CHECK(std::string(parse(byOwnId.body)["links"][0]["href"].GetString()) ==
+          nation.url + "/collections/twins/items/gm0363:" + firstId);
+    CHECK(nation.matched("ids=" + firstId) == 1);
     CHECK(std::string(parse(atNation.body)["properties"]["title"].GetString()) == "Gebouwen Amsterdam, nieuwe versie");
 
     // Delete at the node: gone everywhere.
@@ -375,6 +381,7 @@ TEST_CASE("hubs harvesting each other neither loop nor duplicate; origins may sh
     CHECK(a.matched("") == 2);
     CHECK(b.matched("") == 2);
     CHECK(a.matched("ids=gm0363:shared-id,gm0344:shared-id") == 2);
+    CHECK(get(a.url + "/collections/twins/items/shared-id").status == 404);  // ambiguous: name the origin
     std::int64_t latestA = parse(get(a.url + "/feed?limit=1").body)["latest"].GetInt64();
     std::int64_t latestB = parse(get(b.url + "/feed?limit=1").body)["latest"].GetInt64();
     a.harvest();
