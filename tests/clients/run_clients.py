@@ -15,6 +15,7 @@ Exits non-zero with a message naming each failed check. Needs the Debian package
 and gdal-bin (deploy/install-deps.sh installs them).
 """
 import argparse
+import urllib.request
 import glob
 import json
 import os
@@ -264,6 +265,21 @@ def check_gdal(url, expected, label, workdir):
           f"GDAL {label}: nested properties (publisher) came through as {publisher!r}")
 
 
+def check_openapi(url, label, workdir):
+    """The served OpenAPI document is valid OpenAPI 3 (Redocly's linter; errors fail, warnings pass)."""
+    redocly = os.path.join(SOURCE_DIR, "tests", "shacl", "node_modules", ".bin", "redocly")
+    if not os.path.exists(redocly):
+        check(False, f"OpenAPI {label}: {redocly} missing (tests/run.sh runs npm ci in tests/shacl)")
+        return
+    path = os.path.join(workdir, f"openapi-{label}.json")
+    with urllib.request.urlopen(url + "/api", timeout=30) as response, open(path, "wb") as out:
+        out.write(response.read())
+    result = subprocess.run([redocly, "lint", "--format", "summary", path], capture_output=True, text=True,
+                            timeout=120, env=dict(os.environ, REDOCLY_TELEMETRY="off", REDOCLY_SUPPRESS_UPDATE_NOTICE="true"))
+    check(result.returncode == 0, f"OpenAPI {label}: redocly lint found errors:\n{result.stdout}{result.stderr}")
+    print(f"OpenAPI {label}: redocly lint exit {result.returncode}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin", required=True, help="directory holding twin-registry and twin-federation")
@@ -310,6 +326,7 @@ def main():
             targets.append(("hub", hub.url, True))
 
         for label, url, is_hub in targets:
+            check_openapi(url, label, workdir)
             for name, test in (("OWSLib", lambda: check_owslib(url, expected, label, is_hub)),
                                ("GDAL", lambda: check_gdal(url, expected, label, workdir))):
                 try:

@@ -159,6 +159,16 @@ TEST_CASE("landing page, conformance and catalog follow OGC API – Records") {
     CHECK(std::string(openapi["openapi"].GetString()).rfind("3.", 0) == 0);
     CHECK(openapi["paths"].HasMember("/collections/twins/items"));
     CHECK(std::string(openapi["servers"][0]["url"].GetString()) == node.server->baseUrl());
+    // Every route this server answers is described.
+    for (const char* path : {"/", "/conformance", "/collections", "/collections/twins", "/collections/twins/items",
+                             "/collections/twins/items/{recordId}", "/collections/twins/queryables",
+                             "/collections/twins/sortables", "/feed", "/health", "/api"}) {
+        INFO(path);
+        CHECK(openapi["paths"].HasMember(path));
+    }
+    for (const char* method : {"get", "post"}) CHECK(openapi["paths"]["/collections/twins/items"].HasMember(method));
+    for (const char* method : {"get", "put", "delete"})
+        CHECK(openapi["paths"]["/collections/twins/items/{recordId}"].HasMember(method));
 }
 
 TEST_CASE("publish, read, replace and delete a record with a publisher key") {
