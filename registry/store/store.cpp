@@ -161,6 +161,31 @@ std::int64_t Store::Private::appendFeed(const char* op, const std::string& origi
     return seq;
 }
 
+// FTS5 (external content) is kept in step by hand, in the same transaction: the old text must be
+// removed with the values it was indexed with, before the row changes.
+void Store::Private::ftsRemove(std::int64_t rid) {
+    std::string title, description, keywords;
+    {
+        StatementUse statement = writer.statement("SELECT title, description, keywords FROM records WHERE rid = ?1");
+        statement->bind(1, rid);
+        if (!statement->step()) return;
+        title = statement->text(0);
+        description = statement->text(1);
+        keywords = statement->text(2);
+    }
+    StatementUse statement = writer.statement(
+        "INSERT INTO records_fts(records_fts, rowid, title, description, keywords) VALUES ('delete', ?1, ?2, ?3, ?4)");
+    statement->bind(1, rid).bind(2, title).bind(3, description).bind(4, keywords);
+    statement->execute();
+}
+
+void Store::Private::ftsAdd(std::int64_t rid, const record::IndexedRecord& fields) {
+    StatementUse statement =
+        writer.statement("INSERT INTO records_fts(rowid, title, description, keywords) VALUES (?1, ?2, ?3, ?4)");
+    statement->bind(1, rid).bind(2, fields.title).bind(3, fields.description).bind(4, joinWords(fields.keywords));
+    statement->execute();
+}
+
 PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
     const record::IndexedRecord& fields = request.fields;
     if (fields.id.empty()) throw std::invalid_argument("record has no id");
@@ -186,6 +211,7 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
     const bool existed = rid.has_value();
     std::int64_t seq = appendFeed("put", origin, fields.id, key);
     if (existed) {
+        ftsRemove(*rid);
         {
             StatementUse statement = writer.statement(kUpdateRecord);
             bindRecordColumns(*statement, fields, key, seq, hash, request.json);
@@ -205,6 +231,7 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
         statement->execute();
         rid = writer.database().lastInsertRowId();
     }
+    ftsAdd(*rid, fields);
 
     {
         // Duplicate values (a theme listed twice) collapse on the primary key.
@@ -254,8 +281,9 @@ RemoveOutcome Store::Private::removeInTransaction(const RemoveRequest& request) 
         statement->bind(1, rid);
         statement->execute();
     }
+    ftsRemove(rid);
     {
-        // record_values go by ON DELETE CASCADE, FTS5 by trigger.
+        // record_values go by ON DELETE CASCADE.
         StatementUse statement = writer.statement("DELETE FROM records WHERE rid = ?1");
         statement->bind(1, rid);
         statement->execute();

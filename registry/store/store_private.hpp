@@ -20,6 +20,8 @@ struct Store::Private {
     // One record inside the caller's write transaction; the caller holds writeMutex.
     PutOutcome putInTransaction(const PutRequest& request);
     RemoveOutcome removeInTransaction(const RemoveRequest& request);
+    void ftsRemove(std::int64_t rid);
+    void ftsAdd(std::int64_t rid, const record::IndexedRecord& fields);
     // Appends a feed entry and compacts older entries of the same record; returns the new seq.
     std::int64_t appendFeed(const char* op, const std::string& origin, const std::string& id,
                             const std::string& key);
