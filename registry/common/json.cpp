@@ -6,9 +6,7 @@
 #include <vector>
 
 namespace tweeling::common {
-namespace {
-
-int maxDepthOf(const JsonValue& root, int limit) {
+int depthOf(const JsonValue& root, int limit) {
     // Iterative depth walk (explicit stack) so a pathological document cannot overflow ours.
     struct Frame {
         const JsonValue* value;
@@ -32,14 +30,12 @@ int maxDepthOf(const JsonValue& root, int limit) {
     return deepest;
 }
 
-}  // namespace
-
 std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, int maxDepth) {
     out.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (out.HasParseError()) {
         return JsonParseError{out.GetErrorOffset(), rapidjson::GetParseError_En(out.GetParseError())};
     }
-    if (maxDepthOf(out, maxDepth) > maxDepth) {
+    if (depthOf(out, maxDepth) > maxDepth) {
         out.SetNull();
         return JsonParseError{0, "JSON is nested deeper than " + std::to_string(maxDepth) + " levels."};
     }

@@ -29,6 +29,10 @@ std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, i
 
 std::string toString(const JsonValue& value);
 
+// The nesting depth of `root` (a scalar is 1), walked without recursion; stops counting once it
+// exceeds `limit`, so the result is then some value > limit.
+int depthOf(const JsonValue& root, int limit);
+
 // Typed accessors that never throw and never assert: return nullptr / nullopt when absent or of
 // another type.
 const JsonValue* member(const JsonValue& object, const char* name);

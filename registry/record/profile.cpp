@@ -144,29 +144,6 @@ bool isEpsgUri(std::string_view uri) {
 
 bool isFullDate(std::string_view value) { return value.size() == 10 && common::parseRfc3339(value).has_value(); }
 
-int depthOf(const JsonValue& root, int limit) {
-    struct Frame {
-        const JsonValue* value;
-        int depth;
-    };
-    std::vector<Frame> stack{{&root, 1}};
-    int deepest = 0;
-    while (!stack.empty()) {
-        Frame frame = stack.back();
-        stack.pop_back();
-        deepest = std::max(deepest, frame.depth);
-        if (deepest > limit) return deepest;
-        if (frame.value->IsObject()) {
-            for (auto it = frame.value->MemberBegin(); it != frame.value->MemberEnd(); ++it)
-                if (it->value.IsObject() || it->value.IsArray()) stack.push_back({&it->value, frame.depth + 1});
-        } else if (frame.value->IsArray()) {
-            for (const auto& element : frame.value->GetArray())
-                if (element.IsObject() || element.IsArray()) stack.push_back({&element, frame.depth + 1});
-        }
-    }
-    return deepest;
-}
-
 // Hints for the twin members a publisher most often forgets, shown when the member is missing.
 const char* missingHint(std::string_view pointer) {
     struct Hint {
@@ -942,7 +919,7 @@ Problems Profile::validate(const JsonValue& record) const {
     if (!record.IsObject())
         return {{"", "A record must be a JSON object (a GeoJSON Feature), not " + kindOf(record) + "."}};
     // The schema validator and our walk recurse: refuse pathological nesting before either runs.
-    if (depthOf(record, common::kMaxJsonDepth) > common::kMaxJsonDepth)
+    if (common::depthOf(record, common::kMaxJsonDepth) > common::kMaxJsonDepth)
         return {{"", "The record is nested deeper than " + std::to_string(common::kMaxJsonDepth) +
                          " levels; a twin record never needs that."}};
 
