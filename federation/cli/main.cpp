@@ -271,33 +271,11 @@ int commandKeys(const Arguments& arguments) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
-        std::cout << kUsage;
-        return argc < 2 ? 2 : 0;
-    }
-    std::string command = argv[1];
-    try {
-        Arguments arguments = tweeling::cli::parseArguments(argc, argv, 2);
-        if (arguments.has("help")) {
-            if (command == "serve") std::cout << kServeHelp;
-            else if (command == "sources") std::cout << kSourcesHelp;
-            else if (command == "harvest") std::cout << kHarvestHelp;
-            else if (command == "report") std::cout << kReportHelp;
-            else if (command == "keys") std::cout << kKeysHelp;
-            else std::cout << kUsage;
-            return 0;
-        }
-        if (command == "serve") return commandServe(arguments);
-        if (command == "sources") return commandSources(arguments);
-        if (command == "harvest") return commandHarvest(arguments);
-        if (command == "report") return commandReport(arguments);
-        if (command == "keys") return commandKeys(arguments);
-        throw UsageError("unknown command '" + command + "'");
-    } catch (const UsageError& error) {
-        std::cerr << "twin-federation: " << error.what() << "\n\n" << kUsage;
-        return 2;
-    } catch (const std::exception& error) {
-        std::cerr << "twin-federation: " << error.what() << '\n';
-        return 1;
-    }
+    return tweeling::cli::runProgram("twin-federation", kUsage,
+                                     {{"serve", kServeHelp, commandServe},
+                                      {"sources", kSourcesHelp, commandSources},
+                                      {"harvest", kHarvestHelp, commandHarvest},
+                                      {"report", kReportHelp, commandReport},
+                                      {"keys", kKeysHelp, commandKeys}},
+                                     argc, argv);
 }

@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <iostream>
 #include <fstream>
 #include <sstream>
 
@@ -110,6 +111,32 @@ registry::api::ServerOptions serverOptions(const Arguments& arguments) {
     }
     options.logRequests = !arguments.has("quiet");
     return options;
+}
+
+int runProgram(const char* program, const char* usage, const std::vector<Command>& commands, int argc, char** argv) {
+    std::string first = argc < 2 ? "" : argv[1];
+    if (first.empty() || first == "--help" || first == "-h" || first == "help") {
+        std::cout << usage;
+        return first.empty() ? 2 : 0;
+    }
+    try {
+        Arguments arguments = parseArguments(argc, argv, 2);
+        for (const Command& command : commands) {
+            if (first != command.name) continue;
+            if (arguments.has("help")) {
+                std::cout << command.help;
+                return 0;
+            }
+            return command.run(arguments);
+        }
+        throw UsageError("unknown command '" + first + "'");
+    } catch (const UsageError& error) {
+        std::cerr << program << ": " << error.what() << "\n\n" << usage;
+        return 2;
+    } catch (const std::exception& error) {
+        std::cerr << program << ": " << error.what() << '\n';
+        return 1;
+    }
 }
 
 void blockStopSignals() {

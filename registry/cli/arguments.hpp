@@ -3,6 +3,7 @@
 // server options, and the stop-signal dance (block SIGINT/SIGTERM before threads start, sigwait).
 #include "api/server.hpp"
 
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <stdexcept>
@@ -32,6 +33,16 @@ void loadConfigFile(Arguments& arguments);
 std::string readFile(const std::string& path);
 // --listen HOST:PORT, --threads N, --quiet.
 registry::api::ServerOptions serverOptions(const Arguments& arguments);
+
+// One command per program invocation: `program COMMAND [options]`. Prints `usage` for no command,
+// help or a UsageError (exit 2); `help(command)` for COMMAND --help; any other exception is
+// printed as "program: what" (exit 1). `dispatch` returns the exit status.
+struct Command {
+    const char* name;
+    const char* help;
+    std::function<int(Arguments&)> run;
+};
+int runProgram(const char* program, const char* usage, const std::vector<Command>& commands, int argc, char** argv);
 
 void blockStopSignals();   // call before any thread starts
 int waitForStopSignal();   // returns the signal number

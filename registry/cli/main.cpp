@@ -92,12 +92,6 @@ Prints each problem as "FILE: record N (id): /json/pointer: message". Exit 1 if 
 )"},
 };
 
-bool printHelp(const Arguments& arguments, const std::string& command) {
-    if (!arguments.has("help")) return false;
-    for (const auto& help : kHelp)
-        if (command == help.name) std::cout << help.text;
-    return true;
-}
 
 tw::store::StoreOptions storeOptions(const Arguments& arguments) {
     tw::store::StoreOptions options;
@@ -284,29 +278,20 @@ int commandValidate(const Arguments& arguments) {
     return invalid > 0 ? 1 : 0;
 }
 
+const char* helpOf(const char* command) {
+    for (const auto& help : kHelp)
+        if (std::string(command) == help.name) return help.text;
+    return kUsage;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
-        std::string(argv[1]) == "help") {
-        std::cout << kUsage;
-        return argc < 2 ? 2 : 0;
-    }
-    std::string command = argv[1];
-    try {
-        Arguments arguments = parseArguments(argc, argv, 2);
-        if (printHelp(arguments, command)) return 0;
-        if (command == "serve") return commandServe(arguments);
-        if (command == "keys") return commandKeys(arguments);
-        if (command == "import") return commandImport(arguments);
-        if (command == "export") return commandExport(arguments);
-        if (command == "validate") return commandValidate(arguments);
-        throw UsageError("unknown command '" + command + "'");
-    } catch (const UsageError& error) {
-        std::cerr << "twin-registry: " << error.what() << "\n\n" << kUsage;
-        return 2;
-    } catch (const std::exception& error) {
-        std::cerr << "twin-registry: " << error.what() << '\n';
-        return 1;
-    }
+    return tweeling::cli::runProgram("twin-registry", kUsage,
+                                     {{"serve", helpOf("serve"), commandServe},
+                                      {"keys", helpOf("keys"), commandKeys},
+                                      {"import", helpOf("import"), commandImport},
+                                      {"export", helpOf("export"), commandExport},
+                                      {"validate", helpOf("validate"), commandValidate}},
+                                     argc, argv);
 }
