@@ -8,6 +8,8 @@
 #include "store/sqlite.hpp"
 
 #include <chrono>
+#include <future>
+#include <thread>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -137,26 +139,39 @@ protected:
         m_done = true;  // finished, unsuccessfully: nothing more is fetched
     }
 
-    // Validates a record and prepares its write; returns false (and reports) when rejected.
-    // A record that a hub upstream mapped from a foreign catalog arrives marked
-    // `validation.status: "warn"`: it travels on with the same warnings unless an essential member
-    // is wrong, so hubs of hubs agree with the hub that crawled it.
-    bool prepare(Json& doc, const std::string& origin, const std::string& where, PutRequest& put) {
+    // The outcome of preparing one record: a write, or a rejection, maybe with warnings.
+    struct Prepared {
+        bool ok = false;
+        PutRequest put;
+        RecordProblems rejected;
+        std::optional<RecordProblems> warned;
+    };
+
+    // Validates a record and prepares its write. Touches no member state but constants, so pages
+    // are prepared on several threads. A record that a hub upstream mapped from a foreign catalog
+    // arrives marked `validation.status: "warn"`: it travels on with the same warnings unless an
+    // essential member is wrong, so hubs of hubs agree with the hub that crawled it.
+    Prepared prepare(Json& doc, const std::string& origin, const std::string& where) const {
+        Prepared result;
         std::string id;
         if (auto text = common::stringMember(doc, "id")) id = std::string(*text);
         common::Problems problems = m_profile.validate(doc);
-        if (problems.empty()) return prepareUnchecked(doc, origin, put);
+        if (problems.empty()) {
+            result.ok = prepareUnchecked(doc, origin, result.put);
+            return result;
+        }
         bool warnedUpstream = false;
         if (const JsonValue* validation = common::member(doc, "validation"))
             warnedUpstream = common::stringMember(*validation, "status").value_or("") == "warn";
         bool essential = false;
         for (const auto& problem : problems) essential = essential || isEssential(problem.pointer);
         if (!warnedUpstream || essential) {
-            m_report.reject({id, origin, where, std::move(problems)});
-            return false;
+            result.rejected = {id, origin, where, std::move(problems)};
+            return result;
         }
-        m_report.warn({id, origin, where, problems});
-        return prepareUnchecked(doc, origin, put, &problems);
+        result.warned = RecordProblems{id, origin, where, problems};
+        result.ok = prepareUnchecked(doc, origin, result.put, &problems);
+        return result;
     }
 
     static bool isEssential(const std::string& pointer) {
@@ -166,7 +181,7 @@ protected:
     }
 
     bool prepareUnchecked(Json& doc, const std::string& origin, PutRequest& put,
-                          const common::Problems* warnings = nullptr) {
+                          const common::Problems* warnings = nullptr) const {
         put.fields = registry::record::extractIndexFields(doc);
         registry::record::normalizeForStorage(doc, origin);
         put.contentHash = adapters::contentHash(doc);
@@ -322,6 +337,12 @@ private:
         WriteBatch batch;
         std::vector<RecordKey> putKeys;
         std::vector<RemoveRequest> deletions;
+        struct Candidate {
+            const JsonValue* record;
+            std::string origin;
+            std::string where;
+        };
+        std::vector<Candidate> candidates;
         std::int64_t last = m_after;
         for (rapidjson::SizeType index = 0; index < entries->Size(); ++index) {
             const JsonValue& entry = (*entries)[index];
@@ -354,12 +375,35 @@ private:
                 continue;
             }
             if (m_resync) m_seen.insert({origin, std::string(*id)});
-            Json doc;
-            doc.CopyFrom(*record, doc.GetAllocator());
-            PutRequest put;
-            if (!prepare(doc, origin, where, put)) continue;
-            putKeys.push_back({origin, put.fields.id});
-            batch.puts.push_back(std::move(put));
+            candidates.push_back({record, origin, where});
+        }
+
+        // Validation, normalisation and hashing are most of the CPU of a harvest: large pages are
+        // prepared on two threads (results kept in feed order), then written by this one.
+        std::vector<Prepared> prepared(candidates.size());
+        auto prepareRange = [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) {
+                Json doc;
+                doc.CopyFrom(*candidates[i].record, doc.GetAllocator());
+                prepared[i] = prepare(doc, candidates[i].origin, candidates[i].where);
+            }
+        };
+        if (candidates.size() >= 64 && std::thread::hardware_concurrency() > 1) {
+            std::size_t half = candidates.size() / 2;
+            auto other = std::async(std::launch::async, prepareRange, half, candidates.size());
+            prepareRange(0, half);
+            other.get();
+        } else {
+            prepareRange(0, candidates.size());
+        }
+        for (auto& result : prepared) {
+            if (result.warned) m_report.warn(std::move(*result.warned));
+            if (!result.ok) {
+                m_report.reject(std::move(result.rejected));
+                continue;
+            }
+            putKeys.push_back({result.put.origin, result.put.fields.id});
+            batch.puts.push_back(std::move(result.put));
         }
 
         const bool resync = m_resync;
