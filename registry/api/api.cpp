@@ -14,6 +14,8 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -302,7 +304,7 @@ void Api::writeRecord(Writer& writer, const std::string& storedJson, const std::
 }
 
 Api::Api(ApiOptions options, store::Store& store, const record::Profile& profile)
-    : m_options(std::move(options)), m_store(store), m_profile(profile) {
+    : m_options(std::move(options)), m_store(store), m_profile(profile), m_metrics(std::make_shared<Metrics>()) {
     while (!m_options.publicUrl.empty() && m_options.publicUrl.back() == '/') m_options.publicUrl.pop_back();
 }
 
@@ -321,20 +323,54 @@ Response Api::handle(const Request& request) const {
                          });
         context.base = plausible ? "http://" + host : "";
     }
+    auto started = std::chrono::steady_clock::now();
+    Response response;
     try {
-        Response response = route(request, context);
-        return response;
+        response = route(request, context);
     } catch (const ApiError& error) {
-        return problemResponse(error.status(), error.title(), error.detail(), request.rawPath, &error);
+        response = problemResponse(error.status(), error.title(), error.detail(), request.rawPath, &error);
     } catch (const std::exception& error) {
         if (m_errorLog) m_errorLog(error.what());
-        return problemResponse(500, "Internal server error",
-                               "The server could not complete the request. The error has been logged.", request.rawPath);
+        response = problemResponse(500, "Internal server error",
+                                   "The server could not complete the request. The error has been logged.",
+                                   request.rawPath);
     } catch (...) {
         if (m_errorLog) m_errorLog("unknown exception");
-        return problemResponse(500, "Internal server error",
-                               "The server could not complete the request. The error has been logged.", request.rawPath);
+        response = problemResponse(500, "Internal server error",
+                                   "The server could not complete the request. The error has been logged.",
+                                   request.rawPath);
     }
+    std::size_t statusClass = static_cast<std::size_t>(std::clamp(response.status / 100, 1, 5)) - 1;
+    m_metrics->requests[statusClass].fetch_add(1, std::memory_order_relaxed);
+    m_metrics->microseconds.fetch_add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                          std::chrono::steady_clock::now() - started)
+                                          .count()),
+                                      std::memory_order_relaxed);
+    return response;
+}
+
+// Prometheus text exposition (version 0.0.4).
+Response Api::metrics() const {
+    store::StoreHealth health = m_store.health();
+    std::ostringstream out;
+    out << "# HELP tweeling_http_requests_total HTTP requests answered, by status class.\n"
+        << "# TYPE tweeling_http_requests_total counter\n";
+    for (int i = 0; i < 5; ++i)
+        out << "tweeling_http_requests_total{code=\"" << (i + 1) << "xx\"} " << m_metrics->requests[i].load() << "\n";
+    out << "# HELP tweeling_http_request_seconds_total Time spent answering requests.\n"
+        << "# TYPE tweeling_http_request_seconds_total counter\n"
+        << "tweeling_http_request_seconds_total " << static_cast<double>(m_metrics->microseconds.load()) / 1e6 << "\n"
+        << "# HELP tweeling_records Records held.\n# TYPE tweeling_records gauge\n"
+        << "tweeling_records " << health.records << "\n"
+        << "# HELP tweeling_feed_latest_seq The highest change-feed sequence number.\n"
+        << "# TYPE tweeling_feed_latest_seq gauge\n"
+        << "tweeling_feed_latest_seq " << health.latestSeq << "\n"
+        << "# HELP tweeling_store_up 1 when the store answers.\n# TYPE tweeling_store_up gauge\n"
+        << "tweeling_store_up " << (health.ok ? 1 : 0) << "\n";
+    Response response;
+    response.contentType = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = out.str();
+    return response;
 }
 
 namespace {
@@ -385,6 +421,7 @@ Response Api::route(const Request& request, const Context& context) const {
         if (first == "collections") return only("GET, HEAD"), collections(context);
         if (first == "feed") return only("GET, HEAD"), feed(request, context);
         if (first == "health") return only("GET, HEAD"), health();
+        if (first == "metrics") return only("GET, HEAD"), metrics();
         if (first == "api") return only("GET, HEAD"), openApi(context);
     }
     if (first == "collections" && segments.size() >= 2) {

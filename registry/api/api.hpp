@@ -7,6 +7,9 @@
 #include "store/store.hpp"
 
 #include <cstddef>
+#include <memory>
+#include <cstdint>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <optional>
@@ -84,6 +87,7 @@ private:
     Response remove(const Request& request, const Context& context, const std::string& key) const;
     Response feed(const Request& request, const Context& context) const;
     Response health() const;
+    Response metrics() const;
     Response openApi(const Context& context) const;
 
     ApiOptions m_options;
@@ -93,6 +97,11 @@ private:
                      const Context& context) const;
 
     std::function<void(const std::string&)> m_errorLog;
+    struct Metrics {
+        std::atomic<std::uint64_t> requests[5] = {};  // by status class 1xx..5xx
+        std::atomic<std::uint64_t> microseconds{0};
+    };
+    std::shared_ptr<Metrics> m_metrics;
     RouteExtension m_extension;
     RecordDecorator m_decorator;
 };

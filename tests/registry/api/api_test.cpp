@@ -162,7 +162,7 @@ TEST_CASE("landing page, conformance and catalog follow OGC API – Records") {
     // Every route this server answers is described.
     for (const char* path : {"/", "/conformance", "/collections", "/collections/twins", "/collections/twins/items",
                              "/collections/twins/items/{recordId}", "/collections/twins/queryables",
-                             "/collections/twins/sortables", "/feed", "/health", "/api"}) {
+                             "/collections/twins/sortables", "/feed", "/health", "/api", "/metrics"}) {
         INFO(path);
         CHECK(openapi["paths"].HasMember(path));
     }
@@ -428,6 +428,18 @@ TEST_CASE("search over the sample records of three municipalities") {
         requireProblem(get(node.url("/feed?limit=20000")), 400);
         requireProblem(get(node.url("/feed?after=x")), 400);
     }
+}
+
+TEST_CASE("metrics are served in Prometheus text format") {
+    Node node(true);
+    REQUIRE(get(node.items + "?limit=1").status == 200);
+    requireProblem(get(node.items + "?limit=0"), 400);
+    auto metrics = get(node.url("/metrics"));
+    REQUIRE(metrics.status == 200);
+    CHECK(metrics.header("content-type").rfind("text/plain; version=0.0.4", 0) == 0);
+    CHECK(metrics.body.find("tweeling_records 27\n") != std::string::npos);
+    CHECK(metrics.body.find("tweeling_http_requests_total{code=\"4xx\"} 1\n") != std::string::npos);
+    CHECK(metrics.body.find("tweeling_store_up 1\n") != std::string::npos);
 }
 
 TEST_CASE("the server logs one JSON line per request and stops cleanly on SIGTERM") {
