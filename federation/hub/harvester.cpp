@@ -61,6 +61,29 @@ void addProvenance(Json& doc, const std::string& source, const std::string& hash
     doc.AddMember("harvest", harvest, allocator);
 }
 
+// Deletions a source announced that wait until its run is complete (or an admin releases them).
+std::vector<RemoveRequest> pendingDeletions(registry::store::Store& store, const std::string& source) {
+    std::vector<RemoveRequest> pending;
+    store.read([&](Database& database) {
+        Statement statement(database, "SELECT origin, id, deleted_at FROM pending_deletions WHERE source = ?1");
+        statement.bind(1, source);
+        while (statement.step()) pending.push_back({statement.text(0), statement.text(1), source, statement.int64(2)});
+    });
+    return pending;
+}
+
+// Applies them and forgets them, in one transaction.
+BatchOutcome applyDeletions(registry::store::Store& store, const std::string& source,
+                            std::vector<RemoveRequest> deletions) {
+    WriteBatch batch;
+    batch.removes = std::move(deletions);
+    return store.apply(batch, [&](Database& database) {
+        Statement clear(database, "DELETE FROM pending_deletions WHERE source = ?1");
+        clear.bind(1, source);
+        clear.execute();
+    });
+}
+
 // Marks a record kept despite profile problems (mapped from a foreign catalog): the problems travel
 // with it, so users and hubs further on can see what is missing.
 void addValidation(Json& doc, const common::Problems& warnings) {
@@ -209,13 +232,7 @@ protected:
     // Deletions wait in pending_deletions until the run is complete; then they are applied in one
     // transaction, unless there are more than the source's threshold, in which case none is.
     void settleDeletions() {
-        std::vector<RemoveRequest> pending;
-        m_store.read([&](Database& database) {
-            Statement statement(database, "SELECT origin, id, deleted_at FROM pending_deletions WHERE source = ?1");
-            statement.bind(1, m_state.config.id);
-            while (statement.step())
-                pending.push_back({statement.text(0), statement.text(1), m_state.config.id, statement.int64(2)});
-        });
+        std::vector<RemoveRequest> pending = pendingDeletions(m_store, m_state.config.id);
         if (pending.empty()) return;
         std::int64_t held = m_store.countOfSource(m_state.config.id);
         double allowed = m_state.config.maxDeleteFraction * static_cast<double>(held);
@@ -231,14 +248,7 @@ protected:
             if (m_report.error.empty()) m_report.error = note.str();
             return;
         }
-        WriteBatch batch;
-        batch.removes = std::move(pending);
-        BatchOutcome outcome = m_store.apply(batch, [&](Database& database) {
-            Statement clear(database, "DELETE FROM pending_deletions WHERE source = ?1");
-            clear.bind(1, m_state.config.id);
-            clear.execute();
-        });
-        count(outcome);
+        count(applyDeletions(m_store, m_state.config.id, std::move(pending)));
     }
 
     // Marks records of this source not seen in a complete listing as deleted (pending).
@@ -559,19 +569,7 @@ std::vector<HarvestReport> Harvester::harvest(const std::vector<std::string>& so
 }
 
 std::int64_t Harvester::releaseDeletions(const std::string& sourceId) {
-    std::vector<RemoveRequest> pending;
-    m_store.read([&](Database& database) {
-        Statement statement(database, "SELECT origin, id, deleted_at FROM pending_deletions WHERE source = ?1");
-        statement.bind(1, sourceId);
-        while (statement.step()) pending.push_back({statement.text(0), statement.text(1), sourceId, statement.int64(2)});
-    });
-    WriteBatch batch;
-    batch.removes = std::move(pending);
-    BatchOutcome outcome = m_store.apply(batch, [&](Database& database) {
-        Statement clear(database, "DELETE FROM pending_deletions WHERE source = ?1");
-        clear.bind(1, sourceId);
-        clear.execute();
-    });
+    BatchOutcome outcome = applyDeletions(m_store, sourceId, pendingDeletions(m_store, sourceId));
     std::int64_t removed = 0;
     for (auto result : outcome.removes) removed += result == RemoveOutcome::Removed;
     return removed;
