@@ -241,31 +241,11 @@ int commandReport(const Arguments& arguments) {
 
 int commandKeys(const Arguments& arguments) {
     tweeling::cli::requireKnown(arguments, {"db", "hub-id", "admin", "expires"});
-    if (arguments.positional.empty()) throw UsageError("keys needs create, list or revoke");
     registry::store::Store store(storeOptions(arguments));
-    const std::string& action = arguments.positional[0];
-    if (action == "create") {
+    return tweeling::cli::manageKeys(store, arguments, [&] {
         if (!arguments.has("admin")) throw UsageError("a hub makes admin keys only: keys create --admin");
-        std::optional<std::string> expires;
-        if (arguments.has("expires")) expires = arguments.get("expires");
-        std::cout << store.createKey(hub::kAdminPublisher, expires) << std::endl;
-        return 0;
-    }
-    if (action == "list") {
-        for (const auto& key : store.listKeys())
-            std::cout << key.keyId << '\t' << key.publisher << '\t' << key.created << '\t'
-                      << (key.revoked ? "revoked" : "active") << '\n';
-        return 0;
-    }
-    if (action == "revoke") {
-        if (arguments.positional.size() != 2) throw UsageError("keys revoke needs one KEY-ID");
-        if (!store.revokeKey(arguments.positional[1])) {
-            std::cerr << "no key with id " << arguments.positional[1] << '\n';
-            return 1;
-        }
-        return 0;
-    }
-    throw UsageError("unknown keys action '" + action + "'");
+        return std::string(hub::kAdminPublisher);
+    });
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -137,6 +138,36 @@ int runProgram(const char* program, const char* usage, const std::vector<Command
         std::cerr << program << ": " << error.what() << '\n';
         return 1;
     }
+}
+
+int manageKeys(registry::store::Store& store, const Arguments& arguments,
+               const std::function<std::string()>& publisherToCreate) {
+    if (arguments.positional.empty()) throw UsageError("keys needs create, list or revoke");
+    const std::string& action = arguments.positional[0];
+    if (action == "create") {
+        std::string publisher = publisherToCreate();
+        std::optional<std::string> expires;
+        if (arguments.has("expires")) expires = arguments.get("expires");
+        std::cout << store.createKey(publisher, expires) << std::endl;
+        return 0;
+    }
+    if (action == "list") {
+        for (const auto& key : store.listKeys())
+            std::cout << key.keyId << '\t' << key.publisher << '\t' << key.created << '\t'
+                      << (key.expires ? "expires " + *key.expires : "no expiry") << '\t'
+                      << (key.revoked ? "revoked" : "active") << '\n';
+        return 0;
+    }
+    if (action == "revoke") {
+        if (arguments.positional.size() != 2) throw UsageError("keys revoke needs one KEY-ID");
+        if (!store.revokeKey(arguments.positional[1])) {
+            std::cerr << "no key with id " << arguments.positional[1] << '\n';
+            return 1;
+        }
+        std::cerr << "revoked " << arguments.positional[1] << '\n';
+        return 0;
+    }
+    throw UsageError("unknown keys action '" + action + "'");
 }
 
 void blockStopSignals() {

@@ -2,6 +2,7 @@
 // Command-line plumbing shared by twin-registry and twin-federation: options, config files,
 // server options, and the stop-signal dance (block SIGINT/SIGTERM before threads start, sigwait).
 #include "api/server.hpp"
+#include "store/store.hpp"
 
 #include <functional>
 #include <initializer_list>
@@ -43,6 +44,11 @@ struct Command {
     std::function<int(Arguments&)> run;
 };
 int runProgram(const char* program, const char* usage, const std::vector<Command>& commands, int argc, char** argv);
+
+// `keys create|list|revoke` on a store, shared by both programs. `publisherToCreate` checks the
+// options of `create` and returns the publisher the new key is for (throws UsageError).
+int manageKeys(registry::store::Store& store, const Arguments& arguments,
+               const std::function<std::string()>& publisherToCreate);
 
 void blockStopSignals();   // call before any thread starts
 int waitForStopSignal();   // returns the signal number

@@ -131,36 +131,14 @@ int commandServe(Arguments arguments) {
 
 int commandKeys(const Arguments& arguments) {
     requireKnown(arguments, {"db", "node-id", "publisher", "expires"});
-    if (arguments.positional.empty()) throw UsageError("keys needs create, list or revoke");
-    const std::string& action = arguments.positional[0];
     tw::store::Store store(storeOptions(arguments));
-    if (action == "create") {
+    return tweeling::cli::manageKeys(store, arguments, [&] {
         std::string publisher = arguments.get("publisher");
         if (publisher.rfind("http://", 0) != 0 && publisher.rfind("https://", 0) != 0)
             throw UsageError("keys create needs --publisher with an http(s) URI, e.g. "
                              "https://identifier.overheid.nl/tooi/id/gemeente/gm0363");
-        std::optional<std::string> expires;
-        if (arguments.has("expires")) expires = arguments.get("expires");
-        std::cout << store.createKey(publisher, expires) << std::endl;
-        return 0;
-    }
-    if (action == "list") {
-        for (const auto& key : store.listKeys())
-            std::cout << key.keyId << '\t' << key.publisher << '\t' << key.created << '\t'
-                      << (key.expires ? "expires " + *key.expires : "no expiry") << '\t'
-                      << (key.revoked ? "revoked" : "active") << '\n';
-        return 0;
-    }
-    if (action == "revoke") {
-        if (arguments.positional.size() != 2) throw UsageError("keys revoke needs one KEY-ID");
-        if (!store.revokeKey(arguments.positional[1])) {
-            std::cerr << "no key with id " << arguments.positional[1] << '\n';
-            return 1;
-        }
-        std::cerr << "revoked " << arguments.positional[1] << '\n';
-        return 0;
-    }
-    throw UsageError("unknown keys action '" + action + "'");
+        return publisher;
+    });
 }
 
 int commandImport(const Arguments& arguments) {
