@@ -271,7 +271,8 @@ struct Api::Context {
 // Adds the per-response navigation links (self, alternate, collection) in front of a stored record's
 // links and writes it. Stored records never hold navigation links (normalizeForStorage strips them).
 void Api::writeRecord(Writer& writer, const std::string& storedJson, const std::string& source,
-                      const std::string& key, const Context& context) const {
+                      const std::string& key, const Context& context, const std::string& signature,
+                      bool verified) const {
     common::Json doc;
     doc.Parse(storedJson.c_str(), storedJson.size());
     if (doc.HasParseError() || !doc.IsObject()) {
@@ -299,6 +300,10 @@ void Api::writeRecord(Writer& writer, const std::string& storedJson, const std::
     } else {
         doc.AddMember("links", links, allocator);
     }
+    doc.RemoveMember("signature");
+    doc.RemoveMember("verified");
+    if (!signature.empty()) doc.AddMember("signature", common::JsonValue(signature.c_str(), allocator), allocator);
+    doc.AddMember("verified", verified, allocator);
     if (m_decorator) m_decorator(doc, source);
     doc.Accept(writer);
 }
@@ -416,6 +421,8 @@ Response Api::route(const Request& request, const Context& context) const {
         return landing(context);
     }
     const std::string& first = segments[0];
+    if (segments.size() == 2 && first == ".well-known" && segments[1] == "tweeling.json")
+        return only("GET, HEAD"), identity(context);
     if (segments.size() == 1) {
         if (first == "conformance") return only("GET, HEAD"), conformance(context);
         if (first == "collections") return only("GET, HEAD"), collections(context);
@@ -459,6 +466,7 @@ Response Api::landing(const Context& context) const {
     member(writer, "description", m_options.description);
     member(writer, "nodeId", m_options.nodeId);
     member(writer, "epoch", m_store.epoch());
+    if (auto signer = m_store.signingKey()) member(writer, "publicKey", signer->publicKey().base64Url());
     key(writer, "links");
     writer.StartArray();
     link(writer, context.base + "/", "self", kJson, "This landing page");
@@ -471,6 +479,8 @@ Response Api::landing(const Context& context) const {
     link(writer, context.base + "/feed", "https://w3id.org/tweeling/rel/feed", kJson,
          "The change feed for harvesters");
     link(writer, context.base + "/health", "status", kJson, "Health of this node");
+    link(writer, context.base + "/.well-known/tweeling.json", "describedby", kJson,
+         "This node's identity: its id, signing key and key rotations");
     for (const auto& extra : m_options.landingLinks)
         link(writer, context.base + extra.path, extra.rel.c_str(), kJson, extra.title);
     writer.EndArray();
@@ -673,7 +683,7 @@ Response Api::items(const Request& request, const Context& context) const {
     member(writer, "timeStamp", common::nowRfc3339());
     key(writer, "features");
     writer.StartArray();
-    for (const auto& hit : result.hits) writeRecord(writer, hit.json, hit.source, hit.key, context);
+    for (const auto& hit : result.hits) writeRecord(writer, hit.json, hit.source, hit.key, context, hit.signature, hit.verified);
     writer.EndArray();
     if (!query.facets.empty()) {
         // "facets": {"themes": [{"value": "buildings", "count": 12}, ...], ...}: one member per facet
@@ -741,7 +751,7 @@ Response Api::item(const Request& request, const Context& context, const std::st
     }
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
-    writeRecord(writer, stored->json, stored->source, stored->key, context);
+    writeRecord(writer, stored->json, stored->source, stored->key, context, stored->signature, stored->verified);
     bool plainJson = request.query.count("f") && request.query.at("f") == "json";
     response.status = 200;
     response.contentType = plainJson ? kJson : kGeoJson;
@@ -828,6 +838,7 @@ std::string publisherOf(const common::JsonValue& record) {
 
 Response Api::publish(const Request& request, const Context& context, const std::string* pathKey) const {
     store::KeyInfo keyInfo = authenticate(request, m_store);
+    if (m_writeAdmission) m_writeAdmission(keyInfo.keyId);
 
     std::string contentType = lower(request.header("content-type"));
     auto semicolon = contentType.find(';');
@@ -922,7 +933,7 @@ Response Api::publish(const Request& request, const Context& context, const std:
         response.headers.emplace_back("ETag", "\"" + stored->hash + "\"");
         rapidjson::StringBuffer buffer;
         Writer writer(buffer);
-        writeRecord(writer, stored->json, stored->source, key, context);
+        writeRecord(writer, stored->json, stored->source, key, context, stored->signature, stored->verified);
         response.body = bufferText(buffer);
     }
     return response;
@@ -930,6 +941,7 @@ Response Api::publish(const Request& request, const Context& context, const std:
 
 Response Api::remove(const Request& request, const Context& /*context*/, const std::string& key) const {
     store::KeyInfo keyInfo = authenticate(request, m_store);
+    if (m_writeAdmission) m_writeAdmission(keyInfo.keyId);
     auto existing = m_store.get(key);
     if (!existing) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
     common::Json old;
@@ -975,6 +987,7 @@ Response Api::feed(const Request& request, const Context& context) const {
     writer.StartObject();
     member(writer, "epoch", page.epoch);
     member(writer, "origin", page.origin);
+    if (auto signer = m_store.signingKey()) member(writer, "publicKey", signer->publicKey().base64Url());
     key(writer, "latest");
     writer.Int64(page.latest);
     key(writer, "entries");
@@ -988,6 +1001,8 @@ Response Api::feed(const Request& request, const Context& context) const {
         member(writer, "id", entry.id);
         member(writer, "origin", entry.origin);
         member(writer, "at", entry.at);
+        if (!entry.deletedAt.empty()) member(writer, "updated", entry.deletedAt);
+        if (!entry.signature.empty()) member(writer, "signature", entry.signature);
         if (entry.json) {
             key(writer, "record");
             writer.RawValue(entry.json->c_str(), entry.json->size(), rapidjson::kObjectType);
@@ -1006,6 +1021,33 @@ Response Api::feed(const Request& request, const Context& context) const {
     link(writer, context.base + "/feed?after=" + std::to_string(after) + "&limit=" + std::to_string(limit), "self",
          kJson, "This page of the change feed");
     writer.EndArray();
+    writer.EndObject();
+    return jsonResponse(200, buffer);
+}
+
+// /.well-known/tweeling.json: who this node is and how to check what it signs (README, "Signed
+// records"). A hub that meets a key it has not pinned reads the rotations here, each signed by the
+// key before it.
+Response Api::identity(const Context& context) const {
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writer.StartObject();
+    member(writer, "nodeId", m_options.nodeId);
+    member(writer, "title", m_options.name);
+    member(writer, "epoch", m_store.epoch());
+    auto signer = m_store.signingKey();
+    key(writer, "publicKey");
+    if (signer)
+        string(writer, signer->publicKey().base64Url());
+    else
+        writer.Null();
+    member(writer, "signatureAlgorithm", "Ed25519");
+    member(writer, "canonicalization", "RFC 8785");
+    key(writer, "keyRotations");
+    std::string rotations = m_store.keyRotations();
+    writer.RawValue(rotations.c_str(), rotations.size(), rapidjson::kArrayType);
+    member(writer, "api", context.base + "/");
+    member(writer, "feed", context.base + "/feed");
     writer.EndObject();
     return jsonResponse(200, buffer);
 }

@@ -71,6 +71,11 @@ public:
     void setErrorLog(std::function<void(const std::string&)> log) { m_errorLog = std::move(log); }
     void setRouteExtension(RouteExtension extension) { m_extension = std::move(extension); }
     void setRecordDecorator(RecordDecorator decorator) { m_decorator = std::move(decorator); }
+    // Called with the key id of each authenticated write (publish, replace, delete) before its body is
+    // read; throws ApiError to refuse it. The per-key rate limit installs itself here (rate_limit.hpp).
+    void setWriteAdmission(std::function<void(const std::string& keyId)> admission) {
+        m_writeAdmission = std::move(admission);
+    }
 
 private:
     struct Context;
@@ -87,14 +92,18 @@ private:
     Response remove(const Request& request, const Context& context, const std::string& key) const;
     Response feed(const Request& request, const Context& context) const;
     Response health() const;
+    Response identity(const Context& context) const;
     Response metrics() const;
     Response openApi(const Context& context) const;
 
     ApiOptions m_options;
     store::Store& m_store;
     const record::Profile& m_profile;
-    void writeRecord(rapidjson::Writer<rapidjson::StringBuffer>& writer, const std::string& storedJson, const std::string& source, const std::string& key,
-                     const Context& context) const;
+    // `signature`/`verified`: the origin's signature of the record and whether it was verified
+    // (README, "Signed records"), written as top-level members.
+    void writeRecord(rapidjson::Writer<rapidjson::StringBuffer>& writer, const std::string& storedJson,
+                     const std::string& source, const std::string& key, const Context& context,
+                     const std::string& signature, bool verified) const;
 
     std::function<void(const std::string&)> m_errorLog;
     struct Metrics {
@@ -104,6 +113,7 @@ private:
     std::shared_ptr<Metrics> m_metrics;
     RouteExtension m_extension;
     RecordDecorator m_decorator;
+    std::function<void(const std::string&)> m_writeAdmission;
 };
 
 // RFC 3986 percent-decoding; `plusIsSpace` for query strings (application/x-www-form-urlencoded).

@@ -2,8 +2,10 @@
 // line into a plain config, then hands over to the registry core.
 #include "api/api.hpp"
 #include "api/ingest.hpp"
+#include "api/rate_limit.hpp"
 #include "api/server.hpp"
 #include "cli/arguments.hpp"
+#include "cli/signing.hpp"
 #include "common/json.hpp"
 #include "record/profile.hpp"
 #include "store/store.hpp"
@@ -32,9 +34,11 @@ constexpr const char* kUsage = R"(twin-registry — a registry node of a Tweelin
 Usage:
   twin-registry serve    [--db FILE] [--listen HOST:PORT] [--node-id ID] [--name NAME]
                          [--public-url URL] [--threads N] [--config FILE] [--quiet]
+                         [--rate-limit REQ/S] [--publish-rate-limit REQ/S] [--trusted-proxy ADDR] ...
   twin-registry keys create --publisher URI [--expires RFC3339] [--db FILE]
   twin-registry keys list   [--db FILE]
   twin-registry keys revoke KEY-ID [--db FILE]
+  twin-registry keys rotate-signing [--db FILE] [--signing-key FILE]
   twin-registry import   [--db FILE] [--node-id ID] [--strict] FILE...
   twin-registry export   [--db FILE] [--out FILE]
   twin-registry validate FILE...
@@ -56,6 +60,8 @@ Options:
   --db FILE          SQLite database (created if missing)            [./twin-registry.db]
   --listen HOST:PORT address to listen on (port 0: any free port)     [127.0.0.1:8080]
   --node-id ID       this node's id, the origin of its records, e.g. gm0363 [stored, else "local"]
+  --signing-key FILE Ed25519 key the node signs its records with (made, mode 0600, if missing)
+                                                                     [DB.signing-key.pem]
   --name NAME        title shown on the landing page                 [Tweeling registry node]
   --public-url URL   base URL used in links (behind a reverse proxy)  [from the Host header]
   --threads N        HTTP worker threads                             [2]
@@ -72,6 +78,14 @@ Prints "listening on http://HOST:PORT" on stderr once ready; SIGINT/SIGTERM stop
       only its SHA-256 is stored.
   keys list [--db FILE]        key ids, publishers, creation, expiry, revocation
   keys revoke KEY-ID [--db FILE]
+  keys rotate-signing [--db FILE] [--signing-key FILE]
+      Replaces the node's Ed25519 signing key (stop the node first). The new key is announced at
+      /.well-known/tweeling.json by a statement signed with the current key, so hubs follow it on
+      their own; every record published here is re-signed. Prints the new public key; the old key
+      file is kept as FILE.retired-TIME.
+
+Every command that opens the database signs with --signing-key FILE [DB.signing-key.pem], made
+(mode 0600) when the database is first used.
 )"},
     {"import", R"(twin-registry import — load records from files into the database
 
@@ -97,6 +111,7 @@ tw::store::StoreOptions storeOptions(const Arguments& arguments) {
     tw::store::StoreOptions options;
     options.path = arguments.get("db", "twin-registry.db");
     options.nodeId = arguments.get("node-id", "");
+    options.signingKey = tweeling::cli::loadSigningKey(tweeling::cli::signingKeyPath(arguments, options.path));
     return options;
 }
 
@@ -108,8 +123,10 @@ void printProblems(const std::string& where, const std::string& id, const tweeli
 
 int commandServe(Arguments arguments) {
     loadConfigFile(arguments);
-    requireKnown(arguments, {"db", "listen", "node-id", "name", "public-url", "threads", "config", "quiet"});
+    requireKnown(arguments, {"db", "signing-key", "listen", "node-id", "name", "public-url", "threads", "config", "quiet"},
+                 tweeling::cli::kHardeningOptions);
     tw::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
+    tw::api::RateLimit publishLimit = tweeling::cli::publishRateLimit(arguments);
     tweeling::cli::blockStopSignals();
     tw::store::Store store(storeOptions(arguments));
     tw::api::ApiOptions apiOptions;
@@ -118,6 +135,7 @@ int commandServe(Arguments arguments) {
     apiOptions.publicUrl = arguments.get("public-url", "");
     tw::api::Api api(apiOptions, store, tw::record::Profile::builtin());
     api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":" << '"' << what << "\"}\n"; });
+    tw::api::limitWritesPerKey(api, publishLimit);
     tw::api::HttpServer server(serverOptions, api);
     server.start();
     std::cerr << "{\"event\":\"start\",\"nodeId\":\"" << store.nodeId() << "\",\"epoch\":\"" << store.epoch()
@@ -130,8 +148,10 @@ int commandServe(Arguments arguments) {
 }
 
 int commandKeys(const Arguments& arguments) {
-    requireKnown(arguments, {"db", "node-id", "publisher", "expires"});
+    requireKnown(arguments, {"db", "node-id", "publisher", "expires", "signing-key"});
     tw::store::Store store(storeOptions(arguments));
+    if (!arguments.positional.empty() && arguments.positional[0] == "rotate-signing")
+        return tweeling::cli::rotateSigningKey(store, tweeling::cli::signingKeyPath(arguments, arguments.get("db", "twin-registry.db")));
     return tweeling::cli::manageKeys(store, arguments, [&] {
         std::string publisher = arguments.get("publisher");
         if (publisher.rfind("http://", 0) != 0 && publisher.rfind("https://", 0) != 0)
@@ -142,7 +162,7 @@ int commandKeys(const Arguments& arguments) {
 }
 
 int commandImport(const Arguments& arguments) {
-    requireKnown(arguments, {"db", "node-id", "strict"});
+    requireKnown(arguments, {"db", "signing-key", "node-id", "strict"});
     if (arguments.positional.empty()) throw UsageError("import needs at least one FILE");
     tw::store::Store store(storeOptions(arguments));
     const auto& profile = tw::record::Profile::builtin();
@@ -201,7 +221,7 @@ int commandImport(const Arguments& arguments) {
 }
 
 int commandExport(const Arguments& arguments) {
-    requireKnown(arguments, {"db", "node-id", "out"});
+    requireKnown(arguments, {"db", "signing-key", "node-id", "out"});
     tw::store::Store store(storeOptions(arguments));
     std::ofstream file;
     std::ostream* out = &std::cout;
@@ -265,8 +285,9 @@ const char* helpOf(const char* command) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    static const std::string serveHelp = std::string(helpOf("serve")) + tweeling::cli::kHardeningHelp;
     return tweeling::cli::runProgram("twin-registry", kUsage,
-                                     {{"serve", helpOf("serve"), commandServe},
+                                     {{"serve", serveHelp.c_str(), commandServe},
                                       {"keys", helpOf("keys"), commandKeys},
                                       {"import", helpOf("import"), commandImport},
                                       {"export", helpOf("export"), commandExport},

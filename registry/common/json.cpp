@@ -31,7 +31,9 @@ int depthOf(const JsonValue& root, int limit) {
 }
 
 std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, int maxDepth) {
-    out.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    // Full precision: numbers must parse to the correctly rounded double, as every other JSON parser
+    // does, or canonical JSON (RFC 8785) and so signatures would differ from theirs.
+    out.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
     if (out.HasParseError()) {
         return JsonParseError{out.GetErrorOffset(), rapidjson::GetParseError_En(out.GetParseError())};
     }

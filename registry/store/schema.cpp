@@ -145,6 +145,16 @@ DROP TRIGGER records_fts_delete;
 DROP TRIGGER records_fts_update;
 )sql";
 
+// Version 6: signed records (issue 5). A record and a tombstone carry the Ed25519 signature of their
+// origin (base64url), and a hub notes whether it verified it; a tombstone keeps the origin's time of
+// deletion, which is part of what was signed.
+constexpr const char* kSchemaV6 = R"sql(
+ALTER TABLE records ADD COLUMN signature TEXT;
+ALTER TABLE records ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feed ADD COLUMN signature TEXT;
+ALTER TABLE feed ADD COLUMN deleted_at TEXT;
+)sql";
+
 void setMeta(Database& database, const char* key, const std::string& value) {
     Statement statement(database, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -164,6 +174,7 @@ const std::vector<Migration>& migrations() {
         {3, kSchemaV3, nullptr},
         {4, kSchemaV4, nullptr},
         {5, kSchemaV5, nullptr},
+        {6, kSchemaV6, nullptr},
     };
     return kMigrations;
 }

@@ -307,7 +307,7 @@ SqlQuery pageSql(const Plan& plan) {
     if (plan.order == Order::Relevance && text) {
         // FTS5 drives: bm25 needs the MATCH on the FTS table itself. bm25 is lower for better
         // matches. Column weights: title 10, description 1, keywords 5 (declaration order).
-        out.sql("SELECT r.key, r.origin, r.json, r.seq, r.source FROM records_fts JOIN records r ON r.rid = records_fts.rowid"
+        out.sql("SELECT r.key, r.origin, r.json, r.seq, r.source, r.signature, r.verified FROM records_fts JOIN records r ON r.rid = records_fts.rowid"
                 " WHERE records_fts MATCH ")
             .param(text->match);
         for (const Constraint& constraint : plan.constraints) {
@@ -318,7 +318,7 @@ SqlQuery pageSql(const Plan& plan) {
         out.sql(" ORDER BY bm25(records_fts, 10.0, 1.0, 5.0)").sql(plan.descending ? " ASC" : " DESC");
         out.sql(", r.rid ASC");
     } else {
-        out.sql("SELECT r.key, r.origin, r.json, r.seq, r.source FROM records r");
+        out.sql("SELECT r.key, r.origin, r.json, r.seq, r.source, r.signature, r.verified FROM records r");
         appendWhere(out, plan, nullptr);
         // The tie-break runs in the same direction, so one index (column, rid) serves both.
         if (plan.order == Order::Title)
@@ -417,6 +417,8 @@ SearchResult execute(Connection& connection, const Plan& plan) {
         hit.json = statement->text(2);
         hit.seq = statement->int64(3);
         hit.source = statement->text(4);
+        if (!statement->isNull(5)) hit.signature = statement->text(5);
+        hit.verified = statement->int64(6) != 0;
         result.hits.push_back(std::move(hit));
     }
     return result;

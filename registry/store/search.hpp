@@ -56,6 +56,8 @@ struct SearchHit {
     std::string json;    // stored (normalised) record JSON
     std::int64_t seq = 0;
     std::string source;  // hub: the source it was harvested from; "" when published here
+    std::string signature;  // the origin's signature; "" when unsigned
+    bool verified = false;
 };
 
 // The facets a search can count. Lists (themes, formats, adminUnits) count a record once under each

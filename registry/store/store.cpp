@@ -1,5 +1,6 @@
 #include "store/store.hpp"
 
+#include "common/jcs.hpp"
 #include "common/time.hpp"
 #include "store/crypto.hpp"
 #include "store/planner.hpp"
@@ -7,6 +8,7 @@
 #include "store/store_private.hpp"
 
 #include <stdexcept>
+#include <tuple>
 
 namespace tweeling::registry::store {
 namespace {
@@ -60,17 +62,18 @@ void bindRecordColumns(Statement& statement, const record::IndexedRecord& fields
 
 constexpr const char* kInsertRecord =
     "INSERT INTO records(key, type, title, description, keywords, publisher_id, publisher_name, license, rights,"
-    " updated, time_start, time_end, min_x, min_y, max_x, max_y, seq, hash, json, source, origin, id)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+    " updated, time_start, time_end, min_x, min_y, max_x, max_y, seq, hash, json, source, origin, id, signature,"
+    " verified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+    " ?21, ?22, ?23, ?24)";
 constexpr const char* kUpdateRecord =
     "UPDATE records SET key = ?1, type = ?2, title = ?3, description = ?4, keywords = ?5, publisher_id = ?6,"
     " publisher_name = ?7, license = ?8, rights = ?9, updated = ?10, time_start = ?11, time_end = ?12,"
-    " min_x = ?13, min_y = ?14, max_x = ?15, max_y = ?16, seq = ?17, hash = ?18, json = ?19, source = ?20"
-    " WHERE rid = ?21";
-constexpr const char* kSelectByKey =
-    "SELECT key, origin, id, json, seq, updated, hash, source FROM records WHERE key = ?1";
+    " min_x = ?13, min_y = ?14, max_x = ?15, max_y = ?16, seq = ?17, hash = ?18, json = ?19, source = ?20,"
+    " signature = ?22, verified = ?23 WHERE rid = ?21";
+#define TWEELING_STORED_COLUMNS "key, origin, id, json, seq, updated, hash, source, signature, verified"
+constexpr const char* kSelectByKey = "SELECT " TWEELING_STORED_COLUMNS " FROM records WHERE key = ?1";
 constexpr const char* kSelectByOriginId =
-    "SELECT key, origin, id, json, seq, updated, hash, source FROM records WHERE origin = ?1 AND id = ?2";
+    "SELECT " TWEELING_STORED_COLUMNS " FROM records WHERE origin = ?1 AND id = ?2";
 
 StoredRecord readStored(Statement& statement) {
     StoredRecord stored;
@@ -82,6 +85,8 @@ StoredRecord readStored(Statement& statement) {
     stored.updated = statement.int64(5);
     stored.hash = statement.text(6);
     stored.source = statement.text(7);
+    if (!statement.isNull(8)) stored.signature = statement.text(8);
+    stored.verified = statement.int64(9) != 0;
     return stored;
 }
 
@@ -110,6 +115,62 @@ Store::Private::Private(StoreOptions storeOptions)
         epoch = statement->text(0);
     }
     resolveNodeId();
+    signer = options.signingKey;
+    if (signer) {
+        std::lock_guard<std::mutex> lock(writeMutex);
+        Transaction transaction(writer.database());
+        signOwnRecords(false);
+        transaction.commit();
+    }
+}
+
+std::string signRecord(const common::SigningKey& key, const std::string& origin, const std::string& id,
+                       const std::string& json) {
+    common::Json doc;
+    if (auto error = common::parseUntrusted(json, doc, 1000))
+        throw std::invalid_argument("stored record " + id + " is not JSON: " + error->message);
+    std::string updated;
+    if (const common::JsonValue* properties = common::member(doc, "properties"))
+        updated = std::string(common::stringMember(*properties, "updated").value_or(""));
+    return key.sign(common::signedBytes(origin, id, "put", updated, &doc));
+}
+
+std::int64_t Store::Private::signOwnRecords(bool all) {
+    std::int64_t signedCount = 0;
+    std::vector<std::tuple<std::int64_t, std::string, std::string>> pending;  // rid, id, json
+    {
+        StatementUse statement = writer.statement(
+            all ? "SELECT rid, id, json FROM records WHERE source = '' AND origin = ?1"
+                : "SELECT rid, id, json FROM records WHERE source = '' AND origin = ?1 AND signature IS NULL");
+        statement->bind(1, options.nodeId);
+        while (statement->step()) pending.emplace_back(statement->int64(0), statement->text(1), statement->text(2));
+    }
+    {
+        StatementUse update = writer.statement("UPDATE records SET signature = ?1, verified = 1 WHERE rid = ?2");
+        for (const auto& [rid, id, json] : pending) {
+            update->bind(1, signRecord(*signer, options.nodeId, id, json)).bind(2, rid);
+            update->execute();
+            ++signedCount;
+        }
+    }
+    std::vector<std::tuple<std::int64_t, std::string, std::string>> tombstones;  // seq, id, deleted_at
+    {
+        StatementUse statement = writer.statement(
+            all ? "SELECT seq, id, coalesce(deleted_at, at) FROM feed WHERE op = 'delete' AND origin = ?1"
+                : "SELECT seq, id, coalesce(deleted_at, at) FROM feed WHERE op = 'delete' AND origin = ?1"
+                  " AND signature IS NULL");
+        statement->bind(1, options.nodeId);
+        while (statement->step()) tombstones.emplace_back(statement->int64(0), statement->text(1), statement->text(2));
+    }
+    StatementUse update = writer.statement("UPDATE feed SET signature = ?1, deleted_at = ?2 WHERE seq = ?3");
+    for (const auto& [seq, id, deletedAt] : tombstones) {
+        update->bind(1, signer->sign(common::signedBytesCanonical(options.nodeId, id, "delete", deletedAt, "null")))
+            .bind(2, deletedAt)
+            .bind(3, seq);
+        update->execute();
+        ++signedCount;
+    }
+    return signedCount;
 }
 
 // The node id is part of every record's identity (its origin), so it is fixed in the database the
@@ -148,10 +209,14 @@ std::string Store::Private::itemKey(const std::string& origin, const std::string
 }
 
 std::int64_t Store::Private::appendFeed(const char* op, const std::string& origin, const std::string& id,
-                                        const std::string& key) {
+                                        const std::string& key, const std::string& at,
+                                        const std::string& deletedAt, const std::string& signature) {
     {
-        StatementUse statement = writer.statement("INSERT INTO feed(op, origin, id, key, at) VALUES (?1, ?2, ?3, ?4, ?5)");
-        statement->bind(1, op).bind(2, origin).bind(3, id).bind(4, key).bind(5, common::nowRfc3339());
+        StatementUse statement = writer.statement(
+            "INSERT INTO feed(op, origin, id, key, at, deleted_at, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        statement->bind(1, op).bind(2, origin).bind(3, id).bind(4, key).bind(5, at);
+        if (deletedAt.empty()) statement->bindNull(6); else statement->bind(6, deletedAt);
+        if (signature.empty()) statement->bindNull(7); else statement->bind(7, signature);
         statement->execute();
     }
     std::int64_t seq = writer.database().lastInsertRowId();
@@ -204,18 +269,28 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
             // `updated` wins; the source that holds it keeps it on a tie.
             if (statement->textView(2) != request.source && fields.updated <= statement->int64(3))
                 return PutOutcome::Stale;
+            // A hub refuses an older version of a record it holds (a replay, or a feed served
+            // from a stale copy); a node's publishers own their records and may set any time.
+            if (!request.source.empty() && fields.updated < statement->int64(3)) return PutOutcome::Replayed;
             rid = statement->int64(0);
         }
     }
 
     const bool existed = rid.has_value();
-    std::int64_t seq = appendFeed("put", origin, fields.id, key);
+    std::string signature = request.signature;
+    bool verified = request.verified;
+    if (request.source.empty() && origin == options.nodeId && signer) {
+        signature = signRecord(*signer, origin, fields.id, request.json);
+        verified = true;
+    }
+    std::int64_t seq = appendFeed("put", origin, fields.id, key, common::nowRfc3339());
     if (existed) {
         ftsRemove(*rid);
         {
             StatementUse statement = writer.statement(kUpdateRecord);
             bindRecordColumns(*statement, fields, key, seq, hash, request.json);
-            statement->bind(20, request.source).bind(21, *rid);
+            statement->bind(20, request.source).bind(21, *rid).bind(23, verified ? 1 : 0);
+            if (signature.empty()) statement->bindNull(22); else statement->bind(22, signature);
             statement->execute();
         }
         StatementUse values = writer.statement("DELETE FROM record_values WHERE rid = ?1");
@@ -227,7 +302,8 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
     } else {
         StatementUse statement = writer.statement(kInsertRecord);
         bindRecordColumns(*statement, fields, key, seq, hash, request.json);
-        statement->bind(20, request.source).bind(21, origin).bind(22, fields.id);
+        statement->bind(20, request.source).bind(21, origin).bind(22, fields.id).bind(24, verified ? 1 : 0);
+        if (signature.empty()) statement->bindNull(23); else statement->bind(23, signature);
         statement->execute();
         rid = writer.database().lastInsertRowId();
     }
@@ -288,7 +364,14 @@ RemoveOutcome Store::Private::removeInTransaction(const RemoveRequest& request) 
         statement->bind(1, rid);
         statement->execute();
     }
-    appendFeed("delete", origin, id, key);
+    std::string at = common::nowRfc3339();
+    std::string deletedAt = request.deletedAtText;
+    std::string signature = request.signature;
+    if (request.source.empty() && origin == options.nodeId && signer) {
+        deletedAt = at;
+        signature = signer->sign(common::signedBytesCanonical(origin, id, "delete", deletedAt, "null"));
+    }
+    appendFeed("delete", origin, id, key, at, deletedAt, signature);
     return RemoveOutcome::Removed;
 }
 
@@ -410,7 +493,7 @@ std::optional<StoredRecord> Store::find(const std::string& keyOrId) const {
     if (auto stored = get(keyOrId)) return stored;
     ConnectionPool::Lease connection = m_private->readers.acquire();
     StatementUse statement = connection->statement(
-        "SELECT key, origin, id, json, seq, updated, hash, source FROM records WHERE id = ?1 LIMIT 2");
+        "SELECT " TWEELING_STORED_COLUMNS " FROM records WHERE id = ?1 LIMIT 2");
     statement->bind(1, keyOrId);
     if (!statement->step()) return std::nullopt;
     StoredRecord stored = readStored(*statement);
@@ -429,7 +512,8 @@ FeedPage Store::feed(std::int64_t after, int limit) const {
     // A put entry is the newest entry of a live record (compaction removed the others), so the
     // join always finds the record's current JSON.
     StatementUse statement = connection->statement(
-        "SELECT f.seq, f.op, f.origin, f.id, f.key, f.at, r.json FROM feed f"
+        "SELECT f.seq, f.op, f.origin, f.id, f.key, f.at, r.json, f.deleted_at,"
+        " CASE f.op WHEN 'put' THEN r.signature ELSE f.signature END, r.verified FROM feed f"
         " LEFT JOIN records r ON f.op = 'put' AND r.origin = f.origin AND r.id = f.id"
         " WHERE f.seq > ?1 ORDER BY f.seq LIMIT ?2");
     statement->bind(1, after).bind(2, limit);
@@ -442,9 +526,61 @@ FeedPage Store::feed(std::int64_t after, int limit) const {
         entry.key = statement->text(4);
         entry.at = statement->text(5);
         if (!statement->isNull(6)) entry.json = statement->text(6);
+        if (!statement->isNull(7)) entry.deletedAt = statement->text(7);
+        if (!statement->isNull(8)) entry.signature = statement->text(8);
+        entry.verified = entry.op == "put" ? statement->int64(9) != 0 : !entry.signature.empty();
         page.entries.push_back(std::move(entry));
     }
     return page;
+}
+
+std::shared_ptr<const common::SigningKey> Store::signingKey() const {
+    std::lock_guard<std::mutex> lock(m_private->signerMutex);
+    return m_private->signer;
+}
+
+std::string Store::keyRotations() const {
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    StatementUse statement = connection->statement("SELECT value FROM meta WHERE key = 'key_rotations'");
+    return statement->step() ? statement->text(0) : std::string("[]");
+}
+
+std::int64_t Store::rotateSigningKey(std::shared_ptr<const common::SigningKey> next, const std::string& statementJson) {
+    if (!next || !next->valid()) throw std::invalid_argument("no new signing key");
+    common::Json statement;
+    if (common::parseUntrusted(statementJson, statement) || !statement.IsObject())
+        throw std::invalid_argument("the rotation statement is not a JSON object");
+    std::lock_guard<std::mutex> lock(m_private->writeMutex);
+    Transaction transaction(m_private->writer.database());
+    common::Json history;
+    {
+        StatementUse select = m_private->writer.statement("SELECT value FROM meta WHERE key = 'key_rotations'");
+        if (!select->step() || common::parseUntrusted(select->text(0), history) || !history.IsArray())
+            history.SetArray();
+    }
+    history.PushBack(common::JsonValue(statement, history.GetAllocator()), history.GetAllocator());
+    {
+        StatementUse upsert = m_private->writer.statement(
+            "INSERT INTO meta(key, value) VALUES ('key_rotations', ?1) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        upsert->bind(1, common::toString(history));
+        upsert->execute();
+    }
+    std::shared_ptr<const common::SigningKey> previous;
+    {
+        std::lock_guard<std::mutex> signerLock(m_private->signerMutex);
+        previous = m_private->signer;
+        m_private->signer = next;
+    }
+    try {
+        std::int64_t count = m_private->signOwnRecords(true);
+        transaction.commit();
+        return count;
+    } catch (...) {
+        std::lock_guard<std::mutex> signerLock(m_private->signerMutex);
+        m_private->signer = previous;
+        throw;
+    }
 }
 
 StoreHealth Store::health() const {

@@ -5,6 +5,7 @@
 //
 // Threading: one Store is shared by all HTTP worker threads. Writes are serialised on one writer
 // connection; reads use a per-thread read-only connection (WAL lets them run beside the writer).
+#include "common/signature.hpp"
 #include "record/record.hpp"
 #include "store/search.hpp"
 
@@ -24,6 +25,9 @@ struct StoreOptions {
     // it is known; empty means "what the database says" ("local" for a new one).
     std::string nodeId;
     std::int64_t cacheKiB = 65536;  // SQLite page cache per connection
+    // A node signs the records published on it, and their tombstones, with this key (README,
+    // "Signed records"). A hub relays the signatures of the records' origins instead.
+    std::shared_ptr<const common::SigningKey> signingKey;
 };
 
 class Database;
@@ -37,11 +41,15 @@ struct StoredRecord {
     std::int64_t updated = 0;  // properties.updated (epoch seconds)
     std::string hash;          // content hash (ETag, change detection)
     std::string source;        // hub: the source it came by; "" when published here
+    std::string signature;     // the origin's Ed25519 signature (base64url); "" when unsigned
+    bool verified = false;     // signature checked against the origin's pinned key
 };
 
 // Stale: a hub already holds this record from another source with the same or a newer `updated`
 // (the newer record wins when one record reaches a hub by two paths); nothing was written.
-enum class PutOutcome { Created, Replaced, Unchanged, Stale };
+// Replayed: a hub already holds a newer version (a later `updated`) of this record from the same
+// source, so an older one arriving again is refused (issue 5).
+enum class PutOutcome { Created, Replaced, Unchanged, Stale, Replayed };
 
 struct PutRequest {
     record::IndexedRecord fields;
@@ -53,6 +61,10 @@ struct PutRequest {
     // is stored as the record's hash. Hubs pass the hash of the record without their own `harvest`
     // member (which carries the harvest time). Empty: the SHA-256 of `json`.
     std::string contentHash;
+    // Hub: the origin's signature as received, and whether it verified against the origin's pinned
+    // key. On a node with a signing key, records published here are signed by the store.
+    std::string signature;
+    bool verified = false;
 };
 
 // Kept: the record is held from another source and was updated after `deletedAt`, so a tombstone
@@ -64,6 +76,9 @@ struct RemoveRequest {
     std::string id;
     std::string source;  // hub: the source announcing the deletion
     std::int64_t deletedAt = INT64_MAX;  // epoch seconds of the deletion at its origin
+    // Hub: the origin's time of deletion as it signed it (RFC 3339), and its signature.
+    std::string deletedAtText;
+    std::string signature;
 };
 
 struct WriteBatch {
@@ -83,7 +98,10 @@ struct FeedEntry {
     std::string id;
     std::string key;
     std::optional<std::string> json;  // the record for "put"
-    std::string at;  // RFC 3339 time of the change
+    std::string at;  // RFC 3339 time of the change (here)
+    std::string deletedAt;  // "delete": the origin's time of deletion, as signed
+    std::string signature;  // the origin's signature of the entry; "" when unsigned
+    bool verified = false;
 };
 
 struct FeedPage {
@@ -163,6 +181,15 @@ public:
     bool revokeKey(const std::string& keyId);
 
     StoreHealth health() const;
+
+    // Signing (nodes). The key records are signed with (null when the store does not sign), and
+    // the history of signed key rotations, as a JSON array of statements (README, "Key rotation").
+    std::shared_ptr<const common::SigningKey> signingKey() const;
+    std::string keyRotations() const;
+    // Replaces the signing key: records `statementJson` (the rotation statement signed by the old
+    // key) in the history and re-signs every record and tombstone published here with `next`, all
+    // in one transaction.
+    std::int64_t rotateSigningKey(std::shared_ptr<const common::SigningKey> next, const std::string& statementJson);
 
 private:
     struct Private;

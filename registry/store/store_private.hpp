@@ -9,6 +9,10 @@
 
 namespace tweeling::registry::store {
 
+// The signature of one record published on this node: over the canonical JSON of its stored form.
+std::string signRecord(const common::SigningKey& key, const std::string& origin, const std::string& id,
+                       const std::string& json);
+
 struct Store::Private {
     explicit Private(StoreOptions storeOptions);
 
@@ -24,9 +28,17 @@ struct Store::Private {
     void ftsAdd(std::int64_t rid, const record::IndexedRecord& fields);
     // Appends a feed entry and compacts older entries of the same record; returns the new seq.
     std::int64_t appendFeed(const char* op, const std::string& origin, const std::string& id,
-                            const std::string& key);
+                            const std::string& key, const std::string& at, const std::string& deletedAt = "",
+                            const std::string& signature = "");
+    // Signs records (and tombstones) published here that have no signature yet: a database made
+    // before signing, or one whose key was just rotated (then `all`). Inside the caller's
+    // transaction; returns how many were signed.
+    std::int64_t signOwnRecords(bool all);
 
     StoreOptions options;  // fixed after construction (nodeId resolved from the database)
+    // The signing key; replaced only by rotateSigningKey, under writeMutex and signerMutex.
+    std::shared_ptr<const common::SigningKey> signer;
+    mutable std::mutex signerMutex;
     std::string epoch;
     // Writes are serialised on one connection. Declared before the pool so that read connections
     // close first and the writer, closing last, checkpoints the WAL.

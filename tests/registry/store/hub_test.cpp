@@ -39,8 +39,12 @@ TEST_CASE("one record reached by two sources is stored once; the newer wins", "[
     REQUIRE(held);
     CHECK(held->source == "pv27");
     CHECK(held->key == "gm0363:gebouwen");
-    // Its own source may always replace it (the origin is the authority on its record).
-    auto again = harvested(makeRecord("gebouwen").updated(1500).version("own"), "pv27", "gm0363");
+    // An older version from its own source is a replay and is refused (issue 5); a newer one from
+    // it replaces it.
+    auto replay = harvested(makeRecord("gebouwen").updated(1500).version("own"), "pv27", "gm0363");
+    CHECK(store->put(replay) == PutOutcome::Replayed);
+    CHECK(store->get("gm0363", "gebouwen")->updated == 2000);
+    auto again = harvested(makeRecord("gebouwen").updated(2500).version("own"), "pv27", "gm0363");
     CHECK(store->put(again) == PutOutcome::Replaced);
 
     // Two origins may share a local id.
