@@ -10,6 +10,8 @@
 //
 //   GET  /n/{i}/feed?after=SEQ&limit=N   exactly the shape of a node's /feed (registry/api/api.cpp)
 //   GET  /n/{i}/health, GET /health      {"status":"ok",...}
+//   GET  /n/{i}/.well-known/tweeling.json  the node identity and its Ed25519 key (each virtual node
+//                                        signs its entries); GET /admin/keys lists "N KEY" lines
 //   POST /admin/mutate?fraction=0.01     changes that share of all records (new `updated`, a title
 //                                        suffix) and appends each as a new feed entry with a new seq,
 //                                        compacting its old entry, like a node does on PUT
@@ -17,6 +19,7 @@
 //
 // Prints {"message":"listening on http://HOST:PORT"} on stderr once ready; stops on SIGINT/SIGTERM.
 #include "common/json.hpp"
+#include "common/signature.hpp"
 #include "common/time.hpp"
 #include "record/record.hpp"
 
@@ -60,6 +63,8 @@ struct Entry {
 
 struct Source {
     std::string origin;
+    // Each virtual node signs its entries, as a node does (README, "Signed records").
+    std::shared_ptr<const tweeling::common::SigningKey> key;
     std::string epoch;
     std::int64_t latest = 0;
     std::vector<Entry> entries;               // one per record
@@ -97,7 +102,14 @@ void appendEscaped(std::string& out, const std::string& text) {
     out += '"';
 }
 
-void makeFragment(Entry& entry, const std::string& origin, const std::string& at, const std::string& recordJson) {
+void makeFragment(Entry& entry, const Source& source, const std::string& at, const Json& doc) {
+    const std::string& origin = source.origin;
+    const std::string recordJson = tweeling::common::toString(doc);
+    std::string updated;
+    if (const JsonValue* properties = tweeling::common::member(doc, "properties"))
+        updated = std::string(tweeling::common::stringMember(*properties, "updated").value_or(""));
+    const std::string signature =
+        source.key->sign(tweeling::common::signedBytes(origin, entry.id, "put", updated, &doc));
     std::string& out = entry.fragment;
     out.clear();
     out.reserve(recordJson.size() + 128);
@@ -109,6 +121,8 @@ void makeFragment(Entry& entry, const std::string& origin, const std::string& at
     appendEscaped(out, origin);
     out += ",\"at\":";
     appendEscaped(out, at);
+    out += ",\"signature\":";
+    appendEscaped(out, signature);
     out += ",\"record\":";
     entry.recordOffset = out.size();
     out += recordJson;
@@ -153,6 +167,7 @@ void load(State& state, const std::string& path, int sourceCount) {
         std::snprintf(origin, sizeof origin, "bench-%04zu", s + 1);
         source.origin = origin;
         source.epoch = randomHex(16);
+        source.key = std::make_shared<const tweeling::common::SigningKey>(tweeling::common::SigningKey::generate());
         std::size_t begin = total * s / count, end = total * (s + 1) / count;
         source.entries.reserve(end - begin);
         for (std::size_t i = begin; i < end; ++i) {
@@ -163,7 +178,7 @@ void load(State& state, const std::string& path, int sourceCount) {
             if (auto id = tweeling::common::stringMember(doc, "id")) entry.id = std::string(*id);
             tweeling::registry::record::normalizeForStorage(doc, source.origin);
             entry.seq = ++source.latest;
-            makeFragment(entry, source.origin, at, tweeling::common::toString(doc));
+            makeFragment(entry, source, at, doc);
             source.bySeq.emplace(entry.seq, source.entries.size());
             source.entries.push_back(std::move(entry));
             std::string().swap(lines[i]);
@@ -188,6 +203,8 @@ std::string feedPage(State& state, std::size_t index, std::int64_t after, int li
     appendEscaped(out, source.epoch);
     out += ",\"origin\":";
     appendEscaped(out, source.origin);
+    out += ",\"publicKey\":";
+    appendEscaped(out, source.key->publicKey().base64Url());
     out += ",\"latest\":";
     out += std::to_string(source.latest);
     out += ",\"entries\":[";
@@ -251,7 +268,7 @@ std::string mutate(State& state, double fraction) {
             props.AddMember("updated", JsonValue(at.c_str(), allocator), allocator);
         source.bySeq.erase(entry.seq);
         entry.seq = ++source.latest;
-        makeFragment(entry, source.origin, at, tweeling::common::toString(doc));
+        makeFragment(entry, source, at, doc);
         source.bySeq.emplace(entry.seq, all[i].second);
     }
     return "{\"changed\":" + std::to_string(count) + ",\"records\":" + std::to_string(all.size()) +
@@ -355,6 +372,12 @@ private:
                 body = feedPage(*m_state, static_cast<std::size_t>(*index - 1), after, limit);
                 return;
             }
+            if (rest == "/.well-known/tweeling.json") {
+                const Source& source = m_state->sources[*index - 1];
+                body = "{\"nodeId\":\"" + source.origin + "\",\"kind\":\"node\",\"publicKey\":\"" +
+                       source.key->publicKey().base64Url() + "\",\"keyRotations\":[]}";
+                return;
+            }
             if (rest == "/health" || rest == "/health/") {
                 body = "{\"status\":\"ok\",\"nodeId\":\"" + m_state->sources[*index - 1].origin + "\"}";
                 return;
@@ -365,6 +388,13 @@ private:
         }
         if (path == "/health" && get) {
             body = "{\"status\":\"ok\"}";
+            return;
+        }
+        if (path == "/admin/keys" && get) {
+            // "N KEY" per virtual node, so bench/run.sh pins every source's key as an operator would.
+            std::shared_lock<std::shared_mutex> lock(m_state->mutex);
+            for (std::size_t i = 0; i < m_state->sources.size(); ++i)
+                body += std::to_string(i + 1) + " " + m_state->sources[i].key->publicKey().base64Url() + "\n";
             return;
         }
         if (path == "/admin/stats" && get) {

@@ -151,10 +151,13 @@ fact feed_server_load "$(grep -o 'loaded [^"]*' "$RUN/feed-server.log" | head -1
 HUB_DB="$RUN/hub.db"
 log "adding $SOURCES sources to a new hub database"
 started=$(now)
-for i in $(seq 1 "$SOURCES"); do
+# Each virtual node's signing key is pinned as an operator would (GET /admin/keys: "N KEY" lines).
+curl -fsS "http://127.0.0.1:$FEED_PORT/admin/keys" > "$RUN/keys.txt"
+while read -r i key; do
     "$FED" sources add --db "$HUB_DB" --hub-id bench-hub --id "$(printf 'bench-%04d' "$i")" \
-        --url "http://127.0.0.1:$FEED_PORT/n/$i" --every 1d > /dev/null 2>> "$RUN/sources-add.log"
-done
+        --url "http://127.0.0.1:$FEED_PORT/n/$i" --every 1d --allow-private --public-key "$key" \
+        > /dev/null 2>> "$RUN/sources-add.log"
+done < "$RUN/keys.txt"
 fact sources_add_seconds "$(elapsed "$started" "$(now)")"
 
 # harvest NAME: one `twin-federation harvest` round, timed, with its peak RSS and summed reports.
@@ -192,7 +195,9 @@ stop_server "$FEED_PID"
 
 # --- search on the harvested hub --------------------------------------------------------------------
 log "starting the hub (serve --no-harvest) on the harvested database"
-start_server hub "$RUN/hub.log" "$FED" serve --db "$HUB_DB" --listen 127.0.0.1:0 --no-harvest --quiet
+# The rate limits are off: wrk and the latency client are one address asking as fast as they can.
+start_server hub "$RUN/hub.log" "$FED" serve --db "$HUB_DB" --listen 127.0.0.1:0 --no-harvest --quiet \
+    --rate-limit 0 --publish-rate-limit 0
 HUB_PID=$PID
 HUB="http://127.0.0.1:$PORT"
 fact hub_rss_kb_idle "$(vm_hwm_kb "$HUB_PID")"
@@ -249,7 +254,8 @@ while read -r publisher; do
     [ -n "$publisher" ] || continue
     printf '%s\t%s\n' "$publisher" "$("$REG" keys create --db "$NODE_DB" --node-id bench-node --publisher "$publisher")" >> "$RUN/keys.tsv"
 done < "$RUN/publishers.txt"
-start_server node "$RUN/node.log" "$REG" serve --db "$NODE_DB" --node-id bench-node --listen 127.0.0.1:0 --quiet
+start_server node "$RUN/node.log" "$REG" serve --db "$NODE_DB" --node-id bench-node --listen 127.0.0.1:0 --quiet \
+    --rate-limit 0 --publish-rate-limit 0
 NODE_PID=$PID
 python3 "$ROOT/bench/publish.py" --base "http://127.0.0.1:$PORT" --keys "$RUN/keys.tsv" --data "$RECORDS_FILE" \
     --count "$PUTS" > "$RUN/publish.json"

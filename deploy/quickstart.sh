@@ -60,6 +60,11 @@ wait_for_url() {
   echo "$url"
 }
 
+# public_key URL: the Ed25519 key a node or hub signs with, as its identity document shows it
+public_key() {
+  curl -fsS "$1/.well-known/tweeling.json" | sed -n 's/.*"publicKey":"\([^"]*\)".*/\1/p'
+}
+
 # start_node ID CODE NAME SAMPLES
 start_node() {
   local id=$1 code=$2 name=$3 samples=$4
@@ -77,8 +82,14 @@ start_hub() {
   local id=$1 name=$2
   shift 2
   local db="$run_dir/$id.db" log="$run_dir/$id.log"
+  # Every node and hub of the quickstart listens on 127.0.0.1, a loopback address the harvester
+  # refuses unless the source is added with --allow-private (it guards a real hub against being made
+  # to fetch from its own machine or network).
+  # Each source's signing key is pinned when it is added: an operator gets it from the source's
+  # operator; here it is read from the source's /.well-known/tweeling.json (README, "Signed records").
   for source in "$@"; do
-    "$federation" sources add --db "$db" --hub-id "$id" --id "${source%%=*}" --url "${source#*=}" --every 1m 2>>"$log"
+    "$federation" sources add --db "$db" --hub-id "$id" --id "${source%%=*}" --url "${source#*=}" --every 1m \
+      --allow-private --public-key "$(public_key "${source#*=}")" 2>>"$log"
   done
   "$federation" serve --db "$db" --listen 127.0.0.1:0 --hub-id "$id" --name "$name" --quiet 2>>"$log" &
   pids+=($!)

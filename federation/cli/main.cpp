@@ -1,8 +1,10 @@
 // twin-federation: a federation hub. Harvests registry nodes, other hubs and OGC API – Records
 // catalogs into one index, and serves it with the same OGC API – Records search and /feed as a node.
 #include "api/api.hpp"
+#include "api/rate_limit.hpp"
 #include "api/server.hpp"
 #include "cli/arguments.hpp"
+#include "cli/signing.hpp"
 #include "hub/harvester.hpp"
 #include "hub/routes.hpp"
 #include "hub/scheduler.hpp"
@@ -26,8 +28,12 @@ constexpr const char* kUsage = R"(twin-federation — a federation hub of Tweeli
 Usage:
   twin-federation serve   [--db FILE] [--listen HOST:PORT] [--hub-id ID] [--name NAME]
                           [--public-url URL] [--threads N] [--config FILE] [--quiet] [--no-harvest]
+                          [--rate-limit REQ/S] [--trusted-proxy ADDR] ...
   twin-federation sources add --id ID --url URL [--kind tweeling|ogcapi-records] [--every 15m]
-                          [--max-delete-fraction 0.3] [--timeout-ms 30000] [--db FILE]
+                          [--max-delete-fraction 0.3] [--timeout-ms 30000] [--allow-private]
+                          [--tls-pin sha256//BASE64] [--public-key KEY] [--db FILE]
+  twin-federation sources approve ID [--public-key KEY] [--db FILE]
+  twin-federation sources keys   [--db FILE]
   twin-federation sources list   [--db FILE]
   twin-federation sources remove ID [--db FILE]
   twin-federation sources release-deletions ID [--db FILE]
@@ -61,9 +67,22 @@ constexpr const char* kSourcesHelp = R"(twin-federation sources — what this hu
 
   sources add --id ID --url URL [--kind tweeling|ogcapi-records] [--every 15m]
               [--max-delete-fraction 0.3] [--timeout-ms 30000] [--connect-timeout-ms 5000]
+              [--allow-private] [--tls-pin sha256//BASE64]
       tweeling: URL is a node's or hub's base URL (its /feed is followed).
       ogcapi-records: URL is a collection of an OGC API – Records catalog (its items are crawled).
       A harvest that would delete more than --max-delete-fraction of the source's records deletes none.
+      The harvester connects to public addresses only: it refuses loopback (127.0.0.0/8, ::1), private
+      (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16, where cloud metadata lives;
+      fe80::/10), CGNAT, multicast and reserved addresses, also when a redirect or a changed DNS answer
+      leads there. --allow-private lifts that for this source: for a node on this machine or network.
+      --tls-pin pins the public key of the source's https server ("sha256//" and the base64 SHA-256 of
+      its SubjectPublicKeyInfo, several joined by ';'); certificates are verified in any case.
+      --public-key KEY: the source's Ed25519 signing key (base64url, as its /.well-known/tweeling.json
+      shows it; get it from the source's operator). Without it, the key seen at the first harvest
+      waits for `sources approve`, and nothing is harvested until then.
+  sources approve ID [--public-key KEY]
+      pins the signing key that source ID presented and that waits for approval (only KEY, if given)
+  sources keys                      every pinned, waiting and retired origin key, and where it came from
   sources list
   sources remove ID                 removes the source and its records (tombstones reach hubs above)
   sources release-deletions ID      applies deletions that were held back by the threshold
@@ -93,16 +112,19 @@ registry::store::StoreOptions storeOptions(const Arguments& arguments) {
     registry::store::StoreOptions options;
     options.path = arguments.get("db", "twin-federation.db");
     options.nodeId = arguments.get("hub-id", "");
+    options.signingKey = tweeling::cli::loadSigningKey(tweeling::cli::signingKeyPath(arguments, options.path));
     return options;
 }
 
 int commandServe(Arguments arguments) {
     tweeling::cli::loadConfigFile(arguments);
     tweeling::cli::requireKnown(arguments,
-                                {"db", "listen", "hub-id", "name", "public-url", "threads", "config", "quiet",
-                                 "no-harvest"});
+                                {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config", "quiet",
+                                 "no-harvest"},
+                                tweeling::cli::kHardeningOptions);
     if (!arguments.has("listen")) arguments.options["listen"] = "127.0.0.1:8090";
     registry::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
+    registry::api::RateLimit publishLimit = tweeling::cli::publishRateLimit(arguments);
     tweeling::cli::blockStopSignals();
 
     registry::store::Store store(storeOptions(arguments));
@@ -122,12 +144,14 @@ int commandServe(Arguments arguments) {
     apiOptions.publicUrl = arguments.get("public-url", "");
     apiOptions.publishing = false;
     apiOptions.openApiHub = true;
+    apiOptions.kind = "hub";
     apiOptions.landingLinks.push_back({"/sources", "https://w3id.org/tweeling/rel/sources", "The federated sources"});
     registry::api::Api api(apiOptions, store, profile);
     api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":\"" << what << "\"}\n"; });
     hub::HubRoutes routes(sources, store, [&scheduler] { scheduler.wake(); });
     routes.install(api);
 
+    registry::api::limitWritesPerKey(api, publishLimit);
     registry::api::HttpServer server(serverOptions, api);
     server.start();
     if (!arguments.has("no-harvest")) scheduler.start();
@@ -143,7 +167,8 @@ int commandServe(Arguments arguments) {
 
 int commandSources(const Arguments& arguments) {
     tweeling::cli::requireKnown(arguments, {"db", "hub-id", "id", "url", "kind", "every", "max-delete-fraction",
-                                            "timeout-ms", "connect-timeout-ms"});
+                                            "timeout-ms", "connect-timeout-ms", "allow-private", "tls-pin",
+                                            "public-key", "signing-key"});
     if (arguments.positional.empty()) throw UsageError("sources needs add, list, remove or release-deletions");
     const std::string& action = arguments.positional[0];
     registry::store::Store store(storeOptions(arguments));
@@ -171,16 +196,50 @@ int commandSources(const Arguments& arguments) {
         } catch (const std::logic_error&) {
             throw UsageError("--max-delete-fraction, --timeout-ms and --connect-timeout-ms take numbers");
         }
+        config.allowPrivate = arguments.has("allow-private");
+        config.tlsPin = arguments.get("tls-pin");
         if (auto problem = hub::validateConfig(config)) throw UsageError(*problem);
+        if (arguments.has("public-key")) {
+            try {
+                tweeling::common::PublicKey::fromBase64Url(arguments.get("public-key"));
+            } catch (const tweeling::common::SignatureError& error) {
+                throw UsageError(std::string("--public-key: ") + error.what());
+            }
+        }
         sources.add(config);
-        std::cerr << "added source " << config.id << " (" << hub::kindName(config.kind) << ", " << config.url << ")\n";
+        if (arguments.has("public-key")) hub::KeyRing(store).pinForSource(config.id, arguments.get("public-key"));
+        std::cerr << "added source " << config.id << " (" << hub::kindName(config.kind) << ", " << config.url
+                  << (config.allowPrivate ? ", private addresses allowed" : "")
+                  << (config.tlsPin.empty() ? "" : ", TLS key pinned") << ")\n";
+        return 0;
+    }
+    if (action == "approve") {
+        if (arguments.positional.size() != 2) throw UsageError("sources approve needs one source ID");
+        std::optional<std::string> expected;
+        if (arguments.has("public-key")) expected = arguments.get("public-key");
+        auto approved = hub::KeyRing(store).approve(arguments.positional[1], expected);
+        if (approved.empty()) {
+            std::cerr << "no key from " << arguments.positional[1]
+                      << (expected ? " with that value" : "") << " waits for approval (run a harvest first)\n";
+            return 1;
+        }
+        for (const auto& key : approved)
+            std::cerr << "pinned " << key.publicKey << " for origin " << key.origin << '\n';
+        return 0;
+    }
+    if (action == "keys") {
+        for (const auto& key : hub::KeyRing(store).list())
+            std::cout << key.origin << '\t' << key.publicKey << '\t' << key.state << "\tvia " << key.via << '\t'
+                      << key.since << (key.retiredAt.empty() ? "" : "\tretired " + key.retiredAt) << '\n';
         return 0;
     }
     if (action == "list") {
         for (const auto& state : sources.list())
             std::cout << state.config.id << '\t' << hub::kindName(state.config.kind) << '\t' << state.config.url
                       << '\t' << state.state << '\t' << state.recordsHeld << " records\t"
-                      << "last success " << state.lastSuccess.value_or("never") << '\n';
+                      << "last success " << state.lastSuccess.value_or("never")
+                      << (state.config.allowPrivate ? "\tprivate addresses allowed" : "")
+                      << (state.config.tlsPin.empty() ? "" : "\tTLS pin " + state.config.tlsPin) << '\n';
         return 0;
     }
     if (action == "remove" || action == "release-deletions") {
@@ -192,6 +251,7 @@ int commandSources(const Arguments& arguments) {
         }
         if (action == "remove") {
             sources.remove(id);
+            hub::KeyRing(store).forgetSource(id);
             std::cerr << "removed source " << id << " and its records\n";
         } else {
             hub::Harvester harvester(store, sources, registry::record::Profile::builtin());
@@ -203,7 +263,7 @@ int commandSources(const Arguments& arguments) {
 }
 
 int commandHarvest(const Arguments& arguments) {
-    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "source"});
+    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "signing-key", "source"});
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
     std::vector<std::string> ids;
@@ -226,7 +286,7 @@ int commandHarvest(const Arguments& arguments) {
 }
 
 int commandReport(const Arguments& arguments) {
-    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "source", "json"});
+    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "signing-key", "source", "json"});
     if (!arguments.has("source")) throw UsageError("report needs --source ID");
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
@@ -240,7 +300,7 @@ int commandReport(const Arguments& arguments) {
 }
 
 int commandKeys(const Arguments& arguments) {
-    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "admin", "expires"});
+    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "signing-key", "admin", "expires"});
     registry::store::Store store(storeOptions(arguments));
     return tweeling::cli::manageKeys(store, arguments, [&] {
         if (!arguments.has("admin")) throw UsageError("a hub makes admin keys only: keys create --admin");
@@ -251,8 +311,9 @@ int commandKeys(const Arguments& arguments) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    static const std::string serveHelp = std::string(kServeHelp) + tweeling::cli::kHardeningHelp;
     return tweeling::cli::runProgram("twin-federation", kUsage,
-                                     {{"serve", kServeHelp, commandServe},
+                                     {{"serve", serveHelp.c_str(), commandServe},
                                       {"sources", kSourcesHelp, commandSources},
                                       {"harvest", kHarvestHelp, commandHarvest},
                                       {"report", kReportHelp, commandReport},

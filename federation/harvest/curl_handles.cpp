@@ -12,6 +12,10 @@ MultiError::MultiError(CURLMcode code, const std::string& what)
     : CurlError(what + ": " + curl_multi_strerror(code) + " (CURLMcode " + std::to_string(code) + ")"),
       m_code(code) {}
 
+ShareError::ShareError(CURLSHcode code, const std::string& what)
+    : CurlError(what + ": " + curl_share_strerror(code) + " (CURLSHcode " + std::to_string(code) + ")"),
+      m_code(code) {}
+
 UrlError::UrlError(CURLUcode code, const std::string& what)
     : CurlError(what + ": " + curl_url_strerror(code) + " (CURLUcode " + std::to_string(code) + ")"),
       m_code(code) {}
@@ -27,6 +31,10 @@ void check(CURLMcode code, const char* what) {
 
 void check(CURLUcode code, const char* what) {
     if (code != CURLUE_OK) throw UrlError(code, what);
+}
+
+void check(CURLSHcode code, const char* what) {
+    if (code != CURLSHE_OK) throw ShareError(code, what);
 }
 
 void ensureGlobalInit() {
@@ -47,6 +55,13 @@ MultiHandle makeMulti() {
     ensureGlobalInit();
     MultiHandle handle(curl_multi_init());
     if (!handle) throw MultiError(CURLM_OUT_OF_MEMORY, "curl_multi_init");
+    return handle;
+}
+
+ShareHandle makeShare() {
+    ensureGlobalInit();
+    ShareHandle handle(curl_share_init());
+    if (!handle) throw ShareError(CURLSHE_NOMEM, "curl_share_init");
     return handle;
 }
 

@@ -33,6 +33,15 @@ private:
     CURLMcode m_code;
 };
 
+class ShareError : public CurlError {
+public:
+    ShareError(CURLSHcode code, const std::string& what);
+    CURLSHcode code() const noexcept { return m_code; }
+
+private:
+    CURLSHcode m_code;
+};
+
 class UrlError : public CurlError {
 public:
     UrlError(CURLUcode code, const std::string& what);
@@ -46,6 +55,7 @@ private:
 void check(CURLcode code, const char* what);
 void check(CURLMcode code, const char* what);
 void check(CURLUcode code, const char* what);
+void check(CURLSHcode code, const char* what);
 
 // curl_global_init is not thread-safe and must precede every handle: done once per process.
 void ensureGlobalInit();
@@ -59,6 +69,9 @@ struct MultiDeleter {
 struct SlistDeleter {
     void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
 };
+struct ShareDeleter {
+    void operator()(CURLSH* share) const noexcept { curl_share_cleanup(share); }
+};
 struct UrlDeleter {
     void operator()(CURLU* url) const noexcept { curl_url_cleanup(url); }
 };
@@ -66,10 +79,12 @@ struct UrlDeleter {
 using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
 using StringList = std::unique_ptr<curl_slist, SlistDeleter>;
+using ShareHandle = std::unique_ptr<CURLSH, ShareDeleter>;
 using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
 
 EasyHandle makeEasy();
 MultiHandle makeMulti();
+ShareHandle makeShare();
 UrlHandle makeUrl();
 // curl_slist_append returns a new head (or null on failure, leaving the old list intact).
 void append(StringList& list, const std::string& text);

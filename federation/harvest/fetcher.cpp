@@ -1,6 +1,9 @@
 #include "harvest/fetcher.hpp"
 
+#include "harvest/address_policy.hpp"
 #include "harvest/curl_handles.hpp"
+
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -52,6 +55,21 @@ std::string hostKeyOf(const std::string& url) {
 bool isHttpUrl(const std::string& url) {
     const std::string lower = lowerCase(url.substr(0, 8));
     return lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0;
+}
+
+bool isHttpsUrl(const std::string& url) { return lowerCase(url.substr(0, 8)) == "https://"; }
+
+// Why a request cannot start at all, or an empty string.
+std::string refusalBeforeStart(const FetchRequest& request) {
+    const std::string& url = request.url;
+    if (!isHttpUrl(url)) {
+        const auto colon = url.find(':');
+        const std::string scheme = colon == std::string::npos || colon > 16 ? "" : url.substr(0, colon);
+        return "not an http(s) URL: " + url + (scheme.empty() ? "" : " (" + scheme + ": is not fetched)");
+    }
+    if (!request.options.tlsPin.empty() && !isHttpsUrl(url))
+        return "not an https URL: " + url + " (a source with a TLS pin is fetched over https only)";
+    return {};
 }
 
 // "host:port" of a URL for error sentences; the URL itself when it cannot be parsed.
@@ -121,6 +139,9 @@ struct Transfer {
     std::map<std::string, std::string> headers;
     std::string reason;
     char errorBuffer[CURL_ERROR_SIZE] = {};
+    // Why the address policy refused a connection of this attempt (the first refusal), or empty.
+    // Kept across the responses of a redirect chain: the refusal comes after the redirect's headers.
+    std::string refusal;
 
     void resetAttempt() {
         body.clear();
@@ -165,6 +186,29 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
     return bytes;
 }
 
+// Every connection libcurl opens comes here with the address it is about to connect to (after DNS,
+// for each redirect hop): the one place the address policy is applied. Refusing makes libcurl try
+// the host's next address, if any, or fail the attempt with CURLE_COULDNT_CONNECT.
+curl_socket_t onOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+    auto* transfer = static_cast<Transfer*>(user);
+    try {
+        const FetchOptions& options = transfer->request.options;
+        const sockaddr* target = &address->addr;
+        bool allowed = options.allowPrivate || purpose != CURLSOCKTYPE_IPCXN;
+        if (!allowed) {
+            const AddressKind kind = classifyAddress(target);
+            allowed = kind == AddressKind::Public ||
+                      (options.treatAsPublicForTests && options.treatAsPublicForTests(target));
+            if (!allowed && transfer->refusal.empty())
+                transfer->refusal = "refused to connect to " + addressText(target) + " (" + describe(kind) + ")";
+        }
+        if (!allowed) return CURL_SOCKET_BAD;
+    } catch (...) {
+        return CURL_SOCKET_BAD;  // never let an exception cross libcurl
+    }
+    return ::socket(address->family, address->socktype, address->protocol);
+}
+
 // What one finished attempt means.
 struct Verdict {
     bool ok = false;
@@ -176,6 +220,11 @@ Verdict judge(const Transfer& transfer, CURLcode code, long status, const std::s
               double attemptSeconds, long osErrno, bool connected) {
     const FetchOptions& options = transfer.request.options;
     Verdict verdict;
+    if (code == CURLE_COULDNT_CONNECT && !transfer.refusal.empty()) {
+        // A refusal is final: asking again reaches the same address.
+        verdict.error = transfer.refusal + ": the source was not added with --allow-private";
+        return verdict;
+    }
     if (code == CURLE_OK) {
         if (isSuccess(status)) {
             verdict.ok = true;
@@ -198,10 +247,21 @@ Verdict judge(const Transfer& transfer, CURLcode code, long status, const std::s
             verdict.error = "too many redirects (more than " + std::to_string(options.maxRedirects) + ")";
             return verdict;
         case CURLE_UNSUPPORTED_PROTOCOL:
-            verdict.error = isHttpUrl(transfer.request.url)
-                                ? "redirect to a non-http(s) URL refused"
-                                : "not an http(s) URL: " + transfer.request.url;
+            if (!options.tlsPin.empty())
+                verdict.error = "redirect to a non-https URL refused (the source has a TLS pin)";
+            else
+                verdict.error = isHttpUrl(transfer.request.url) ? "redirect to a non-http(s) URL refused"
+                                                                : "not an http(s) URL: " + transfer.request.url;
             return verdict;
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            verdict.error = "the TLS public key of " + where + " does not match the source's pin";
+            return verdict;
+        case CURLE_PEER_FAILED_VERIFICATION:
+            verdict.error = "the TLS certificate of " + where + " is not trusted";
+            break;
+        case CURLE_SSL_CACERT_BADFILE:
+            verdict.error = "cannot read the CA bundle " + options.caBundlePath;
+            break;
         case CURLE_URL_MALFORMAT:
             verdict.error = "malformed URL: " + transfer.request.url;
             return verdict;
@@ -250,6 +310,11 @@ Verdict judge(const Transfer& transfer, CURLcode code, long status, const std::s
 struct Fetcher::Private {
     // Declared first so it is destroyed last, after every easy handle it might still reference.
     curl::MultiHandle multi;
+    // The connection pool of requests that allow private addresses (the multi handle holds the
+    // other): a connection to a private address is never reused by a request that does not allow
+    // one, since libcurl reuses connections without opening a socket, so without asking the policy.
+    // Destroyed after the easy handles that use it, before the multi handle.
+    curl::ShareHandle privatePool;
     std::size_t maxInFlight;
     std::vector<curl::EasyHandle> idleHandles;  // reused: keeps allocations and settings warm
     std::deque<std::unique_ptr<Transfer>> waiting;  // admission queue: not yet given to libcurl
@@ -263,11 +328,13 @@ struct Fetcher::Private {
 
     explicit Private(int maxInFlightTransfers)
         : multi(curl::makeMulti()),
+          privatePool(curl::makeShare()),
           maxInFlight(static_cast<std::size_t>(std::max(1, maxInFlightTransfers))),
           random(std::random_device{}()) {
         curl::setOption(multi.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(maxInFlight));
         curl::setOption(multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
                         static_cast<long>(std::min(maxInFlight, kMaxTransfersPerHost)));
+        curl::check(curl_share_setopt(privatePool.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT), "curl_share_setopt");
     }
 
     ~Private() {
@@ -299,8 +366,20 @@ struct Fetcher::Private {
         curl::setOption(easy, CURLOPT_LOW_SPEED_TIME, options.lowSpeedSeconds);
         curl::setOption(easy, CURLOPT_FOLLOWLOCATION, 1L);
         curl::setOption(easy, CURLOPT_MAXREDIRS, static_cast<long>(options.maxRedirects));
-        curl::setOption(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl::setOption(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        // With a pin, a redirect to plain http would skip it.
+        const char* protocols = options.tlsPin.empty() ? "http,https" : "https";
+        curl::setOption(easy, CURLOPT_PROTOCOLS_STR, protocols);
+        curl::setOption(easy, CURLOPT_REDIR_PROTOCOLS_STR, protocols);
+        curl::setOption(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl::setOption(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (!options.caBundlePath.empty()) curl::setOption(easy, CURLOPT_CAINFO, options.caBundlePath.c_str());
+        if (!options.tlsPin.empty()) curl::setOption(easy, CURLOPT_PINNEDPUBLICKEY, options.tlsPin.c_str());
+        // A proxy would be the address checked, not the target: none, whatever the environment says.
+        curl::setOption(easy, CURLOPT_PROXY, "");
+        curl::setOption(easy, CURLOPT_OPENSOCKETFUNCTION, &onOpenSocket);
+        curl::setOption(easy, CURLOPT_OPENSOCKETDATA, static_cast<void*>(&transfer));
+        const bool privatePoolUsed = options.allowPrivate || static_cast<bool>(options.treatAsPublicForTests);
+        curl::setOption(easy, CURLOPT_SHARE, privatePoolUsed ? privatePool.get() : static_cast<CURLSH*>(nullptr));
         curl::setOption(easy, CURLOPT_USERAGENT, options.userAgent.c_str());
         curl::setOption(easy, CURLOPT_WRITEFUNCTION, &onBody);
         curl::setOption(easy, CURLOPT_WRITEDATA, static_cast<void*>(&transfer));
@@ -314,6 +393,11 @@ struct Fetcher::Private {
     void startAttempt(std::unique_ptr<Transfer> transfer) {
         if (transfer->attempts++ == 0) transfer->firstStart = Clock::now();
         transfer->resetAttempt();
+        transfer->refusal.clear();
+        if (std::string refusal = refusalBeforeStart(transfer->request); !refusal.empty()) {
+            deliverFailure(std::move(transfer), refusal);
+            return;
+        }
         try {
             transfer->easy = takeHandle();
             configure(*transfer);
@@ -321,12 +405,7 @@ struct Fetcher::Private {
         } catch (const curl::CurlError& error) {
             // Cannot happen with a sane libcurl; still, the request gets its one answer.
             transfer->easy.reset();
-            FetchResult result;
-            result.url = transfer->request.url;
-            result.finalUrl = result.url;
-            result.attempts = transfer->attempts;
-            result.error = std::string("could not start the transfer: ") + error.what();
-            deliver(std::move(transfer), std::move(result));
+            deliverFailure(std::move(transfer), std::string("could not start the transfer: ") + error.what());
             return;
         }
         ++activePerHost[transfer->hostKey];
@@ -412,6 +491,16 @@ struct Fetcher::Private {
             result.error = verdict.error;
             if (transfer->attempts > 1) result.error += " (" + std::to_string(transfer->attempts) + " attempts)";
         }
+        deliver(std::move(transfer), std::move(result));
+    }
+
+    // The answer to a request that never reached libcurl.
+    void deliverFailure(std::unique_ptr<Transfer> transfer, const std::string& error) {
+        FetchResult result;
+        result.url = transfer->request.url;
+        result.finalUrl = result.url;
+        result.attempts = transfer->attempts;
+        result.error = error;
         deliver(std::move(transfer), std::move(result));
     }
 

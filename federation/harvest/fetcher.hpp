@@ -5,6 +5,15 @@
 // connection failures, 5xx and 429 (honouring Retry-After). A stuck transfer cannot block the others:
 // every transfer has a hard deadline.
 //
+// Network edges: only http and https; TLS certificates are always verified (optionally against a
+// given CA bundle, and a source may pin its server's public key); connections to loopback, private,
+// link-local (cloud metadata), CGNAT, multicast and reserved addresses are refused unless the request
+// allows private addresses. That check is made on the address of every connection as libcurl opens
+// it (after DNS, for every redirect hop), so a name that resolves differently later or a redirect
+// cannot slip past it; connections opened for requests that allow private addresses are kept in a
+// pool of their own, so a request that does not allow them never reuses one. Proxies from the
+// environment are not used, since the check must see the real target. A refusal is not retried.
+//
 // Threading: a Fetcher is used from one thread. Callbacks run on the thread that calls run(), and
 // may submit more requests (the next page of a feed).
 #include <chrono>
@@ -13,6 +22,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+struct sockaddr;
 
 namespace tweeling::federation::harvest {
 
@@ -27,6 +38,16 @@ struct FetchOptions {
     long lowSpeedBytesPerSecond = 10;     // below this for lowSpeedSeconds: abort the attempt
     long lowSpeedSeconds = 15;
     std::string userAgent = "Tweeling-harvester/0.1";
+    // Lifts the refusal of non-public addresses (address_policy.hpp): for sources on the hub's own
+    // machine or network, added with --allow-private.
+    bool allowPrivate = false;
+    std::string caBundlePath;  // PEM file of the CAs to trust; empty: the system's
+    // Public-key pin of the server, "sha256//<base64 of the SPKI's SHA-256>" (several joined by ';').
+    // With a pin only https is fetched, redirects included.
+    std::string tlsPin;
+    // For tests only: return true to have an address treated as public (so a server on 127.0.0.1 can
+    // play a public one). Requests with it share the allowPrivate requests' connection pool.
+    std::function<bool(const sockaddr*)> treatAsPublicForTests;
 };
 
 struct FetchResult {

@@ -4,9 +4,11 @@
 #include "common/json.hpp"
 #include "common/time.hpp"
 #include "harvest/fetcher.hpp"
+#include "hub/trust.hpp"
 #include "record/record.hpp"
 #include "store/sqlite.hpp"
 
+#include <climits>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -65,9 +67,15 @@ void addProvenance(Json& doc, const std::string& source, const std::string& hash
 std::vector<RemoveRequest> pendingDeletions(registry::store::Store& store, const std::string& source) {
     std::vector<RemoveRequest> pending;
     store.read([&](Database& database) {
-        Statement statement(database, "SELECT origin, id, deleted_at FROM pending_deletions WHERE source = ?1");
+        Statement statement(database, "SELECT origin, id, deleted_at, deleted_at_text, signature"
+                                      " FROM pending_deletions WHERE source = ?1");
         statement.bind(1, source);
-        while (statement.step()) pending.push_back({statement.text(0), statement.text(1), source, statement.int64(2)});
+        while (statement.step()) {
+            RemoveRequest request{statement.text(0), statement.text(1), source, statement.int64(2)};
+            if (!statement.isNull(3)) request.deletedAtText = statement.text(3);
+            if (!statement.isNull(4)) request.signature = statement.text(4);
+            pending.push_back(std::move(request));
+        }
     });
     return pending;
 }
@@ -106,8 +114,9 @@ void addValidation(Json& doc, const common::Problems& warnings) {
 class Job {
 public:
     Job(registry::store::Store& store, SourceRegistry& sources, const registry::record::Profile& profile,
-        const HarvesterOptions& options, SourceState state)
-        : m_store(store), m_sources(sources), m_profile(profile), m_options(options), m_state(std::move(state)) {
+        const HarvesterOptions& options, SourceState state, KeyRing& keys)
+        : m_store(store), m_sources(sources), m_profile(profile), m_options(options), m_state(std::move(state)),
+          m_keys(keys) {
         m_report.source = m_state.config.id;
         m_report.kind = kindName(m_state.config.kind);
         m_report.url = m_state.config.url;
@@ -135,6 +144,10 @@ protected:
         options.maxBytes = static_cast<std::size_t>(m_state.config.maxBytes);
         options.backoffBaseMs = m_options.backoffBaseMs;
         options.maxAttempts = m_options.maxAttempts;
+        // Every request of this source (feed and items pages, whatever comes next) carries its
+        // network edges: the address policy and its TLS pin.
+        options.allowPrivate = m_state.config.allowPrivate;
+        options.tlsPin = m_state.config.tlsPin;
         return options;
     }
 
@@ -223,6 +236,7 @@ protected:
                 case PutOutcome::Replaced: ++m_report.updated; break;
                 case PutOutcome::Unchanged: ++m_report.unchanged; break;
                 case PutOutcome::Stale: ++m_report.stale; break;
+                case PutOutcome::Replayed: ++m_report.rejected; break;
             }
         }
         for (RemoveOutcome remove : outcome.removes)
@@ -267,11 +281,26 @@ protected:
         });
     }
 
+    // Lists each refused replay (an older version than the one held) in the report.
+    void reportReplays(const WriteBatch& batch, const BatchOutcome& outcome) {
+        for (std::size_t i = 0; i < outcome.puts.size() && i < batch.puts.size(); ++i) {
+            if (outcome.puts[i] != PutOutcome::Replayed) continue;
+            const PutRequest& put = batch.puts[i];
+            m_report.rejectedRecords.size() < HarvestReport::kMaxListed
+                ? m_report.rejectedRecords.push_back(
+                      {put.fields.id, put.origin, "feed",
+                       {{"/properties/updated",
+                         "an older version of this record than the one held (a replay): refused"}}})
+                : void();
+        }
+    }
+
     registry::store::Store& m_store;
     SourceRegistry& m_sources;
     const registry::record::Profile& m_profile;
     const HarvesterOptions& m_options;
     SourceState m_state;
+    KeyRing& m_keys;
     HarvestReport m_report;
     std::string m_harvestedAt;
     bool m_done = false;
@@ -282,9 +311,89 @@ class FeedJob : public Job {
 public:
     using Job::Job;
 
-    void start(harvest::Fetcher& fetcher) override { next(fetcher, m_state.cursor); }
+    // The source's identity comes first: its node id and signing key (pinned, followed through a
+    // signed rotation, or waiting for approval), and for a hub the keys of the origins it relays.
+    void start(harvest::Fetcher& fetcher) override {
+        fetch(fetcher, trimSlash(m_state.config.url) + "/.well-known/tweeling.json",
+              [this](harvest::Fetcher& f, harvest::FetchResult&& result) { onIdentity(f, result); });
+    }
 
 private:
+    void onIdentity(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
+        if (!result.ok) {
+            fail("down", "could not read the source's identity: " + result.error + " (GET " + result.url +
+                             "); a Tweeling source must sign its records and publish its key there");
+            return;
+        }
+        Json identity;
+        if (common::parseUntrusted(result.body, identity, 64) || !identity.IsObject()) {
+            fail("degraded", "the source's /.well-known/tweeling.json is not a JSON object");
+            return;
+        }
+        auto nodeId = common::stringMember(identity, "nodeId");
+        auto publicKey = common::stringMember(identity, "publicKey");
+        if (!nodeId || nodeId->empty() || !publicKey) {
+            fail("degraded", "the source's /.well-known/tweeling.json has no nodeId or no publicKey: it does not "
+                             "sign its records, so nothing was harvested");
+            return;
+        }
+        m_identity = std::string(*nodeId);
+        KeyRing::Meeting meeting =
+            m_keys.meet(m_identity, std::string(*publicKey), m_state.config.id, common::member(identity, "keyRotations"),
+                        false);
+        if (!meeting.message.empty()) m_report.notes.push_back(meeting.message);
+        if (meeting.outcome != KeyRing::Outcome::Trusted) {
+            fail("degraded", meeting.message);
+            return;
+        }
+        if (common::stringMember(identity, "kind").value_or("node") == "hub") {
+            std::string sources(common::stringMember(identity, "sources").value_or(""));
+            if (sources.empty()) sources = trimSlash(m_state.config.url) + "/sources";
+            fetch(fetcher, sources, [this](harvest::Fetcher& f, harvest::FetchResult&& r) { onRelayedKeys(f, r); });
+            return;
+        }
+        m_keys.load(m_verifier, {m_identity});
+        next(fetcher, m_state.cursor);
+    }
+
+    // A hub lists its sources with the keys it pinned for the origins it relays (and their
+    // rotations): they are pinned here as it vouches for them, or followed by signed rotation.
+    void onRelayedKeys(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
+        Json listing;
+        if (!result.ok || common::parseUntrusted(result.body, listing, 64)) {
+            fail("degraded", "could not read the keys the hub relays (GET " + result.url + "): " +
+                                 (result.ok ? std::string("not JSON") : result.error));
+            return;
+        }
+        const JsonValue* sources = listing.IsArray() ? &listing : common::member(listing, "sources");
+        std::set<std::string> origins{m_identity};
+        if (sources && sources->IsArray()) {
+            for (const auto& source : sources->GetArray()) {
+                auto kind = common::stringMember(source, "kind");
+                auto id = common::stringMember(source, "id");
+                if (kind && id && *kind != "tweeling") {
+                    // Records crawled from a foreign catalog are not signed; their origin is the
+                    // hub's source id.
+                    m_verifier.allowUnsigned(std::string(*id));
+                    continue;
+                }
+                const JsonValue* keys = common::member(source, "origins");
+                if (!keys || !keys->IsArray()) continue;
+                for (const auto& key : keys->GetArray()) {
+                    auto origin = common::stringMember(key, "origin");
+                    auto publicKey = common::stringMember(key, "publicKey");
+                    if (!origin || !publicKey || origin->empty() || *origin == m_identity) continue;
+                    KeyRing::Meeting meeting = m_keys.meet(std::string(*origin), std::string(*publicKey),
+                                                           m_state.config.id, common::member(key, "keyRotations"), true);
+                    if (!meeting.message.empty()) m_report.notes.push_back(meeting.message);
+                    origins.insert(std::string(*origin));
+                }
+            }
+        }
+        m_keys.load(m_verifier, origins);
+        next(fetcher, m_state.cursor);
+    }
+
     std::string feedUrl(std::int64_t after) const {
         return trimSlash(m_state.config.url) + "/feed?after=" + std::to_string(after) +
                "&limit=" + std::to_string(m_options.feedPageSize);
@@ -343,6 +452,11 @@ private:
             return;
         }
         std::string pageOrigin(common::stringMember(page, "origin").value_or(""));
+        if (pageOrigin != m_identity) {
+            fail("degraded", "the feed's origin '" + pageOrigin + "' is not the node id '" + m_identity +
+                                 "' of the source's identity; nothing of this page was applied");
+            return;
+        }
 
         WriteBatch batch;
         std::vector<RecordKey> putKeys;
@@ -351,6 +465,7 @@ private:
             const JsonValue* record;
             std::string origin;
             std::string where;
+            std::string signature;
         };
         std::vector<Candidate> candidates;
         std::int64_t last = m_after;
@@ -372,11 +487,28 @@ private:
                                  {{"", "a feed entry needs op, id and origin"}}});
                 continue;
             }
+            std::string signature(common::stringMember(entry, "signature").value_or(""));
             if (*op == "delete") {
+                // The origin's time of deletion is what it signed; `at` is when this feed saw it.
+                std::string deletedAt(common::stringMember(entry, "updated").value_or(""));
+                if (deletedAt.empty()) deletedAt = std::string(common::stringMember(entry, "at").value_or(""));
                 std::int64_t at = nowSeconds();
-                if (auto when = common::stringMember(entry, "at"))
-                    if (auto parsed = common::parseRfc3339(*when)) at = *parsed;
-                deletions.push_back({origin, std::string(*id), m_state.config.id, at});
+                if (auto parsed = common::parseRfc3339(deletedAt)) at = *parsed;
+                Verifier::Result check =
+                    m_verifier.verify(origin, std::string(*id), "delete", deletedAt, nullptr, signature);
+                RemoveRequest deletion{origin, std::string(*id), m_state.config.id, at};
+                if (check == Verifier::Result::Verified) {
+                    deletion.deletedAtText = deletedAt;
+                    deletion.signature = signature;
+                } else if (check == Verifier::Result::Missing && origin != m_identity) {
+                    // A hub's own tombstone (it dropped a source, or resynced): it removes only
+                    // what came by this path, never a copy held from elsewhere.
+                    deletion.deletedAt = LLONG_MIN;
+                } else if (check != Verifier::Result::Unsigned) {
+                    m_report.reject({std::string(*id), origin, where, {{"/signature", Verifier::explain(check, origin)}}});
+                    continue;
+                }
+                deletions.push_back(std::move(deletion));
                 continue;
             }
             const JsonValue* record = common::member(entry, "record");
@@ -385,7 +517,7 @@ private:
                 continue;
             }
             if (m_resync) m_seen.insert({origin, std::string(*id)});
-            candidates.push_back({record, origin, where});
+            candidates.push_back({record, origin, where, std::move(signature)});
         }
 
         // Validation, normalisation and hashing are most of the CPU of a harvest: large pages are
@@ -393,9 +525,24 @@ private:
         std::vector<Prepared> prepared(candidates.size());
         auto prepareRange = [&](std::size_t begin, std::size_t end) {
             for (std::size_t i = begin; i < end; ++i) {
+                const Candidate& candidate = candidates[i];
+                // The signature first: a record that fails it is not even validated.
+                std::string id(common::stringMember(*candidate.record, "id").value_or(""));
+                std::string updated;
+                if (const JsonValue* properties = common::member(*candidate.record, "properties"))
+                    updated = std::string(common::stringMember(*properties, "updated").value_or(""));
+                Verifier::Result check =
+                    m_verifier.verify(candidate.origin, id, "put", updated, candidate.record, candidate.signature);
+                if (check != Verifier::Result::Verified && check != Verifier::Result::Unsigned) {
+                    prepared[i].rejected = {id, candidate.origin, candidate.where,
+                                            {{"/signature", Verifier::explain(check, candidate.origin)}}};
+                    continue;
+                }
                 Json doc;
-                doc.CopyFrom(*candidates[i].record, doc.GetAllocator());
-                prepared[i] = prepare(doc, candidates[i].origin, candidates[i].where);
+                doc.CopyFrom(*candidate.record, doc.GetAllocator());
+                prepared[i] = prepare(doc, candidate.origin, candidate.where);
+                prepared[i].put.signature = check == Verifier::Result::Verified ? candidate.signature : "";
+                prepared[i].put.verified = check == Verifier::Result::Verified;
             }
         };
         if (candidates.size() >= 64 && std::thread::hardware_concurrency() > 1) {
@@ -433,14 +580,20 @@ private:
                 cancel.execute();
             }
             Statement pending(database,
-                              "INSERT OR REPLACE INTO pending_deletions(source, origin, id, deleted_at)"
-                              " VALUES (?1, ?2, ?3, ?4)");
+                              "INSERT OR REPLACE INTO pending_deletions(source, origin, id, deleted_at,"
+                              " deleted_at_text, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
             for (const auto& deletion : deletions) {
                 pending.bind(1, m_state.config.id).bind(2, deletion.origin).bind(3, deletion.id).bind(4, deletion.deletedAt);
+                if (deletion.signature.empty()) {
+                    pending.bindNull(5).bindNull(6);
+                } else {
+                    pending.bind(5, deletion.deletedAtText).bind(6, deletion.signature);
+                }
                 pending.execute();
             }
         });
         count(outcome);
+        reportReplays(batch, outcome);
 
         if (!entries->Empty() && last < latest->GetInt64() && m_report.pages < m_options.maxPages) {
             next(fetcher, last);
@@ -464,6 +617,8 @@ private:
     bool m_resync = false;
     std::string m_newEpoch;
     std::set<RecordKey> m_seen;
+    std::string m_identity;  // the source's node id
+    Verifier m_verifier;
 };
 
 // A generic OGC API – Records catalog: crawl its items by `next` links; changes by content hash,
@@ -543,7 +698,7 @@ private:
 
 Harvester::Harvester(registry::store::Store& store, SourceRegistry& sources, const registry::record::Profile& profile,
                      HarvesterOptions options)
-    : m_store(store), m_sources(sources), m_profile(profile), m_options(options) {}
+    : m_store(store), m_sources(sources), m_profile(profile), m_options(options), m_keys(store) {}
 
 std::vector<HarvestReport> Harvester::harvest(const std::vector<std::string>& sourceIds) {
     std::vector<std::unique_ptr<Job>> jobs;
@@ -552,9 +707,9 @@ std::vector<HarvestReport> Harvester::harvest(const std::vector<std::string>& so
         auto state = m_sources.get(id);
         if (!state) continue;
         if (state->config.kind == SourceKind::Tweeling)
-            jobs.push_back(std::make_unique<FeedJob>(m_store, m_sources, m_profile, m_options, *state));
+            jobs.push_back(std::make_unique<FeedJob>(m_store, m_sources, m_profile, m_options, *state, m_keys));
         else
-            jobs.push_back(std::make_unique<CrawlJob>(m_store, m_sources, m_profile, m_options, *state));
+            jobs.push_back(std::make_unique<CrawlJob>(m_store, m_sources, m_profile, m_options, *state, m_keys));
     }
     harvest::Fetcher fetcher(m_options.maxInFlight);
     for (auto& job : jobs) job->start(fetcher);

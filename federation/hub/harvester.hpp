@@ -6,6 +6,7 @@
 // that would delete more than a source's threshold deletes none.
 #include "hub/report.hpp"
 #include "hub/sources.hpp"
+#include "hub/trust.hpp"
 #include "record/profile.hpp"
 #include "store/store.hpp"
 
@@ -40,6 +41,7 @@ private:
     SourceRegistry& m_sources;
     const registry::record::Profile& m_profile;
     HarvesterOptions m_options;
+    KeyRing m_keys;
 };
 
 }  // namespace tweeling::federation::hub

@@ -42,7 +42,7 @@ void link(Writer& writer, const std::string& href, const char* rel, const char* 
     writer.EndObject();
 }
 
-void writeSource(Writer& writer, const SourceState& state, const std::string& base) {
+void writeSource(Writer& writer, const SourceState& state, const std::string& base, const KeyRing* keys) {
     const std::string url = base + "/sources/" + state.config.id;
     writer.StartObject();
     text(writer, "id", state.config.id);
@@ -71,6 +71,29 @@ void writeSource(Writer& writer, const SourceState& state, const std::string& ba
     }
     writer.Key("maxDeleteFraction");
     writer.Double(state.config.maxDeleteFraction);
+    writer.Key("allowPrivate");
+    writer.Bool(state.config.allowPrivate);
+    optionalText(writer, "tlsPin",
+                 state.config.tlsPin.empty() ? std::nullopt : std::optional<std::string>(state.config.tlsPin));
+    if (keys) {
+        // The keys pinned for the origins met through this source, with the signed rotations
+        // followed: a hub harvesting this one learns them here (README, "Signed records").
+        writer.Key("origins");
+        writer.StartArray();
+        for (const OriginKey& key : keys->learnedVia(state.config.id)) {
+            if (key.state == "retired") continue;
+            writer.StartObject();
+            text(writer, "origin", key.origin);
+            text(writer, "publicKey", key.publicKey);
+            text(writer, "state", key.state);
+            text(writer, "since", key.since);
+            writer.Key("keyRotations");
+            std::string rotations = keys->rotationsOf(key.origin);
+            writer.RawValue(rotations.c_str(), rotations.size(), rapidjson::kArrayType);
+            writer.EndObject();
+        }
+        writer.EndArray();
+    }
     writer.Key("links");
     writer.StartArray();
     link(writer, url, "self", "This source");
@@ -108,10 +131,10 @@ std::vector<std::string> segmentsOf(const std::string& path) {
 
 }  // namespace
 
-std::string sourceJson(const SourceState& state, const std::string& base) {
+std::string sourceJson(const SourceState& state, const std::string& base, const KeyRing* keys) {
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
-    writeSource(writer, state, base);
+    writeSource(writer, state, base, keys);
     return std::string(buffer.GetString(), buffer.GetSize());
 }
 
@@ -119,6 +142,7 @@ struct HubRoutes::Private {
     SourceRegistry& sources;
     registry::store::Store& store;
     std::function<void()> wake;
+    KeyRing keys;
 
     // Source states for marking stale records, refreshed at most every two seconds.
     std::mutex cacheMutex;
@@ -126,7 +150,7 @@ struct HubRoutes::Private {
     std::map<std::string, std::pair<std::string, std::optional<std::string>>> cache;  // id -> state, lastSuccess
 
     Private(SourceRegistry& registry, registry::store::Store& recordStore, std::function<void()> wakeUp)
-        : sources(registry), store(recordStore), wake(std::move(wakeUp)) {}
+        : sources(registry), store(recordStore), wake(std::move(wakeUp)), keys(recordStore) {}
 
     void requireAdmin(const Request& request) {
         std::string authorization = request.header("authorization");
@@ -186,7 +210,7 @@ struct HubRoutes::Private {
         writer.StartObject();
         writer.Key("sources");
         writer.StartArray();
-        for (const auto& state : sources.list()) writeSource(writer, state, base);
+        for (const auto& state : sources.list()) writeSource(writer, state, base, &keys);
         writer.EndArray();
         writer.Key("links");
         writer.StartArray();
@@ -199,7 +223,7 @@ struct HubRoutes::Private {
     Response one(const std::string& id, const std::string& base) {
         auto state = sources.get(id);
         if (!state) throw ApiError(404, "Source not found", "There is no source '" + id + "'");
-        return json(200, sourceJson(*state, base));
+        return json(200, sourceJson(*state, base, &keys));
     }
 
     Response add(const Request& request, const std::string& base) {
@@ -241,6 +265,24 @@ struct HubRoutes::Private {
             if (!timeout->IsInt64()) throw bad("/connectTimeoutMs", "must be a whole number of milliseconds");
             config.connectTimeoutMs = static_cast<long>(timeout->GetInt64());
         }
+        if (const auto* allowPrivate = common::member(body, "allowPrivate")) {
+            if (!allowPrivate->IsBool()) throw bad("/allowPrivate", "must be true or false");
+            config.allowPrivate = allowPrivate->GetBool();
+        }
+        if (const auto* pin = common::member(body, "tlsPin")) {
+            if (!pin->IsString() && !pin->IsNull()) throw bad("/tlsPin", "must be a string such as 'sha256//…' or null");
+            if (pin->IsString()) config.tlsPin = pin->GetString();
+        }
+        std::string publicKey;
+        if (const auto* key = common::member(body, "publicKey")) {
+            if (!key->IsString()) throw bad("/publicKey", "must be the source's Ed25519 key in base64url (43 characters)");
+            publicKey = key->GetString();
+            try {
+                common::PublicKey::fromBase64Url(publicKey);
+            } catch (const common::SignatureError& error) {
+                throw bad("/publicKey", error.what());
+            }
+        }
         if (auto problem = validateConfig(config)) {
             std::string pointer = "/" + problem->substr(0, problem->find(':'));
             throw bad(pointer, problem->substr(problem->find(':') + 2));
@@ -249,8 +291,9 @@ struct HubRoutes::Private {
             throw std::move(ApiError(409, "Conflict", "A source with id '" + config.id + "' exists already")
                                 .header("Location", base + "/sources/" + config.id));
         sources.add(config);
+        if (!publicKey.empty()) keys.pinForSource(config.id, publicKey);
         if (wake) wake();
-        Response response = json(201, sourceJson(*sources.get(config.id), base));
+        Response response = json(201, sourceJson(*sources.get(config.id), base, &keys));
         response.headers.emplace_back("Location", base + "/sources/" + config.id);
         return response;
     }
@@ -258,6 +301,7 @@ struct HubRoutes::Private {
     Response removeSource(const Request& request, const std::string& id) {
         requireAdmin(request);
         if (!sources.remove(id)) throw ApiError(404, "Source not found", "There is no source '" + id + "'");
+        keys.forgetSource(id);
         Response response;
         response.status = 204;
         response.contentType.clear();

@@ -4,6 +4,7 @@
 // stale when they are served.
 #include "api/api.hpp"
 #include "hub/sources.hpp"
+#include "hub/trust.hpp"
 
 #include <functional>
 #include <memory>
@@ -23,6 +24,6 @@ private:
 };
 
 // JSON of one source, as served at /sources/{id}.
-std::string sourceJson(const SourceState& state, const std::string& base);
+std::string sourceJson(const SourceState& state, const std::string& base, const KeyRing* keys = nullptr);
 
 }  // namespace tweeling::federation::hub

@@ -4,8 +4,11 @@
 #include "store/sqlite.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace tweeling::federation::hub {
 
@@ -33,7 +36,9 @@ CREATE TABLE IF NOT EXISTS sources(
   next_harvest INTEGER NOT NULL DEFAULT 0,
   epoch TEXT NOT NULL DEFAULT '',
   cursor INTEGER NOT NULL DEFAULT 0,
-  records_rejected INTEGER NOT NULL DEFAULT 0
+  records_rejected INTEGER NOT NULL DEFAULT 0,
+  allow_private INTEGER NOT NULL DEFAULT 0,
+  tls_pin TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS harvest_reports(
   run INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -51,6 +56,44 @@ CREATE TABLE IF NOT EXISTS pending_deletions(
 ) WITHOUT ROWID;
 )sql";
 
+// Columns added to `sources` after its first release: databases made before get them on opening.
+struct AddedColumn {
+    const char* name;
+    const char* definition;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"allow_private", "INTEGER NOT NULL DEFAULT 0"},
+    {"tls_pin", "TEXT NOT NULL DEFAULT ''"},
+};
+
+void addMissingColumns(Database& database) {
+    std::vector<std::string> present;
+    Statement columns(database, "PRAGMA table_info(sources)");
+    while (columns.step()) present.push_back(columns.text(1));
+    columns.reset();
+    for (const AddedColumn& column : kAddedColumns) {
+        if (std::find(present.begin(), present.end(), column.name) != present.end()) continue;
+        database.exec(std::string("ALTER TABLE sources ADD COLUMN ") + column.name + " " + column.definition);
+    }
+}
+
+// "sha256//" and the base64 of 32 bytes, several joined by ';' as libcurl takes them.
+bool isPinList(const std::string& pins) {
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t end = pins.find(';', start);
+        const std::string pin = pins.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        constexpr std::size_t kPrefix = 8;  // "sha256//"
+        if (pin.size() != kPrefix + 44 || pin.compare(0, kPrefix, "sha256//") != 0 || pin.back() != '=') return false;
+        for (std::size_t i = kPrefix; i + 1 < pin.size(); ++i) {
+            const unsigned char c = static_cast<unsigned char>(pin[i]);
+            if (std::isalnum(c) == 0 && c != '+' && c != '/') return false;
+        }
+        if (end == std::string::npos) return true;
+        start = end + 1;
+    }
+}
+
 // Reports older than the newest few per source are dropped so the table stays small.
 constexpr int kReportsKept = 20;
 
@@ -67,7 +110,8 @@ std::optional<std::string> optionalText(Statement& statement, int column) {
 constexpr const char* kSelectSource =
     "SELECT id, kind, url, every_seconds, connect_timeout_ms, total_timeout_ms, max_bytes, max_delete_fraction,"
     " added, state, last_attempt, last_success, last_error, consecutive_failures, next_harvest, epoch, cursor,"
-    " records_rejected, (SELECT count(*) FROM pending_deletions p WHERE p.source = sources.id) FROM sources";
+    " records_rejected, (SELECT count(*) FROM pending_deletions p WHERE p.source = sources.id), allow_private,"
+    " tls_pin FROM sources";
 
 SourceState readSource(Statement& statement) {
     SourceState state;
@@ -90,6 +134,8 @@ SourceState readSource(Statement& statement) {
     state.cursor = statement.int64(16);
     state.recordsRejected = statement.int64(17);
     state.pendingDeletions = statement.int64(18);
+    state.config.allowPrivate = statement.int64(19) != 0;
+    state.config.tlsPin = statement.text(20);
     return state;
 }
 
@@ -118,11 +164,20 @@ std::optional<std::string> validateConfig(const SourceConfig& config) {
     if (config.maxBytes < 1024) return "maxBytes: must be at least 1 KiB";
     if (config.maxDeleteFraction < 0 || config.maxDeleteFraction > 1)
         return "maxDeleteFraction: must be between 0 and 1";
+    if (!config.tlsPin.empty()) {
+        if (!isPinList(config.tlsPin))
+            return "tlsPin: must be sha256// followed by the base64 SHA-256 of the server's public key "
+                   "(several joined by ';')";
+        if (config.url.rfind("https://", 0) != 0) return "tlsPin: a pinned source needs an https URL";
+    }
     return std::nullopt;
 }
 
 SourceRegistry::SourceRegistry(registry::store::Store& store) : m_store(store) {
-    m_store.write([](Database& database) { database.exec(kSchema); });
+    m_store.write([](Database& database) {
+        database.exec(kSchema);
+        addMissingColumns(database);
+    });
 }
 
 void SourceRegistry::add(const SourceConfig& config) {
@@ -137,7 +192,8 @@ void SourceRegistry::add(const SourceConfig& config) {
         }
         Statement insert(database,
                          "INSERT INTO sources(id, kind, url, every_seconds, connect_timeout_ms, total_timeout_ms,"
-                         " max_bytes, max_delete_fraction, added) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                         " max_bytes, max_delete_fraction, added, allow_private, tls_pin)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         insert.bind(1, config.id)
             .bind(2, kindName(config.kind))
             .bind(3, config.url)
@@ -146,7 +202,9 @@ void SourceRegistry::add(const SourceConfig& config) {
             .bind(6, static_cast<std::int64_t>(config.totalTimeoutMs))
             .bind(7, config.maxBytes)
             .bind(8, config.maxDeleteFraction)
-            .bind(9, common::nowRfc3339());
+            .bind(9, common::nowRfc3339())
+            .bind(10, config.allowPrivate ? 1 : 0)
+            .bind(11, config.tlsPin);
         insert.execute();
     });
     if (taken) throw std::runtime_error("a source with id '" + config.id + "' exists already");

@@ -24,6 +24,10 @@ struct SourceConfig {
     long totalTimeoutMs = 30000;
     std::int64_t maxBytes = 64ll << 20;
     double maxDeleteFraction = 0.30;  // a harvest deleting more than this share of records deletes none
+    // Lets the harvester connect to loopback, private and link-local addresses for this source (a
+    // node on the hub's own machine or network); otherwise such connections are refused.
+    bool allowPrivate = false;
+    std::string tlsPin;  // "sha256//<base64>" public-key pin of the source's server (https only); empty: none
 };
 
 struct SourceState {

@@ -1046,8 +1046,10 @@ Response Api::identity(const Context& context) const {
     key(writer, "keyRotations");
     std::string rotations = m_store.keyRotations();
     writer.RawValue(rotations.c_str(), rotations.size(), rapidjson::kArrayType);
+    member(writer, "kind", m_options.kind);
     member(writer, "api", context.base + "/");
     member(writer, "feed", context.base + "/feed");
+    if (m_options.kind == "hub") member(writer, "sources", context.base + "/sources");
     writer.EndObject();
     return jsonResponse(200, buffer);
 }

@@ -29,6 +29,9 @@ struct ApiOptions {
     bool publishing = true;
     // /api also describes the hub's routes (schemas/openapi-hub.json merged into schemas/openapi.json).
     bool openApiHub = false;
+    // "node" or "hub", in /.well-known/tweeling.json: a hub there also points at its /sources,
+    // where it lists the keys of the origins it relays.
+    std::string kind = "node";
     // More links for the landing page (a hub adds its sources): {href relative to base, rel, title}.
     struct LandingLink {
         std::string path;

@@ -3,6 +3,7 @@
 // point in Api::handle.
 #include "common/problem.hpp"
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -57,6 +58,16 @@ private:
 
 inline ApiError badParameter(const std::string& name, const std::string& detail) {
     return std::move(ApiError(400, "Invalid query parameter", "Parameter '" + name + "': " + detail).parameter(name));
+}
+
+// A rate limit was hit (api/rate_limit.hpp). The type URI is the one Api derives from the title; the
+// HTTP layer, which answers the per-address limit before the Api is called, writes it as is.
+inline constexpr const char* kTooManyRequestsTitle = "Too many requests";
+inline constexpr const char* kTooManyRequestsType = "https://w3id.org/tweeling/problem/too-many-requests";
+
+inline ApiError tooManyRequests(const std::string& detail, std::chrono::seconds retryAfter) {
+    return std::move(
+        ApiError(429, kTooManyRequestsTitle, detail).header("Retry-After", std::to_string(retryAfter.count())));
 }
 
 }  // namespace tweeling::registry::api

@@ -81,6 +81,8 @@ void logLine(const std::string& method, const std::string& path, int status, dou
 struct Shared {
     const Api* api = nullptr;
     bool logRequests = true;
+    std::unique_ptr<RateLimiter> clientLimiter;  // null: no per-address limit
+    TrustedProxies trustedProxies;
     std::atomic<int> inFlight{0};
     std::atomic<bool> stopping{false};
 };
@@ -106,12 +108,26 @@ public:
             request.rawPath = pistacheRequest.resource();
             request.path = percentDecode(request.rawPath, false);
             request.clientAddress = pistacheRequest.address().host();
+            if (!m_shared->trustedProxies.empty()) {
+                auto forwarded = pistacheRequest.headers().tryGetRaw("X-Forwarded-For");
+                if (forwarded)
+                    request.clientAddress =
+                        m_shared->trustedProxies.clientAddress(request.clientAddress, forwarded->value());
+            }
+            RateLimiter::Decision admission;
+            if (m_shared->clientLimiter &&
+                !(request.path == "/health" && (methodName == "GET" || methodName == "HEAD")))
+                admission = m_shared->clientLimiter->admit(clientKey(request.clientAddress));
             if (m_shared->stopping.load()) {
                 response.status = 503;
                 response.contentType = "application/problem+json";
                 response.body = R"({"type":"about:blank","title":"Service unavailable","status":503,)"
                                 R"("detail":"The server is shutting down"})";
                 response.headers.emplace_back("Connection", "close");
+            } else if (!admission.admitted) {
+                response = tooManyRequestsResponse(
+                    describeLimit(m_shared->clientLimiter->limit(), "client address", admission.retryAfter),
+                    admission.retryAfter, request.rawPath);
             } else if (!known) {
                 // Answered before any routing (Pistache's router has a data race on unknown methods).
                 response.status = 405;
@@ -195,6 +211,9 @@ HttpServer::HttpServer(ServerOptions options, const Api& api) : m_private(std::m
     m_private->options = std::move(options);
     m_private->shared->api = &api;
     m_private->shared->logRequests = m_private->options.logRequests;
+    if (m_private->options.clientLimit.enabled())
+        m_private->shared->clientLimiter = std::make_unique<RateLimiter>(m_private->options.clientLimit);
+    m_private->shared->trustedProxies = TrustedProxies(m_private->options.trustedProxies);
 }
 
 HttpServer::~HttpServer() {

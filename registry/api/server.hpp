@@ -1,13 +1,15 @@
 #pragma once
 // Serves an Api over HTTP with Pistache. Hides Pistache's lifecycle pitfalls (CONVENTIONS.md): body
 // limits set explicitly, short header/body timeouts, unknown methods answered before routing, and a
-// drain of in-flight requests before shutdown.
+// drain of in-flight requests before shutdown; and the per-client-address rate limit.
 #include "api/api.hpp"
+#include "api/rate_limit.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tweeling::registry::api {
 
@@ -18,10 +20,19 @@ struct ServerOptions {
     // Pistache refuses requests above this on its own; our per-route limit (ApiOptions::maxBodyBytes)
     // answers with a problem document below it.
     std::size_t maxRequestBytes = 4 * 1024 * 1024;
+    // Pistache answers 408 and closes a connection whose request line and headers are not complete
+    // headerTimeout after it opened, or whose body is not complete bodyTimeout after that: deadlines,
+    // not idle timers (measured on 0.0.5). A slow-drip client holds a connection that long, no thread.
     std::chrono::seconds headerTimeout{10};
     std::chrono::seconds bodyTimeout{30};
     std::chrono::seconds keepaliveTimeout{30};
     bool logRequests = true;  // one JSON line per request on stderr
+    // Token bucket per client address (429 with Retry-After when empty). GET/HEAD /health is exempt:
+    // load balancers and monitoring poll it, often from the same address as the traffic they watch.
+    RateLimit clientLimit = kDefaultClientLimit;
+    // Peers whose X-Forwarded-For is believed (addresses or CIDR ranges): behind them the client
+    // address (limits, log) is the right-most untrusted entry of that header.
+    std::vector<std::string> trustedProxies;
 };
 
 class HttpServer {

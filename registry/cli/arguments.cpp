@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <optional>
 #include <fstream>
@@ -13,6 +14,54 @@ namespace tweeling::cli {
 namespace {
 
 const std::vector<std::string> kFlags = {"strict", "help", "quiet", "admin", "allow-private", "no-harvest", "json"};
+// Options that may be given more than once; the values are joined with commas.
+const std::vector<std::string> kRepeatable = {"trusted-proxy"};
+
+bool repeatable(const std::string& name) {
+    return std::find(kRepeatable.begin(), kRepeatable.end(), name) != kRepeatable.end();
+}
+
+void setOption(Arguments& arguments, const std::string& name, const std::string& value) {
+    auto existing = arguments.options.find(name);
+    if (existing != arguments.options.end() && repeatable(name))
+        existing->second += "," + value;
+    else
+        arguments.options[name] = value;
+}
+
+// A number from `min` to `max` (inclusive) given as --NAME, or `fallback` when it is not given.
+double numberOption(const Arguments& arguments, const std::string& name, double fallback, double min, double max) {
+    if (!arguments.has(name)) return fallback;
+    std::string text = arguments.get(name);
+    std::size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::logic_error&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size() || !std::isfinite(value) || value < min || value > max) {
+        std::ostringstream message;
+        message << "--" << name << " must be a number from " << min << " to " << max << ", got '" << text << "'";
+        throw UsageError(message.str());
+    }
+    return value;
+}
+
+std::chrono::seconds secondsOption(const Arguments& arguments, const std::string& name, std::chrono::seconds fallback) {
+    double value = numberOption(arguments, name, static_cast<double>(fallback.count()), 1, 3600);
+    if (value != std::floor(value))
+        throw UsageError("--" + name + " takes whole seconds, got '" + arguments.get(name) + "'");
+    return std::chrono::seconds(static_cast<long>(value));
+}
+
+registry::api::RateLimit rateLimit(const Arguments& arguments, const std::string& rateName,
+                                   const std::string& burstName, registry::api::RateLimit defaults) {
+    registry::api::RateLimit limit;
+    limit.perSecond = numberOption(arguments, rateName, defaults.perSecond, 0, 1e6);
+    limit.burst = numberOption(arguments, burstName, defaults.burst, 1, 1e6);
+    return limit;
+}
 
 std::string trim(const std::string& text) {
     auto begin = text.find_first_not_of(" \t\r");
@@ -44,12 +93,12 @@ Arguments parseArguments(int argc, char** argv, int first) {
             std::string name = arg.substr(2);
             auto equals = name.find('=');
             if (equals != std::string::npos) {
-                arguments.options[name.substr(0, equals)] = name.substr(equals + 1);
+                setOption(arguments, name.substr(0, equals), name.substr(equals + 1));
             } else if (std::find(kFlags.begin(), kFlags.end(), name) != kFlags.end()) {
                 arguments.options[name] = "1";
             } else {
                 if (i + 1 >= argc) throw UsageError("option --" + name + " needs a value");
-                arguments.options[name] = argv[++i];
+                setOption(arguments, name, argv[++i]);
             }
         } else if (arg == "-h") {
             arguments.options["help"] = "1";
@@ -60,10 +109,12 @@ Arguments parseArguments(int argc, char** argv, int first) {
     return arguments;
 }
 
-void requireKnown(const Arguments& arguments, std::initializer_list<const char*> known) {
+void requireKnown(const Arguments& arguments, std::initializer_list<const char*> known,
+                  const std::vector<const char*>& moreKnown) {
     for (const auto& [name, value] : arguments.options) {
         bool ok = name == "help";
         for (const char* candidate : known) ok = ok || name == candidate;
+        for (const char* candidate : moreKnown) ok = ok || name == candidate;
         if (!ok) throw UsageError("unknown option --" + name);
     }
 }
@@ -80,6 +131,8 @@ void loadConfigFile(Arguments& arguments) {
     if (!arguments.has("config")) return;
     std::string path = arguments.get("config");
     std::istringstream lines(readFile(path));
+    std::vector<std::string> fromCommandLine;
+    for (const auto& [name, value] : arguments.options) fromCommandLine.push_back(name);
     std::string line;
     int number = 0;
     while (std::getline(lines, line)) {
@@ -91,7 +144,9 @@ void loadConfigFile(Arguments& arguments) {
         if (equals == std::string::npos)
             throw UsageError(path + ":" + std::to_string(number) + ": expected 'name = value'");
         std::string name = trim(line.substr(0, equals)), value = trim(line.substr(equals + 1));
-        if (!arguments.has(name)) arguments.options[name] = value;  // the command line wins
+        // The command line wins; a repeatable option may have several lines.
+        if (std::find(fromCommandLine.begin(), fromCommandLine.end(), name) != fromCommandLine.end()) continue;
+        if (!arguments.has(name) || repeatable(name)) setOption(arguments, name, value);
     }
 }
 
@@ -111,7 +166,40 @@ registry::api::ServerOptions serverOptions(const Arguments& arguments) {
         throw UsageError("--listen needs a port from 0 to 65535 and --threads a number from 1 to 64");
     }
     options.logRequests = !arguments.has("quiet");
+    options.clientLimit = rateLimit(arguments, "rate-limit", "rate-burst", options.clientLimit);
+    options.headerTimeout = secondsOption(arguments, "header-timeout", options.headerTimeout);
+    options.bodyTimeout = secondsOption(arguments, "body-timeout", options.bodyTimeout);
+    std::istringstream proxies(arguments.get("trusted-proxy"));
+    for (std::string proxy; std::getline(proxies, proxy, ',');)
+        if (!trim(proxy).empty()) options.trustedProxies.push_back(trim(proxy));
+    try {
+        registry::api::TrustedProxies check(options.trustedProxies);
+    } catch (const std::invalid_argument& error) {
+        throw UsageError(std::string("--trusted-proxy: ") + error.what());
+    }
     return options;
+}
+
+const std::vector<const char*> kHardeningOptions = {"rate-limit",         "rate-burst",     "publish-rate-limit",
+                                                    "publish-rate-burst", "header-timeout", "body-timeout",
+                                                    "trusted-proxy"};
+
+const char* const kHardeningHelp = R"(
+Hardening (README "Hardening"; 0 turns a rate limit off):
+  --rate-limit REQ/S         requests per second per client address (GET /health exempt)    [100]
+  --rate-burst N             requests at once per client address                             [200]
+  --publish-rate-limit REQ/S authenticated writes per second per publisher key               [10]
+  --publish-rate-burst N     writes at once per publisher key                                [50]
+  --header-timeout S         408 and close unless the request head is in within S seconds    [10]
+  --body-timeout S           408 and close unless the body is in within S more seconds       [30]
+  --trusted-proxy ADDR       a reverse proxy (address or CIDR; repeat or comma list) whose
+                             X-Forwarded-For names the client
+A limited request gets 429 application/problem+json with Retry-After (seconds). TLS: terminate it in
+a reverse proxy (deploy/nginx/tweeling.conf); see the README for why there is no --tls-cert.
+)";
+
+registry::api::RateLimit publishRateLimit(const Arguments& arguments) {
+    return rateLimit(arguments, "publish-rate-limit", "publish-rate-burst", registry::api::kDefaultPublishLimit);
 }
 
 int runProgram(const char* program, const char* usage, const std::vector<Command>& commands, int argc, char** argv) {

@@ -27,13 +27,22 @@ public:
 };
 
 // Options without a value: --strict, --help, --quiet, --admin, --allow-private, --no-harvest, --json.
+// A repeated --trusted-proxy adds to the list (as a comma list); other options: the last one wins.
 Arguments parseArguments(int argc, char** argv, int first);
-void requireKnown(const Arguments& arguments, std::initializer_list<const char*> known);
+void requireKnown(const Arguments& arguments, std::initializer_list<const char*> known,
+                  const std::vector<const char*>& moreKnown = {});
 // Fills options not given on the command line from `--config FILE` ("name = value" lines).
 void loadConfigFile(Arguments& arguments);
 std::string readFile(const std::string& path);
-// --listen HOST:PORT, --threads N, --quiet.
+// --listen HOST:PORT, --threads N, --quiet, and the hardening options below (except the per-key limit).
 registry::api::ServerOptions serverOptions(const Arguments& arguments);
+
+// The hardening options both programs' `serve` takes (README "Hardening"): --rate-limit, --rate-burst,
+// --publish-rate-limit, --publish-rate-burst, --header-timeout, --body-timeout, --trusted-proxy.
+extern const std::vector<const char*> kHardeningOptions;
+extern const char* const kHardeningHelp;  // their help text, for `serve --help`
+// --publish-rate-limit REQ/S and --publish-rate-burst N: the per-publisher-key limit on writes.
+registry::api::RateLimit publishRateLimit(const Arguments& arguments);
 
 // One command per program invocation: `program COMMAND [options]`. Prints `usage` for no command,
 // help or a UsageError (exit 2); `help(command)` for COMMAND --help; any other exception is

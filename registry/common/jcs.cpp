@@ -156,6 +156,22 @@ void appendCanonicalJson(const JsonValue& value, std::string& out) {
     }
 }
 
+std::string canonicalJsonWithout(const JsonValue& object, std::initializer_list<std::string_view> skip) {
+    if (!object.IsObject()) return canonicalJson(object);
+    JsonValue view(rapidjson::kObjectType);
+    rapidjson::MemoryPoolAllocator<> allocator;
+    for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+        std::string_view name(it->name.GetString(), it->name.GetStringLength());
+        if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+        // The names are referenced; the values are copied into the view.
+        JsonValue key(rapidjson::StringRef(it->name.GetString(), it->name.GetStringLength()));
+        JsonValue value;
+        value.CopyFrom(it->value, allocator);
+        view.AddMember(key, value, allocator);
+    }
+    return canonicalJson(view);
+}
+
 std::string canonicalJson(const JsonValue& value) {
     std::string out;
     appendCanonicalJson(value, out);

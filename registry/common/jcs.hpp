@@ -8,12 +8,17 @@
 // Non-finite numbers cannot occur (RapidJSON does not parse them).
 #include "common/json.hpp"
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 namespace tweeling::common {
 
 std::string canonicalJson(const JsonValue& value);
 void appendCanonicalJson(const JsonValue& value, std::string& out);
+// The canonical JSON of `object` without its top-level members named in `skip` (which a hub adds to
+// a record it relays: the signature covers the record as its origin stored it).
+std::string canonicalJsonWithout(const JsonValue& object, std::initializer_list<std::string_view> skip);
 // ECMAScript Number::toString of `value` (finite).
 std::string ecmaScriptNumber(double value);
 

@@ -8,13 +8,16 @@ Imports deploy/samples/*.json into a fresh node, serves it on a free loopback po
     definition, and that QGIS MetaSearch's way of reading the results works;
   - GDAL opens the node as an OAPIF data source, lists `twins` as a layer with the records' fields,
     counts them, filters them (attribute and spatial) and converts them to GeoJSON.
-Then a hub (twin-federation) harvests the node and the same clients run against the hub.
+Then a hub (twin-federation) harvests the node and the same clients run against the hub. On both,
+every feed entry's Ed25519 signature is verified with the `openssl` command line over canonical
+JSON made here, against the node's key (README, "Signed records").
 
 Usage: run_clients.py --bin DIR [--keep] [--no-hub]
 Exits non-zero with a message naming each failed check. Needs the Debian packages python3-owslib
 and gdal-bin (deploy/install-deps.sh installs them).
 """
 import argparse
+import base64
 import urllib.request
 import glob
 import json
@@ -27,6 +30,9 @@ import tempfile
 import threading
 import time
 import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import jcs  # noqa: E402  (tests/clients/jcs.py)
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -280,6 +286,50 @@ def check_openapi(url, label, workdir):
     print(f"OpenAPI {label}: redocly lint exit {result.returncode}", flush=True)
 
 
+def http_get(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode("utf-8")
+
+
+def check_signature_openssl(url, origin_key, label, workdir):
+    """The README recipe: every feed entry's signature verifies with the `openssl` command line over
+    canonical JSON made independently here (tests/clients/jcs.py), against the origin's key - also when the record was relayed by a hub."""
+    b64 = lambda text: base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    der = os.path.join(workdir, f"{label}-origin-key.der")
+    with open(der, "wb") as out:
+        out.write(bytes.fromhex("302a300506032b6570032100") + b64(origin_key))
+    entries = json.loads(http_get(url + "/feed?limit=1000"))["entries"]
+    check(len(entries) > 0, f"openssl {label}: the feed has entries")
+    verified = 0
+    for index, entry in enumerate(entries):
+        record = entry.get("record")
+        if record is not None:
+            record = {k: v for k, v in record.items() if k not in ("harvest", "validation", "signature", "verified")}
+        signed = {"origin": entry["origin"], "id": entry["id"], "op": entry["op"], "record": record,
+                  "updated": record["properties"]["updated"] if record is not None else entry["updated"]}
+        data, signature = (os.path.join(workdir, f"{label}-{index}.{ext}") for ext in ("json", "sig"))
+        with open(data, "wb") as out:
+            out.write(jcs.canonicalize(signed))
+        with open(signature, "wb") as out:
+            out.write(b64(entry["signature"]))
+        result = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey", der,
+                                 "-rawin", "-in", data, "-sigfile", signature], capture_output=True, text=True)
+        ok = result.returncode == 0 and "Signature Verified Successfully" in result.stdout
+        check(ok, f"openssl {label}: the signature of {entry['id']} verifies ({result.stdout.strip()} {result.stderr.strip()})")
+        verified += ok
+        # One byte changed: openssl must refuse it.
+        if index == 0:
+            with open(data, "rb") as handle:
+                tampered = bytearray(handle.read())
+            tampered[tampered.index(b'"title":"') + 9] ^= 1
+            with open(data, "wb") as out:
+                out.write(bytes(tampered))
+            refused = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey", der,
+                                      "-rawin", "-in", data, "-sigfile", signature], capture_output=True, text=True)
+            check(refused.returncode != 0, f"openssl {label}: a record changed by one byte does not verify")
+    print(f"openssl {label}: {verified} of {len(entries)} feed signatures verified", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin", required=True, help="directory holding twin-registry and twin-federation")
@@ -318,15 +368,20 @@ def main():
 
         if not options.no_hub:
             hub_db = os.path.join(workdir, "hub.db")
-            run([federation, "sources", "add", "--db", hub_db, "--hub-id", "pv27", "--id", "gm0363", "--url", node.url], "sources add")
+            # The node is on 127.0.0.1: a loopback source must be allowed explicitly.
+            node_key = json.loads(http_get(node.url + "/.well-known/tweeling.json"))["publicKey"]
+            run([federation, "sources", "add", "--db", hub_db, "--hub-id", "pv27", "--id", "gm0363", "--url", node.url,
+                 "--allow-private", "--public-key", node_key], "sources add")
             run([federation, "harvest", "--db", hub_db], "harvest")
             hub = Server([federation, "serve", "--db", hub_db, "--hub-id", "pv27", "--listen", "127.0.0.1:0",
                           "--no-harvest", "--quiet"], os.path.join(workdir, "hub.log"))
             servers.append(hub)
             targets.append(("hub", hub.url, True))
 
+        origin_key = json.loads(http_get(node.url + "/.well-known/tweeling.json"))["publicKey"]
         for label, url, is_hub in targets:
             check_openapi(url, label, workdir)
+            check_signature_openssl(url, origin_key, label, workdir)
             for name, test in (("OWSLib", lambda: check_owslib(url, expected, label, is_hub)),
                                ("GDAL", lambda: check_gdal(url, expected, label, workdir))):
                 try:

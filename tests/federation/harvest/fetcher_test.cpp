@@ -1,10 +1,15 @@
 #include "harvest/fetcher.hpp"
 
 #include "federation/harvest/test_server.hpp"
+#include "support/http_client.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <stdexcept>
 #include <string>
@@ -17,9 +22,11 @@ using tweeling::test::TestServer;
 
 namespace {
 
-// Short everything, so the whole binary stays fast; each test widens only what it exercises.
+// Short everything, so the whole binary stays fast; each test widens only what it exercises. The
+// test servers listen on 127.0.0.1, so private addresses are allowed unless a test says otherwise.
 FetchOptions quickOptions() {
     FetchOptions options;
+    options.allowPrivate = true;
     options.connectTimeoutMs = 2000;
     options.totalTimeoutMs = 5000;
     options.maxAttempts = 3;
@@ -411,4 +418,218 @@ TEST_CASE("Retry-After is read as seconds or as an HTTP date", "[fetcher]") {
     const long ms = parseRetryAfterMs(date);
     CHECK(ms > 3590000);
     CHECK(ms <= 3600000);
+}
+
+// --- network edges ----------------------------------------------------------------------------------
+
+namespace {
+
+// The options of a source added without --allow-private.
+FetchOptions publicOnly() {
+    FetchOptions options = quickOptions();
+    options.allowPrivate = false;
+    return options;
+}
+
+bool isIpv4Loopback(const sockaddr* address) {
+    if (address->sa_family != AF_INET) return false;
+    sockaddr_in v4;
+    std::memcpy(&v4, address, sizeof v4);
+    return ntohl(v4.sin_addr.s_addr) == INADDR_LOOPBACK;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("a server on 127.0.0.1 is refused without allowPrivate, naming the address, and not retried",
+          "[fetcher][network]") {
+    TestServer server([](const std::string&) { return text("secret"); });
+
+    const FetchResult refused = fetchOne(server.url("/feed"), publicOnly());
+    CHECK_FALSE(refused.ok);
+    CHECK(refused.status == 0);
+    CHECK(refused.body.empty());
+    CHECK(refused.attempts == 1);
+    CHECK(refused.error ==
+          "refused to connect to 127.0.0.1 (loopback address): the source was not added with --allow-private");
+    CHECK(server.connectionsAccepted() == 0);
+
+    const FetchResult allowed = fetchOne(server.url("/feed"), quickOptions());
+    server.stop();
+    CHECK(allowed.ok);
+    CHECK(allowed.body == "secret");
+    CHECK(server.requestsSeen() == 1);
+}
+
+TEST_CASE("loopback in other spellings is refused too: localhost, ::1, IPv4-mapped, 0.0.0.0, decimal",
+          "[fetcher][network]") {
+    RefusingPort nobody;
+    const std::string port = std::to_string(nobody.port());
+    for (const std::string host : {"localhost", "[::1]", "[::ffff:127.0.0.1]", "0.0.0.0", "2130706433", "127.1"}) {
+        const FetchResult result = fetchOne("http://" + host + ":" + port + "/", publicOnly());
+        INFO(host << ": " << result.error);
+        CHECK_FALSE(result.ok);
+        CHECK(result.attempts == 1);
+        CHECK(result.error.rfind("refused to connect to ", 0) == 0);
+        CHECK((contains(result.error, "(loopback address)") || contains(result.error, "(unspecified address)")));
+    }
+    const FetchResult mapped = fetchOne("http://[::ffff:127.0.0.1]:" + port + "/", publicOnly());
+    CHECK(contains(mapped.error, "refused to connect to ::ffff:127.0.0.1 (loopback address)"));
+}
+
+TEST_CASE("a redirect from a public server to a private or metadata address is refused", "[fetcher][network]") {
+    TestServer server([](const std::string& path) {
+        Reply reply;
+        reply.status = 302;
+        if (path == "/to-metadata") reply.headers = {{"Location", "http://169.254.169.254/latest/meta-data/"}};
+        else if (path == "/to-private") reply.headers = {{"Location", "http://10.0.0.1/admin"}};
+        else if (path == "/to-mapped") reply.headers = {{"Location", "http://[::ffff:a9fe:a9fe]/latest/meta-data/"}};
+        else return text("public page");
+        return reply;
+    });
+    // The test server plays a public one: 127.0.0.1 counts as public, nothing else changes.
+    FetchOptions options = publicOnly();
+    options.treatAsPublicForTests = isIpv4Loopback;
+
+    const FetchResult direct = fetchOne(server.url("/page"), options);
+    CHECK(direct.ok);
+    CHECK(direct.body == "public page");
+
+    const FetchResult metadata = fetchOne(server.url("/to-metadata"), options);
+    CHECK_FALSE(metadata.ok);
+    CHECK(metadata.attempts == 1);
+    CHECK(metadata.error ==
+          "refused to connect to 169.254.169.254 (link-local address): the source was not added with --allow-private");
+    CHECK(metadata.finalUrl == "http://169.254.169.254/latest/meta-data/");
+
+    const FetchResult privateHop = fetchOne(server.url("/to-private"), options);
+    CHECK_FALSE(privateHop.ok);
+    CHECK(privateHop.attempts == 1);
+    CHECK(privateHop.error ==
+          "refused to connect to 10.0.0.1 (private address): the source was not added with --allow-private");
+
+    const FetchResult mapped = fetchOne(server.url("/to-mapped"), options);
+    CHECK_FALSE(mapped.ok);
+    CHECK(contains(mapped.error, "refused to connect to ::ffff:169.254.169.254 (link-local address)"));
+    server.stop();
+    // Each refused redirect was asked for once: the refusal is not retried.
+    CHECK(server.requestsSeen() == 4);
+}
+
+TEST_CASE("a connection opened for a request allowing private addresses is not reused by one that does not",
+          "[fetcher][network]") {
+    TestServer server([](const std::string& path) { return text("page " + path); });
+    Fetcher fetcher(4);
+    FetchResult first;
+    FetchResult second;
+    FetchResult third;
+    // Submitted from the callbacks, so each finds the previous one's connection idle in a pool.
+    fetcher.submit({server.url("/allowed"), {}, quickOptions(), [&](FetchResult&& result) {
+                        first = std::move(result);
+                        fetcher.submit({server.url("/public-only"), {}, publicOnly(), [&](FetchResult&& next) {
+                                            second = std::move(next);
+                                            fetcher.submit({server.url("/allowed-again"), {}, quickOptions(),
+                                                            [&](FetchResult&& last) { third = std::move(last); }});
+                                        }});
+                    }});
+    fetcher.run();
+    server.stop();
+
+    CHECK(first.ok);
+    CHECK_FALSE(second.ok);
+    CHECK(contains(second.error, "refused to connect to 127.0.0.1 (loopback address)"));
+    CHECK(third.ok);
+    CHECK(server.requestsSeen() == 2);
+    CHECK(server.connectionsAccepted() == 1);  // the private pool still reuses its own connections
+}
+
+TEST_CASE("only http and https are fetched: file, gopher, ftp and dict URLs are refused before any connection",
+          "[fetcher][network]") {
+    for (const std::string url : {"file:///etc/passwd", "gopher://127.0.0.1:70/_GET", "ftp://127.0.0.1/file",
+                                  "dict://127.0.0.1:11211/stats", "FILE:///etc/hostname", "/relative/path"}) {
+        // Even with private addresses allowed: the scheme is checked first.
+        const FetchResult result = fetchOne(url, quickOptions());
+        INFO(url << ": " << result.error);
+        CHECK_FALSE(result.ok);
+        CHECK(result.attempts == 1);
+        CHECK(result.body.empty());
+        CHECK(result.error.rfind("not an http(s) URL: " + url, 0) == 0);
+    }
+    CHECK(fetchOne("file:///etc/passwd", quickOptions()).error ==
+          "not an http(s) URL: file:///etc/passwd (file: is not fetched)");
+}
+
+TEST_CASE("a TLS pin means https only, redirects included", "[fetcher][network]") {
+    TestServer server([](const std::string&) {
+        Reply reply;
+        reply.status = 302;
+        reply.headers = {{"Location", "http://127.0.0.1:1/plain"}};
+        return reply;
+    });
+    FetchOptions pinned = quickOptions();
+    pinned.tlsPin = "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
+    const FetchResult plain = fetchOne(server.url("/"), pinned);
+    server.stop();
+    CHECK_FALSE(plain.ok);
+    CHECK(plain.error == "not an https URL: " + server.url("/") + " (a source with a TLS pin is fetched over https only)");
+    CHECK(server.requestsSeen() == 0);
+}
+
+TEST_CASE("TLS: certificates are verified, a CA bundle can be given, and a public-key pin is enforced",
+          "[fetcher][network][tls]") {
+    using tweeling::test::run;
+    using tweeling::test::ServerProcess;
+    using tweeling::test::sourcePath;
+    using tweeling::test::TempDir;
+    TempDir dir;
+    const std::string cert = dir.file("cert.pem");
+    const std::string key = dir.file("key.pem");
+    const auto made = run({"/usr/bin/env", "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                           "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1"});
+    if (made.exitCode != 0) {
+        WARN("openssl cannot make a test certificate; skipped: " << made.err);
+        return;
+    }
+    // The pin as `curl --pinnedpubkey` takes it: the base64 SHA-256 of the DER SubjectPublicKeyInfo.
+    const auto pinned = run({"/bin/sh", "-c",
+                             "openssl x509 -in '" + cert + "' -pubkey -noout | openssl pkey -pubin -outform der | "
+                             "openssl dgst -sha256 -binary | openssl base64 -A"});
+    REQUIRE(pinned.exitCode == 0);
+    const std::string pin = "sha256//" + pinned.out;
+    REQUIRE(pin.size() == 52);
+
+    ServerProcess server({"/usr/bin/env", "python3", sourcePath("tests/federation/harvest/tls_server.py"), cert, key});
+    const std::string where = server.baseUrl().substr(std::string("http://").size());
+    const std::string url = "https://" + where + "/feed";
+
+    FetchOptions options = quickOptions();  // allowPrivate: the server is on 127.0.0.1
+    const FetchResult untrusted = fetchOne(url, options);
+    CHECK_FALSE(untrusted.ok);
+    CHECK(untrusted.attempts == 1);
+    CHECK(untrusted.error.rfind("the TLS certificate of " + where + " is not trusted", 0) == 0);
+
+    options.caBundlePath = cert;
+    const FetchResult trusted = fetchOne(url, options);
+    INFO(trusted.error);
+    CHECK(trusted.ok);
+    CHECK(trusted.body == "tls ok");
+
+    options.tlsPin = pin;
+    const FetchResult matching = fetchOne(url, options);
+    INFO(matching.error);
+    CHECK(matching.ok);
+
+    options.tlsPin = "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
+    const FetchResult otherKey = fetchOne(url, options);
+    CHECK_FALSE(otherKey.ok);
+    CHECK(otherKey.attempts == 1);
+    CHECK(otherKey.error == "the TLS public key of " + where + " does not match the source's pin");
+
+    options.tlsPin.clear();
+    options.caBundlePath = dir.file("missing.pem");
+    const FetchResult noBundle = fetchOne(url, options);
+    CHECK_FALSE(noBundle.ok);
+    CHECK(noBundle.error.rfind("cannot read the CA bundle " + dir.file("missing.pem"), 0) == 0);
 }

@@ -1,7 +1,6 @@
 // Integration tests of federation: real twin-registry nodes and twin-federation hubs on loopback,
 // two levels deep, harvesting each other's /feed.
-#include "common/json.hpp"
-#include "support/http_client.hpp"
+#include "live_federation.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,123 +11,8 @@
 #include <thread>
 
 using namespace tweeling::test;
+using namespace tweeling::test::federation;
 using tweeling::common::Json;
-
-namespace {
-
-std::string registryProgram() { return binPath("twin-registry"); }
-std::string hubProgram() { return binPath("twin-federation"); }
-const std::string kAmsterdam = "https://identifier.overheid.nl/tooi/id/gemeente/gm0363";
-
-Json parse(const std::string& text) {
-    Json doc;
-    doc.Parse(text.c_str(), text.size());
-    INFO(text);
-    REQUIRE_FALSE(doc.HasParseError());
-    return doc;
-}
-
-std::string trimmed(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    return text;
-}
-
-// A registry node with one municipality's samples, restartable on the same port and database.
-struct Node {
-    std::string id;
-    std::string db;
-    std::string key;
-    std::string listen = "127.0.0.1:0";
-    std::unique_ptr<ServerProcess> server;
-    std::string url;
-
-    Node(const TempDir& dir, std::string nodeId, const std::string& samples, const std::string& publisher)
-        : id(std::move(nodeId)), db(dir.file(id + ".db")) {
-        if (!samples.empty()) {
-            auto imported = run({registryProgram(), "import", "--db", db, "--node-id", id, sourcePath(samples)});
-            INFO(imported.err);
-            REQUIRE(imported.exitCode == 0);
-        }
-        auto created = run({registryProgram(), "keys", "create", "--db", db, "--node-id", id, "--publisher", publisher});
-        REQUIRE(created.exitCode == 0);
-        key = trimmed(created.out);
-        start();
-    }
-    void start() {
-        server = std::make_unique<ServerProcess>(std::vector<std::string>{
-            registryProgram(), "serve", "--db", db, "--listen", listen, "--node-id", id, "--quiet"});
-        url = server->baseUrl();
-        listen = url.substr(std::string("http://").size());  // restart on the same port
-    }
-    void stop() { server.reset(); }
-    std::string item(const std::string& recordId) const { return url + "/collections/twins/items/" + recordId; }
-};
-
-struct Hub {
-    std::string id;
-    std::string db;
-    std::unique_ptr<ServerProcess> server;
-    std::string url;
-
-    Hub(const TempDir& dir, std::string hubId) : id(std::move(hubId)), db(dir.file(id + ".db")) {
-        server = std::make_unique<ServerProcess>(std::vector<std::string>{
-            hubProgram(), "serve", "--db", db, "--listen", "127.0.0.1:0", "--hub-id", id, "--quiet", "--no-harvest"});
-        url = server->baseUrl();
-    }
-    void addSource(const std::string& sourceId, const std::string& sourceUrl, const std::string& kind = "tweeling",
-                   const std::string& fraction = "0.3") {
-        auto added = run({hubProgram(), "sources", "add", "--db", db, "--id", sourceId, "--url", sourceUrl, "--kind",
-                          kind, "--max-delete-fraction", fraction, "--timeout-ms", "3000"});
-        INFO(added.err);
-        REQUIRE(added.exitCode == 0);
-    }
-    CommandResult harvest(const std::string& source = "") {
-        std::vector<std::string> argv{hubProgram(), "harvest", "--db", db};
-        if (!source.empty()) {
-            argv.push_back("--source");
-            argv.push_back(source);
-        }
-        return run(argv);
-    }
-    Json report(const std::string& source) {
-        auto response = get(url + "/sources/" + source + "/reports/latest");
-        INFO(response.body);
-        REQUIRE(response.status == 200);
-        return parse(response.body);
-    }
-    Json source(const std::string& source) { return parse(get(url + "/sources/" + source).body); }
-    Json search(const std::string& query) {
-        auto response = get(url + "/collections/twins/items?" + query);
-        INFO(response.body);
-        REQUIRE(response.status == 200);
-        return parse(response.body);
-    }
-    long matched(const std::string& query) { return search(query)["numberMatched"].GetInt(); }
-};
-
-std::string sampleRecord(const std::string& id, const std::string& title) {
-    Json all = parse(readFile(sourcePath("deploy/samples/gm0363-amsterdam.json")));
-    Json doc;
-    doc.CopyFrom(all[0], doc.GetAllocator());
-    doc["id"].SetString(id.c_str(), doc.GetAllocator());
-    doc["properties"]["title"].SetString(title.c_str(), doc.GetAllocator());
-    return tweeling::common::toString(doc);
-}
-
-long put(const Node& node, const std::string& id, const std::string& body) {
-    HttpRequest request{"PUT", node.item(id), body,
-                        {"Content-Type: application/geo+json", "Authorization: Bearer " + node.key}};
-    return send(request).status;
-}
-
-long remove(const Node& node, const std::string& id) {
-    HttpRequest request{"DELETE", node.item(id), "", {"Authorization: Bearer " + node.key}};
-    return send(request).status;
-}
-
-std::int64_t count(const Json& report, const char* name) { return report["counts"][name].GetInt64(); }
-
-}  // namespace
 
 TEST_CASE("publish, replace and delete travel through a province hub to the national hub") {
     TempDir dir;
@@ -283,27 +167,21 @@ TEST_CASE("more deletions than the threshold are held back until released") {
 
 TEST_CASE("broken feed pages and invalid records are reported; nothing is half-applied") {
     TempDir dir;
-    // A node played by static files: the feed page is whatever we write.
-    std::filesystem::create_directories(dir.file("site"));
-    ServerProcess site({"/usr/bin/env", "python3", sourcePath("tests/support/static_server.py"), dir.file("site")});
+    // A node played by static files: the feed page is whatever we write (signed like a node's).
+    FakeNode fake(dir, "gm0363");
     Hub hub(dir, "pv27");
-    hub.addSource("fake", site.baseUrl());
+    hub.addSource("fake", fake.url());
 
     Json all = parse(readFile(sourcePath("deploy/samples/gm0363-amsterdam.json")));
     Json invalid;
     invalid.CopyFrom(all[1], invalid.GetAllocator());
     invalid["properties"]["adminUnits"][0].SetString("GM363");
-    auto entry = [](int seq, const std::string& record, const std::string& id) {
-        return "{\"seq\":" + std::to_string(seq) + ",\"op\":\"put\",\"id\":\"" + id +
-               "\",\"origin\":\"gm0363\",\"at\":\"2026-11-30T10:00:00Z\",\"record\":" + record + "}";
-    };
-    std::string page = "{\"epoch\":\"e1\",\"origin\":\"gm0363\",\"latest\":3,\"entries\":[" +
-                       entry(1, tweeling::common::toString(all[0]), all[0]["id"].GetString()) + "," +
-                       entry(2, tweeling::common::toString(invalid), all[1]["id"].GetString()) + "," +
-                       entry(3, tweeling::common::toString(all[2]), all[2]["id"].GetString()) + "],\"next\":null}";
+    std::vector<std::string> entries = {fake.put(1, tweeling::common::toString(all[0])),
+                                        fake.put(2, tweeling::common::toString(invalid)),
+                                        fake.put(3, tweeling::common::toString(all[2]))};
 
     SECTION("broken JSON: the page is refused whole") {
-        std::ofstream(dir.file("site/feed")) << page.substr(0, page.size() / 2);
+        fake.page("feed", "e1", 3, entries, true);
         CHECK(hub.harvest().exitCode == 1);
         Json report = hub.report("fake");
         CHECK(std::string(report["error"].GetString()).find("not valid JSON") != std::string::npos);
@@ -311,7 +189,7 @@ TEST_CASE("broken feed pages and invalid records are reported; nothing is half-a
         CHECK(hub.source("fake")["cursor"].GetInt() == 0);
     }
     SECTION("an invalid record is rejected alone, with its pointer; the rest of the page is kept") {
-        std::ofstream(dir.file("site/feed")) << page;
+        fake.page("feed", "e1", 3, entries);
         auto result = hub.harvest();
         INFO(result.out);
         Json report = hub.report("fake");
@@ -329,27 +207,19 @@ TEST_CASE("broken feed pages and invalid records are reported; nothing is half-a
 
 TEST_CASE("a harvest that stops between feed pages resumes at the page where it stopped") {
     TempDir dir;
-    std::filesystem::create_directories(dir.file("site"));
-    ServerProcess site({"/usr/bin/env", "python3", sourcePath("tests/support/static_server.py"), dir.file("site")});
+    FakeNode fake(dir, "gm0363");
     Hub hub(dir, "pv27");
-    hub.addSource("paged", site.baseUrl());
+    hub.addSource("paged", fake.url());
     Json all = parse(readFile(sourcePath("deploy/samples/gm0363-amsterdam.json")));
-    auto entry = [&](int seq) {
-        return "{\"seq\":" + std::to_string(seq) + ",\"op\":\"put\",\"id\":\"" +
-               std::string(all[seq - 1]["id"].GetString()) + "\",\"origin\":\"gm0363\",\"record\":" +
-               tweeling::common::toString(all[seq - 1]) + "}";
-    };
-    std::ofstream(dir.file("site/feed?after=0&limit=1000"))
-        << "{\"epoch\":\"e1\",\"origin\":\"gm0363\",\"latest\":3,\"entries\":[" << entry(1) << "," << entry(2)
-        << "],\"next\":\"x\"}";
+    auto entry = [&](int seq) { return fake.put(seq, tweeling::common::toString(all[seq - 1])); };
+    fake.page("feed?after=0&limit=1000", "e1", 3, {entry(1), entry(2)});
     // The second page is not there yet: the node went away mid-harvest.
     CHECK(hub.harvest().exitCode == 1);
     CHECK(hub.source("paged")["cursor"].GetInt() == 2);
     CHECK(hub.matched("source=paged") == 2);
     CHECK(std::string(hub.report("paged")["error"].GetString()).find("404") != std::string::npos);
 
-    std::ofstream(dir.file("site/feed?after=2&limit=1000"))
-        << "{\"epoch\":\"e1\",\"origin\":\"gm0363\",\"latest\":3,\"entries\":[" << entry(3) << "],\"next\":null}";
+    fake.page("feed?after=2&limit=1000", "e1", 3, {entry(3)});
     CHECK(hub.harvest().exitCode == 0);
     Json report = hub.report("paged");
     CHECK(count(report, "added") == 1);  // page one is not fetched again
@@ -399,7 +269,16 @@ TEST_CASE("sources are managed over HTTP with an admin key, and the scheduler ha
     REQUIRE(keyResult.exitCode == 0);
     std::string admin = trimmed(keyResult.out);
     ServerProcess hub({hubProgram(), "serve", "--db", db, "--listen", "127.0.0.1:0", "--quiet"});
-    std::string body = "{\"id\":\"gm0363\",\"url\":\"" + amsterdam.url + "\",\"kind\":\"tweeling\",\"every\":\"15m\"}";
+    std::string nodeKey = parse(get(amsterdam.url + "/.well-known/tweeling.json").body)["publicKey"].GetString();
+    std::string body = "{\"id\":\"gm0363\",\"url\":\"" + amsterdam.url +
+                       "\",\"kind\":\"tweeling\",\"every\":\"15m\",\"allowPrivate\":true,\"publicKey\":\"" +
+                       nodeKey + "\"}";
+    HttpRequest badKey{"POST", hub.baseUrl() + "/sources",
+                       "{\"id\":\"x\",\"url\":\"http://example.org\",\"publicKey\":\"not-a-key\"}",
+                       {"Content-Type: application/json", "Authorization: Bearer " + admin}};
+    auto refusedKey = send(badKey);
+    CHECK(refusedKey.status == 400);
+    CHECK(refusedKey.body.find("/publicKey") != std::string::npos);
 
     HttpRequest anonymous{"POST", hub.baseUrl() + "/sources", body, {"Content-Type: application/json"}};
     CHECK(send(anonymous).status == 401);
@@ -409,6 +288,18 @@ TEST_CASE("sources are managed over HTTP with an admin key, and the scheduler ha
     auto bad = send(badKind);
     CHECK(bad.status == 400);
     CHECK(bad.body.find("/kind") != std::string::npos);
+    HttpRequest badAllow{"POST", hub.baseUrl() + "/sources",
+                         "{\"id\":\"x\",\"url\":\"http://example.org\",\"allowPrivate\":\"yes\"}",
+                         {"Content-Type: application/json", "Authorization: Bearer " + admin}};
+    bad = send(badAllow);
+    CHECK(bad.status == 400);
+    CHECK(bad.body.find("/allowPrivate") != std::string::npos);
+    HttpRequest badPin{"POST", hub.baseUrl() + "/sources",
+                       "{\"id\":\"x\",\"url\":\"https://example.org\",\"tlsPin\":\"sha1//abc\"}",
+                       {"Content-Type: application/json", "Authorization: Bearer " + admin}};
+    bad = send(badPin);
+    CHECK(bad.status == 400);
+    CHECK(bad.body.find("/tlsPin") != std::string::npos);
 
     HttpRequest add{"POST", hub.baseUrl() + "/sources", body,
                     {"Content-Type: application/json", "Authorization: Bearer " + admin}};
@@ -416,6 +307,8 @@ TEST_CASE("sources are managed over HTTP with an admin key, and the scheduler ha
     INFO(added.body);
     REQUIRE(added.status == 201);
     CHECK(added.header("location") == hub.baseUrl() + "/sources/gm0363");
+    CHECK(parse(added.body)["allowPrivate"].GetBool());
+    CHECK(parse(added.body)["tlsPin"].IsNull());
     CHECK(send(add).status == 409);
 
     // A new source is due at once; wait for the scheduler's first round.
@@ -430,6 +323,9 @@ TEST_CASE("sources are managed over HTTP with an admin key, and the scheduler ha
     CHECK(source["recordsHeld"].GetInt() == 9);
     Json list = parse(get(hub.baseUrl() + "/sources").body);
     CHECK(list["sources"].Size() == 1);
+    // The source lists the key pinned for its origin, for hubs further on.
+    REQUIRE(list["sources"][0]["origins"].Size() == 1);
+    CHECK(std::string(list["sources"][0]["origins"][0]["publicKey"].GetString()) == nodeKey);
 
     HttpRequest queue{"POST", hub.baseUrl() + "/sources/gm0363/harvest", "", {"Authorization: Bearer " + admin}};
     CHECK(send(queue).status == 202);
@@ -482,4 +378,65 @@ TEST_CASE("a generic OGC API – Records catalog is crawled and mapped, with war
     hub.harvest();
     CHECK(count(hub.report("pygeoapi"), "deleted") == 1);
     CHECK(hub.matched("source=pygeoapi") == 0);
+}
+
+TEST_CASE("a source on 127.0.0.1 added without --allow-private is refused; nothing is stored") {
+    TempDir dir;
+    Node amsterdam(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    Hub hub(dir, "pv27");
+    hub.addSource("gm0363", amsterdam.url, "tweeling", "0.3", false);
+    hub.addSource("allowed", amsterdam.url);
+    const std::string refusal =
+        "refused to connect to 127.0.0.1 (loopback address): the source was not added with --allow-private";
+
+    auto listed = run({hubProgram(), "sources", "list", "--db", hub.db});
+    CHECK(listed.out.find("allowed\ttweeling\t" + amsterdam.url) != std::string::npos);
+    CHECK(listed.out.find("private addresses allowed") != std::string::npos);
+    CHECK(listed.out.find("gm0363\ttweeling\t" + amsterdam.url + "\tnever-harvested\t0 records\tlast success never\n") !=
+          std::string::npos);
+
+    auto result = hub.harvest("gm0363");
+    INFO(result.out << result.err);
+    CHECK(result.exitCode == 1);
+    CHECK(result.out.find(refusal) != std::string::npos);
+    Json source = hub.source("gm0363");
+    CHECK(std::string(source["state"].GetString()) == "down");
+    CHECK_FALSE(source["allowPrivate"].GetBool());
+    CHECK(std::string(source["lastError"].GetString()).find(refusal) != std::string::npos);
+    Json report = hub.report("gm0363");
+    CHECK(std::string(report["status"].GetString()) == "down");
+    CHECK(std::string(report["error"].GetString()).find(refusal) != std::string::npos);
+    CHECK(count(report, "added") == 0);
+    CHECK(hub.matched("source=gm0363") == 0);
+    CHECK(hub.source("gm0363")["cursor"].GetInt() == 0);
+
+    // The same node added with --allow-private is harvested.
+    REQUIRE(hub.harvest("allowed").exitCode == 0);
+    CHECK(hub.source("allowed")["allowPrivate"].GetBool());
+    CHECK(hub.matched("source=allowed") == 9);
+}
+
+TEST_CASE("sources add takes --tls-pin for https sources and checks it") {
+    TempDir dir;
+    std::string db = dir.file("hub.db");
+    const std::string pin = "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
+    auto added = run({hubProgram(), "sources", "add", "--db", db, "--id", "pinned", "--url",
+                      "https://twin.example.org/registry", "--tls-pin", pin});
+    INFO(added.err);
+    REQUIRE(added.exitCode == 0);
+    auto listed = run({hubProgram(), "sources", "list", "--db", db});
+    CHECK(listed.out.find("TLS pin " + pin) != std::string::npos);
+
+    auto plainHttp = run({hubProgram(), "sources", "add", "--db", db, "--id", "plain", "--url",
+                          "http://twin.example.org/registry", "--tls-pin", pin});
+    CHECK(plainHttp.exitCode == 2);
+    CHECK(plainHttp.err.find("tlsPin: a pinned source needs an https URL") != std::string::npos);
+    auto malformed = run({hubProgram(), "sources", "add", "--db", db, "--id", "bad", "--url",
+                          "https://twin.example.org/registry", "--tls-pin", "YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE="});
+    CHECK(malformed.exitCode == 2);
+    CHECK(malformed.err.find("tlsPin:") != std::string::npos);
+
+    auto help = run({hubProgram(), "sources", "--help"});
+    CHECK((help.out + help.err).find("--allow-private") != std::string::npos);
+    CHECK((help.out + help.err).find("--tls-pin") != std::string::npos);
 }

@@ -2,6 +2,7 @@
 #include "common/json.hpp"
 #include "hub/report.hpp"
 #include "hub/sources.hpp"
+#include "store/sqlite.hpp"
 #include "support/http_client.hpp"
 
 #include <catch2/catch.hpp>
@@ -52,6 +53,79 @@ TEST_CASE("source configs are checked, naming the field") {
     CHECK(parseDuration("90") == 90);
     CHECK_FALSE(parseDuration("soon"));
     CHECK_FALSE(parseDuration("15 minutes"));
+
+    auto pinned = config("gm0363");
+    pinned.url = "https://twin.example.org/";
+    pinned.tlsPin = "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
+    CHECK_FALSE(validateConfig(pinned));
+    pinned.tlsPin += ";sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+    CHECK_FALSE(validateConfig(pinned));
+    for (const char* badPin : {"sha256//short=", "sha1//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=",
+                               "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMw!=",
+                               "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=;", "/etc/pin.pem"}) {
+        pinned.tlsPin = badPin;
+        INFO(badPin);
+        CHECK(validateConfig(pinned)->rfind("tlsPin:", 0) == 0);
+    }
+    pinned = config("gm0363");  // http
+    pinned.tlsPin = "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
+    CHECK(*validateConfig(pinned) == "tlsPin: a pinned source needs an https URL");
+}
+
+TEST_CASE("allowPrivate and the TLS pin are stored with a source") {
+    TempDir dir;
+    auto store = openHub(dir.file("hub.db"));
+    SourceRegistry sources(*store);
+    sources.add(config("gm0363"));
+    auto local = config("local");
+    local.allowPrivate = true;
+    sources.add(local);
+    auto pinned = config("pinned");
+    pinned.url = "https://twin.example.org/";
+    pinned.tlsPin = "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
+    sources.add(pinned);
+
+    CHECK_FALSE(sources.get("gm0363")->config.allowPrivate);
+    CHECK(sources.get("gm0363")->config.tlsPin.empty());
+    CHECK(sources.get("local")->config.allowPrivate);
+    CHECK(sources.get("pinned")->config.tlsPin == pinned.tlsPin);
+    CHECK_FALSE(sources.get("pinned")->config.allowPrivate);
+}
+
+TEST_CASE("a database made before allowPrivate and tlsPin gets the columns; its sources stay public-only") {
+    TempDir dir;
+    const std::string path = dir.file("old-hub.db");
+    {
+        auto store = openHub(path);
+        // The sources table as the first release created it.
+        store->write([](tweeling::registry::store::Database& database) {
+            database.exec(R"sql(
+CREATE TABLE sources(
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL, every_seconds INTEGER NOT NULL,
+  connect_timeout_ms INTEGER NOT NULL, total_timeout_ms INTEGER NOT NULL, max_bytes INTEGER NOT NULL,
+  max_delete_fraction REAL NOT NULL, added TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'never-harvested',
+  last_attempt TEXT, last_success TEXT, last_error TEXT, consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  next_harvest INTEGER NOT NULL DEFAULT 0, epoch TEXT NOT NULL DEFAULT '', cursor INTEGER NOT NULL DEFAULT 0,
+  records_rejected INTEGER NOT NULL DEFAULT 0);
+INSERT INTO sources(id, kind, url, every_seconds, connect_timeout_ms, total_timeout_ms, max_bytes,
+  max_delete_fraction, added) VALUES ('gm0363', 'tweeling', 'http://127.0.0.1:1/', 600, 5000, 30000, 1024, 0.3,
+  '2026-01-01T00:00:00Z');
+)sql");
+        });
+    }
+    auto store = openHub(path);
+    SourceRegistry sources(*store);
+    auto old = sources.get("gm0363");
+    REQUIRE(old);
+    CHECK_FALSE(old->config.allowPrivate);
+    CHECK(old->config.tlsPin.empty());
+    auto local = config("local");
+    local.allowPrivate = true;
+    sources.add(local);
+    CHECK(sources.get("local")->config.allowPrivate);
+    // Opening it again finds the columns there and changes nothing.
+    SourceRegistry again(*store);
+    CHECK(again.list().size() == 2);
 }
 
 TEST_CASE("sources are added once, listed, queued and removed") {

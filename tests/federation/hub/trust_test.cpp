@@ -1,0 +1,282 @@
+// Trust across the federation (issue 5): records signed by their origin, keys pinned at hubs,
+// signed key rotation, replays refused — with real nodes and hubs on loopback.
+#include "live_federation.hpp"
+
+#include <sqlite3.h>
+
+using namespace tweeling::test;
+using namespace tweeling::test::federation;
+
+namespace {
+
+// Changes one byte of a stored record behind the node's back (its signature stays the old one).
+void tamper(const std::string& db, const std::string& id) {
+    sqlite3* handle = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &handle) == SQLITE_OK);
+    sqlite3_busy_timeout(handle, 5000);
+    sqlite3_stmt* statement = nullptr;
+    REQUIRE(sqlite3_prepare_v2(handle,
+                               "UPDATE records SET json = replace(json, '\"title\":\"', '\"title\":\"X') WHERE id = ?1",
+                               -1, &statement, nullptr) == SQLITE_OK);
+    sqlite3_bind_text(statement, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(statement) == SQLITE_DONE);
+    CHECK(sqlite3_changes(handle) == 1);
+    sqlite3_finalize(statement);
+    sqlite3_close(handle);
+}
+
+std::string firstSampleId() {
+    return parse(readFile(sourcePath("deploy/samples/gm0363-amsterdam.json")))[0]["id"].GetString();
+}
+
+std::string publicKeyOf(const std::string& url) {
+    auto identity = get(url + "/.well-known/tweeling.json");
+    REQUIRE(identity.status == 200);
+    return parse(identity.body)["publicKey"].GetString();
+}
+
+bool rejectedFor(const Json& report, const std::string& id, const std::string& pointer) {
+    for (const auto& rejected : report["rejected"].GetArray())
+        if (id == rejected["id"].GetString())
+            for (const auto& problem : rejected["problems"].GetArray())
+                if (pointer == problem["pointer"].GetString()) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("a node signs its records: identity, feed and items carry the signature") {
+    TempDir dir;
+    Node node(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    Json identity = parse(get(node.url + "/.well-known/tweeling.json").body);
+    CHECK(std::string(identity["nodeId"].GetString()) == "gm0363");
+    std::string key = identity["publicKey"].GetString();
+    CHECK(key.size() == 43);  // 32 bytes, base64url without padding
+    CHECK(std::string(parse(get(node.url + "/").body)["publicKey"].GetString()) == key);
+    // The private key sits next to the database, readable by its owner only.
+    CHECK((std::filesystem::status(node.db + ".signing-key.pem").permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+
+    Json feed = parse(get(node.url + "/feed?limit=100").body);
+    CHECK(std::string(feed["publicKey"].GetString()) == key);
+    auto verifier = tweeling::common::PublicKey::fromBase64Url(key);
+    for (const auto& entry : feed["entries"].GetArray()) {
+        const auto& record = entry["record"];
+        std::string bytes = tweeling::common::signedBytes("gm0363", entry["id"].GetString(), "put",
+                                                          record["properties"]["updated"].GetString(), &record);
+        CHECK(verifier.verify(bytes, entry["signature"].GetString()));
+    }
+    Json item = parse(get(node.item(firstSampleId())).body);
+    CHECK(item["verified"].GetBool());
+    CHECK(std::string(item["signature"].GetString()) == feed["entries"][0]["signature"].GetString());
+
+    // A deletion is signed too: over null and the time of the deletion.
+    REQUIRE(remove(node, firstSampleId()) == 204);
+    Json after = parse(get(node.url + "/feed?after=" + std::to_string(feed["latest"].GetInt64())).body);
+    REQUIRE(after["entries"].Size() == 1);
+    const auto& tombstone = after["entries"][0];
+    CHECK(std::string(tombstone["op"].GetString()) == "delete");
+    CHECK(verifier.verify(tweeling::common::signedBytes("gm0363", firstSampleId(), "delete",
+                                                        tombstone["updated"].GetString(), nullptr),
+                          tombstone["signature"].GetString()));
+}
+
+TEST_CASE("a record changed by one byte after signing is rejected at the hub and reported") {
+    TempDir dir;
+    Node node(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    tamper(node.db, firstSampleId());
+    Hub hub(dir, "pv27");
+    hub.addSource("gm0363", node.url);
+    hub.harvest();
+    Json report = hub.report("gm0363");
+    CHECK(count(report, "rejected") == 1);
+    CHECK(count(report, "added") == 8);
+    CHECK(rejectedFor(report, firstSampleId(), "/signature"));
+    CHECK(hub.matched("ids=" + firstSampleId()) == 0);
+    Json held = hub.search("limit=100");
+    for (const auto& record : held["features"].GetArray()) CHECK(record["verified"].GetBool());
+}
+
+TEST_CASE("a record relayed by a province hub verifies at the national hub against its origin's key") {
+    TempDir dir;
+    Node amsterdam(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    Hub province(dir, "pv27");
+    Hub nation(dir, "nl");
+    province.addSource("gm0363", amsterdam.url);
+    nation.addSource("pv27", province.url);
+    REQUIRE(province.harvest().exitCode == 0);
+    auto harvested = nation.harvest();
+    INFO(harvested.out);
+    REQUIRE(harvested.exitCode == 0);
+
+    Json found = nation.search("origin=gm0363&limit=100");
+    REQUIRE(found["numberMatched"].GetInt() == 9);
+    Json atNode = parse(get(amsterdam.item(firstSampleId())).body);
+    for (const auto& record : found["features"].GetArray()) {
+        CHECK(record["verified"].GetBool());
+        if (firstSampleId() == record["id"].GetString())
+            CHECK(std::string(record["signature"].GetString()) == atNode["signature"].GetString());
+    }
+    // The national hub learned Amsterdam's key from the province's /sources.
+    auto keys = run({hubProgram(), "sources", "keys", "--db", nation.db});
+    CHECK(keys.out.find("gm0363\t" + publicKeyOf(amsterdam.url) + "\tpinned\tvia pv27") != std::string::npos);
+
+    // A new version travels the same way, signed and verified.
+    REQUIRE(put(amsterdam, firstSampleId(), sampleRecord(firstSampleId(), "Gebouwen, nieuwe versie")) == 200);
+    REQUIRE(province.harvest().exitCode == 0);
+    REQUIRE(nation.harvest().exitCode == 0);
+    CHECK(std::string(nation.search("ids=" + firstSampleId())["features"][0]["properties"]["title"].GetString()) ==
+          "Gebouwen, nieuwe versie");
+}
+
+TEST_CASE("a tampered record at a province hub is rejected at the national hub") {
+    TempDir dir;
+    Node amsterdam(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    Hub province(dir, "pv27");
+    Hub nation(dir, "nl");
+    province.addSource("gm0363", amsterdam.url);
+    REQUIRE(province.harvest().exitCode == 0);
+    tamper(province.db, firstSampleId());  // before the national hub has seen anything
+    nation.addSource("pv27", province.url);
+    nation.harvest();
+    Json report = nation.report("pv27");
+    CHECK(count(report, "added") == 8);
+    CHECK(rejectedFor(report, firstSampleId(), "/signature"));
+}
+
+TEST_CASE("a key first seen waits for approval; a key other than the pinned one is refused") {
+    TempDir dir;
+    Node amsterdam(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    Node rotterdam(dir, "gm0599", "deploy/samples/gm0599-rotterdam.json",
+                   "https://identifier.overheid.nl/tooi/id/gemeente/gm0599");
+    Hub hub(dir, "pv27");
+    // Added without --public-key: nothing is harvested until an administrator approves the key.
+    auto added = run({hubProgram(), "sources", "add", "--db", hub.db, "--id", "gm0363", "--url", amsterdam.url,
+                      "--allow-private"});
+    REQUIRE(added.exitCode == 0);
+    CHECK(hub.harvest().exitCode == 1);
+    Json report = hub.report("gm0363");
+    CHECK(std::string(report["error"].GetString()).find("sources approve gm0363") != std::string::npos);
+    CHECK(hub.matched("source=gm0363") == 0);
+    // Approving another key than the one waiting does nothing.
+    CHECK(run({hubProgram(), "sources", "approve", "gm0363", "--db", hub.db, "--public-key",
+               publicKeyOf(rotterdam.url)})
+              .exitCode == 1);
+    auto approved = run({hubProgram(), "sources", "approve", "gm0363", "--db", hub.db, "--public-key",
+                         publicKeyOf(amsterdam.url)});
+    INFO(approved.err);
+    CHECK(approved.exitCode == 0);
+    CHECK(hub.harvest().exitCode == 0);
+    CHECK(hub.matched("source=gm0363") == 9);
+
+    // A source added with another node's key is refused: Rotterdam's key pinned for a URL that
+    // presents Amsterdam's... here: Amsterdam's key for Rotterdam's node.
+    auto wrong = run({hubProgram(), "sources", "add", "--db", hub.db, "--id", "gm0599", "--url", rotterdam.url,
+                      "--allow-private", "--public-key", publicKeyOf(amsterdam.url)});
+    REQUIRE(wrong.exitCode == 0);
+    CHECK(hub.harvest("gm0599").exitCode == 1);
+    CHECK(std::string(hub.report("gm0599")["error"].GetString()).find("refused a key change") != std::string::npos);
+    CHECK(hub.matched("source=gm0599") == 0);
+}
+
+TEST_CASE("an announced key rotation is followed; an unannounced key change is refused") {
+    TempDir dir;
+    Node node(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    Hub province(dir, "pv27");
+    Hub nation(dir, "nl");
+    province.addSource("gm0363", node.url);
+    nation.addSource("pv27", province.url);
+    REQUIRE(province.harvest().exitCode == 0);
+    REQUIRE(nation.harvest().exitCode == 0);
+    std::string oldKey = publicKeyOf(node.url);
+
+    // Rotation: announced by a statement signed with the old key, records re-signed.
+    node.stop();
+    auto rotated = run({registryProgram(), "keys", "rotate-signing", "--db", node.db});
+    INFO(rotated.err);
+    REQUIRE(rotated.exitCode == 0);
+    std::string newKey = trimmed(rotated.out);
+    CHECK(newKey != oldKey);
+    CHECK(std::filesystem::exists(node.db + ".signing-key.pem"));
+    node.start();
+    Json identity = parse(get(node.url + "/.well-known/tweeling.json").body);
+    CHECK(std::string(identity["publicKey"].GetString()) == newKey);
+    REQUIRE(identity["keyRotations"].Size() == 1);
+    CHECK(std::string(identity["keyRotations"][0]["previousKey"].GetString()) == oldKey);
+    REQUIRE(put(node, "nieuw-na-rotatie", sampleRecord("nieuw-na-rotatie", "Na de rotatie")) == 201);
+
+    auto followed = province.harvest();
+    INFO(followed.out);
+    CHECK(followed.exitCode == 0);
+    Json report = province.report("gm0363");
+    CHECK(count(report, "added") == 1);
+    CHECK(count(report, "rejected") == 0);
+    auto keys = run({hubProgram(), "sources", "keys", "--db", province.db});
+    CHECK(keys.out.find(oldKey + "\tretired") != std::string::npos);
+    CHECK(keys.out.find(newKey + "\tpinned") != std::string::npos);
+    // The national hub follows it through the province's /sources without any manual step.
+    REQUIRE(nation.harvest().exitCode == 0);
+    Json relayed = nation.search("ids=nieuw-na-rotatie");
+    REQUIRE(relayed["numberMatched"].GetInt() == 1);
+    CHECK(relayed["features"][0]["verified"].GetBool());
+    CHECK(run({hubProgram(), "sources", "keys", "--db", nation.db}).out.find(newKey + "\tpinned") != std::string::npos);
+    // Records signed before the rotation and held at the hubs still verify as relayed.
+    CHECK(nation.matched("origin=gm0363") == 10);
+
+    // An unannounced change: the key file replaced by a fresh one, without a signed statement.
+    node.stop();
+    std::filesystem::remove(node.db + ".signing-key.pem");
+    node.start();
+    REQUIRE(put(node, "nieuw-ander-sleutel", sampleRecord("nieuw-ander-sleutel", "Met een andere sleutel")) == 201);
+    CHECK(province.harvest().exitCode == 1);
+    Json refused = province.report("gm0363");
+    CHECK(std::string(refused["error"].GetString()).find("refused a key change") != std::string::npos);
+    CHECK(province.matched("ids=nieuw-ander-sleutel") == 0);
+    CHECK(province.matched("source=gm0363") == 10);  // what was held stays
+}
+
+TEST_CASE("a replayed older version of a record is refused and reported") {
+    TempDir dir;
+    FakeNode fake(dir, "gm0363");
+    Hub hub(dir, "pv27");
+    hub.addSource("gm0363", fake.url());
+    std::string id = firstSampleId();
+    Json older = parse(sampleRecord(id, "Versie 1"));
+    older["properties"]["updated"].SetString("2026-01-01T00:00:00Z");
+    Json newer = parse(sampleRecord(id, "Versie 2"));
+    newer["properties"]["updated"].SetString("2026-06-01T00:00:00Z");
+    // Round 1 serves the newer version; round 2 (after seq 1) replays the older one, validly signed.
+    fake.page("feed?after=0&limit=1000", "e1", 1, {fake.put(1, tweeling::common::toString(newer))});
+    fake.page("feed?after=1&limit=1000", "e1", 2, {fake.put(2, tweeling::common::toString(older))});
+    REQUIRE(hub.harvest().exitCode == 0);
+    CHECK(count(hub.report("gm0363"), "added") == 1);
+    hub.harvest();
+    Json report = hub.report("gm0363");
+    CHECK(count(report, "rejected") == 1);
+    CHECK(rejectedFor(report, id, "/properties/updated"));
+    Json held = hub.search("ids=" + id);
+    REQUIRE(held["numberMatched"].GetInt() == 1);
+    CHECK(std::string(held["features"][0]["properties"]["title"].GetString()) == "Versie 2");
+}
+
+TEST_CASE("an entry without a signature, or signed by another key, is rejected") {
+    TempDir dir;
+    FakeNode fake(dir, "gm0363");
+    Hub hub(dir, "pv27");
+    hub.addSource("gm0363", fake.url());
+    Json all = parse(readFile(sourcePath("deploy/samples/gm0363-amsterdam.json")));
+    std::string unsigned_ = "{\"seq\":2,\"op\":\"put\",\"id\":\"" + std::string(all[1]["id"].GetString()) +
+                            "\",\"origin\":\"gm0363\",\"at\":\"2026-11-30T10:00:00Z\",\"record\":" +
+                            tweeling::common::toString(all[1]) + "}";
+    FakeNode impostor(dir, "gm0363-impostor");
+    impostor.origin = "gm0363";  // signs as gm0363 with its own key
+    fake.page("feed?after=0&limit=1000", "e1", 3,
+              {fake.put(1, tweeling::common::toString(all[0])), unsigned_,
+               impostor.put(3, tweeling::common::toString(all[2]))});
+    hub.harvest();
+    Json report = hub.report("gm0363");
+    CHECK(count(report, "added") == 1);
+    CHECK(count(report, "rejected") == 2);
+    CHECK(rejectedFor(report, all[1]["id"].GetString(), "/signature"));
+    CHECK(rejectedFor(report, all[2]["id"].GetString(), "/signature"));
+}

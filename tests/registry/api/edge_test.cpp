@@ -1,0 +1,343 @@
+// The hardened HTTP edge of the real programs (README "Hardening"): rate limits per client address and
+// per publisher key (429 + Retry-After), --trusted-proxy, slow clients cut off by the header and body
+// timeouts while others are served, the options' validation, and the nginx example.
+#include "common/json.hpp"
+#include "support/http_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+using namespace tweeling::test;
+using tweeling::common::Json;
+
+namespace {
+
+const std::string kAmsterdam = "https://identifier.overheid.nl/tooi/id/gemeente/gm0363";
+const std::string kTooManyRequestsType = "https://w3id.org/tweeling/problem/too-many-requests";
+
+std::string registry() {
+    return binPath("twin-registry");
+}
+
+Json parse(const std::string& text) {
+    Json doc;
+    doc.Parse(text.c_str(), text.size());
+    INFO(text);
+    REQUIRE_FALSE(doc.HasParseError());
+    REQUIRE(doc.IsObject());
+    return doc;
+}
+
+// A 429 as promised: a problem document naming the limit, and Retry-After in whole seconds >= 1.
+long checkTooManyRequests(const HttpResponse& response, const std::string& limitName) {
+    INFO(response.body);
+    REQUIRE(response.status == 429);
+    CHECK(response.header("content-type") == "application/problem+json");
+    std::string retryAfter = response.header("retry-after");
+    REQUIRE_FALSE(retryAfter.empty());
+    REQUIRE(retryAfter.find_first_not_of("0123456789") == std::string::npos);
+    long seconds = std::stol(retryAfter);
+    CHECK(seconds >= 1);
+    Json problem = parse(response.body);
+    CHECK(std::string(problem["type"].GetString()) == kTooManyRequestsType);
+    CHECK(problem["status"].GetInt() == 429);
+    std::string detail = problem["detail"].GetString();
+    CHECK(detail.find(limitName) != std::string::npos);
+    CHECK(detail.find("Retry after " + retryAfter + " s") != std::string::npos);
+    return seconds;
+}
+
+std::string createKey(const std::string& db) {
+    auto result = run({registry(), "keys", "create", "--db", db, "--publisher", kAmsterdam, "--node-id", "gm0363"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    std::string key = result.out;
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    return key;
+}
+
+// The first Amsterdam sample with another id.
+std::string sampleRecord(const std::string& id) {
+    Json all;
+    std::string text = readFile(sourcePath("deploy/samples/gm0363-amsterdam.json"));
+    all.Parse(text.c_str(), text.size());
+    REQUIRE(all.IsArray());
+    Json doc;
+    doc.CopyFrom(all[0], doc.GetAllocator());
+    doc["id"].SetString(id.c_str(), doc.GetAllocator());
+    return tweeling::common::toString(doc);
+}
+
+HttpResponse publish(const std::string& items, const std::string& id, const std::string& key) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = items;
+    request.body = sampleRecord(id);
+    request.headers = {"Content-Type: application/geo+json", "Authorization: Bearer " + key, "Expect:"};
+    return send(request);
+}
+
+int portOf(const std::string& baseUrl) {
+    return std::stoi(baseUrl.substr(baseUrl.rfind(':') + 1));
+}
+
+int connectLoopback(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    return fd;
+}
+
+}  // namespace
+
+TEST_CASE("a client over its rate limit gets 429 with Retry-After; /health stays exempt", "[edge]") {
+    TempDir dir;
+    ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
+                        "gm0363", "--quiet", "--rate-limit", "0.1", "--rate-burst", "3"});
+    const std::string items = node.baseUrl() + "/collections/twins/items";
+    for (int i = 0; i < 3; ++i) CHECK(get(items).status == 200);
+    long retryAfter = checkTooManyRequests(get(items), "client address");
+    CHECK(retryAfter <= 10);                                    // one token per 10 s
+    CHECK(get(node.baseUrl() + "/collections").status == 429);  // the limit is per client, not per path
+    // Monitoring keeps working while the client is limited.
+    for (int i = 0; i < 5; ++i) CHECK(get(node.baseUrl() + "/health").status == 200);
+    // Without --trusted-proxy, X-Forwarded-For is the client's own claim and changes nothing.
+    CHECK(get(items, {"X-Forwarded-For: 203.0.113.50"}).status == 429);
+}
+
+TEST_CASE("a limited client passes again after Retry-After", "[edge]") {
+    TempDir dir;
+    ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
+                        "gm0363", "--quiet", "--rate-limit", "1", "--rate-burst", "1"});
+    const std::string url = node.baseUrl() + "/collections";
+    HttpResponse limited;
+    for (int attempt = 0; attempt < 10 && limited.status != 429; ++attempt) limited = get(url);
+    long retryAfter = checkTooManyRequests(limited, "client address");
+    std::this_thread::sleep_for(std::chrono::seconds(retryAfter) + std::chrono::milliseconds(100));
+    CHECK(get(url).status == 200);
+}
+
+TEST_CASE("behind a trusted proxy each forwarded client has its own limit (options from a config file)", "[edge]") {
+    TempDir dir;
+    {
+        std::ofstream config(dir.file("node.conf"));
+        config << "rate-limit = 0.1\nrate-burst = 1\n"
+               << "# repeatable: both lines count\ntrusted-proxy = 10.0.0.0/8\ntrusted-proxy = 127.0.0.1\n";
+    }
+    ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
+                        "gm0363", "--config", dir.file("node.conf")});
+    const std::string url = node.baseUrl() + "/collections";
+    CHECK(get(url, {"X-Forwarded-For: 203.0.113.7"}).status == 200);
+    checkTooManyRequests(get(url, {"X-Forwarded-For: 203.0.113.7"}), "client address");
+    CHECK(get(url, {"X-Forwarded-For: 203.0.113.8"}).status == 200);
+    // A forged left-most entry does not make a new client; a chain through trusted proxies is followed.
+    CHECK(get(url, {"X-Forwarded-For: 198.51.100.1, 203.0.113.8"}).status == 429);
+    CHECK(get(url, {"X-Forwarded-For: 203.0.113.9, 10.1.2.3"}).status == 200);
+    // The proxy's own requests (no header) have the proxy's bucket.
+    CHECK(get(url).status == 200);
+    CHECK(get(url).status == 429);
+    // The request log names the forwarded client.
+    CHECK(node.logText().find("\"client\":\"203.0.113.9\"") != std::string::npos);
+}
+
+TEST_CASE("a publisher key over its write limit gets 429; other keys and reads go on", "[edge]") {
+    TempDir dir;
+    const std::string db = dir.file("node.db");
+    std::string first = createKey(db), second = createKey(db);
+    ServerProcess node({registry(), "serve", "--db", db, "--listen", "127.0.0.1:0", "--node-id", "gm0363", "--quiet",
+                        "--rate-limit", "0", "--publish-rate-limit", "0.1", "--publish-rate-burst", "2"});
+    const std::string items = node.baseUrl() + "/collections/twins/items";
+    for (const char* id : {"gm0363-edge-1", "gm0363-edge-2"}) {
+        auto created = publish(items, id, first);
+        INFO(created.body);
+        CHECK(created.status == 201);
+    }
+    checkTooManyRequests(publish(items, "gm0363-edge-3", first), "publisher key");
+    CHECK(get(items + "/gm0363-edge-3").status == 404);  // refused before the body was read
+    // A delete is a write too.
+    HttpRequest remove;
+    remove.method = "DELETE";
+    remove.url = items + "/gm0363-edge-1";
+    remove.headers = {"Authorization: Bearer " + first};
+    checkTooManyRequests(send(remove), "publisher key");
+    CHECK(get(items + "/gm0363-edge-1").status == 200);
+    // Another key has its own bucket; reads are not writes.
+    CHECK(publish(items, "gm0363-edge-3", second).status == 201);
+    for (int i = 0; i < 5; ++i) CHECK(get(items).status == 200);
+    // A wrong key is refused as before (401), not counted against anyone.
+    CHECK(publish(items, "gm0363-edge-4", "twk_000000000000_nonsense").status == 401);
+}
+
+TEST_CASE("a hub limits per client address too", "[edge]") {
+    std::string hub = binPath("twin-federation");
+    if (access(hub.c_str(), X_OK) != 0) {
+        WARN("twin-federation is not built; skipped");
+        return;
+    }
+    TempDir dir;
+    ServerProcess server({hub, "serve", "--db", dir.file("hub.db"), "--listen", "127.0.0.1:0", "--hub-id", "edge",
+                          "--quiet", "--no-harvest", "--rate-limit", "0.1", "--rate-burst", "1"});
+    CHECK(get(server.baseUrl() + "/sources").status == 200);
+    checkTooManyRequests(get(server.baseUrl() + "/sources"), "client address");
+    CHECK(get(server.baseUrl() + "/health").status == 200);
+}
+
+TEST_CASE("slow-drip clients are cut off by the header and body timeouts while others are served", "[edge]") {
+    TempDir dir;
+    ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
+                        "gm0363", "--quiet", "--threads", "2", "--header-timeout", "2", "--body-timeout", "2"});
+    const int port = portOf(node.baseUrl());
+    constexpr int kHeaderDrips = 40, kBodyDrips = 5;
+    // Never complete: the header has no blank line within the bytes dripped; the body is 100 bytes.
+    const std::string header = "GET /collections/twins/items HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: dripping";
+    const std::string bodyHead =
+        "POST /collections/twins/items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/geo+json\r\nContent-Length: 100\r\n\r\n";
+
+    struct Connection {
+        int fd = -1;
+        bool body = false;
+        std::size_t sent = 0;
+        bool closed = false;
+        std::string received;
+    };
+    std::vector<Connection> connections(kHeaderDrips + kBodyDrips);
+    for (std::size_t i = 0; i < connections.size(); ++i) {
+        connections[i].fd = connectLoopback(port);
+        connections[i].body = i >= static_cast<std::size_t>(kHeaderDrips);
+        if (connections[i].body) send(connections[i].fd, bodyHead.data(), bodyHead.size(), MSG_NOSIGNAL);
+    }
+
+    // One byte a second on every open connection; reads whatever the server says. Bounded: the
+    // timeouts are 2 s, so 20 rounds are a hang guard, not a time assertion.
+    std::atomic<int> open{static_cast<int>(connections.size())};
+    std::thread dripper([&] {
+        for (int round = 0; round < 20 && open.load() > 0; ++round) {
+            for (auto& connection : connections) {
+                if (connection.closed) continue;
+                char buffer[512];
+                ssize_t got;
+                while ((got = recv(connection.fd, buffer, sizeof buffer, 0)) > 0)
+                    connection.received.append(buffer, got);
+                if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+                    connection.closed = true;
+                    open.fetch_sub(1);
+                    continue;
+                }
+                char byte = connection.body ? 'x' : header[connection.sent % header.size()];
+                if (send(connection.fd, &byte, 1, MSG_NOSIGNAL) == 1) ++connection.sent;
+            }
+            std::this_thread::sleep_for(std::chrono::seconds(1));
+        }
+    });
+
+    // Meanwhile another client is served normally (a stall would hit the 5 s client timeout).
+    int served = 0;
+    for (int i = 0; i < 10; ++i) {
+        for (const char* path : {"/health", "/collections/twins/items"}) {
+            HttpRequest request;
+            request.url = node.baseUrl() + path;
+            request.timeoutMs = 5000;
+            HttpResponse response = send(request);
+            if (response.status == 200) ++served;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    dripper.join();
+    CHECK(served == 20);
+
+    int cutOff = 0, answered408 = 0;
+    for (auto& connection : connections) {
+        if (connection.closed) ++cutOff;
+        if (connection.received.rfind("HTTP/1.1 408", 0) == 0) ++answered408;
+        INFO("sent " << connection.sent << " bytes, got: " << connection.received);
+        CHECK(connection.sent < header.size());  // closed before the request could ever be complete
+        close(connection.fd);
+    }
+    CHECK(cutOff == kHeaderDrips + kBodyDrips);
+    CHECK(answered408 == kHeaderDrips + kBodyDrips);
+}
+
+TEST_CASE("the hardening options are checked and documented", "[edge]") {
+    TempDir dir;
+    const std::string db = dir.file("node.db");
+    for (std::vector<std::string> bad : {std::vector<std::string>{"--rate-limit", "fast"},
+                                         {"--rate-limit", "-1"},
+                                         {"--rate-burst", "0"},
+                                         {"--publish-rate-limit", "10x"},
+                                         {"--header-timeout", "0"},
+                                         {"--header-timeout", "2.5"},
+                                         {"--body-timeout", "99999"},
+                                         {"--trusted-proxy", "proxy.example.org"},
+                                         {"--trusted-proxy", "10.0.0.0/40"},
+                                         {"--tls-cert", "cert.pem"}}) {
+        std::vector<std::string> argv = {registry(), "serve", "--db", db, "--listen", "127.0.0.1:0"};
+        argv.insert(argv.end(), bad.begin(), bad.end());
+        auto result = run(argv);
+        INFO(bad[0] << " " << bad[1] << ": " << result.err);
+        CHECK(result.exitCode == 2);
+    }
+    auto help = run({registry(), "serve", "--help"});
+    CHECK(help.exitCode == 0);
+    for (const char* option : {"--rate-limit", "--rate-burst", "--publish-rate-limit", "--publish-rate-burst",
+                               "--header-timeout", "--body-timeout", "--trusted-proxy"})
+        CHECK(help.out.find(option) != std::string::npos);
+}
+
+TEST_CASE("the nginx example passes nginx -t", "[edge]") {
+    const char* nginx = "/usr/sbin/nginx";
+    if (access(nginx, X_OK) != 0) {
+        WARN("nginx is not installed (Debian package nginx); the example was not checked");
+        return;
+    }
+    TempDir dir;
+    // The example names Let's Encrypt's files; nginx -t loads them, so point it at a throwaway pair.
+    auto made = run({"/usr/bin/env", "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                     "/CN=localhost", "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem")});
+    REQUIRE(made.exitCode == 0);
+    std::string site = readFile(sourcePath("deploy/nginx/tweeling.conf"));
+    for (std::size_t at; (at = site.find("/etc/letsencrypt/live/")) != std::string::npos;) {
+        auto end = site.find(';', at);
+        bool key = site.substr(at, end - at).find("privkey") != std::string::npos;
+        site.replace(at, end - at, dir.file(key ? "key.pem" : "cert.pem"));
+    }
+    {
+        std::ofstream out(dir.file("tweeling.conf"));
+        out << site;
+        std::ofstream main(dir.file("nginx.conf"));
+        main << "pid " << dir.file("nginx.pid") << ";\nerror_log " << dir.file("error.log") << ";\n"
+             << "events {}\nhttp {\n  access_log off;\n  include " << dir.file("tweeling.conf") << ";\n}\n";
+    }
+    auto result = run({nginx, "-t", "-q", "-p", dir.path(), "-c", dir.file("nginx.conf")});
+    INFO(result.out << result.err);
+    CHECK(result.exitCode == 0);
+}
+
+TEST_CASE("the example configuration files, hardening lines included, are accepted", "[edge]") {
+    TempDir dir;
+    // The command line wins over the file's db and listen lines.
+    ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--quiet",
+                        "--config", sourcePath("deploy/twin-registry.conf.example")});
+    CHECK(get(node.baseUrl() + "/health").status == 200);
+    std::string hub = binPath("twin-federation");
+    if (access(hub.c_str(), X_OK) != 0) return;
+    ServerProcess federation({hub, "serve", "--db", dir.file("hub.db"), "--listen", "127.0.0.1:0", "--quiet",
+                              "--no-harvest", "--config", sourcePath("deploy/twin-federation.conf.example")});
+    CHECK(get(federation.baseUrl() + "/health").status == 200);
+}
