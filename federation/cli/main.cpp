@@ -12,6 +12,8 @@
 #include "record/profile.hpp"
 #include "store/store.hpp"
 
+#include <unistd.h>
+
 #include <iostream>
 #include <optional>
 #include <string>
@@ -40,7 +42,7 @@ Usage:
   twin-federation harvest [--source ID] [--db FILE]
   twin-federation report  --source ID [--json] [--db FILE]
   twin-federation keys create --admin [--expires RFC3339] [--db FILE]
-  twin-federation keys list | keys revoke KEY-ID [--db FILE]
+  twin-federation keys list | keys revoke KEY-ID | keys rotate-signing [--db FILE]
   twin-federation COMMAND --help
 
 Defaults: --db ./twin-federation.db, --listen 127.0.0.1:8090. The hub id (the origin of nothing,
@@ -58,6 +60,8 @@ constexpr const char* kServeHelp = R"(twin-federation serve — serve the federa
   --config FILE      "name = value" lines with these option names
   --quiet            no request log
   --no-harvest       serve only; harvest with `twin-federation harvest` (e.g. from cron)
+  --ca-bundle FILE   PEM certificate authorities for https sources (also for `harvest`)  [the system's]
+  --signing-key FILE this hub's Ed25519 key (made, mode 0600, if missing)  [DB.signing-key.pem]
 Serves OGC API – Records (/collections/twins/items, with ?source= and ?origin=), /feed (harvestable by
 another hub), /sources, /sources/{id}, /sources/{id}/reports/latest; POST /sources, DELETE
 /sources/{id} and POST /sources/{id}/harvest with an admin key. Prints "listening on http://HOST:PORT".
@@ -90,7 +94,7 @@ constexpr const char* kSourcesHelp = R"(twin-federation sources — what this hu
 
 constexpr const char* kHarvestHelp = R"(twin-federation harvest — one harvest round now, then exit
 
-  harvest [--source ID] [--db FILE]
+  harvest [--source ID] [--ca-bundle FILE] [--db FILE]
 Harvests every source (or one), prints each report's summary. Exit status 1 if a source failed.
 )";
 
@@ -106,6 +110,8 @@ constexpr const char* kKeysHelp = R"(twin-federation keys — admin keys for sou
   keys create --admin [--expires RFC3339]   prints the key alone on stdout, once
   keys list
   keys revoke KEY-ID
+  keys rotate-signing   a new Ed25519 signing key for this hub, announced (signed by the current key)
+                        at /.well-known/tweeling.json; stop the hub first; prints the new public key
 )";
 
 registry::store::StoreOptions storeOptions(const Arguments& arguments) {
@@ -116,10 +122,18 @@ registry::store::StoreOptions storeOptions(const Arguments& arguments) {
     return options;
 }
 
+hub::HarvesterOptions harvesterOptions(const Arguments& arguments) {
+    hub::HarvesterOptions options;
+    options.caBundlePath = arguments.get("ca-bundle", "");
+    if (!options.caBundlePath.empty() && ::access(options.caBundlePath.c_str(), R_OK) != 0)
+        throw UsageError("--ca-bundle " + options.caBundlePath + " cannot be read");
+    return options;
+}
+
 int commandServe(Arguments arguments) {
     tweeling::cli::loadConfigFile(arguments);
     tweeling::cli::requireKnown(arguments,
-                                {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config", "quiet",
+                                {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config", "quiet", "ca-bundle",
                                  "no-harvest"},
                                 tweeling::cli::kHardeningOptions);
     if (!arguments.has("listen")) arguments.options["listen"] = "127.0.0.1:8090";
@@ -130,7 +144,7 @@ int commandServe(Arguments arguments) {
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
     const auto& profile = registry::record::Profile::builtin();
-    hub::Harvester harvester(store, sources, profile);
+    hub::Harvester harvester(store, sources, profile, harvesterOptions(arguments));
     hub::Scheduler scheduler(harvester, sources, [](const hub::HarvestReport& report) {
         std::cerr << "{\"event\":\"harvest\",\"source\":\"" << report.source << "\",\"status\":\"" << report.status
                   << "\",\"added\":" << report.added << ",\"updated\":" << report.updated
@@ -263,7 +277,7 @@ int commandSources(const Arguments& arguments) {
 }
 
 int commandHarvest(const Arguments& arguments) {
-    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "signing-key", "source"});
+    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "signing-key", "source", "ca-bundle"});
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
     std::vector<std::string> ids;
@@ -276,7 +290,7 @@ int commandHarvest(const Arguments& arguments) {
     } else {
         for (const auto& state : sources.list()) ids.push_back(state.config.id);
     }
-    hub::Harvester harvester(store, sources, registry::record::Profile::builtin());
+    hub::Harvester harvester(store, sources, registry::record::Profile::builtin(), harvesterOptions(arguments));
     int exitCode = 0;
     for (const auto& report : harvester.harvest(ids)) {
         std::cout << report.toText();
@@ -302,6 +316,9 @@ int commandReport(const Arguments& arguments) {
 int commandKeys(const Arguments& arguments) {
     tweeling::cli::requireKnown(arguments, {"db", "hub-id", "signing-key", "admin", "expires"});
     registry::store::Store store(storeOptions(arguments));
+    if (!arguments.positional.empty() && arguments.positional[0] == "rotate-signing")
+        return tweeling::cli::rotateSigningKey(
+            store, tweeling::cli::signingKeyPath(arguments, arguments.get("db", "twin-federation.db")));
     return tweeling::cli::manageKeys(store, arguments, [&] {
         if (!arguments.has("admin")) throw UsageError("a hub makes admin keys only: keys create --admin");
         return std::string(hub::kAdminPublisher);

@@ -148,6 +148,7 @@ protected:
         // network edges: the address policy and its TLS pin.
         options.allowPrivate = m_state.config.allowPrivate;
         options.tlsPin = m_state.config.tlsPin;
+        options.caBundlePath = m_options.caBundlePath;
         return options;
     }
 

@@ -22,6 +22,8 @@ struct HarvesterOptions {
     int maxPages = 100000;  // per source and run: a guard against endless `next` chains
     long backoffBaseMs = 500;
     int maxAttempts = 4;
+    // PEM file of the certificate authorities https sources are checked against; empty: the system's.
+    std::string caBundlePath;
 };
 
 class Harvester {

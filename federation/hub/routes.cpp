@@ -143,6 +143,7 @@ struct HubRoutes::Private {
     registry::store::Store& store;
     std::function<void()> wake;
     KeyRing keys;
+    const registry::api::Api* api = nullptr;  // set by install()
 
     // Source states for marking stale records, refreshed at most every two seconds.
     std::mutex cacheMutex;
@@ -165,6 +166,8 @@ struct HubRoutes::Private {
         if (key->publisher != kAdminPublisher)
             throw ApiError(403, "Forbidden", "This is a publisher key; managing sources needs an admin key "
                                              "(twin-federation keys create --admin)");
+        // Admin writes count against the same per-key rate limit as publishing on a node.
+        if (api) api->admitWrite(key->keyId);
     }
 
     std::optional<Response> handle(const Request& request, const std::string& base) {
@@ -340,6 +343,7 @@ HubRoutes::~HubRoutes() = default;
 
 void HubRoutes::install(registry::api::Api& api) {
     auto self = m_private;
+    self->api = &api;
     api.setRouteExtension([self](const Request& request, const std::string& base) { return self->handle(request, base); });
     api.setRecordDecorator([self](common::Json& record, const std::string& source) { self->decorate(record, source); });
 }

@@ -79,6 +79,10 @@ public:
     void setWriteAdmission(std::function<void(const std::string& keyId)> admission) {
         m_writeAdmission = std::move(admission);
     }
+    // Runs the write admission for a write handled by a route extension (a hub's admin writes).
+    void admitWrite(const std::string& keyId) const {
+        if (m_writeAdmission) m_writeAdmission(keyId);
+    }
 
 private:
     struct Context;

@@ -198,6 +198,29 @@ TEST_CASE("a hub limits per client address too", "[edge]") {
     CHECK(get(server.baseUrl() + "/health").status == 200);
 }
 
+TEST_CASE("a hub limits each admin key's writes", "[edge]") {
+    std::string hub = binPath("twin-federation");
+    if (access(hub.c_str(), X_OK) != 0) {
+        WARN("twin-federation is not built; skipped");
+        return;
+    }
+    TempDir dir;
+    auto created = run({hub, "keys", "create", "--admin", "--db", dir.file("hub.db"), "--hub-id", "edge"});
+    REQUIRE(created.exitCode == 0);
+    std::string admin = created.out.substr(0, created.out.find('\n'));
+    ServerProcess server({hub, "serve", "--db", dir.file("hub.db"), "--listen", "127.0.0.1:0", "--quiet",
+                          "--no-harvest", "--publish-rate-limit", "0.1", "--publish-rate-burst", "2"});
+    auto add = [&](const std::string& id) {
+        return send({"POST", server.baseUrl() + "/sources",
+                     "{\"id\":\"" + id + "\",\"url\":\"https://example.org/" + id + "\"}",
+                     {"Content-Type: application/json", "Authorization: Bearer " + admin}});
+    };
+    CHECK(add("a").status == 201);
+    CHECK(add("b").status == 201);
+    checkTooManyRequests(add("c"), "publisher key");
+    CHECK(get(server.baseUrl() + "/sources/c").status == 404);  // refused before anything was stored
+}
+
 TEST_CASE("slow-drip clients are cut off by the header and body timeouts while others are served", "[edge]") {
     TempDir dir;
     ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
