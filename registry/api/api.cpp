@@ -2,6 +2,7 @@
 
 #include "api/dcat.hpp"
 #include "api/errors.hpp"
+#include "api/html.hpp"
 #include "api/ingest.hpp"
 #include "api/query.hpp"
 #include "common/json.hpp"
@@ -47,6 +48,7 @@ const char* const kConformance[] = {
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog-sorting",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/searchable-catalog-filtering",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/autodiscovery",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/json",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -179,9 +181,11 @@ void checkParameters(const Request& request, std::initializer_list<const char*> 
         bool known = name == "f";
         for (const char* candidate : allowed) known = known || name == candidate;
         if (!known) throw badParameter(name, "is not a parameter of " + request.path);
-        if (name == "f" && value != "json" && value != "geojson" && value != "jsonld" && value != "ttl")
-            throw badParameter("f", "must be json, geojson, jsonld (DCAT-AP JSON-LD) or ttl (DCAT-AP Turtle); got '" +
-                                        value + "'");
+        if (name == "f" && value != "json" && value != "geojson" && value != "jsonld" && value != "ttl" &&
+            value != "html")
+            throw badParameter(
+                "f",
+                "must be json, geojson, jsonld (DCAT-AP JSON-LD), ttl (DCAT-AP Turtle) or html; got '" + value + "'");
     }
 }
 
@@ -413,12 +417,33 @@ Response Api::route(const Request& request, const Context& context) const {
         if (!isGet) throw methodNotAllowed(method, allowed);
     };
 
+    // The pages a browser or crawler lands on also come as HTML (f=html, or an Accept preferring
+    // text/html) and carry RFC 8288 Link headers (html.hpp). The JSON handler answers either way.
+    auto page = [&](html::Page kind, const std::function<Response(const Context&)>& answer) {
+        if (!html::wanted(request)) {
+            Response response = answer(context);
+            html::addLinkHeader(kind, response, context.base);
+            return response;
+        }
+        Request plain = html::jsonRequest(request);
+        Context plainContext = context;
+        plainContext.request = &plain;
+        Response response = html::render(kind, answer(plainContext), request, context.base);
+        std::string etag = html::header(response, "ETag");
+        if (response.status == 200 && !etag.empty() && etagMatches(request.header("if-none-match"), etag, true)) {
+            response.status = 304;
+            response.contentType.clear();
+            response.body.clear();
+        }
+        return response;
+    };
+
     if (m_extension) {
         if (auto response = m_extension(request, context.base)) return *response;
     }
     if (segments.empty()) {
         only("GET, HEAD");
-        return landing(context);
+        return page(html::Page::Landing, [&](const Context& at) { return landing(at); });
     }
     const std::string& first = segments[0];
     if (segments.size() == 2 && first == ".well-known" && segments[1] == "tweeling.json")
@@ -434,18 +459,20 @@ Response Api::route(const Request& request, const Context& context) const {
     if (first == "collections" && segments.size() >= 2) {
         if (segments[1] != kCollectionId)
             throw ApiError(404, "Not found", "There is no collection '" + segments[1] + "'; this node serves 'twins'");
-        if (segments.size() == 2) return only("GET, HEAD"), collection(context);
+        if (segments.size() == 2)
+            return only("GET, HEAD"), page(html::Page::Collection, [&](const Context& at) { return collection(at); });
         if (segments.size() == 3 && segments[2] == "queryables") return only("GET, HEAD"), queryables(context, false);
         if (segments.size() == 3 && segments[2] == "sortables") return only("GET, HEAD"), queryables(context, true);
         if (segments[2] == "items") {
             if (segments.size() == 3) {
-                if (isGet) return items(request, context);
+                if (isGet) return page(html::Page::Items, [&](const Context& at) { return items(*at.request, at); });
                 if (method == "POST" && m_options.publishing) return publish(request, context, nullptr);
                 throw methodNotAllowed(method, m_options.publishing ? "GET, HEAD, POST" : "GET, HEAD");
             }
             if (segments.size() == 4) {
                 const std::string& key = segments[3];
-                if (isGet) return item(request, context, key);
+                if (isGet)
+                    return page(html::Page::Record, [&](const Context& at) { return item(*at.request, at, key); });
                 if (method == "PUT" && m_options.publishing) return publish(request, context, &key);
                 if (method == "DELETE" && m_options.publishing) return remove(request, context, key);
                 throw methodNotAllowed(method, m_options.publishing ? "GET, HEAD, PUT, DELETE" : "GET, HEAD");
@@ -470,11 +497,13 @@ Response Api::landing(const Context& context) const {
     key(writer, "links");
     writer.StartArray();
     link(writer, context.base + "/", "self", kJson, "This landing page");
+    link(writer, context.base + "/?f=html", "alternate", "text/html", "This landing page as HTML");
     link(writer, context.base + "/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0",
          "The API definition (OpenAPI 3)");
     link(writer, context.base + "/conformance", "conformance", kJson, "The conformance classes implemented");
     link(writer, context.base + "/collections", "data", kJson, "The catalogs of this node");
-    link(writer, context.collectionUrl(), "http://www.opengis.net/def/rel/ogc/1.0/ogc-catalog", kJson,
+    // Autodiscovery (/req/autodiscovery/links): a searchable catalog's access endpoint is its items.
+    link(writer, context.itemsUrl(), "http://www.opengis.net/def/rel/ogc/1.0/ogc-catalog", kGeoJson,
          "The searchable catalog of twin records");
     link(writer, context.base + "/feed", "https://w3id.org/tweeling/rel/feed", kJson,
          "The change feed for harvesters");
@@ -543,6 +572,7 @@ void writeCollection(Writer& writer, const std::string& base, const std::string&
     key(writer, "links");
     writer.StartArray();
     link(writer, url, "self", kJson, "This catalog");
+    link(writer, url + "?f=html", "alternate", "text/html", "This catalog as HTML");
     link(writer, url + "/items", "items", kGeoJson, "The records of this catalog");
     link(writer, url + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json",
          "The properties records can be searched by");

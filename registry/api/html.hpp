@@ -1,0 +1,57 @@
+#pragma once
+// The pages a browser or a crawler lands on — the landing page, the catalog, a page of search
+// results and a record — as small server-rendered HTML, and the RFC 8288 `Link` headers that let any
+// client find the other representations and the catalog (OGC API – Records – Part 1, requirements
+// class Autodiscovery, /req/autodiscovery/links).
+//
+// The JSON handlers answer first; these functions read their JSON response, so HTML and Link
+// headers show exactly what JSON shows. Every value from a record is untrusted: text is escaped
+// (&<>"'), made valid UTF-8, and only http(s) URLs of a record become links.
+#include "api/api.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tweeling::registry::api::html {
+
+enum class Page { Landing, Collection, Items, Record };
+
+// True when the client asks for HTML: f=html, or (without f) an Accept header that prefers
+// text/html to every other type it names (q-values honoured). A tie keeps JSON, so `*/*`, GIS
+// clients and DCAT harvesters are unaffected; browsers (text/html before */*;q=0.8) get HTML.
+bool wanted(const Request& request);
+
+// The request the JSON handler answers on behalf of an HTML page: without f, Accept and
+// If-None-Match (the HTML representation has its own ETag).
+Request jsonRequest(const Request& request);
+
+// Adds `Link` (RFC 8288: self, alternates, collection, paging, service-desc and the catalog) and
+// `Vary: Accept` to a 200 JSON response of `page`. DCAT-AP and error responses pass unchanged.
+void addLinkHeader(Page page, Response& response, const std::string& base);
+
+// Turns the 200 JSON response of `page` (answered for jsonRequest(request)) into HTML with the
+// same Link headers; its ETag, if any, gets an "-html" suffix. Other responses pass unchanged.
+Response render(Page page, const Response& json, const Request& request, const std::string& base);
+
+// The value of the first header called `name` (case-insensitive); empty when absent.
+std::string header(const Response& response, const std::string& name);
+
+// Text for HTML content or a quoted attribute value: invalid UTF-8 becomes U+FFFD, control
+// characters (other than tab and newline) are dropped, and & < > " ' become character references.
+std::string escape(std::string_view text);
+
+// One link of a page, as written in the Link header and the HTML head.
+struct Link {
+    std::string href;
+    std::string rel;
+    std::string type;
+    std::string title;
+};
+
+// The Link header value (RFC 8288 §3): `<href>; rel="..."; type="..."`, comma-separated. Characters
+// not allowed in a URI reference are percent-encoded; a rel or type that is not a plain token is
+// left out, and so is a title that is not printable ASCII.
+std::string linkHeaderValue(const std::vector<Link>& links);
+
+}  // namespace tweeling::registry::api::html
