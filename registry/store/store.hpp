@@ -28,6 +28,9 @@ struct StoreOptions {
     // A node signs the records published on it, and their tombstones, with this key (README,
     // "Signed records"). A hub relays the signatures of the records' origins instead.
     std::shared_ptr<const common::SigningKey> signingKey;
+    // Answer every search with the general SQL plan, never the index-only candidate path (tests
+    // compare the two).
+    bool sqlSearchOnly = false;
 };
 
 class Database;

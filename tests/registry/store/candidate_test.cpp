@@ -1,0 +1,112 @@
+// The index-only candidate path of search must answer exactly as the general SQL plan does: same
+// numberMatched, same records in the same order, for every combination of words, bbox, time and
+// values, every sort order and page, including footprints that touch a query's edge to the last bit.
+#include "store_test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+
+using namespace tweeling::test;
+using tweeling::registry::store::SearchQuery;
+using tweeling::registry::store::SortKey;
+using tweeling::registry::store::StoreOptions;
+using tweeling::registry::store::Store;
+
+namespace {
+
+std::unique_ptr<Store> openSqlOnly(const std::string& path) {
+    StoreOptions options;
+    options.path = path;
+    options.nodeId = kNodeId;
+    options.cacheKiB = 4096;
+    options.sqlSearchOnly = true;
+    return std::make_unique<Store>(options);
+}
+
+std::vector<std::string> keysOf(const tweeling::registry::store::SearchResult& result) {
+    std::vector<std::string> keys;
+    for (const auto& hit : result.hits) keys.push_back(hit.key);
+    return keys;
+}
+
+}  // namespace
+
+TEST_CASE("the candidate path and the SQL plan agree on every query shape", "[search][candidates]") {
+    TempDir dir;
+    std::string path = dir.file("node.db");
+    auto store = openStore(path);
+    std::mt19937 random(42);
+    auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+    const std::vector<std::string> words = {"hittestress", "gebouwen", "bomen", "wateroverlast", "geluid", "terrein"};
+    const std::vector<std::string> themes = {"heat-stress", "buildings", "trees", "flooding"};
+    const std::vector<std::string> formats = {"3dtiles", "cityjson", "copc"};
+    // The query box used below is 4.5,51.8,5.5,52.4: footprints on and just beside its edges.
+    const std::vector<double> edgesX = {4.5, 5.5, std::nextafter(4.5, 0.0), std::nextafter(5.5, 10.0), 4.5000001, 5.4999999};
+    const std::vector<double> edgesY = {51.8, 52.4, std::nextafter(51.8, 0.0), std::nextafter(52.4, 100.0)};
+    std::vector<tweeling::registry::store::PutRequest> puts;
+    for (int i = 0; i < 600; ++i) {
+        TestRecord record = makeRecord("r" + std::to_string(i), words[pick(6)] + " " + words[pick(6)] + " kaart " + std::to_string(i % 7));
+        record.description(pick(3) == 0 ? "over " + words[pick(6)] : "Beschrijving");
+        record.themes({themes[pick(4)]});
+        if (pick(2)) record.formats({formats[pick(3)]});
+        record.updated(1700000000 + pick(40) * 86400);  // many ties
+        int shape = pick(10);
+        if (shape < 6) {
+            double x = 3.4 + pick(300) / 100.0, y = 50.8 + pick(270) / 100.0;
+            record.bbox(x, y, x + pick(30) / 100.0, y + pick(30) / 100.0);
+        } else if (shape < 9) {
+            // Touching an edge from outside, exactly on it, or a hair inside.
+            double x = edgesX[pick(static_cast<int>(edgesX.size()))];
+            double y = edgesY[pick(static_cast<int>(edgesY.size()))];
+            bool left = pick(2);
+            record.bbox(left ? x - 0.3 : x, left ? y - 0.3 : y, left ? x : x + 0.3, left ? y : y + 0.3);
+        }  // else: no footprint
+        if (pick(3)) {
+            std::int64_t start = 1500000000 + pick(100) * 8640000;
+            record.time(start, start + pick(50) * 8640000);
+        }
+        puts.push_back(record.request());
+    }
+    store->putBatch(puts);
+    auto sqlOnly = openSqlOnly(path);
+
+    int compared = 0;
+    for (int q = 0; q < 3; ++q)
+        for (int b = 0; b < 3; ++b)
+            for (int t = 0; t < 3; ++t)
+                for (int v = 0; v < 3; ++v)
+                    for (SortKey sort : {SortKey::Default, SortKey::Updated, SortKey::Title}) {
+                        SearchQuery query;
+                        if (q == 1) query.terms = {"hittestress"};
+                        if (q == 2) query.terms = {"bomen kaart", "geluid"};
+                        if (b == 1) query.bbox = tweeling::registry::record::Bbox{4.5, 51.8, 5.5, 52.4};
+                        if (b == 2) query.bbox = tweeling::registry::record::Bbox{5.5, 52.4, 6.0, 53.0};
+                        if (t == 1) query.timeStart = 1600000000;  // open interval: datetime=../..
+                        if (t == 2) {
+                            query.timeStart = 1550000000;
+                            query.timeEnd = 1560000000;
+                        }
+                        if (v == 1) query.themes = {"heat-stress", "trees"};
+                        if (v == 2) query.formats = {"cityjson"};
+                        query.sort = sort;
+                        query.descending = sort != SortKey::Title;
+                        for (auto [offset, limit] : {std::pair<int, int>{0, 10}, {7, 25}, {0, 1000}}) {
+                            query.offset = offset;
+                            query.limit = limit;
+                            auto fast = store->search(query);
+                            auto reference = sqlOnly->search(query);
+                            INFO("q=" << q << " b=" << b << " t=" << t << " v=" << v << " sort=" << int(sort)
+                                      << " offset=" << offset << " limit=" << limit);
+                            REQUIRE(fast.numberMatched == reference.numberMatched);
+                            REQUIRE(keysOf(fast) == keysOf(reference));
+                            ++compared;
+                        }
+                    }
+    CHECK(compared == 3 * 3 * 3 * 3 * 3 * 3);
+    // The edge cases were really in play: some footprints touch the query box exactly.
+    SearchQuery touching;
+    touching.bbox = tweeling::registry::record::Bbox{4.5, 51.8, 5.5, 52.4};
+    touching.limit = 0;
+    CHECK(store->search(touching).numberMatched > 0);
+}
