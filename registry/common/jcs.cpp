@@ -116,13 +116,58 @@ std::string ecmaScriptNumber(double value) {
     return out;
 }
 
+namespace {
+
+// Member names in RFC 8785 order. Names are nearly always ASCII, where UTF-8 byte order is UTF-16
+// order: those compare as bytes; others as UTF-16 code units.
+void appendObject(const JsonValue& value, std::string& out, std::initializer_list<std::string_view> skip) {
+    struct Entry {
+        std::string_view name;
+        const JsonValue* value;
+    };
+    std::vector<Entry> members;
+    members.reserve(value.MemberCount());
+    bool ascii = true;
+    for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+        std::string_view name(it->name.GetString(), it->name.GetStringLength());
+        if (skip.size() && std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+        for (unsigned char c : name) ascii = ascii && c < 0x80;
+        members.push_back({name, &it->value});
+    }
+    if (ascii) {
+        std::sort(members.begin(), members.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    } else {
+        std::sort(members.begin(), members.end(), [](const Entry& a, const Entry& b) {
+            return utf16(a.name.data(), a.name.size()) < utf16(b.name.data(), b.name.size());
+        });
+    }
+    out.push_back('{');
+    bool first = true;
+    for (const Entry& member : members) {
+        if (!first) out.push_back(',');
+        first = false;
+        appendString(member.name.data(), member.name.size(), out);
+        out.push_back(':');
+        appendCanonicalJson(*member.value, out);
+    }
+    out.push_back('}');
+}
+
+}  // namespace
+
 void appendCanonicalJson(const JsonValue& value, std::string& out) {
     switch (value.GetType()) {
         case rapidjson::kNullType: out += "null"; break;
         case rapidjson::kFalseType: out += "false"; break;
         case rapidjson::kTrueType: out += "true"; break;
         case rapidjson::kStringType: appendString(value.GetString(), value.GetStringLength(), out); break;
-        case rapidjson::kNumberType: out += ecmaScriptNumber(value.GetDouble()); break;
+        case rapidjson::kNumberType:
+            // Integers that a double holds exactly print the same either way: skip the float path.
+            if (value.IsInt64() && value.GetInt64() > -(1LL << 53) && value.GetInt64() < (1LL << 53))
+                out += std::to_string(value.GetInt64());
+            else
+                out += ecmaScriptNumber(value.GetDouble());
+            break;
         case rapidjson::kArrayType: {
             out.push_back('[');
             bool first = true;
@@ -134,42 +179,15 @@ void appendCanonicalJson(const JsonValue& value, std::string& out) {
             out.push_back(']');
             break;
         }
-        case rapidjson::kObjectType: {
-            std::vector<std::pair<std::u16string, const JsonValue::Member*>> members;
-            members.reserve(value.MemberCount());
-            for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it)
-                members.emplace_back(utf16(it->name.GetString(), it->name.GetStringLength()), &*it);
-            std::sort(members.begin(), members.end(),
-                      [](const auto& a, const auto& b) { return a.first < b.first; });
-            out.push_back('{');
-            bool first = true;
-            for (const auto& [name, member] : members) {
-                if (!first) out.push_back(',');
-                first = false;
-                appendString(member->name.GetString(), member->name.GetStringLength(), out);
-                out.push_back(':');
-                appendCanonicalJson(member->value, out);
-            }
-            out.push_back('}');
-            break;
-        }
+        case rapidjson::kObjectType: appendObject(value, out, {}); break;
     }
 }
 
 std::string canonicalJsonWithout(const JsonValue& object, std::initializer_list<std::string_view> skip) {
     if (!object.IsObject()) return canonicalJson(object);
-    JsonValue view(rapidjson::kObjectType);
-    rapidjson::MemoryPoolAllocator<> allocator;
-    for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
-        std::string_view name(it->name.GetString(), it->name.GetStringLength());
-        if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
-        // The names are referenced; the values are copied into the view.
-        JsonValue key(rapidjson::StringRef(it->name.GetString(), it->name.GetStringLength()));
-        JsonValue value;
-        value.CopyFrom(it->value, allocator);
-        view.AddMember(key, value, allocator);
-    }
-    return canonicalJson(view);
+    std::string out;
+    appendObject(object, out, skip);
+    return out;
 }
 
 std::string canonicalJson(const JsonValue& value) {

@@ -1,5 +1,7 @@
 #include "store/connection.hpp"
 
+#include <sqlite3.h>
+
 #include <string>
 
 namespace tweeling::registry::store {
@@ -32,9 +34,13 @@ void Connection::trimCache(std::size_t maxStatements) {
     if (m_statements.size() > maxStatements) m_statements.clear();
 }
 
-ReadSnapshot::ReadSnapshot(Database& database) : m_database(database) { m_database.exec("BEGIN"); }
+ReadSnapshot::ReadSnapshot(Database& database) : m_database(database) {
+    m_owns = sqlite3_get_autocommit(m_database.handle()) != 0;
+    if (m_owns) m_database.exec("BEGIN");
+}
 
 ReadSnapshot::~ReadSnapshot() {
+    if (!m_owns) return;
     try {
         m_database.exec("COMMIT");
     } catch (...) {

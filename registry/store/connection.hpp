@@ -64,6 +64,7 @@ public:
 
 private:
     Database& m_database;
+    bool m_owns = false;  // false inside a snapshot already open on this connection (nested use)
 };
 
 class ConnectionPool {

@@ -647,6 +647,52 @@ SearchResult Store::search(const SearchQuery& query) const {
     planner::Plan plan = planner::makePlan(query);
     ConnectionPool::Lease connection = m_private->readers.acquire();
     connection->trimCache(256);
+    if (plan.constraints.empty() && !plan.facets.empty()) {
+        // The whole catalog's facets change only with a write: counted once per feed seq.
+        SearchResult result;
+        ReadSnapshot snapshot(connection->database());  // one snapshot for counts, facets and page
+        {
+            std::int64_t seq = 0;
+            {
+                StatementUse statement = connection->statement("SELECT seq FROM sqlite_sequence WHERE name = 'feed'");
+                if (statement->step()) seq = statement->int64(0);
+            }
+            planner::Plan countOnly = plan;
+            countOnly.facets.clear();
+            countOnly.limit = 0;
+            result = planner::execute(*connection, countOnly);
+            for (const std::string& name : plan.facets) {
+                std::string cacheKey = name + "/" + std::to_string(plan.facetLimit);
+                Facet facet;
+                facet.name = name;
+                {
+                    std::lock_guard<std::mutex> lock(m_private->facetMutex);
+                    if (m_private->facetSeq != seq) {
+                        m_private->facetCache.clear();
+                        m_private->facetSeq = seq;
+                    }
+                    auto it = m_private->facetCache.find(cacheKey);
+                    if (it != m_private->facetCache.end()) facet.values = it->second;
+                }
+                if (facet.values.empty() && result.numberMatched > 0) {
+                    planner::SqlQuery sql = planner::facetSql(plan, name);
+                    StatementUse statement = connection->statement(sql.sql);
+                    planner::bindAll(*statement, sql.params);
+                    while (statement->step()) facet.values.push_back({statement->text(0), statement->int64(1)});
+                    std::lock_guard<std::mutex> lock(m_private->facetMutex);
+                    if (m_private->facetSeq == seq) m_private->facetCache[cacheKey] = facet.values;
+                }
+                result.facets.push_back(std::move(facet));
+            }
+        }
+        // The page itself: the plain SQL path (no facets needed again).
+        planner::Plan pageOnly = plan;
+        pageOnly.facets.clear();
+        SearchResult page = planner::execute(*connection, pageOnly);
+        result.hits = std::move(page.hits);
+        result.numberMatched = page.numberMatched;
+        return result;
+    }
     if (planner::candidateShape(plan) && !m_private->options.sqlSearchOnly) return planner::executeByCandidates(*connection, plan);
     return planner::execute(*connection, plan);
 }

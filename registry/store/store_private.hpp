@@ -4,7 +4,9 @@
 #include "store/connection.hpp"
 #include "store/store.hpp"
 
+#include <map>
 #include <mutex>
+#include <vector>
 #include <string>
 
 namespace tweeling::registry::store {
@@ -39,6 +41,11 @@ struct Store::Private {
     // The signing key; replaced only by rotateSigningKey, under writeMutex and signerMutex.
     std::shared_ptr<const common::SigningKey> signer;
     mutable std::mutex signerMutex;
+    // Facet counts of the whole catalog (a search without conditions), valid while the feed's
+    // latest seq is `facetSeq`: every write appends to the feed, so the counts stay exact.
+    mutable std::mutex facetMutex;
+    mutable std::int64_t facetSeq = -1;
+    mutable std::map<std::string, std::vector<FacetValue>> facetCache;  // "name/limit" -> values
     std::string epoch;
     // Writes are serialised on one connection. Declared before the pool so that read connections
     // close first and the writer, closing last, checkpoints the WAL.

@@ -261,3 +261,30 @@ TEST_CASE("facet SQL keeps the candidates as the outer loop and uses indexes", "
     CHECK(std::get<std::int64_t>(themes.params.back()) == plan.facetLimit);
     CHECK_THROWS_AS(planner::facetSql(plan, "colour"), std::invalid_argument);
 }
+
+TEST_CASE("the whole catalog's facets follow every write (counted once per feed seq)", "[search][facets]") {
+    TempDir dir;
+    auto store = openStore(dir.file("node.db"));
+    store->put(makeRecord("a").themes({"buildings"}).request());
+    store->put(makeRecord("b").themes({"buildings", "noise"}).request());
+    SearchQuery query;
+    query.facets = {"themes"};
+    auto counts = [&] {
+        std::map<std::string, std::int64_t> out;
+        SearchResult result = store->search(query);
+        for (const auto& value : result.facets.at(0).values) out[value.value] = value.count;
+        return std::make_pair(result.numberMatched, out);
+    };
+    // Asked twice: the second answer comes from the counts kept for this feed seq.
+    CHECK(counts() == std::make_pair(std::int64_t{2}, std::map<std::string, std::int64_t>{{"buildings", 2}, {"noise", 1}}));
+    CHECK(counts() == std::make_pair(std::int64_t{2}, std::map<std::string, std::int64_t>{{"buildings", 2}, {"noise", 1}}));
+    store->put(makeRecord("c").themes({"noise"}).request());
+    CHECK(counts().second == std::map<std::string, std::int64_t>{{"buildings", 2}, {"noise", 2}});
+    store->put(makeRecord("b").themes({"terrain"}).version("2").request());
+    CHECK(counts().second == std::map<std::string, std::int64_t>{{"buildings", 1}, {"noise", 1}, {"terrain", 1}});
+    REQUIRE(store->remove("", "a"));
+    CHECK(counts() == std::make_pair(std::int64_t{2}, std::map<std::string, std::int64_t>{{"noise", 1}, {"terrain", 1}}));
+    // The page of results still comes with them.
+    query.limit = 5;
+    CHECK(store->search(query).hits.size() == 2);
+}
