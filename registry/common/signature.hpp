@@ -1,5 +1,6 @@
 #pragma once
-// Ed25519 signatures of records (RFC 8032, through OpenSSL's EVP interface).
+// Ed25519 signatures of records (RFC 8032): key files through OpenSSL, signing and verifying
+// through libsodium.
 //
 // What is signed (README, "Signed records"): the RFC 8785 canonical JSON of
 //   {"id": ID, "op": "put"|"delete", "origin": ORIGIN, "record": RECORD|null, "updated": UPDATED}
