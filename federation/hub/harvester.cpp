@@ -8,7 +8,11 @@
 #include "record/record.hpp"
 #include "store/sqlite.hpp"
 
+#include <atomic>
 #include <climits>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -110,13 +114,75 @@ void addValidation(Json& doc, const common::Problems& warnings) {
     doc.AddMember("validation", validation, allocator);
 }
 
+// The one thread that writes harvested pages, so that the next pages are fetched, checked and
+// prepared (on the fetcher's thread and one helper) while it writes: preparation and SQLite's single
+// writer overlap instead of taking turns. Tasks run in push order, so a source's pages, and then
+// the end of its run, commit in feed order. At most `maxPending` pages wait (memory stays bounded):
+// push() blocks the fetcher's thread until there is room.
+class WriteQueue {
+public:
+    explicit WriteQueue(std::size_t maxPending) : m_max(maxPending) { m_thread = std::thread([this] { run(); }); }
+    ~WriteQueue() {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_stop = true;
+        }
+        m_ready.notify_all();
+        m_thread.join();
+    }
+    WriteQueue(const WriteQueue&) = delete;
+    WriteQueue& operator=(const WriteQueue&) = delete;
+
+    void push(std::function<void()> task) {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_room.wait(lock, [&] { return m_tasks.size() < m_max; });
+        m_tasks.push_back(std::move(task));
+        m_ready.notify_all();
+    }
+    // Returns once every task pushed so far has run.
+    void drain() {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_idle.wait(lock, [&] { return m_tasks.empty() && !m_busy; });
+    }
+
+private:
+    void run() {
+        for (;;) {
+            std::function<void()> task;
+            {
+                std::unique_lock<std::mutex> lock(m_mutex);
+                m_ready.wait(lock, [&] { return m_stop || !m_tasks.empty(); });
+                if (m_tasks.empty()) return;
+                task = std::move(m_tasks.front());
+                m_tasks.pop_front();
+                m_busy = true;
+            }
+            m_room.notify_all();
+            task();  // tasks catch their own errors
+            {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                m_busy = false;
+            }
+            m_idle.notify_all();
+        }
+    }
+
+    std::size_t m_max;
+    std::mutex m_mutex;
+    std::condition_variable m_ready, m_room, m_idle;
+    std::deque<std::function<void()>> m_tasks;
+    bool m_busy = false;
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
 // What one harvest run of one source does; lives for the round.
 class Job {
 public:
     Job(registry::store::Store& store, SourceRegistry& sources, const registry::record::Profile& profile,
-        const HarvesterOptions& options, SourceState state, KeyRing& keys)
+        const HarvesterOptions& options, SourceState state, KeyRing& keys, WriteQueue& writes)
         : m_store(store), m_sources(sources), m_profile(profile), m_options(options), m_state(std::move(state)),
-          m_keys(keys) {
+          m_keys(keys), m_writes(writes) {
         m_report.source = m_state.config.id;
         m_report.kind = kindName(m_state.config.kind);
         m_report.url = m_state.config.url;
@@ -171,9 +237,17 @@ protected:
     }
 
     void fail(const std::string& status, const std::string& error) {
+        std::lock_guard<std::mutex> lock(m_reportMutex);
         m_report.status = status;
         m_report.error = error;
-        m_done = true;  // finished, unsuccessfully: nothing more is fetched
+        m_failed = true;
+        m_done = true;  // finished, unsuccessfully: nothing more is fetched or written
+    }
+    // The report is written by the fetcher's thread and the writer's: always under this lock.
+    template <typename Change>
+    void report(Change change) {
+        std::lock_guard<std::mutex> lock(m_reportMutex);
+        change(m_report);
     }
 
     // The outcome of preparing one record: a write, or a rejection, maybe with warnings.
@@ -302,9 +376,12 @@ protected:
     const HarvesterOptions& m_options;
     SourceState m_state;
     KeyRing& m_keys;
+    WriteQueue& m_writes;
+    std::mutex m_reportMutex;
     HarvestReport m_report;
     std::string m_harvestedAt;
-    bool m_done = false;
+    std::atomic<bool> m_done{false};
+    std::atomic<bool> m_failed{false};
 };
 
 // A Tweeling node or hub: its change feed from the stored cursor.
@@ -406,7 +483,9 @@ private:
     }
 
     void onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
-        ++m_report.pages;
+        if (m_failed) return;  // a page of this run could not be written: stop here
+        int pages = 0;
+        report([&](HarvestReport& r) { pages = ++r.pages; });
         if (!result.ok) {
             fail("down", result.error + " (GET " + result.url + ")");
             return;
@@ -432,9 +511,11 @@ private:
             if (!m_state.epoch.empty() && pageEpoch != m_state.epoch) {
                 // The node's database was rebuilt: read everything again, then remove what it no
                 // longer has. The new epoch is stored only when the resync is complete.
-                m_report.resync = true;
-                m_report.notes.push_back("the source's epoch changed from " + m_state.epoch + " to " + pageEpoch +
-                                         ": full resync");
+                report([&](HarvestReport& r) {
+                    r.resync = true;
+                    r.notes.push_back("the source's epoch changed from " + m_state.epoch + " to " + pageEpoch +
+                                      ": full resync");
+                });
                 m_resync = true;
                 m_newEpoch = pageEpoch;
                 if (m_after != 0) {
@@ -484,8 +565,9 @@ private:
             where = "feed seq " + std::to_string(last);
             std::string origin(common::stringMember(entry, "origin").value_or(pageOrigin));
             if (!op || !id || id->empty() || origin.empty()) {
-                m_report.reject({std::string(id.value_or("")), origin, where,
-                                 {{"", "a feed entry needs op, id and origin"}}});
+                report([&](HarvestReport& r) {
+                    r.reject({std::string(id.value_or("")), origin, where, {{"", "a feed entry needs op, id and origin"}}});
+                });
                 continue;
             }
             std::string signature(common::stringMember(entry, "signature").value_or(""));
@@ -506,7 +588,9 @@ private:
                     // what came by this path, never a copy held from elsewhere.
                     deletion.deletedAt = LLONG_MIN;
                 } else if (check != Verifier::Result::Unsigned) {
-                    m_report.reject({std::string(*id), origin, where, {{"/signature", Verifier::explain(check, origin)}}});
+                    report([&](HarvestReport& r) {
+                        r.reject({std::string(*id), origin, where, {{"/signature", Verifier::explain(check, origin)}}});
+                    });
                     continue;
                 }
                 deletions.push_back(std::move(deletion));
@@ -514,7 +598,9 @@ private:
             }
             const JsonValue* record = common::member(entry, "record");
             if (*op != "put" || !record || !record->IsObject()) {
-                m_report.reject({std::string(*id), origin, where, {{"", "a put entry needs a record object"}}});
+                report([&](HarvestReport& r) {
+                    r.reject({std::string(*id), origin, where, {{"", "a put entry needs a record object"}}});
+                });
                 continue;
             }
             if (m_resync) m_seen.insert({origin, std::string(*id)});
@@ -554,18 +640,63 @@ private:
         } else {
             prepareRange(0, candidates.size());
         }
+        std::vector<RecordProblems> rejected, warned;
         for (auto& result : prepared) {
-            if (result.warned) m_report.warn(std::move(*result.warned));
+            if (result.warned) warned.push_back(std::move(*result.warned));
             if (!result.ok) {
-                m_report.reject(std::move(result.rejected));
+                rejected.push_back(std::move(result.rejected));
                 continue;
             }
             putKeys.push_back({result.put.origin, result.put.fields.id});
             batch.puts.push_back(std::move(result.put));
         }
 
-        const bool resync = m_resync;
-        const std::string newEpoch = m_newEpoch;
+        // The writer commits the page with its cursor while the next page is fetched and prepared.
+        m_writes.push([this, batch = std::move(batch), putKeys = std::move(putKeys), deletions = std::move(deletions),
+                       rejected = std::move(rejected), warned = std::move(warned), resync = m_resync,
+                       newEpoch = m_newEpoch, last]() mutable {
+            if (m_failed) return;
+            try {
+                writePage(batch, putKeys, deletions, resync, newEpoch, last);
+                std::lock_guard<std::mutex> lock(m_reportMutex);
+                for (auto& problems : warned) m_report.warn(std::move(problems));
+                for (auto& problems : rejected) m_report.reject(std::move(problems));
+            } catch (const std::exception& error) {
+                fail("degraded", std::string("could not apply a page: ") + error.what());
+            }
+        });
+
+        if (!entries->Empty() && last < latest->GetInt64() && pages < m_options.maxPages) {
+            next(fetcher, last);
+            return;
+        }
+        // The end of the run, after its last page is written.
+        m_writes.push([this] {
+            if (m_failed) return;
+            try {
+                std::lock_guard<std::mutex> lock(m_reportMutex);
+                if (m_resync) {
+                    deleteUnseen(m_seen);
+                    m_store.write([&](Database& database) {
+                        Statement update(database, "UPDATE sources SET epoch = ?2 WHERE id = ?1");
+                        update.bind(1, m_state.config.id).bind(2, m_newEpoch);
+                        update.execute();
+                    });
+                }
+                settleDeletions();
+                m_done = true;
+            } catch (const std::exception& error) {
+                m_report.status = "degraded";
+                m_report.error = std::string("could not finish the run: ") + error.what();
+                m_failed = true;
+            }
+        });
+    }
+
+    // One page and its cursor in one transaction (on the writer's thread).
+    void writePage(const WriteBatch& batch, const std::vector<RecordKey>& putKeys,
+                   const std::vector<RemoveRequest>& deletions, bool resync, const std::string& newEpoch,
+                   std::int64_t last) {
         BatchOutcome outcome = m_store.apply(batch, [&](Database& database) {
             // The cursor moves with the page. During a resync the epoch is stored only at the end,
             // so a crash part-way starts the resync again.
@@ -593,23 +724,9 @@ private:
                 pending.execute();
             }
         });
+        std::lock_guard<std::mutex> lock(m_reportMutex);
         count(outcome);
         reportReplays(batch, outcome);
-
-        if (!entries->Empty() && last < latest->GetInt64() && m_report.pages < m_options.maxPages) {
-            next(fetcher, last);
-            return;
-        }
-        if (m_resync) {
-            deleteUnseen(m_seen);
-            m_store.write([&](Database& database) {
-                Statement update(database, "UPDATE sources SET epoch = ?2 WHERE id = ?1");
-                update.bind(1, m_state.config.id).bind(2, m_newEpoch);
-                update.execute();
-            });
-        }
-        settleDeletions();
-        m_done = true;
     }
 
     std::int64_t m_after = 0;
@@ -702,19 +819,21 @@ Harvester::Harvester(registry::store::Store& store, SourceRegistry& sources, con
     : m_store(store), m_sources(sources), m_profile(profile), m_options(options), m_keys(store) {}
 
 std::vector<HarvestReport> Harvester::harvest(const std::vector<std::string>& sourceIds) {
+    WriteQueue writes(4);  // declared before the jobs: they push to it until it is drained
     std::vector<std::unique_ptr<Job>> jobs;
     std::vector<HarvestReport> reports;
     for (const auto& id : sourceIds) {
         auto state = m_sources.get(id);
         if (!state) continue;
         if (state->config.kind == SourceKind::Tweeling)
-            jobs.push_back(std::make_unique<FeedJob>(m_store, m_sources, m_profile, m_options, *state, m_keys));
+            jobs.push_back(std::make_unique<FeedJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes));
         else
-            jobs.push_back(std::make_unique<CrawlJob>(m_store, m_sources, m_profile, m_options, *state, m_keys));
+            jobs.push_back(std::make_unique<CrawlJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes));
     }
     harvest::Fetcher fetcher(m_options.maxInFlight);
     for (auto& job : jobs) job->start(fetcher);
     fetcher.run();
+    writes.drain();
     for (auto& job : jobs) {
         HarvestReport report = job->finishReport();
         m_sources.recordAttempt(report.source, report.status, report.error, report.rejected);
