@@ -6,6 +6,8 @@
 #include "store/store.hpp"
 #include "store/store_private.hpp"
 
+#include <roaring/roaring.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -560,9 +562,7 @@ Rids pageRids(Connection& connection, const Plan& plan, const Rids& matches) {
 
 }  // namespace
 
-SearchResult executeByCandidates(Connection& connection, const Plan& plan) {
-    SearchResult result;
-    ReadSnapshot snapshot(connection.database());
+Rids candidateMatches(Connection& connection, const Plan& plan) {
     std::vector<Rids> sets;
     const Constraint* time = nullptr;
     for (const Constraint& constraint : plan.constraints) {
@@ -599,12 +599,140 @@ SearchResult executeByCandidates(Connection& connection, const Plan& plan) {
         }
         matches = std::move(next);
     }
+    return matches;
+}
+
+SearchResult executeByCandidates(Connection& connection, const Plan& plan) {
+    SearchResult result;
+    ReadSnapshot snapshot(connection.database());
+    Rids matches = candidateMatches(connection, plan);
     result.numberMatched = static_cast<std::int64_t>(matches.size());
     if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
     Rids page = pageRids(connection, plan, matches);
     readHits(connection, page, result);
     return result;
 }
+
+// Every record the plan matches, by the general SQL plan, in rid order.
+std::vector<std::int64_t> sqlMatches(Connection& connection, const Plan& plan) {
+    SqlBuilder out;
+    out.sql("SELECT r.rid FROM records r");
+    appendWhere(out, plan, nullptr);
+    out.sql(" ORDER BY r.rid");
+    SqlQuery query = out.take();
+    StatementUse statement = connection.statement(query.sql);
+    bindAll(*statement, query.params);
+    std::vector<std::int64_t> rids;
+    while (statement->step()) rids.push_back(statement->int64(0));
+    return rids;
+}
+
+// Facets over a match set: one CRoaring bitmap per facet value, built from the postings and the
+// license/rights indexes once per feed seq; a facet's counts are then the cardinalities of each
+// value's bitmap AND the matches: microseconds a value, whatever the number of matches.
+}  // namespace planner
+
+struct FacetIndex {
+    std::map<std::string, std::vector<std::pair<std::string, roaring_bitmap_t*>>> values;  // facet name -> values
+    FacetIndex() = default;
+    FacetIndex(const FacetIndex&) = delete;
+    FacetIndex& operator=(const FacetIndex&) = delete;
+    ~FacetIndex() {
+        for (auto& [name, list] : values)
+            for (auto& value : list) roaring_bitmap_free(value.second);
+    }
+};
+
+namespace planner {
+
+namespace {
+
+const char* facetOfKind(const std::string& kind) {
+    if (kind == kTheme) return "themes";
+    if (kind == kFormat) return "formats";
+    if (kind == kAdminUnit) return "adminUnits";
+    if (kind == kType) return "type";
+    if (kind == kPublisher) return "publisher";
+    return nullptr;
+}
+
+bool fitsBitmap(std::int64_t rid) { return rid >= 0 && rid <= static_cast<std::int64_t>(UINT32_MAX); }
+
+// nullptr when a rid does not fit 32 bits (then the SQL plan counts).
+std::shared_ptr<const FacetIndex> buildFacetIndex(Connection& connection) {
+    auto index = std::make_shared<FacetIndex>();
+    std::vector<std::uint32_t> rids;
+    auto flush = [&](const std::string& facet, const std::string& value) {
+        if (rids.empty()) return;
+        index->values[facet].emplace_back(value, roaring_bitmap_of_ptr(rids.size(), rids.data()));
+        rids.clear();
+    };
+    {
+        StatementUse statement = connection.statement("SELECT kind, value, rid FROM record_values ORDER BY kind, value, rid");
+        std::string kind, value;
+        while (statement->step()) {
+            std::string_view stepKind = statement->textView(0), stepValue = statement->textView(1);
+            if (stepKind != kind || stepValue != value) {
+                if (const char* facet = facetOfKind(kind)) flush(facet, value); else rids.clear();
+                kind = std::string(stepKind);
+                value = std::string(stepValue);
+            }
+            std::int64_t rid = statement->int64(2);
+            if (!fitsBitmap(rid)) return nullptr;
+            rids.push_back(static_cast<std::uint32_t>(rid));
+        }
+        if (const char* facet = facetOfKind(kind)) flush(facet, value);
+    }
+    for (const char* column : {"license", "rights"}) {
+        StatementUse statement = connection.statement(std::string("SELECT ") + column + ", rid FROM records INDEXED BY records_by_" +
+                                                      column + " WHERE " + column + " <> '' ORDER BY " + column + ", rid");
+        std::string value;
+        bool any = false;
+        while (statement->step()) {
+            std::string_view stepValue = statement->textView(0);
+            if (!any || stepValue != value) {
+                if (any) flush(column, value);
+                value = std::string(stepValue);
+                any = true;
+            }
+            std::int64_t rid = statement->int64(1);
+            if (!fitsBitmap(rid)) return nullptr;
+            rids.push_back(static_cast<std::uint32_t>(rid));
+        }
+        if (any) flush(column, value);
+    }
+    return index;
+}
+
+std::vector<Facet> countFacets(const FacetIndex& index, const std::vector<std::int64_t>& matches, const Plan& plan) {
+    std::vector<std::uint32_t> ids;
+    ids.reserve(matches.size());
+    for (std::int64_t rid : matches) ids.push_back(static_cast<std::uint32_t>(rid));
+    roaring_bitmap_t* matched = roaring_bitmap_of_ptr(ids.size(), ids.data());
+    std::vector<Facet> facets;
+    for (const std::string& name : plan.facets) {
+        Facet facet;
+        facet.name = name;
+        auto it = index.values.find(name);
+        if (it != index.values.end() && !matches.empty()) {
+            for (const auto& [value, bitmap] : it->second) {
+                auto count = static_cast<std::int64_t>(roaring_bitmap_and_cardinality(bitmap, matched));
+                if (count > 0) facet.values.push_back({value, count});
+            }
+            // As the SQL plan orders them: most frequent first, ties by value (binary collation).
+            std::sort(facet.values.begin(), facet.values.end(), [](const FacetValue& a, const FacetValue& b) {
+                return a.count != b.count ? a.count > b.count : a.value < b.value;
+            });
+            if (facet.values.size() > static_cast<std::size_t>(plan.facetLimit))
+                facet.values.resize(static_cast<std::size_t>(plan.facetLimit));
+        }
+        facets.push_back(std::move(facet));
+    }
+    roaring_bitmap_free(matched);
+    return facets;
+}
+
+}  // namespace
 
 SearchResult execute(Connection& connection, const Plan& plan) {
     // One SQL text per query shape: keep the statement cache bounded.
@@ -647,6 +775,48 @@ SearchResult Store::search(const SearchQuery& query) const {
     planner::Plan plan = planner::makePlan(query);
     ConnectionPool::Lease connection = m_private->readers.acquire();
     connection->trimCache(256);
+    if (!plan.constraints.empty() && !plan.facets.empty() && !m_private->options.sqlSearchOnly) {
+        // Facets over a query: the match set (candidate path or SQL), then the facet bitmaps of
+        // this feed seq, all in one snapshot.
+        ReadSnapshot snapshot(connection->database());
+        std::int64_t seq = 0;
+        {
+            StatementUse statement = connection->statement("SELECT seq FROM sqlite_sequence WHERE name = 'feed'");
+            if (statement->step()) seq = statement->int64(0);
+        }
+        std::shared_ptr<const FacetIndex> index;
+        {
+            std::lock_guard<std::mutex> lock(m_private->facetMutex);  // one build at a time
+            if (m_private->facetIndexSeq != seq || !m_private->facetIndex) {
+                m_private->facetIndex = planner::buildFacetIndex(*connection);
+                m_private->facetIndexSeq = seq;
+            }
+            index = m_private->facetIndex;
+        }
+        if (index) {
+            planner::Plan withoutFacets = plan;
+            withoutFacets.facets.clear();
+            const bool candidates = planner::candidateShape(withoutFacets);
+            std::vector<std::int64_t> matches = candidates ? planner::candidateMatches(*connection, withoutFacets)
+                                                           : planner::sqlMatches(*connection, withoutFacets);
+            SearchResult result;
+            result.numberMatched = static_cast<std::int64_t>(matches.size());
+            result.facets = planner::countFacets(*index, matches, plan);
+            if (plan.limit > 0 && plan.offset < result.numberMatched) {
+                if (candidates) {
+                    planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches), result);
+                } else {
+                    planner::SqlQuery page = planner::pageSql(withoutFacets);
+                    StatementUse statement = connection->statement(page.sql);
+                    planner::bindAll(*statement, page.params);
+                    std::vector<std::int64_t> rids;
+                    while (statement->step()) rids.push_back(statement->int64(0));
+                    planner::readHits(*connection, rids, result);
+                }
+            }
+            return result;
+        }
+    }
     if (plan.constraints.empty() && !plan.facets.empty()) {
         // The whole catalog's facets change only with a write: counted once per feed seq.
         SearchResult result;

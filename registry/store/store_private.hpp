@@ -5,11 +5,14 @@
 #include "store/store.hpp"
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <vector>
 #include <string>
 
 namespace tweeling::registry::store {
+
+struct FacetIndex;  // search.cpp
 
 // The signature of one record published on this node: over the canonical JSON of its stored form.
 std::string signRecord(const common::SigningKey& key, const std::string& origin, const std::string& id,
@@ -46,6 +49,9 @@ struct Store::Private {
     mutable std::mutex facetMutex;
     mutable std::int64_t facetSeq = -1;
     mutable std::map<std::string, std::vector<FacetValue>> facetCache;  // "name/limit" -> values
+    // Facets over a query: value bitmaps valid at feed seq `facetIndexSeq` (search.cpp).
+    mutable std::shared_ptr<const FacetIndex> facetIndex;
+    mutable std::int64_t facetIndexSeq = -1;
     std::string epoch;
     // Writes are serialised on one connection. Declared before the pool so that read connections
     // close first and the writer, closing last, checkpoints the WAL.
