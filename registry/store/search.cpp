@@ -229,6 +229,55 @@ const Constraint* Plan::text() const {
     return nullptr;
 }
 
+namespace {
+
+// The posting kind of a list queryable, or nullptr.
+const char* listKind(const cql2::Term& term) {
+    if (term.kind != cql2::Term::Kind::Property || term.caseInsensitive) return nullptr;
+    switch (term.property) {
+        case cql2::Property::Themes: return kTheme;
+        case cql2::Property::Formats: return kFormat;
+        case cql2::Property::AdminUnits: return kAdminUnit;
+        default: return nullptr;
+    }
+}
+
+bool plainString(const cql2::Term& term) { return term.kind == cql2::Term::Kind::String && !term.caseInsensitive; }
+
+// `list = 'v'`, `'v' = list` or `list IN ('a', ...)` as a value constraint (see cql2_sql.cpp:
+// compare() and in() compile these to the same postings lookup).
+bool liftValues(const cql2::Expression& expression, Constraint& out) {
+    using Kind = cql2::Expression::Kind;
+    if (expression.kind == Kind::Compare && expression.op == "=" && expression.terms.size() == 2) {
+        const cql2::Term& left = expression.terms[0];
+        const cql2::Term& right = expression.terms[1];
+        const char* kind = listKind(left) ? listKind(left) : listKind(right);
+        const cql2::Term& literal = listKind(left) ? right : left;
+        if (!kind || !plainString(literal)) return false;
+        out.kind = Constraint::Kind::Values;
+        out.valueKind = kind;
+        out.values = {literal.text};
+        return true;
+    }
+    if (expression.kind == Kind::In && expression.terms.size() == 2) {
+        const char* kind = listKind(expression.terms[0]);
+        const cql2::Term& list = expression.terms[1];
+        if (!kind || list.kind != cql2::Term::Kind::List || list.items.empty()) return false;
+        std::vector<std::string> values;
+        for (const cql2::Term& item : list.items) {
+            if (!plainString(item)) return false;
+            values.push_back(item.text);
+        }
+        out.kind = Constraint::Kind::Values;
+        out.valueKind = kind;
+        out.values = sortedUnique(values);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 Plan makePlan(const SearchQuery& query) {
     Plan plan;
     std::string match = ftsQuery(query.terms);
@@ -268,10 +317,30 @@ Plan makePlan(const SearchQuery& query) {
     addValues(Constraint::Kind::Values, kAdminUnit, query.adminUnits);
     addValues(Constraint::Kind::Values, kPublisher, query.publishers);
     if (query.filter) {
-        Constraint filter;
-        filter.kind = Constraint::Kind::Sql;
-        filter.condition = filterSql(*query.filter);
-        plan.constraints.push_back(std::move(filter));
+        // `themes = 'x'` and `formats IN ('a', 'b')` at the filter's top level (alone or AND-ed)
+        // mean exactly what the `themes=`/`formats=` parameters mean: they become value
+        // constraints, which the index-only path answers; the rest stays one SQL condition.
+        std::vector<const cql2::Expression*> parts;
+        if (query.filter->kind == cql2::Expression::Kind::And)
+            for (const auto& child : query.filter->children) parts.push_back(&child);
+        else
+            parts.push_back(query.filter.get());
+        cql2::Expression rest;
+        rest.kind = cql2::Expression::Kind::And;
+        rest.offset = query.filter->offset;
+        for (const cql2::Expression* part : parts) {
+            Constraint lifted;
+            if (liftValues(*part, lifted))
+                plan.constraints.push_back(std::move(lifted));
+            else
+                rest.children.push_back(*part);
+        }
+        if (!rest.children.empty()) {
+            Constraint filter;
+            filter.kind = Constraint::Kind::Sql;
+            filter.condition = filterSql(rest.children.size() == 1 ? rest.children.front() : rest);
+            plan.constraints.push_back(std::move(filter));
+        }
     }
     for (const std::string& facet : query.facets) {
         if (std::find(plan.facets.begin(), plan.facets.end(), facet) != plan.facets.end()) continue;

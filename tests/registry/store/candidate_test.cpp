@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "store/cql2.hpp"
+#include "store/planner.hpp"
+
 #include <random>
 
 using namespace tweeling::test;
@@ -153,4 +156,44 @@ TEST_CASE("facets counted with value bitmaps equal the SQL plan's, and follow wr
     // A write moves the feed seq: the bitmaps are rebuilt.
     store->put(makeRecord("extra", "hittestress extra").themes({"flooding"}).formats({"copc"}).request());
     check(words);
+}
+
+TEST_CASE("CQL2 value conditions lifted out of a filter answer as the same conditions left in SQL", "[search][candidates][cql2]") {
+    TempDir dir;
+    std::string path = dir.file("node.db");
+    auto store = openStore(path);
+    fillCatalog(*store);
+    namespace cql2 = tweeling::registry::store::cql2;
+    // Left: lifted to value constraints (index-only). Right: the same records by a formulation the
+    // planner keeps in SQL (CASEI; the catalog's values are lower case, so it matches the same).
+    const std::vector<std::pair<std::string, std::string>> pairs = {
+        {"themes = 'heat-stress'", "CASEI(themes) = CASEI('heat-stress')"},
+        {"formats IN ('copc', 'cityjson')", "CASEI(formats) IN (CASEI('copc'), CASEI('cityjson'))"},
+        {"themes = 'trees' AND formats = 'copc'", "CASEI(themes) = CASEI('trees') AND CASEI(formats) = CASEI('copc')"},
+        {"themes IN ('trees', 'flooding') AND title LIKE '%kaart 3%'",
+         "CASEI(themes) IN (CASEI('trees'), CASEI('flooding')) AND title LIKE '%kaart 3%'"},
+    };
+    for (const auto& [lifted, kept] : pairs) {
+        for (bool withWords : {false, true}) {
+            SearchQuery a, b;
+            a.filter = std::make_shared<const cql2::Expression>(cql2::parse(lifted));
+            b.filter = std::make_shared<const cql2::Expression>(cql2::parse(kept));
+            if (withWords) a.terms = b.terms = {"bomen"};
+            a.limit = b.limit = 1000;
+            a.sort = b.sort = SortKey::Updated;
+            INFO(lifted << (withWords ? " + q" : ""));
+            auto fast = store->search(a);
+            auto reference = store->search(b);
+            CHECK(fast.numberMatched > 0);
+            CHECK(fast.numberMatched == reference.numberMatched);
+            CHECK(keysOf(fast) == keysOf(reference));
+        }
+    }
+    // The lifted plan really has value constraints and no SQL condition left.
+    SearchQuery query;
+    query.filter = std::make_shared<const cql2::Expression>(cql2::parse("themes = 'trees' AND formats = 'copc'"));
+    auto plan = tweeling::registry::store::planner::makePlan(query);
+    REQUIRE(plan.constraints.size() == 2);
+    for (const auto& constraint : plan.constraints)
+        CHECK(constraint.kind == tweeling::registry::store::planner::Constraint::Kind::Values);
 }
