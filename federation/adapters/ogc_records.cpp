@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "common/jcs.hpp"
 #include "common/time.hpp"
 #include "record/record.hpp"
 #include "record/vocabulary.hpp"
@@ -2063,75 +2064,6 @@ bool rejectedPointer(const std::string& pointer) {
            within(pointer, "/properties/title");
 }
 
-// ---------------------------------------------------------------------------------------------
-// Canonical JSON
-
-// UTF-8 -> UTF-16 code units, for RFC 8785 member order. A byte that does not start a valid UTF-8
-// sequence becomes 0xDC00 + byte (a lone low surrogate), so every key has a deterministic place.
-std::u16string utf16(std::string_view value) {
-    std::u16string out;
-    out.reserve(value.size());
-    std::size_t i = 0;
-    while (i < value.size()) {
-        unsigned char c = static_cast<unsigned char>(value[i]);
-        std::uint32_t cp = 0;
-        std::size_t length = 0;
-        if (c < 0x80) cp = c, length = 1;
-        else if ((c & 0xE0) == 0xC0) cp = c & 0x1F, length = 2;
-        else if ((c & 0xF0) == 0xE0) cp = c & 0x0F, length = 3;
-        else if ((c & 0xF8) == 0xF0) cp = c & 0x07, length = 4;
-        bool ok = length > 0 && i + length <= value.size();
-        for (std::size_t k = 1; ok && k < length; ++k) {
-            unsigned char next = static_cast<unsigned char>(value[i + k]);
-            if ((next & 0xC0) != 0x80) ok = false;
-            cp = (cp << 6) | (next & 0x3F);
-        }
-        if (ok && ((length == 2 && cp < 0x80) || (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000) ||
-                   cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
-            ok = false;
-        if (!ok) {
-            out += static_cast<char16_t>(0xDC00 + c);
-            ++i;
-            continue;
-        }
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            out += static_cast<char16_t>(0xD800 + (cp >> 10));
-            out += static_cast<char16_t>(0xDC00 + (cp & 0x3FF));
-        } else {
-            out += static_cast<char16_t>(cp);
-        }
-        i += length;
-    }
-    return out;
-}
-
-void writeString(std::string& out, const char* data, std::size_t size) {
-    static const char* kHex = "0123456789abcdef";
-    out += '"';
-    for (std::size_t i = 0; i < size; ++i) {
-        unsigned char c = static_cast<unsigned char>(data[i]);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += kHex[c >> 4];
-                    out += kHex[c & 15];
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    out += '"';
-}
-
 }  // namespace
 
 MappedRecord mapOgcRecord(const JsonValue& foreign, const MappingContext& context,
@@ -2207,63 +2139,8 @@ std::optional<std::string> readItemsPage(const JsonValue& page, const std::strin
 }
 
 std::string canonicalJson(const JsonValue& value) {
-    struct Frame {
-        const JsonValue* value;
-        std::vector<std::pair<std::u16string, const JsonValue::Member*>> members;  // sorted, objects only
-        rapidjson::SizeType index = 0;
-    };
-    std::string out;
-    std::vector<Frame> stack;
-    auto emit = [&](const JsonValue& v) {
-        switch (v.GetType()) {
-            case rapidjson::kNullType: out += "null"; break;
-            case rapidjson::kFalseType: out += "false"; break;
-            case rapidjson::kTrueType: out += "true"; break;
-            case rapidjson::kStringType: writeString(out, v.GetString(), v.GetStringLength()); break;
-            case rapidjson::kNumberType: out += numberText(v); break;
-            case rapidjson::kArrayType:
-                out += '[';
-                stack.push_back({&v, {}, 0});
-                break;
-            case rapidjson::kObjectType: {
-                out += '{';
-                Frame frame{&v, {}, 0};
-                frame.members.reserve(v.MemberCount());
-                for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
-                    frame.members.emplace_back(utf16(text(it->name)), &*it);
-                std::stable_sort(frame.members.begin(), frame.members.end(),
-                                 [](const auto& a, const auto& b) { return a.first < b.first; });
-                stack.push_back(std::move(frame));
-                break;
-            }
-        }
-    };
-    emit(value);
-    while (!stack.empty()) {
-        Frame& frame = stack.back();
-        if (frame.value->IsObject()) {
-            if (frame.index == frame.members.size()) {
-                out += '}';
-                stack.pop_back();
-                continue;
-            }
-            if (frame.index > 0) out += ',';
-            const JsonValue::Member* m = frame.members[frame.index++].second;
-            writeString(out, m->name.GetString(), m->name.GetStringLength());
-            out += ':';
-            emit(m->value);  // may grow the stack: `frame` is not used after this
-        } else {
-            if (frame.index == frame.value->Size()) {
-                out += ']';
-                stack.pop_back();
-                continue;
-            }
-            if (frame.index > 0) out += ',';
-            const JsonValue& element = (*frame.value)[frame.index++];
-            emit(element);
-        }
-    }
-    return out;
+    // RFC 8785 order and escaping (common/jcs), numbers as RapidJSON writes them.
+    return common::canonicalJson(value, &numberText);
 }
 
 std::string contentHash(const JsonValue& value) {

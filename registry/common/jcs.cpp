@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <utility>
 #include <vector>
@@ -12,44 +13,139 @@ namespace tweeling::common {
 
 namespace {
 
-// UTF-8 to UTF-16 code units, for comparing member names the way RFC 8785 sorts them. Invalid
-// UTF-8 (RapidJSON does not validate encodings unless asked) is taken byte by byte: a
-// stray byte becomes its own code unit, which still gives a total order.
-std::u16string utf16(const char* text, std::size_t size) {
+// UTF-8 -> UTF-16 code units, for RFC 8785 member order. A byte that does not start a valid UTF-8
+// sequence becomes 0xDC00 + byte (a lone low surrogate), so every name has a deterministic place.
+std::u16string utf16(std::string_view value) {
     std::u16string out;
-    out.reserve(size);
-    const auto* s = reinterpret_cast<const unsigned char*>(text);
+    out.reserve(value.size());
     std::size_t i = 0;
-    while (i < size) {
-        unsigned char c = s[i];
-        char32_t cp;
-        std::size_t n;
-        if (c < 0x80) { cp = c; n = 1; }
-        else if ((c >> 5) == 0x6 && i + 1 < size) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu); n = 2; }
-        else if ((c >> 4) == 0xE && i + 2 < size) {
-            cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-            n = 3;
-        } else if ((c >> 3) == 0x1E && i + 3 < size) {
-            cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) | (s[i + 3] & 0x3Fu);
-            n = 4;
-        } else { cp = c; n = 1; }
+    while (i < value.size()) {
+        unsigned char c = static_cast<unsigned char>(value[i]);
+        std::uint32_t cp = 0;
+        std::size_t length = 0;
+        if (c < 0x80) cp = c, length = 1;
+        else if ((c & 0xE0) == 0xC0) cp = c & 0x1F, length = 2;
+        else if ((c & 0xF0) == 0xE0) cp = c & 0x0F, length = 3;
+        else if ((c & 0xF8) == 0xF0) cp = c & 0x07, length = 4;
+        bool ok = length > 0 && i + length <= value.size();
+        for (std::size_t k = 1; ok && k < length; ++k) {
+            unsigned char next = static_cast<unsigned char>(value[i + k]);
+            if ((next & 0xC0) != 0x80) ok = false;
+            cp = (cp << 6) | (next & 0x3F);
+        }
+        if (ok && ((length == 2 && cp < 0x80) || (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000) ||
+                   cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
+            ok = false;
+        if (!ok) {
+            out += static_cast<char16_t>(0xDC00 + c);
+            ++i;
+            continue;
+        }
         if (cp >= 0x10000) {
             cp -= 0x10000;
-            out.push_back(static_cast<char16_t>(0xD800 + (cp >> 10)));
-            out.push_back(static_cast<char16_t>(0xDC00 + (cp & 0x3FF)));
+            out += static_cast<char16_t>(0xD800 + (cp >> 10));
+            out += static_cast<char16_t>(0xDC00 + (cp & 0x3FF));
         } else {
-            out.push_back(static_cast<char16_t>(cp));
+            out += static_cast<char16_t>(cp);
         }
-        i += n;
+        i += length;
     }
     return out;
 }
 
-void appendString(const char* text, std::size_t size, std::string& out) {
+std::string_view nameOf(const JsonValue::Member& member) {
+    return {member.name.GetString(), member.name.GetStringLength()};
+}
+
+// An object's members in RFC 8785 order, without those named in `skip`. Names are nearly always
+// ASCII, where UTF-8 byte order is UTF-16 order: those compare as bytes; others as UTF-16 units.
+std::vector<const JsonValue::Member*> sortedMembers(const JsonValue& object,
+                                                    std::initializer_list<std::string_view> skip) {
+    std::vector<const JsonValue::Member*> members;
+    members.reserve(object.MemberCount());
+    bool ascii = true;
+    for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+        std::string_view name = nameOf(*it);
+        if (skip.size() && std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+        for (unsigned char c : name) ascii = ascii && c < 0x80;
+        members.push_back(&*it);
+    }
+    if (ascii) {
+        std::stable_sort(members.begin(), members.end(), [](const auto* a, const auto* b) { return nameOf(*a) < nameOf(*b); });
+    } else {
+        std::vector<std::pair<std::u16string, const JsonValue::Member*>> keyed;
+        keyed.reserve(members.size());
+        for (const auto* member : members) keyed.emplace_back(utf16(nameOf(*member)), member);
+        std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (std::size_t i = 0; i < keyed.size(); ++i) members[i] = keyed[i].second;
+    }
+    return members;
+}
+
+void appendNumber(const JsonValue& value, std::string& out, NumberText numbers) {
+    if (numbers)
+        out += numbers(value);
+    else if (value.IsInt64() && value.GetInt64() > -(1LL << 53) && value.GetInt64() < (1LL << 53))
+        out += std::to_string(value.GetInt64());  // exact in a double: prints the same, faster
+    else
+        out += ecmaScriptNumber(value.GetDouble());
+}
+
+// Iterative: an explicit stack of open arrays and objects.
+std::string canonical(const JsonValue& value, NumberText numbers, std::initializer_list<std::string_view> skipTopLevel) {
+    struct Frame {
+        const JsonValue* value;
+        std::vector<const JsonValue::Member*> members;  // objects only, in order
+        std::size_t index = 0;
+    };
+    std::string out;
+    std::vector<Frame> stack;
+    auto emit = [&](const JsonValue& v, std::initializer_list<std::string_view> skip) {
+        switch (v.GetType()) {
+            case rapidjson::kNullType: out += "null"; break;
+            case rapidjson::kFalseType: out += "false"; break;
+            case rapidjson::kTrueType: out += "true"; break;
+            case rapidjson::kStringType: appendCanonicalString({v.GetString(), v.GetStringLength()}, out); break;
+            case rapidjson::kNumberType: appendNumber(v, out, numbers); break;
+            case rapidjson::kArrayType:
+                out += '[';
+                stack.push_back({&v, {}, 0});
+                break;
+            case rapidjson::kObjectType:
+                out += '{';
+                stack.push_back({&v, sortedMembers(v, skip), 0});
+                break;
+        }
+    };
+    emit(value, skipTopLevel);
+    while (!stack.empty()) {
+        Frame& frame = stack.back();
+        const bool object = frame.value->IsObject();
+        const std::size_t size = object ? frame.members.size() : frame.value->Size();
+        if (frame.index == size) {
+            out += object ? '}' : ']';
+            stack.pop_back();
+            continue;
+        }
+        if (frame.index > 0) out += ',';
+        if (object) {
+            const JsonValue::Member* member = frame.members[frame.index++];
+            appendCanonicalString(nameOf(*member), out);
+            out += ':';
+            emit(member->value, {});  // may grow the stack: `frame` is not used after this
+        } else {
+            emit((*frame.value)[static_cast<rapidjson::SizeType>(frame.index++)], {});
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+void appendCanonicalString(std::string_view text, std::string& out) {
     static const char* hex = "0123456789abcdef";
     out.push_back('"');
-    for (std::size_t i = 0; i < size; ++i) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
+    for (unsigned char c : text) {
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -70,8 +166,6 @@ void appendString(const char* text, std::size_t size, std::string& out) {
     }
     out.push_back('"');
 }
-
-}  // namespace
 
 std::string ecmaScriptNumber(double value) {
     if (value == 0) return "0";  // also -0
@@ -116,84 +210,10 @@ std::string ecmaScriptNumber(double value) {
     return out;
 }
 
-namespace {
-
-// Member names in RFC 8785 order. Names are nearly always ASCII, where UTF-8 byte order is UTF-16
-// order: those compare as bytes; others as UTF-16 code units.
-void appendObject(const JsonValue& value, std::string& out, std::initializer_list<std::string_view> skip) {
-    struct Entry {
-        std::string_view name;
-        const JsonValue* value;
-    };
-    std::vector<Entry> members;
-    members.reserve(value.MemberCount());
-    bool ascii = true;
-    for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
-        std::string_view name(it->name.GetString(), it->name.GetStringLength());
-        if (skip.size() && std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
-        for (unsigned char c : name) ascii = ascii && c < 0x80;
-        members.push_back({name, &it->value});
-    }
-    if (ascii) {
-        std::sort(members.begin(), members.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
-    } else {
-        std::sort(members.begin(), members.end(), [](const Entry& a, const Entry& b) {
-            return utf16(a.name.data(), a.name.size()) < utf16(b.name.data(), b.name.size());
-        });
-    }
-    out.push_back('{');
-    bool first = true;
-    for (const Entry& member : members) {
-        if (!first) out.push_back(',');
-        first = false;
-        appendString(member.name.data(), member.name.size(), out);
-        out.push_back(':');
-        appendCanonicalJson(*member.value, out);
-    }
-    out.push_back('}');
-}
-
-}  // namespace
-
-void appendCanonicalJson(const JsonValue& value, std::string& out) {
-    switch (value.GetType()) {
-        case rapidjson::kNullType: out += "null"; break;
-        case rapidjson::kFalseType: out += "false"; break;
-        case rapidjson::kTrueType: out += "true"; break;
-        case rapidjson::kStringType: appendString(value.GetString(), value.GetStringLength(), out); break;
-        case rapidjson::kNumberType:
-            // Integers that a double holds exactly print the same either way: skip the float path.
-            if (value.IsInt64() && value.GetInt64() > -(1LL << 53) && value.GetInt64() < (1LL << 53))
-                out += std::to_string(value.GetInt64());
-            else
-                out += ecmaScriptNumber(value.GetDouble());
-            break;
-        case rapidjson::kArrayType: {
-            out.push_back('[');
-            bool first = true;
-            for (const auto& element : value.GetArray()) {
-                if (!first) out.push_back(',');
-                first = false;
-                appendCanonicalJson(element, out);
-            }
-            out.push_back(']');
-            break;
-        }
-        case rapidjson::kObjectType: appendObject(value, out, {}); break;
-    }
-}
+std::string canonicalJson(const JsonValue& value, NumberText numbers) { return canonical(value, numbers, {}); }
 
 std::string canonicalJsonWithout(const JsonValue& object, std::initializer_list<std::string_view> skip) {
-    if (!object.IsObject()) return canonicalJson(object);
-    std::string out;
-    appendObject(object, out, skip);
-    return out;
-}
-
-std::string canonicalJson(const JsonValue& value) {
-    std::string out;
-    appendCanonicalJson(value, out);
-    return out;
+    return canonical(object, nullptr, skip);
 }
 
 }  // namespace tweeling::common

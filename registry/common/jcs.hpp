@@ -5,7 +5,8 @@
 //    latter as \b \t \n \f \r or \u00xx with lower-case hex), everything else as UTF-8;
 //  - numbers as ECMAScript's Number.prototype.toString of their IEEE 754 double (§3.2.2.3):
 //    4.0 is "4", 1e21 is "1e+21", 1e-7 is "1e-7", -0 is "0".
-// Non-finite numbers cannot occur (RapidJSON does not parse them).
+// Iterative, so any nesting depth is safe. Bytes that are not valid UTF-8 are written unchanged and
+// sorted deterministically. Non-finite numbers cannot occur (RapidJSON does not parse them).
 #include "common/json.hpp"
 
 #include <initializer_list>
@@ -14,11 +15,16 @@
 
 namespace tweeling::common {
 
-std::string canonicalJson(const JsonValue& value);
-void appendCanonicalJson(const JsonValue& value, std::string& out);
+// How numbers are written: null for RFC 8785 (ECMAScript); a hub's content hash keeps RapidJSON's
+// own spelling (federation/adapters: hashes stored before signing stay valid).
+using NumberText = std::string (*)(const JsonValue&);
+
+std::string canonicalJson(const JsonValue& value, NumberText numbers = nullptr);
 // The canonical JSON of `object` without its top-level members named in `skip` (which a hub adds to
 // a record it relays: the signature covers the record as its origin stored it).
 std::string canonicalJsonWithout(const JsonValue& object, std::initializer_list<std::string_view> skip);
+// One string, quoted and escaped as RFC 8785 writes it.
+void appendCanonicalString(std::string_view text, std::string& out);
 // ECMAScript Number::toString of `value` (finite).
 std::string ecmaScriptNumber(double value);
 

@@ -37,11 +37,6 @@ void initSodium() {
     });
 }
 
-void appendString(std::string_view text, std::string& out) {
-    JsonValue value(rapidjson::StringRef(text.data(), text.size()));
-    appendCanonicalJson(value, out);
-}
-
 }  // namespace
 
 std::string base64UrlEncode(std::string_view bytes) {
@@ -96,15 +91,15 @@ std::string signedBytesCanonical(std::string_view origin, std::string_view id, s
     std::string out;
     out.reserve(canonicalRecord.size() + origin.size() + id.size() + updated.size() + 64);
     out += "{\"id\":";
-    appendString(id, out);
+    appendCanonicalString(id, out);
     out += ",\"op\":";
-    appendString(op, out);
+    appendCanonicalString(op, out);
     out += ",\"origin\":";
-    appendString(origin, out);
+    appendCanonicalString(origin, out);
     out += ",\"record\":";
     out += canonicalRecord;
     out += ",\"updated\":";
-    appendString(updated, out);
+    appendCanonicalString(updated, out);
     out += "}";
     return out;
 }
@@ -118,13 +113,13 @@ std::string rotationStatementBytes(std::string_view origin, std::string_view pre
                                    std::string_view at) {
     // Members in RFC 8785 order.
     std::string out = "{\"at\":";
-    appendString(at, out);
+    appendCanonicalString(at, out);
     out += ",\"origin\":";
-    appendString(origin, out);
+    appendCanonicalString(origin, out);
     out += ",\"previousKey\":";
-    appendString(previousKey, out);
+    appendCanonicalString(previousKey, out);
     out += ",\"publicKey\":";
-    appendString(publicKey, out);
+    appendCanonicalString(publicKey, out);
     out += ",\"type\":\"tweeling-key-rotation\"}";
     return out;
 }

@@ -1,5 +1,7 @@
 #include "store/crypto.hpp"
 
+#include "common/signature.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -50,28 +52,7 @@ std::string toHex(const unsigned char* data, std::size_t size) {
 }
 
 std::string base64Url(const unsigned char* data, std::size_t size) {
-    static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((size * 4 + 2) / 3);
-    std::size_t i = 0;
-    for (; i + 3 <= size; i += 3) {
-        std::uint32_t n = (std::uint32_t(data[i]) << 16) | (std::uint32_t(data[i + 1]) << 8) | data[i + 2];
-        out.push_back(kAlphabet[(n >> 18) & 63]);
-        out.push_back(kAlphabet[(n >> 12) & 63]);
-        out.push_back(kAlphabet[(n >> 6) & 63]);
-        out.push_back(kAlphabet[n & 63]);
-    }
-    if (size - i == 1) {
-        std::uint32_t n = std::uint32_t(data[i]) << 16;
-        out.push_back(kAlphabet[(n >> 18) & 63]);
-        out.push_back(kAlphabet[(n >> 12) & 63]);
-    } else if (size - i == 2) {
-        std::uint32_t n = (std::uint32_t(data[i]) << 16) | (std::uint32_t(data[i + 1]) << 8);
-        out.push_back(kAlphabet[(n >> 18) & 63]);
-        out.push_back(kAlphabet[(n >> 12) & 63]);
-        out.push_back(kAlphabet[(n >> 6) & 63]);
-    }
-    return out;
+    return common::base64UrlEncode(std::string_view(reinterpret_cast<const char*>(data), size));
 }
 
 bool constantTimeEqual(const unsigned char* a, std::size_t aSize, const unsigned char* b, std::size_t bSize) {

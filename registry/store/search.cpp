@@ -773,19 +773,24 @@ std::shared_ptr<const FacetIndex> buildFacetIndex(Connection& connection) {
     return index;
 }
 
-std::vector<Facet> countFacets(const FacetIndex& index, const std::vector<std::int64_t>& matches, const Plan& plan) {
-    std::vector<std::uint32_t> ids;
-    ids.reserve(matches.size());
-    for (std::int64_t rid : matches) ids.push_back(static_cast<std::uint32_t>(rid));
-    roaring_bitmap_t* matched = roaring_bitmap_of_ptr(ids.size(), ids.data());
+// `matches` null: the whole catalog.
+std::vector<Facet> countFacets(const FacetIndex& index, const std::vector<std::int64_t>* matches, const Plan& plan) {
+    roaring_bitmap_t* matched = nullptr;
+    if (matches) {
+        std::vector<std::uint32_t> ids;
+        ids.reserve(matches->size());
+        for (std::int64_t rid : *matches) ids.push_back(static_cast<std::uint32_t>(rid));
+        matched = roaring_bitmap_of_ptr(ids.size(), ids.data());
+    }
     std::vector<Facet> facets;
     for (const std::string& name : plan.facets) {
         Facet facet;
         facet.name = name;
         auto it = index.values.find(name);
-        if (it != index.values.end() && !matches.empty()) {
+        if (it != index.values.end()) {
             for (const auto& [value, bitmap] : it->second) {
-                auto count = static_cast<std::int64_t>(roaring_bitmap_and_cardinality(bitmap, matched));
+                auto count = static_cast<std::int64_t>(matched ? roaring_bitmap_and_cardinality(bitmap, matched)
+                                                               : roaring_bitmap_get_cardinality(bitmap));
                 if (count > 0) facet.values.push_back({value, count});
             }
             // As the SQL plan orders them: most frequent first, ties by value (binary collation).
@@ -797,15 +802,13 @@ std::vector<Facet> countFacets(const FacetIndex& index, const std::vector<std::i
         }
         facets.push_back(std::move(facet));
     }
-    roaring_bitmap_free(matched);
+    if (matched) roaring_bitmap_free(matched);
     return facets;
 }
 
 }  // namespace
 
 SearchResult execute(Connection& connection, const Plan& plan) {
-    // One SQL text per query shape: keep the statement cache bounded.
-    connection.trimCache(256);
     SearchResult result;
     ReadSnapshot snapshot(connection.database());
     {
@@ -843,16 +846,12 @@ SearchResult execute(Connection& connection, const Plan& plan) {
 SearchResult Store::search(const SearchQuery& query) const {
     planner::Plan plan = planner::makePlan(query);
     ConnectionPool::Lease connection = m_private->readers.acquire();
+    // One SQL text per query shape: keep the statement cache bounded.
     connection->trimCache(256);
-    if (!plan.constraints.empty() && !plan.facets.empty() && !m_private->options.sqlSearchOnly) {
-        // Facets over a query: the match set (candidate path or SQL), then the facet bitmaps of
-        // this feed seq, all in one snapshot.
+    if (!plan.facets.empty() && !m_private->options.sqlSearchOnly) {
+        // Facets from the value bitmaps of this feed seq; matches, facets and page in one snapshot.
         ReadSnapshot snapshot(connection->database());
-        std::int64_t seq = 0;
-        {
-            StatementUse statement = connection->statement("SELECT seq FROM sqlite_sequence WHERE name = 'feed'");
-            if (statement->step()) seq = statement->int64(0);
-        }
+        const std::int64_t seq = latestSeq(*connection);
         std::shared_ptr<const FacetIndex> index;
         {
             std::lock_guard<std::mutex> lock(m_private->facetMutex);  // one build at a time
@@ -865,12 +864,18 @@ SearchResult Store::search(const SearchQuery& query) const {
         if (index) {
             planner::Plan withoutFacets = plan;
             withoutFacets.facets.clear();
+            if (plan.constraints.empty()) {
+                // The whole catalog: each value's bitmap is its count.
+                SearchResult result = planner::execute(*connection, withoutFacets);
+                result.facets = planner::countFacets(*index, nullptr, plan);
+                return result;
+            }
             const bool candidates = planner::candidateShape(withoutFacets);
             std::vector<std::int64_t> matches = candidates ? planner::candidateMatches(*connection, withoutFacets)
                                                            : planner::sqlMatches(*connection, withoutFacets);
             SearchResult result;
             result.numberMatched = static_cast<std::int64_t>(matches.size());
-            result.facets = planner::countFacets(*index, matches, plan);
+            result.facets = planner::countFacets(*index, &matches, plan);
             if (plan.limit > 0 && plan.offset < result.numberMatched) {
                 if (candidates) {
                     planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches), result);
@@ -885,52 +890,6 @@ SearchResult Store::search(const SearchQuery& query) const {
             }
             return result;
         }
-    }
-    if (plan.constraints.empty() && !plan.facets.empty()) {
-        // The whole catalog's facets change only with a write: counted once per feed seq.
-        SearchResult result;
-        ReadSnapshot snapshot(connection->database());  // one snapshot for counts, facets and page
-        {
-            std::int64_t seq = 0;
-            {
-                StatementUse statement = connection->statement("SELECT seq FROM sqlite_sequence WHERE name = 'feed'");
-                if (statement->step()) seq = statement->int64(0);
-            }
-            planner::Plan countOnly = plan;
-            countOnly.facets.clear();
-            countOnly.limit = 0;
-            result = planner::execute(*connection, countOnly);
-            for (const std::string& name : plan.facets) {
-                std::string cacheKey = name + "/" + std::to_string(plan.facetLimit);
-                Facet facet;
-                facet.name = name;
-                {
-                    std::lock_guard<std::mutex> lock(m_private->facetMutex);
-                    if (m_private->facetSeq != seq) {
-                        m_private->facetCache.clear();
-                        m_private->facetSeq = seq;
-                    }
-                    auto it = m_private->facetCache.find(cacheKey);
-                    if (it != m_private->facetCache.end()) facet.values = it->second;
-                }
-                if (facet.values.empty() && result.numberMatched > 0) {
-                    planner::SqlQuery sql = planner::facetSql(plan, name);
-                    StatementUse statement = connection->statement(sql.sql);
-                    planner::bindAll(*statement, sql.params);
-                    while (statement->step()) facet.values.push_back({statement->text(0), statement->int64(1)});
-                    std::lock_guard<std::mutex> lock(m_private->facetMutex);
-                    if (m_private->facetSeq == seq) m_private->facetCache[cacheKey] = facet.values;
-                }
-                result.facets.push_back(std::move(facet));
-            }
-        }
-        // The page itself: the plain SQL path (no facets needed again).
-        planner::Plan pageOnly = plan;
-        pageOnly.facets.clear();
-        SearchResult page = planner::execute(*connection, pageOnly);
-        result.hits = std::move(page.hits);
-        result.numberMatched = page.numberMatched;
-        return result;
     }
     if (planner::candidateShape(plan) && !m_private->options.sqlSearchOnly) return planner::executeByCandidates(*connection, plan);
     return planner::execute(*connection, plan);

@@ -90,10 +90,6 @@ StoredRecord readStored(Statement& statement) {
     return stored;
 }
 
-std::int64_t latestSeq(Connection& connection) {
-    StatementUse statement = connection.statement("SELECT seq FROM sqlite_sequence WHERE name = 'feed'");
-    return statement->step() ? statement->int64(0) : 0;
-}
 
 StoreOptions checked(StoreOptions options) {
     // Readers open their own connections to the same file, which an in-memory database cannot offer.
@@ -373,6 +369,11 @@ RemoveOutcome Store::Private::removeInTransaction(const RemoveRequest& request) 
     }
     appendFeed("delete", origin, id, key, at, deletedAt, signature);
     return RemoveOutcome::Removed;
+}
+
+std::int64_t latestSeq(Connection& connection) {
+    StatementUse statement = connection.statement("SELECT seq FROM sqlite_sequence WHERE name = 'feed'");
+    return statement->step() ? statement->int64(0) : 0;
 }
 
 Store::Store(StoreOptions options) : m_private(std::make_unique<Private>(std::move(options))) {}

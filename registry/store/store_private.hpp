@@ -4,7 +4,6 @@
 #include "store/connection.hpp"
 #include "store/store.hpp"
 
-#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -13,6 +12,9 @@
 namespace tweeling::registry::store {
 
 struct FacetIndex;  // search.cpp
+
+// The highest feed seq (every write appends to the feed): the version of the data.
+std::int64_t latestSeq(Connection& connection);
 
 // The signature of one record published on this node: over the canonical JSON of its stored form.
 std::string signRecord(const common::SigningKey& key, const std::string& origin, const std::string& id,
@@ -44,12 +46,8 @@ struct Store::Private {
     // The signing key; replaced only by rotateSigningKey, under writeMutex and signerMutex.
     std::shared_ptr<const common::SigningKey> signer;
     mutable std::mutex signerMutex;
-    // Facet counts of the whole catalog (a search without conditions), valid while the feed's
-    // latest seq is `facetSeq`: every write appends to the feed, so the counts stay exact.
     mutable std::mutex facetMutex;
-    mutable std::int64_t facetSeq = -1;
-    mutable std::map<std::string, std::vector<FacetValue>> facetCache;  // "name/limit" -> values
-    // Facets over a query: value bitmaps valid at feed seq `facetIndexSeq` (search.cpp).
+    // Facet value bitmaps (search.cpp), valid at feed seq `facetIndexSeq`; one build at a time.
     mutable std::shared_ptr<const FacetIndex> facetIndex;
     mutable std::int64_t facetIndexSeq = -1;
     std::string epoch;
