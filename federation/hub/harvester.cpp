@@ -361,12 +361,10 @@ protected:
         for (std::size_t i = 0; i < outcome.puts.size() && i < batch.puts.size(); ++i) {
             if (outcome.puts[i] != PutOutcome::Replayed) continue;
             const PutRequest& put = batch.puts[i];
-            m_report.rejectedRecords.size() < HarvestReport::kMaxListed
-                ? m_report.rejectedRecords.push_back(
-                      {put.fields.id, put.origin, "feed",
-                       {{"/properties/updated",
-                         "an older version of this record than the one held (a replay): refused"}}})
-                : void();
+            if (m_report.rejectedRecords.size() < HarvestReport::kMaxListed)
+                m_report.rejectedRecords.push_back(
+                    {put.fields.id, put.origin, "feed",
+                     {{"/properties/updated", "an older version of this record than the one held (a replay): refused"}}});
         }
     }
 
