@@ -12,11 +12,11 @@
 #include "record/profile.hpp"
 #include "store/store.hpp"
 
-#include <unistd.h>
-
 #include <iostream>
 #include <optional>
 #include <string>
+#include <thread>
+#include <unistd.h>
 
 namespace hub = tweeling::federation::hub;
 namespace registry = tweeling::registry;
@@ -168,12 +168,21 @@ int commandServe(Arguments arguments) {
     registry::api::limitWritesPerKey(api, publishLimit);
     registry::api::HttpServer server(serverOptions, api);
     server.start();
+    // The facet bitmaps are built now rather than on the first faceted query (seconds at a million).
+    std::thread warmFacets([&store] {
+        try {
+            store.prepareFacets();
+        } catch (const std::exception& error) {
+            std::cerr << "{\"warning\":\"facets not prepared\",\"what\":\"" << error.what() << "\"}" << std::endl;
+        }
+    });
     if (!arguments.has("no-harvest")) scheduler.start();
     std::cerr << "{\"event\":\"start\",\"hubId\":\"" << store.nodeId() << "\",\"epoch\":\"" << store.epoch()
               << "\",\"message\":\"listening on http://" << serverOptions.host << ":" << server.port() << "\"}"
               << std::endl;
     int received = tweeling::cli::waitForStopSignal();
     std::cerr << "{\"event\":\"stop\",\"signal\":" << received << "}" << std::endl;
+    warmFacets.join();
     server.stop();
     scheduler.stop();
     return 0;

@@ -376,6 +376,13 @@ Response Api::metrics() const {
         << "tweeling_feed_latest_seq " << health.latestSeq << "\n"
         << "# HELP tweeling_store_up 1 when the store answers.\n# TYPE tweeling_store_up gauge\n"
         << "tweeling_store_up " << (health.ok ? 1 : 0) << "\n";
+    store::FacetIndexStats facets = m_store.facetIndexStats();
+    out << "# HELP tweeling_facet_index_builds_total Facet bitmaps built from scratch.\n"
+        << "# TYPE tweeling_facet_index_builds_total counter\n"
+        << "tweeling_facet_index_builds_total " << facets.builds << "\n"
+        << "# HELP tweeling_facet_index_catchups_total Facet bitmaps brought up to date from the records writes touched.\n"
+        << "# TYPE tweeling_facet_index_catchups_total counter\n"
+        << "tweeling_facet_index_catchups_total " << facets.catchUps << "\n";
     Response response;
     response.contentType = "text/plain; version=0.0.4; charset=utf-8";
     response.body = out.str();

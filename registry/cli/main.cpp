@@ -16,6 +16,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace tw = tweeling::registry;
@@ -138,11 +139,20 @@ int commandServe(Arguments arguments) {
     tw::api::limitWritesPerKey(api, publishLimit);
     tw::api::HttpServer server(serverOptions, api);
     server.start();
+    // The facet bitmaps are built now rather than on the first faceted query (seconds at a million).
+    std::thread warmFacets([&store] {
+        try {
+            store.prepareFacets();
+        } catch (const std::exception& error) {
+            std::cerr << "{\"warning\":\"facets not prepared\",\"what\":\"" << error.what() << "\"}" << std::endl;
+        }
+    });
     std::cerr << "{\"event\":\"start\",\"nodeId\":\"" << store.nodeId() << "\",\"epoch\":\"" << store.epoch()
               << "\",\"message\":\"listening on http://" << serverOptions.host << ":" << server.port() << "\"}"
               << std::endl;
     int received = tweeling::cli::waitForStopSignal();
     std::cerr << "{\"event\":\"stop\",\"signal\":" << received << "}" << std::endl;
+    warmFacets.join();
     server.stop();
     return 0;
 }

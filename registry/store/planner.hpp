@@ -22,6 +22,8 @@ namespace tweeling::registry::store {
 
 class Connection;
 
+struct FacetIndex;
+
 namespace planner {
 
 // Splits one search term into words the way FTS5's unicode61 tokenizer does (runs of letters and
@@ -87,6 +89,12 @@ SqlQuery facetSql(const Plan& plan, const std::string& facet);
 
 // Answers a plan on a read connection, count and page from one snapshot.
 SearchResult execute(Connection& connection, const Plan& plan);
+
+// Facet value bitmaps (FacetIndex, search.cpp) at feed seq `seq`: built from the database, or caught
+// up from the previous version by the rids changed since. nullptr when a rid does not fit 32 bits.
+std::shared_ptr<FacetIndex> buildFacetIndex(Connection& connection, std::int64_t seq);
+std::shared_ptr<FacetIndex> catchUpFacetIndex(Connection& connection, const FacetIndex& previous,
+                                              const std::vector<std::int64_t>& changedRids, std::int64_t seq);
 
 }  // namespace planner
 }  // namespace tweeling::registry::store

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <map>
+#include <set>
 #include <cstdint>
 #include <stdexcept>
 
@@ -697,26 +699,25 @@ std::vector<std::int64_t> sqlMatches(Connection& connection, const Plan& plan) {
 }
 
 // Facets over a match set: one CRoaring bitmap per facet value, built from the postings and the
-// license/rights indexes once per feed seq; a facet's counts are then the cardinalities of each
-// value's bitmap AND the matches: microseconds a value, whatever the number of matches.
+// license/rights indexes; a facet's counts are then the cardinalities of each value's bitmap AND the
+// matches: microseconds a value, whatever the number of matches. A version is valid at one feed seq;
+// the next is made from it by the rids the writes in between touched (Store::Private::changedRids):
+// those rids leave every bitmap and re-enter the bitmaps of the values they hold now. Bitmaps no
+// write touched are shared between versions.
 }  // namespace planner
 
 struct FacetIndex {
-    std::map<std::string, std::vector<std::pair<std::string, roaring_bitmap_t*>>> values;  // facet name -> values
-    FacetIndex() = default;
-    FacetIndex(const FacetIndex&) = delete;
-    FacetIndex& operator=(const FacetIndex&) = delete;
-    ~FacetIndex() {
-        for (auto& [name, list] : values)
-            for (auto& value : list) roaring_bitmap_free(value.second);
-    }
+    using Bitmap = std::shared_ptr<roaring_bitmap_t>;
+    std::map<std::string, std::map<std::string, Bitmap>> values;  // facet name -> value -> rids
+    std::int64_t seq = -1;
+    static Bitmap wrap(roaring_bitmap_t* bitmap) { return Bitmap(bitmap, roaring_bitmap_free); }
 };
 
 namespace planner {
 
 namespace {
 
-const char* facetOfKind(const std::string& kind) {
+const char* facetOfKind(std::string_view kind) {
     if (kind == kTheme) return "themes";
     if (kind == kFormat) return "formats";
     if (kind == kAdminUnit) return "adminUnits";
@@ -727,13 +728,20 @@ const char* facetOfKind(const std::string& kind) {
 
 bool fitsBitmap(std::int64_t rid) { return rid >= 0 && rid <= static_cast<std::int64_t>(UINT32_MAX); }
 
+}  // namespace
+
 // nullptr when a rid does not fit 32 bits (then the SQL plan counts).
-std::shared_ptr<const FacetIndex> buildFacetIndex(Connection& connection) {
+std::shared_ptr<FacetIndex> buildFacetIndex(Connection& connection, std::int64_t seq) {
+    {
+        StatementUse statement = connection.statement("SELECT max(rid) FROM records");
+        if (statement->step() && !statement->isNull(0) && !fitsBitmap(statement->int64(0))) return nullptr;
+    }
     auto index = std::make_shared<FacetIndex>();
+    index->seq = seq;
     std::vector<std::uint32_t> rids;
     auto flush = [&](const std::string& facet, const std::string& value) {
         if (rids.empty()) return;
-        index->values[facet].emplace_back(value, roaring_bitmap_of_ptr(rids.size(), rids.data()));
+        index->values[facet][value] = FacetIndex::wrap(roaring_bitmap_of_ptr(rids.size(), rids.data()));
         rids.clear();
     };
     {
@@ -773,6 +781,74 @@ std::shared_ptr<const FacetIndex> buildFacetIndex(Connection& connection) {
     return index;
 }
 
+// The version at `seq` from `previous` and the rids changed in between; nullptr when a rid does not
+// fit 32 bits.
+std::shared_ptr<FacetIndex> catchUpFacetIndex(Connection& connection, const FacetIndex& previous,
+                                              const std::vector<std::int64_t>& changedRids, std::int64_t seq) {
+    std::vector<std::uint32_t> ids;
+    ids.reserve(changedRids.size());
+    for (std::int64_t rid : changedRids) {
+        if (!fitsBitmap(rid)) return nullptr;
+        ids.push_back(static_cast<std::uint32_t>(rid));
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::unique_ptr<roaring_bitmap_t, void (*)(const roaring_bitmap_t*)> changed(roaring_bitmap_of_ptr(ids.size(), ids.data()),
+                                                                          roaring_bitmap_free);
+    auto next = std::make_shared<FacetIndex>();
+    next->seq = seq;
+    std::set<const roaring_bitmap_t*> own;  // bitmaps of this version only, free to change
+    for (const auto& [facet, values] : previous.values) {
+        auto& into = next->values[facet];
+        for (const auto& [value, bitmap] : values) {
+            if (!roaring_bitmap_intersect(bitmap.get(), changed.get())) {
+                into.emplace(value, bitmap);
+                continue;
+            }
+            roaring_bitmap_t* rest = roaring_bitmap_andnot(bitmap.get(), changed.get());
+            if (roaring_bitmap_is_empty(rest)) {
+                roaring_bitmap_free(rest);
+                continue;
+            }
+            own.insert(rest);
+            into.emplace(value, FacetIndex::wrap(rest));
+        }
+    }
+    std::map<std::pair<std::string, std::string>, std::vector<std::uint32_t>> added;  // (facet, value) -> rids
+    {
+        StatementUse statement = connection.statement("SELECT kind, value FROM record_values WHERE rid = ?1");
+        for (std::uint32_t rid : ids) {
+            statement->reset();
+            statement->bind(1, static_cast<std::int64_t>(rid));
+            while (statement->step())
+                if (const char* facet = facetOfKind(statement->textView(0))) added[{facet, statement->text(1)}].push_back(rid);
+        }
+    }
+    {
+        StatementUse statement = connection.statement("SELECT license, rights FROM records WHERE rid = ?1");
+        for (std::uint32_t rid : ids) {
+            statement->reset();
+            statement->bind(1, static_cast<std::int64_t>(rid));
+            if (!statement->step()) continue;  // deleted
+            if (!statement->textView(0).empty()) added[{"license", statement->text(0)}].push_back(rid);
+            if (!statement->textView(1).empty()) added[{"rights", statement->text(1)}].push_back(rid);
+        }
+    }
+    for (auto& [facetValue, rids] : added) {
+        FacetIndex::Bitmap& slot = next->values[facetValue.first][facetValue.second];
+        if (!slot) {
+            slot = FacetIndex::wrap(roaring_bitmap_create());
+        } else if (!own.count(slot.get())) {
+            slot = FacetIndex::wrap(roaring_bitmap_copy(slot.get()));
+        }
+        own.insert(slot.get());
+        roaring_bitmap_add_many(slot.get(), rids.size(), rids.data());
+    }
+    return next;
+}
+
+namespace {
+
 // `matches` null: the whole catalog.
 std::vector<Facet> countFacets(const FacetIndex& index, const std::vector<std::int64_t>* matches, const Plan& plan) {
     roaring_bitmap_t* matched = nullptr;
@@ -789,8 +865,8 @@ std::vector<Facet> countFacets(const FacetIndex& index, const std::vector<std::i
         auto it = index.values.find(name);
         if (it != index.values.end()) {
             for (const auto& [value, bitmap] : it->second) {
-                auto count = static_cast<std::int64_t>(matched ? roaring_bitmap_and_cardinality(bitmap, matched)
-                                                               : roaring_bitmap_get_cardinality(bitmap));
+                auto count = static_cast<std::int64_t>(matched ? roaring_bitmap_and_cardinality(bitmap.get(), matched)
+                                                               : roaring_bitmap_get_cardinality(bitmap.get()));
                 if (count > 0) facet.values.push_back({value, count});
             }
             // As the SQL plan orders them: most frequent first, ties by value (binary collation).
@@ -843,6 +919,48 @@ SearchResult execute(Connection& connection, const Plan& plan) {
 
 }  // namespace planner
 
+std::shared_ptr<const FacetIndex> Store::Private::facetIndexAt(Connection& connection, std::int64_t seq) const {
+    std::lock_guard<std::mutex> lock(facetMutex);
+    for (const auto& version : facetVersions)
+        if (version->seq == seq) return version;
+    std::shared_ptr<const FacetIndex> newest = facetVersions.empty() ? nullptr : facetVersions.back();
+    // A snapshot older than every kept version (a write and a newer faceted query came in between).
+    if (newest && newest->seq > seq) return nullptr;
+    std::shared_ptr<const FacetIndex> next;
+    if (newest) {
+        // Beyond this many rids a rebuild costs about as much as catching up.
+        constexpr std::size_t kMaxCatchUp = 100000;
+        std::optional<std::vector<std::int64_t>> rids = changedRids(newest->seq, seq);
+        if (rids && rids->size() <= kMaxCatchUp) {
+            next = planner::catchUpFacetIndex(connection, *newest, *rids, seq);
+            if (next) ++facetStats.catchUps;
+        }
+    }
+    if (!next) {
+        next = planner::buildFacetIndex(connection, seq);
+        if (!next) return nullptr;
+        ++facetStats.builds;
+    }
+    facetVersions.push_back(next);
+    constexpr std::size_t kVersionsKept = 3;
+    while (facetVersions.size() > kVersionsKept) facetVersions.pop_front();
+    facetStats.seq = seq;
+    trimChanges(seq);
+    return next;
+}
+
+void Store::prepareFacets() const {
+    if (m_private->options.sqlSearchOnly) return;
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    ReadSnapshot snapshot(connection->database());
+    m_private->facetIndexAt(*connection, latestSeq(*connection));
+}
+
+FacetIndexStats Store::facetIndexStats() const {
+    std::lock_guard<std::mutex> lock(m_private->facetMutex);
+    return m_private->facetStats;
+}
+
 SearchResult Store::search(const SearchQuery& query) const {
     planner::Plan plan = planner::makePlan(query);
     ConnectionPool::Lease connection = m_private->readers.acquire();
@@ -851,16 +969,7 @@ SearchResult Store::search(const SearchQuery& query) const {
     if (!plan.facets.empty() && !m_private->options.sqlSearchOnly) {
         // Facets from the value bitmaps of this feed seq; matches, facets and page in one snapshot.
         ReadSnapshot snapshot(connection->database());
-        const std::int64_t seq = latestSeq(*connection);
-        std::shared_ptr<const FacetIndex> index;
-        {
-            std::lock_guard<std::mutex> lock(m_private->facetMutex);  // one build at a time
-            if (m_private->facetIndexSeq != seq || !m_private->facetIndex) {
-                m_private->facetIndex = planner::buildFacetIndex(*connection);
-                m_private->facetIndexSeq = seq;
-            }
-            index = m_private->facetIndex;
-        }
+        std::shared_ptr<const FacetIndex> index = m_private->facetIndexAt(*connection, latestSeq(*connection));
         if (index) {
             planner::Plan withoutFacets = plan;
             withoutFacets.facets.clear();

@@ -76,6 +76,13 @@ struct Facet {
     std::vector<FacetValue> values;  // count descending, then value ascending
 };
 
+// How the facet value bitmaps were kept up to date (for tests and /metrics).
+struct FacetIndexStats {
+    std::int64_t builds = 0;    // from scratch: the first faceted query, or a write the log missed
+    std::int64_t catchUps = 0;  // from the previous version and the rids the writes since touched
+    std::int64_t seq = -1;      // the feed seq of the newest version
+};
+
 struct SearchResult {
     std::int64_t numberMatched = 0;  // exact, never estimated
     std::vector<SearchHit> hits;

@@ -111,6 +111,7 @@ Store::Private::Private(StoreOptions storeOptions)
         epoch = statement->text(0);
     }
     resolveNodeId();
+    changeFloor = latestSeq(writer);
     signer = options.signingKey;
     if (signer) {
         std::lock_guard<std::mutex> lock(writeMutex);
@@ -304,6 +305,7 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
         rid = writer.database().lastInsertRowId();
     }
     ftsAdd(*rid, fields);
+    noteChange(seq, *rid);
 
     {
         // Duplicate values (a theme listed twice) collapse on the primary key.
@@ -367,8 +369,50 @@ RemoveOutcome Store::Private::removeInTransaction(const RemoveRequest& request) 
         deletedAt = at;
         signature = signer->sign(common::signedBytesCanonical(origin, id, "delete", deletedAt, "null"));
     }
-    appendFeed("delete", origin, id, key, at, deletedAt, signature);
+    noteChange(appendFeed("delete", origin, id, key, at, deletedAt, signature), rid);
     return RemoveOutcome::Removed;
+}
+
+void Store::Private::commitWrite(Transaction& transaction) {
+    {
+        std::lock_guard<std::mutex> lock(changeMutex);
+        for (const auto& [seq, rid] : pendingChanges) changes[seq].push_back(rid);
+        // Nobody asked for facets for a long while: forget, and rebuild when someone does.
+        constexpr std::size_t kMaxLoggedSeqs = 200000;
+        if (changes.size() > kMaxLoggedSeqs) {
+            changeFloor = std::max(changeFloor, changes.rbegin()->first);
+            changes.clear();
+        }
+    }
+    try {
+        transaction.commit();
+    } catch (...) {
+        // The seqs may be reused by another writer: the log cannot vouch for them any more.
+        std::lock_guard<std::mutex> lock(changeMutex);
+        for (const auto& entry : pendingChanges) changeFloor = std::max(changeFloor, entry.first);
+        pendingChanges.clear();
+        throw;
+    }
+    pendingChanges.clear();
+}
+
+std::optional<std::vector<std::int64_t>> Store::Private::changedRids(std::int64_t after, std::int64_t upTo) const {
+    std::lock_guard<std::mutex> lock(changeMutex);
+    if (after < changeFloor) return std::nullopt;
+    std::vector<std::int64_t> rids;
+    std::int64_t seqs = 0;
+    for (auto it = changes.upper_bound(after); it != changes.end() && it->first <= upTo; ++it) {
+        ++seqs;
+        rids.insert(rids.end(), it->second.begin(), it->second.end());
+    }
+    // Every seq in between must be one of ours (AUTOINCREMENT hands them out one by one).
+    if (seqs != upTo - after) return std::nullopt;
+    return rids;
+}
+
+void Store::Private::trimChanges(std::int64_t upTo) const {
+    std::lock_guard<std::mutex> lock(changeMutex);
+    changes.erase(changes.begin(), changes.upper_bound(upTo));
 }
 
 std::int64_t latestSeq(Connection& connection) {
@@ -393,19 +437,21 @@ std::vector<PutOutcome> Store::putBatch(const std::vector<PutRequest>& requests)
     if (requests.empty()) return outcomes;
     std::lock_guard<std::mutex> lock(m_private->writeMutex);
     Transaction transaction(m_private->writer.database());
+    m_private->pendingChanges.clear();
     for (const PutRequest& request : requests) outcomes.push_back(m_private->putInTransaction(request));
-    transaction.commit();
+    m_private->commitWrite(transaction);
     return outcomes;
 }
 
 bool Store::remove(const std::string& origin, const std::string& id) {
     std::lock_guard<std::mutex> lock(m_private->writeMutex);
     Transaction transaction(m_private->writer.database());
+    m_private->pendingChanges.clear();
     RemoveRequest request;
     request.origin = origin;
     request.id = id;
     bool removed = m_private->removeInTransaction(request) == RemoveOutcome::Removed;
-    if (removed) transaction.commit();
+    if (removed) m_private->commitWrite(transaction);
     return removed;
 }
 
@@ -415,11 +461,12 @@ BatchOutcome Store::apply(const WriteBatch& batch, const std::function<void(Data
     outcome.removes.reserve(batch.removes.size());
     std::lock_guard<std::mutex> lock(m_private->writeMutex);
     Transaction transaction(m_private->writer.database());
+    m_private->pendingChanges.clear();
     for (const PutRequest& request : batch.puts) outcome.puts.push_back(m_private->putInTransaction(request));
     for (const RemoveRequest& request : batch.removes)
         outcome.removes.push_back(m_private->removeInTransaction(request));
     if (inTransaction) inTransaction(m_private->writer.database());
-    transaction.commit();
+    m_private->commitWrite(transaction);
     return outcome;
 }
 
@@ -455,6 +502,7 @@ std::int64_t Store::countOfSource(const std::string& source) const {
 std::int64_t Store::removeSource(const std::string& source) {
     std::lock_guard<std::mutex> lock(m_private->writeMutex);
     Transaction transaction(m_private->writer.database());
+    m_private->pendingChanges.clear();
     std::vector<std::pair<std::string, std::string>> records;
     {
         StatementUse statement = m_private->writer.statement("SELECT origin, id FROM records WHERE source = ?1");
@@ -469,7 +517,7 @@ std::int64_t Store::removeSource(const std::string& source) {
         request.source = source;
         if (m_private->removeInTransaction(request) == RemoveOutcome::Removed) ++removed;
     }
-    transaction.commit();
+    m_private->commitWrite(transaction);
     return removed;
 }
 

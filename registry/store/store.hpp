@@ -174,6 +174,10 @@ public:
     FeedPage feed(std::int64_t after, int limit) const;
 
     SearchResult search(const SearchQuery& query) const;
+    // Builds the facet bitmaps now (a server calls it at start, so that the first faceted query
+    // does not pay the build), and how they have been kept since.
+    void prepareFacets() const;
+    FacetIndexStats facetIndexStats() const;
 
     // Publisher keys. createKey returns the full secret key, which is shown once and never stored:
     // only its SHA-256 is kept. authenticate compares in constant time and rejects revoked or

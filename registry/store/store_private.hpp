@@ -4,8 +4,11 @@
 #include "store/connection.hpp"
 #include "store/store.hpp"
 
+#include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 #include <string>
 
@@ -42,14 +45,33 @@ struct Store::Private {
     // transaction; returns how many were signed.
     std::int64_t signOwnRecords(bool all);
 
+    // Facet bitmaps follow writes by the rids each feed seq touched (see FacetIndex in search.cpp).
+    // A write notes its rids while in its transaction; commitWrite publishes them to the change log
+    // just before COMMIT, so a reader that sees a seq finds its rids logged. The log is complete for
+    // the seqs this process wrote after `changeFloor`; a seq written by another process is missing
+    // from it, and then the bitmaps are rebuilt.
+    void noteChange(std::int64_t seq, std::int64_t rid) { pendingChanges.emplace_back(seq, rid); }
+    void commitWrite(Transaction& transaction);
+    // The rids changed by seqs (after, upTo], or nothing when the log does not cover all of them.
+    std::optional<std::vector<std::int64_t>> changedRids(std::int64_t after, std::int64_t upTo) const;
+    void trimChanges(std::int64_t upTo) const;
+    // Facet bitmaps valid at feed seq `seq` (the caller's read snapshot): the newest version, caught
+    // up from the change log or rebuilt; nullptr when they cannot be had (an older snapshot than
+    // every kept version, or rids beyond 32 bits): then facets are counted in SQL.
+    std::shared_ptr<const FacetIndex> facetIndexAt(Connection& connection, std::int64_t seq) const;
+
     StoreOptions options;  // fixed after construction (nodeId resolved from the database)
     // The signing key; replaced only by rotateSigningKey, under writeMutex and signerMutex.
     std::shared_ptr<const common::SigningKey> signer;
     mutable std::mutex signerMutex;
     mutable std::mutex facetMutex;
-    // Facet value bitmaps (search.cpp), valid at feed seq `facetIndexSeq`; one build at a time.
-    mutable std::shared_ptr<const FacetIndex> facetIndex;
-    mutable std::int64_t facetIndexSeq = -1;
+    // The last few versions of the facet bitmaps (search.cpp), oldest first; one build at a time.
+    mutable std::deque<std::shared_ptr<const FacetIndex>> facetVersions;
+    mutable FacetIndexStats facetStats;
+    std::vector<std::pair<std::int64_t, std::int64_t>> pendingChanges;  // seq, rid; under writeMutex
+    mutable std::mutex changeMutex;
+    mutable std::map<std::int64_t, std::vector<std::int64_t>> changes;  // seq -> rids
+    mutable std::int64_t changeFloor = 0;
     std::string epoch;
     // Writes are serialised on one connection. Declared before the pool so that read connections
     // close first and the writer, closing last, checkpoints the WAL.

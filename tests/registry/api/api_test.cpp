@@ -434,12 +434,15 @@ TEST_CASE("metrics are served in Prometheus text format") {
     Node node(true);
     REQUIRE(get(node.items + "?limit=1").status == 200);
     requireProblem(get(node.items + "?limit=0"), 400);
+    REQUIRE(get(node.items + "?facets=themes&limit=1").status == 200);
     auto metrics = get(node.url("/metrics"));
     REQUIRE(metrics.status == 200);
     CHECK(metrics.header("content-type").rfind("text/plain; version=0.0.4", 0) == 0);
     CHECK(metrics.body.find("tweeling_records 27\n") != std::string::npos);
     CHECK(metrics.body.find("tweeling_http_requests_total{code=\"4xx\"} 1\n") != std::string::npos);
     CHECK(metrics.body.find("tweeling_store_up 1\n") != std::string::npos);
+    // Built once (at start or by the faceted query), whatever the writes before it.
+    CHECK(metrics.body.find("tweeling_facet_index_builds_total 1\n") != std::string::npos);
 }
 
 TEST_CASE("the server logs one JSON line per request and stops cleanly on SIGTERM") {
