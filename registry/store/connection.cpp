@@ -1,5 +1,7 @@
 #include "store/connection.hpp"
 
+#include "store/fts_rank.hpp"
+
 #include <sqlite3.h>
 
 #include <string>
@@ -14,6 +16,7 @@ Connection::Connection(const std::string& path, Database::Mode mode, std::int64_
     m_database.exec("PRAGMA cache_size = -" + std::to_string(cache));
     m_database.exec("PRAGMA busy_timeout = 5000");
     m_database.exec("PRAGMA temp_store = MEMORY");
+    registerRankFunctions(m_database.handle());
     if (mode == Database::Mode::ReadWrite) {
         m_database.exec("PRAGMA journal_mode = WAL");
         m_database.exec("PRAGMA synchronous = NORMAL");

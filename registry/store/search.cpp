@@ -3,6 +3,7 @@
 
 #include "common/time.hpp"
 #include "store/connection.hpp"
+#include "store/fts_rank.hpp"
 #include "store/store.hpp"
 #include "store/store_private.hpp"
 
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <iterator>
 #include <map>
+#include <unordered_map>
 #include <set>
 #include <cstdint>
 #include <stdexcept>
@@ -380,31 +382,16 @@ Plan makePlan(const SearchQuery& query) {
 // often in overflow pages) in the ranking query copied it for every match, not only the page's
 // (measured: q+bbox at 100,000 records, 7,600 matches).
 SqlQuery pageSql(const Plan& plan) {
+    // Relevance is ranked by relevancePage (below), never here.
     SqlBuilder out;
-    const Constraint* text = plan.text();
     const char* direction = plan.descending ? " DESC" : " ASC";
-    if (plan.order == Order::Relevance && text) {
-        // FTS5 drives: bm25 needs the MATCH on the FTS table itself. bm25 is lower for better
-        // matches. Column weights: title 10, description 1, keywords 5 (declaration order).
-        out.sql("SELECT r.rid FROM records_fts JOIN records r ON r.rid = records_fts.rowid"
-                " WHERE records_fts MATCH ")
-            .param(text->match);
-        for (const Constraint& constraint : plan.constraints) {
-            if (&constraint == text) continue;
-            out.sql(" AND ");
-            appendCondition(out, constraint);
-        }
-        out.sql(" ORDER BY bm25(records_fts, 10.0, 1.0, 5.0)").sql(plan.descending ? " ASC" : " DESC");
-        out.sql(", r.rid ASC");
-    } else {
-        out.sql("SELECT r.rid FROM records r");
-        appendWhere(out, plan, nullptr);
-        // The tie-break runs in the same direction, so one index (column, rid) serves both.
-        if (plan.order == Order::Title)
-            out.sql(" ORDER BY r.title COLLATE NOCASE").sql(direction).sql(", r.rid").sql(direction);
-        else
-            out.sql(" ORDER BY r.updated").sql(direction).sql(", r.rid").sql(direction);
-    }
+    out.sql("SELECT r.rid FROM records r");
+    appendWhere(out, plan, nullptr);
+    // The tie-break runs in the same direction, so one index (column, rid) serves both.
+    if (plan.order == Order::Title)
+        out.sql(" ORDER BY r.title COLLATE NOCASE").sql(direction).sql(", r.rid").sql(direction);
+    else
+        out.sql(" ORDER BY r.updated").sql(direction).sql(", r.rid").sql(direction);
     out.sql(" LIMIT ").param(plan.limit).sql(" OFFSET ").param(plan.offset);
     return out.take();
 }
@@ -490,7 +477,7 @@ void readHits(Connection& connection, const std::vector<std::int64_t>& rids, Sea
 // the indexes alone. Each condition gives its sorted record ids from an index-only scan (the FTS5
 // doclist, the R*Tree, records_by_time, the postings' primary key); their intersection is the exact
 // match set, so numberMatched is exact without visiting any record row. The page is then ranked
-// from FTS5's bm25 of those ids, or found by walking the (updated, rid) or (title, rid) index until
+// by relevancePage, or found by walking the (updated, rid) or (title, rid) index until
 // it is full; only its own rows are read. The SQL path above stays for every other shape, and both
 // must agree (the store and API tests run on both).
 namespace {
@@ -582,40 +569,123 @@ Rids constraintRids(Connection& connection, const Constraint& constraint) {
 
 bool contains(const Rids& sorted, std::int64_t rid) { return std::binary_search(sorted.begin(), sorted.end(), rid); }
 
+// Relevance. Each phrase of the MATCH (a word of `q`, matched as a prefix) adds its inverse
+// document frequency times the weight of the fields it occurs in: title 10, keywords 5,
+// description 1 (the weights bm25 had here before). It is BM25F's saturated limit: a word counts
+// once per field however often it repeats, and field length does not matter, which suits titles and
+// abstracts of a catalog better than raw term frequency. Equal scores come newest first (`updated`,
+// then rid). Unlike bm25 it needs no document length, so ranking costs one pass over the FTS5
+// doclist (tw_columns, fts_rank.hpp) and then whole score groups, not rows, are ordered; only the
+// group the page falls in is ordered by `updated`.
+//
+// `filter`: the matches when the plan has conditions besides the words (sorted rids); null when the
+// words are the only condition. Both search paths rank through here, so they order alike.
+Rids relevancePage(Connection& connection, const Plan& plan, const Constraint& text, const Rids* filter) {
+    struct Row {
+        std::int64_t rid;
+        std::uint64_t mask;
+    };
+    std::vector<Row> rows;
+    std::int64_t documentFrequency[kMaxRankedPhrases] = {};
+    std::int64_t documents = 0;
+    {
+        StatementUse statement =
+            connection.statement("SELECT rowid, tw_columns(records_fts) FROM records_fts WHERE records_fts MATCH ?1");
+        statement->bind(1, text.match);
+        while (statement->step()) {
+            const std::int64_t rid = statement->int64(0);
+            const auto mask = static_cast<std::uint64_t>(statement->int64(1));
+            for (int phrase = 0; phrase < kMaxRankedPhrases; ++phrase)
+                if (mask & (std::uint64_t{7} << (3 * phrase))) ++documentFrequency[phrase];
+            if (!filter || contains(*filter, rid)) rows.push_back({rid, mask});
+        }
+    }
+    {
+        StatementUse statement = connection.statement("SELECT tw_rows(records_fts) FROM records_fts WHERE records_fts MATCH ?1 LIMIT 1");
+        statement->bind(1, text.match);
+        if (statement->step()) documents = statement->int64(0);
+    }
+    // Score groups: rows with the same mask score the same; masks with equal scores merge.
+    std::unordered_map<std::uint64_t, std::vector<std::int64_t>> byMask;
+    for (const Row& row : rows) byMask[row.mask].push_back(row.rid);
+    rows.clear();
+    rows.shrink_to_fit();
+    double idf[kMaxRankedPhrases];
+    for (int phrase = 0; phrase < kMaxRankedPhrases; ++phrase) {
+        const double n = static_cast<double>(documentFrequency[phrase]);
+        const double total = std::max(static_cast<double>(documents), n);
+        idf[phrase] = std::log(1.0 + (total - n + 0.5) / (n + 0.5));
+    }
+    std::map<double, std::vector<std::int64_t>> groups;  // score -> rids
+    for (auto& [mask, rids] : byMask) {
+        double score = 0;
+        for (int phrase = 0; phrase < kMaxRankedPhrases; ++phrase) {
+            const std::uint64_t fields = (mask >> (3 * phrase)) & 7;
+            const double weight = ((fields & 1) ? 10.0 : 0.0) + ((fields & 4) ? 5.0 : 0.0) + ((fields & 2) ? 1.0 : 0.0);
+            score += idf[phrase] * weight;
+        }
+        std::vector<std::int64_t>& group = groups[score];
+        group.insert(group.end(), rids.begin(), rids.end());
+    }
+    byMask.clear();
+
+    const bool best = plan.descending;  // best first: score, updated and rid descending
+    const auto first = static_cast<std::size_t>(plan.offset), end = static_cast<std::size_t>(plan.offset + plan.limit);
+    Rids page;
+    std::size_t before = 0;  // rows in the groups already passed
+    auto visit = [&](std::vector<std::int64_t>& group) {
+        if (before >= end) return;
+        if (before + group.size() <= first) {
+            before += group.size();
+            return;
+        }
+        std::sort(group.begin(), group.end());
+        const std::size_t need = std::min(group.size(), end - before);  // this group's leading rows
+        Rids ordered;
+        // Order by (updated, rid): seek each member's row when the group is small, else walk the
+        // (updated, rid) index until `need` members have passed (about need/density steps).
+        const double seekCost = static_cast<double>(group.size()) * 30.0;
+        const double walkCost = static_cast<double>(need) * static_cast<double>(std::max<std::int64_t>(documents, 1)) /
+                                static_cast<double>(group.size());
+        if (seekCost <= walkCost) {
+            std::vector<std::pair<std::int64_t, std::int64_t>> keyed;  // updated, rid
+            keyed.reserve(group.size());
+            StatementUse statement = connection.statement("SELECT updated FROM records WHERE rid = ?1");
+            for (std::int64_t rid : group) {
+                statement->bind(1, rid);
+                if (statement->step()) keyed.emplace_back(statement->int64(0), rid);
+                statement->reset();
+            }
+            auto order = [best](const auto& a, const auto& b) { return best ? a > b : a < b; };
+            std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(std::min(need, keyed.size())),
+                              keyed.end(), order);
+            for (std::size_t i = 0; i < need && i < keyed.size(); ++i) ordered.push_back(keyed[i].second);
+        } else {
+            StatementUse statement = connection.statement(
+                best ? "SELECT rid FROM records INDEXED BY records_by_updated ORDER BY updated DESC, rid DESC"
+                     : "SELECT rid FROM records INDEXED BY records_by_updated ORDER BY updated ASC, rid ASC");
+            while (ordered.size() < need && statement->step())
+                if (contains(group, statement->int64(0))) ordered.push_back(statement->int64(0));
+        }
+        for (std::size_t i = 0; i < ordered.size(); ++i)
+            if (before + i >= first) page.push_back(ordered[i]);
+        before += group.size();
+    };
+    if (best) {
+        for (auto it = groups.rbegin(); it != groups.rend() && before < end; ++it) visit(it->second);
+    } else {
+        for (auto it = groups.begin(); it != groups.end() && before < end; ++it) visit(it->second);
+    }
+    return page;
+}
+
 // The page's rids in order: offset..offset+limit of the matches.
 Rids pageRids(Connection& connection, const Plan& plan, const Rids& matches) {
     Rids page;
     const auto wanted = static_cast<std::size_t>(plan.offset + plan.limit);
     const Constraint* text = plan.text();
-    if (plan.order == Order::Relevance && text && plan.constraints.size() == 1) {
-        // Words alone: FTS5 ranks and cuts the page itself.
-        StatementUse statement = connection.statement(
-            std::string("SELECT rowid FROM records_fts WHERE records_fts MATCH ?1 ORDER BY bm25(records_fts, 10.0, 1.0, "
-                        "5.0)") +
-            (plan.descending ? " ASC" : " DESC") + ", rowid ASC LIMIT ?2 OFFSET ?3");
-        statement->bind(1, text->match).bind(2, plan.limit).bind(3, plan.offset);
-        while (statement->step()) page.push_back(statement->int64(0));
-        return page;
-    }
-    if (plan.order == Order::Relevance && text) {
-        // bm25 is lower for better matches; ties by rid, as in the SQL path.
-        // bm25 reads each scored row's length, so every word match is scored (FTS5 cannot score a
-        // given rowid without running the whole MATCH again: measured 3.6 ms a lookup).
-        std::vector<std::pair<double, std::int64_t>> ranked;
-        ranked.reserve(matches.size());
-        auto keep = [&](std::int64_t rid, double score) { ranked.emplace_back(plan.descending ? score : -score, rid); };
-        {
-            StatementUse statement = connection.statement(
-                "SELECT rowid, bm25(records_fts, 10.0, 1.0, 5.0) FROM records_fts WHERE records_fts MATCH ?1");
-            statement->bind(1, text->match);
-            while (statement->step())
-                if (contains(matches, statement->int64(0))) keep(statement->int64(0), statement->real(1));
-        }
-        std::size_t end = std::min(wanted, ranked.size());
-        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end());
-        for (std::size_t i = static_cast<std::size_t>(plan.offset); i < end; ++i) page.push_back(ranked[i].second);
-        return page;
-    }
+    if (plan.order == Order::Relevance && text)
+        return relevancePage(connection, plan, *text, plan.constraints.size() == 1 ? nullptr : &matches);
     // Walk the order's index until the page is full: the index holds (column, rid), so no row is read.
     const bool byTitle = plan.order == Order::Title;
     std::string sql = std::string("SELECT rid FROM records INDEXED BY ") +
@@ -693,6 +763,20 @@ std::vector<std::int64_t> sqlMatches(Connection& connection, const Plan& plan) {
     SqlQuery query = out.take();
     StatementUse statement = connection.statement(query.sql);
     bindAll(*statement, query.params);
+    std::vector<std::int64_t> rids;
+    while (statement->step()) rids.push_back(statement->int64(0));
+    return rids;
+}
+
+// The page's rids by the general SQL plan; relevance ranks the plan's matches as the candidate path does.
+std::vector<std::int64_t> sqlPage(Connection& connection, const Plan& plan) {
+    if (plan.order == Order::Relevance && plan.text()) {
+        std::vector<std::int64_t> matches = sqlMatches(connection, plan);
+        return relevancePage(connection, plan, *plan.text(), &matches);
+    }
+    SqlQuery page = pageSql(plan);
+    StatementUse statement = connection.statement(page.sql);
+    bindAll(*statement, page.params);
     std::vector<std::int64_t> rids;
     while (statement->step()) rids.push_back(statement->int64(0));
     return rids;
@@ -905,15 +989,7 @@ SearchResult execute(Connection& connection, const Plan& plan) {
         result.facets.push_back(std::move(facet));
     }
     if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
-    std::vector<std::int64_t> rids;
-    rids.reserve(static_cast<std::size_t>(std::min<std::int64_t>(plan.limit, result.numberMatched)));
-    {
-        SqlQuery page = pageSql(plan);
-        StatementUse statement = connection.statement(page.sql);
-        bindAll(*statement, page.params);
-        while (statement->step()) rids.push_back(statement->int64(0));
-    }
-    readHits(connection, rids, result);
+    readHits(connection, sqlPage(connection, plan), result);
     return result;
 }
 
@@ -989,12 +1065,7 @@ SearchResult Store::search(const SearchQuery& query) const {
                 if (candidates) {
                     planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches), result);
                 } else {
-                    planner::SqlQuery page = planner::pageSql(withoutFacets);
-                    StatementUse statement = connection->statement(page.sql);
-                    planner::bindAll(*statement, page.params);
-                    std::vector<std::int64_t> rids;
-                    while (statement->step()) rids.push_back(statement->int64(0));
-                    planner::readHits(*connection, rids, result);
+                    planner::readHits(*connection, planner::sqlPage(*connection, withoutFacets), result);
                 }
             }
             return result;

@@ -427,3 +427,82 @@ TEST_CASE("replacing and removing a record keeps every index in step", "[search]
     CHECK(keySet(catalog.search(newPlace)) == Keys{"pv28:r6"});
     CHECK(catalog.search(query()).numberMatched == 6);
 }
+
+namespace {
+
+// Relevance as the README states it: each word adds its idf times the weight of the fields it
+// occurs in (title 10, keywords 5, description 1); equal scores come newest first. Checked on both
+// search paths (the index-only candidates and the general SQL plan).
+struct RankedCatalog {
+    TempDir dir;
+    std::string path = dir.file("ranked.db");
+    std::unique_ptr<Store> store = openStore(path);
+    std::unique_ptr<Store> sqlOnly;
+
+    explicit RankedCatalog(int titleOnlyRecords) {
+        std::vector<PutRequest> batch = {
+            makeRecord("all", "Hittestress").description("hittestress").keywords({"hittestress"}).updated(2019).request(),
+            makeRecord("title-new", "Hittestress model").updated(2023).request(),
+            makeRecord("title-old", "Hittestress kaart").updated(2020).request(),
+            makeRecord("keywords", "Kaart").keywords({"hittestress"}).updated(2024).request(),
+            makeRecord("description", "Kaart").description("over hittestress").updated(2025).request(),
+            makeRecord("rare-word", "Kaart").description("bomen").updated(2018).request(),
+        };
+        // Records that match nothing: they make a word that few records hold rare (high idf).
+        for (int i = 0; i < 100; ++i) batch.push_back(makeRecord("other" + std::to_string(i), "Gebouwen").updated(1000 + i).request());
+        // Many records with the word in the title alone: one large score group.
+        for (int i = 0; i < titleOnlyRecords; ++i)
+            batch.push_back(makeRecord("many" + std::to_string(i), "Hittestress " + std::to_string(i)).updated(3000 + i).request());
+        store->putBatch(batch);
+        StoreOptions options;
+        options.path = path;
+        options.nodeId = tweeling::test::kNodeId;
+        options.sqlSearchOnly = true;
+        sqlOnly = std::make_unique<Store>(options);
+    }
+
+    std::vector<std::string> ranked(std::vector<std::string> words, int offset, int limit, bool best = true,
+                                    bool withBbox = false) {
+        SearchQuery q;
+        q.terms = std::move(words);
+        q.sort = SortKey::Relevance;
+        q.descending = best;
+        q.offset = offset;
+        q.limit = limit;
+        if (withBbox) q.bbox = Bbox{-180, -90, 180, 90};  // records have no footprint: none match
+        auto fast = store->search(q);
+        auto reference = sqlOnly->search(q);
+        std::vector<std::string> keys, referenceKeys;
+        for (const auto& hit : fast.hits) keys.push_back(hit.key.substr(hit.key.find(':') + 1));
+        for (const auto& hit : reference.hits) referenceKeys.push_back(hit.key.substr(hit.key.find(':') + 1));
+        CHECK(fast.numberMatched == reference.numberMatched);
+        CHECK(keys == referenceKeys);
+        return keys;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("relevance weighs fields and rare words; equal scores come newest first", "[search][relevance]") {
+    RankedCatalog catalog(0);
+    using Keys = std::vector<std::string>;
+    // The score groups are small here: their order comes from each row's `updated`.
+    CHECK(catalog.ranked({"hittestress"}, 0, 10) == Keys{"all", "title-new", "title-old", "keywords", "description"});
+    CHECK(catalog.ranked({"hittestress"}, 1, 2) == Keys{"title-new", "title-old"});
+    CHECK(catalog.ranked({"hittestress"}, 0, 10, false) == Keys{"description", "keywords", "title-old", "title-new", "all"});
+    // bomen is in one record of 106, hittestress in five: bomen in a description outweighs
+    // hittestress in a description, not hittestress in keywords.
+    CHECK(catalog.ranked({"hittestress", "bomen"}, 0, 10) ==
+          Keys{"all", "title-new", "title-old", "keywords", "rare-word", "description"});
+    CHECK(catalog.ranked({"hittestress"}, 0, 10, true, true).empty());
+    CHECK(catalog.ranked({"hitte"}, 0, 3) == Keys{"all", "title-new", "title-old"});  // words match as prefixes
+}
+
+TEST_CASE("relevance orders a large score group by walking the updated index", "[search][relevance]") {
+    RankedCatalog catalog(300);
+    using Keys = std::vector<std::string>;
+    // 302 records hold the word in their title alone; the newest of them come first after "all".
+    CHECK(catalog.ranked({"hittestress"}, 0, 4) == Keys{"all", "many299", "many298", "many297"});
+    CHECK(catalog.ranked({"hittestress"}, 300, 5) == Keys{"many0", "title-new", "title-old", "keywords", "description"});
+    CHECK(catalog.ranked({"hittestress"}, 0, 3, false) == Keys{"description", "keywords", "title-old"});
+}

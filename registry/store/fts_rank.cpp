@@ -1,0 +1,59 @@
+#include "store/fts_rank.hpp"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace tweeling::registry::store {
+namespace {
+
+fts5_api* fts5Of(sqlite3* handle) {
+    fts5_api* api = nullptr;
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(handle, "SELECT fts5(?1)", -1, &statement, nullptr) == SQLITE_OK) {
+        sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+        sqlite3_step(statement);
+    }
+    sqlite3_finalize(statement);
+    return api;
+}
+
+void columnsOfPhrases(const Fts5ExtensionApi* api, Fts5Context* context, sqlite3_context* result, int, sqlite3_value**) {
+    const int phrases = api->xPhraseCount(context);
+    sqlite3_int64 mask = 0;
+    for (int phrase = 0; phrase < phrases && phrase < kMaxRankedPhrases; ++phrase) {
+        Fts5PhraseIter iterator;
+        int column = -1;
+        int rc = api->xPhraseFirstColumn(context, phrase, &iterator, &column);
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(result, rc);
+            return;
+        }
+        for (; column >= 0; api->xPhraseNextColumn(context, &iterator, &column))
+            if (column < 3) mask |= sqlite3_int64{1} << (3 * phrase + column);
+    }
+    sqlite3_result_int64(result, mask);
+}
+
+void rowCount(const Fts5ExtensionApi* api, Fts5Context* context, sqlite3_context* result, int, sqlite3_value**) {
+    sqlite3_int64 rows = 0;
+    int rc = api->xRowCount(context, &rows);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(result, rc);
+        return;
+    }
+    sqlite3_result_int64(result, rows);
+}
+
+}  // namespace
+
+void registerRankFunctions(sqlite3* handle) {
+    fts5_api* api = fts5Of(handle);
+    if (!api || api->iVersion < 2) throw std::runtime_error("this SQLite has no FTS5 (version 2 or later)");
+    if (api->xCreateFunction(api, "tw_columns", nullptr, columnsOfPhrases, nullptr) != SQLITE_OK)
+        throw std::runtime_error("cannot register the FTS5 function tw_columns");
+    if (api->xCreateFunction(api, "tw_rows", nullptr, rowCount, nullptr) != SQLITE_OK)
+        throw std::runtime_error("cannot register the FTS5 function tw_rows");
+}
+
+}  // namespace tweeling::registry::store
