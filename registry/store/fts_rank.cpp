@@ -35,16 +35,6 @@ void columnsOfPhrases(const Fts5ExtensionApi* api, Fts5Context* context, sqlite3
     sqlite3_result_int64(result, mask);
 }
 
-void rowCount(const Fts5ExtensionApi* api, Fts5Context* context, sqlite3_context* result, int, sqlite3_value**) {
-    sqlite3_int64 rows = 0;
-    int rc = api->xRowCount(context, &rows);
-    if (rc != SQLITE_OK) {
-        sqlite3_result_error_code(result, rc);
-        return;
-    }
-    sqlite3_result_int64(result, rows);
-}
-
 }  // namespace
 
 void registerRankFunctions(sqlite3* handle) {
@@ -52,8 +42,7 @@ void registerRankFunctions(sqlite3* handle) {
     if (!api || api->iVersion < 2) throw std::runtime_error("this SQLite has no FTS5 (version 2 or later)");
     if (api->xCreateFunction(api, "tw_columns", nullptr, columnsOfPhrases, nullptr) != SQLITE_OK)
         throw std::runtime_error("cannot register the FTS5 function tw_columns");
-    if (api->xCreateFunction(api, "tw_rows", nullptr, rowCount, nullptr) != SQLITE_OK)
-        throw std::runtime_error("cannot register the FTS5 function tw_rows");
+
 }
 
 }  // namespace tweeling::registry::store

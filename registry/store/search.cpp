@@ -13,6 +13,8 @@
 #include <cmath>
 #include <iterator>
 #include <map>
+#include <optional>
+#include <tuple>
 #include <unordered_map>
 #include <set>
 #include <cstdint>
@@ -580,36 +582,68 @@ bool contains(const Rids& sorted, std::int64_t rid) { return std::binary_search(
 //
 // `filter`: the matches when the plan has conditions besides the words (sorted rids); null when the
 // words are the only condition. Both search paths rank through here, so they order alike.
-Rids relevancePage(Connection& connection, const Plan& plan, const Constraint& text, const Rids* filter) {
-    struct Row {
-        std::int64_t rid;
-        std::uint64_t mask;
-    };
-    std::vector<Row> rows;
+struct TextMatches {
+    Rids rids;                         // ascending
+    std::vector<std::uint64_t> masks;  // for each rid: tw_columns, the fields each phrase occurs in
     std::int64_t documentFrequency[kMaxRankedPhrases] = {};
-    std::int64_t documents = 0;
-    {
-        StatementUse statement =
-            connection.statement("SELECT rowid, tw_columns(records_fts) FROM records_fts WHERE records_fts MATCH ?1");
-        statement->bind(1, text.match);
-        while (statement->step()) {
-            const std::int64_t rid = statement->int64(0);
-            const auto mask = static_cast<std::uint64_t>(statement->int64(1));
-            for (int phrase = 0; phrase < kMaxRankedPhrases; ++phrase)
-                if (mask & (std::uint64_t{7} << (3 * phrase))) ++documentFrequency[phrase];
-            if (!filter || contains(*filter, rid)) rows.push_back({rid, mask});
-        }
+    std::int64_t documents = 0;        // rows in the FTS5 table
+};
+
+// One pass over the words' FTS5 matches gives both the match set and what ranking needs.
+// The number of rows FTS5 holds, from its totals record (id 1 of records_fts_data: a varint row
+// count, then the token count of each column), as FTS5's own xRowCount reads it; 0 if absent.
+std::int64_t ftsRowCount(Connection& connection) {
+    StatementUse statement = connection.statement("SELECT block FROM records_fts_data WHERE id = 1");
+    if (!statement->step()) return 0;
+    std::string_view block = statement->blobView(0);
+    std::uint64_t value = 0;
+    for (std::size_t i = 0; i < block.size() && i < 9; ++i) {
+        const auto byte = static_cast<unsigned char>(block[i]);
+        if (i == 8) return static_cast<std::int64_t>((value << 8) | byte);  // SQLite varint: the 9th byte is whole
+        value = (value << 7) | (byte & 0x7F);
+        if (!(byte & 0x80)) return static_cast<std::int64_t>(value);
     }
-    {
-        StatementUse statement = connection.statement("SELECT tw_rows(records_fts) FROM records_fts WHERE records_fts MATCH ?1 LIMIT 1");
-        statement->bind(1, text.match);
-        if (statement->step()) documents = statement->int64(0);
+    return 0;
+}
+
+TextMatches textMatches(Connection& connection, const Constraint& text) {
+    TextMatches out;
+    out.documents = ftsRowCount(connection);
+    StatementUse statement =
+        connection.statement("SELECT rowid, tw_columns(records_fts) FROM records_fts WHERE records_fts MATCH ?1");
+    statement->bind(1, text.match);
+    while (statement->step()) {
+        const auto mask = static_cast<std::uint64_t>(statement->int64(1));
+        out.rids.push_back(statement->int64(0));
+        out.masks.push_back(mask);
+        for (int phrase = 0; phrase < kMaxRankedPhrases; ++phrase)
+            if (mask & (std::uint64_t{7} << (3 * phrase))) ++out.documentFrequency[phrase];
     }
-    // Score groups: rows with the same mask score the same; masks with equal scores merge.
+    // FTS5 returns rowids in ascending order; the intersections rely on it.
+    if (!std::is_sorted(out.rids.begin(), out.rids.end())) {
+        std::vector<std::pair<std::int64_t, std::uint64_t>> pairs;
+        for (std::size_t i = 0; i < out.rids.size(); ++i) pairs.emplace_back(out.rids[i], out.masks[i]);
+        std::sort(pairs.begin(), pairs.end());
+        for (std::size_t i = 0; i < pairs.size(); ++i) std::tie(out.rids[i], out.masks[i]) = pairs[i];
+    }
+    return out;
+}
+
+Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& text, const Rids* filter) {
     std::unordered_map<std::uint64_t, std::vector<std::int64_t>> byMask;
-    for (const Row& row : rows) byMask[row.mask].push_back(row.rid);
-    rows.clear();
-    rows.shrink_to_fit();
+    if (filter) {
+        // Both ascending: merge.
+        auto it = filter->begin();
+        for (std::size_t i = 0; i < text.rids.size() && it != filter->end(); ++i) {
+            while (it != filter->end() && *it < text.rids[i]) ++it;
+            if (it != filter->end() && *it == text.rids[i]) byMask[text.masks[i]].push_back(text.rids[i]);
+        }
+    } else {
+        for (std::size_t i = 0; i < text.rids.size(); ++i) byMask[text.masks[i]].push_back(text.rids[i]);
+    }
+    const std::int64_t documents = text.documents;
+    const std::int64_t* documentFrequency = text.documentFrequency;
+    // Score groups: rows with the same mask score the same; masks with equal scores merge.
     double idf[kMaxRankedPhrases];
     for (int phrase = 0; phrase < kMaxRankedPhrases; ++phrase) {
         const double n = static_cast<double>(documentFrequency[phrase]);
@@ -639,7 +673,7 @@ Rids relevancePage(Connection& connection, const Plan& plan, const Constraint& t
             before += group.size();
             return;
         }
-        std::sort(group.begin(), group.end());
+        if (!std::is_sorted(group.begin(), group.end())) std::sort(group.begin(), group.end());
         const std::size_t need = std::min(group.size(), end - before);  // this group's leading rows
         Rids ordered;
         // Order by (updated, rid): seek each member's row when the group is small, else walk the
@@ -680,12 +714,16 @@ Rids relevancePage(Connection& connection, const Plan& plan, const Constraint& t
 }
 
 // The page's rids in order: offset..offset+limit of the matches.
-Rids pageRids(Connection& connection, const Plan& plan, const Rids& matches) {
+// `words`: the words' matches when the caller has them (relevance needs them).
+Rids pageRids(Connection& connection, const Plan& plan, const Rids& matches, const TextMatches* words = nullptr) {
     Rids page;
     const auto wanted = static_cast<std::size_t>(plan.offset + plan.limit);
     const Constraint* text = plan.text();
-    if (plan.order == Order::Relevance && text)
-        return relevancePage(connection, plan, *text, plan.constraints.size() == 1 ? nullptr : &matches);
+    if (plan.order == Order::Relevance && text) {
+        const bool onlyWords = plan.constraints.size() == 1;
+        if (words) return relevancePage(connection, plan, *words, onlyWords ? nullptr : &matches);
+        return relevancePage(connection, plan, textMatches(connection, *text), onlyWords ? nullptr : &matches);
+    }
     // Walk the order's index until the page is full: the index holds (column, rid), so no row is read.
     const bool byTitle = plan.order == Order::Title;
     std::string sql = std::string("SELECT rid FROM records INDEXED BY ") +
@@ -703,7 +741,8 @@ Rids pageRids(Connection& connection, const Plan& plan, const Rids& matches) {
 
 }  // namespace
 
-Rids candidateMatches(Connection& connection, const Plan& plan) {
+// `words`: the words' matches when the caller already has them.
+Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatches* words = nullptr) {
     std::vector<Rids> sets;
     const Constraint* time = nullptr;
     for (const Constraint& constraint : plan.constraints) {
@@ -713,7 +752,10 @@ Rids candidateMatches(Connection& connection, const Plan& plan) {
             time = &constraint;
             continue;
         }
-        sets.push_back(constraintRids(connection, constraint));
+        if (constraint.kind == Constraint::Kind::Text && words)
+            sets.push_back(words->rids);
+        else
+            sets.push_back(constraintRids(connection, constraint));
         if (sets.back().empty()) break;  // nothing can match
     }
     std::sort(sets.begin(), sets.end(), [](const Rids& a, const Rids& b) { return a.size() < b.size(); });
@@ -746,10 +788,13 @@ Rids candidateMatches(Connection& connection, const Plan& plan) {
 SearchResult executeByCandidates(Connection& connection, const Plan& plan) {
     SearchResult result;
     ReadSnapshot snapshot(connection.database());
-    Rids matches = candidateMatches(connection, plan);
+    // Ranked by words: their one FTS5 pass gives both their matches and the ranking.
+    std::optional<TextMatches> words;
+    if (plan.order == Order::Relevance && plan.text() && plan.limit > 0) words = textMatches(connection, *plan.text());
+    Rids matches = candidateMatches(connection, plan, words ? &*words : nullptr);
     result.numberMatched = static_cast<std::int64_t>(matches.size());
     if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
-    Rids page = pageRids(connection, plan, matches);
+    Rids page = pageRids(connection, plan, matches, words ? &*words : nullptr);
     readHits(connection, page, result);
     return result;
 }
@@ -772,7 +817,7 @@ std::vector<std::int64_t> sqlMatches(Connection& connection, const Plan& plan) {
 std::vector<std::int64_t> sqlPage(Connection& connection, const Plan& plan) {
     if (plan.order == Order::Relevance && plan.text()) {
         std::vector<std::int64_t> matches = sqlMatches(connection, plan);
-        return relevancePage(connection, plan, *plan.text(), &matches);
+        return relevancePage(connection, plan, textMatches(connection, *plan.text()), &matches);
     }
     SqlQuery page = pageSql(plan);
     StatementUse statement = connection.statement(page.sql);
@@ -1056,14 +1101,17 @@ SearchResult Store::search(const SearchQuery& query) const {
                 return result;
             }
             const bool candidates = planner::candidateShape(withoutFacets);
-            std::vector<std::int64_t> matches = candidates ? planner::candidateMatches(*connection, withoutFacets)
+            std::optional<planner::TextMatches> words;
+            if (candidates && plan.order == planner::Order::Relevance && plan.text() && plan.limit > 0)
+                words = planner::textMatches(*connection, *plan.text());
+            std::vector<std::int64_t> matches = candidates ? planner::candidateMatches(*connection, withoutFacets, words ? &*words : nullptr)
                                                            : planner::sqlMatches(*connection, withoutFacets);
             SearchResult result;
             result.numberMatched = static_cast<std::int64_t>(matches.size());
             result.facets = planner::countFacets(*index, &matches, plan);
             if (plan.limit > 0 && plan.offset < result.numberMatched) {
                 if (candidates) {
-                    planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches), result);
+                    planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches, words ? &*words : nullptr), result);
                 } else {
                     planner::readHits(*connection, planner::sqlPage(*connection, withoutFacets), result);
                 }

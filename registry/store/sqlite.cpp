@@ -105,6 +105,11 @@ std::string_view Statement::textView(int column) const {
     return data ? std::string_view(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size))
                 : std::string_view();
 }
+std::string_view Statement::blobView(int column) const {
+    const void* data = sqlite3_column_blob(m_statement.get(), column);
+    int size = sqlite3_column_bytes(m_statement.get(), column);
+    return data ? std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size)) : std::string_view();
+}
 int Statement::columnCount() const { return sqlite3_column_count(m_statement.get()); }
 
 Transaction::Transaction(Database& database) : m_database(database) { m_database.exec("BEGIN IMMEDIATE"); }

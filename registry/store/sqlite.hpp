@@ -53,6 +53,7 @@ public:
     double real(int column) const;
     std::string text(int column) const;
     std::string_view textView(int column) const;  // valid until the next step/reset
+    std::string_view blobView(int column) const;  // the bytes as stored; valid until the next step/reset
     int columnCount() const;
 
 private:
