@@ -14,7 +14,7 @@ fi
 # OWSLib's OGC API – Records client (as QGIS MetaSearch uses it) and GDAL's OAPIF driver.
 # nodejs and npm run the SHACL validator of the DCAT-AP test (tests/shacl).
 packages=(libpistache-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev catch2 cmake g++
-          pkg-config libroaring-dev libsodium-dev curl)
+          pkg-config libroaring-dev libsodium-dev libzstd-dev curl)
 ((with_tests)) && packages+=(python3 python3-owslib gdal-bin nodejs)
 missing=()
 for package in "${packages[@]}" "$@"; do

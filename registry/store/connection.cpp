@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <stdexcept>
 #include <string>
 
 namespace tweeling::registry::store {
@@ -24,6 +25,11 @@ Connection::Connection(const std::string& path, Database::Mode mode, std::int64_
     } else {
         m_database.exec("PRAGMA query_only = ON");
     }
+}
+
+const DocumentCodec& Connection::documents() const {
+    if (!m_documents) throw std::logic_error("this connection has no document codec");
+    return *m_documents;
 }
 
 StatementUse Connection::statement(std::string_view sql) {
@@ -68,7 +74,9 @@ ConnectionPool::Lease ConnectionPool::acquire() {
         }
     }
     // Opened outside the lock: opening a connection reads the schema and may wait on the disk.
-    return Lease(*this, std::make_unique<Connection>(m_path, Database::Mode::ReadOnly, m_cacheKiB));
+    auto connection = std::make_unique<Connection>(m_path, Database::Mode::ReadOnly, m_cacheKiB);
+    connection->setDocuments(m_documents);
+    return Lease(*this, std::move(connection));
 }
 
 void ConnectionPool::release(std::unique_ptr<Connection> connection) noexcept {

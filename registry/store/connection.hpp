@@ -18,6 +18,7 @@
 namespace tweeling::registry::store {
 
 class Connection;
+class DocumentCodec;  // documents.hpp
 
 // A cached statement checked out for one use: reset (and its bindings cleared) when the use ends,
 // even by an exception, so a half-stepped statement never holds a read snapshot open.
@@ -47,10 +48,14 @@ public:
     // StatementUse of this connection is alive.
     void trimCache(std::size_t maxStatements);
     std::size_t cachedStatements() const { return m_statements.size(); }
+    // How stored documents are decoded on this connection (set by the Store that owns it).
+    void setDocuments(const DocumentCodec* documents) { m_documents = documents; }
+    const DocumentCodec& documents() const;
 
 private:
     Database m_database;
     std::map<std::string, Statement, std::less<>> m_statements;
+    const DocumentCodec* m_documents = nullptr;
 };
 
 // A read snapshot: every query inside sees the same committed state (BEGIN ... COMMIT on a read
@@ -70,6 +75,8 @@ private:
 class ConnectionPool {
 public:
     ConnectionPool(std::string path, std::int64_t cacheKiB, std::size_t maxIdle = 16);
+    // Given to every connection this pool opens (set before the first acquire).
+    void setDocuments(const DocumentCodec* documents) { m_documents = documents; }
 
     // A connection for the current call; returned to the pool when the lease ends.
     class Lease {
@@ -97,6 +104,7 @@ private:
     std::string m_path;
     std::int64_t m_cacheKiB;
     std::size_t m_maxIdle;
+    const DocumentCodec* m_documents = nullptr;
     std::mutex m_mutex;
     std::vector<std::unique_ptr<Connection>> m_idle;
 };

@@ -155,6 +155,17 @@ ALTER TABLE feed ADD COLUMN signature TEXT;
 ALTER TABLE feed ADD COLUMN deleted_at TEXT;
 )sql";
 
+// Version 7: record documents are stored as zstd frames (documents.hpp); the dictionaries they are
+// compressed with, in the order they were trained. Rows from before keep their TEXT.
+constexpr const char* kSchemaV7 = R"sql(
+CREATE TABLE dictionaries(
+  n INTEGER PRIMARY KEY,
+  id INTEGER NOT NULL UNIQUE,
+  created TEXT NOT NULL,
+  bytes BLOB NOT NULL
+);
+)sql";
+
 void setMeta(Database& database, const char* key, const std::string& value) {
     Statement statement(database, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -175,6 +186,7 @@ const std::vector<Migration>& migrations() {
         {4, kSchemaV4, nullptr},
         {5, kSchemaV5, nullptr},
         {6, kSchemaV6, nullptr},
+        {7, kSchemaV7, nullptr},
     };
     return kMigrations;
 }

@@ -462,7 +462,7 @@ void readHits(Connection& connection, const std::vector<std::int64_t>& rids, Sea
             SearchHit hit;
             hit.key = fetch->text(0);
             hit.origin = fetch->text(1);
-            hit.json = fetch->text(2);
+            hit.json = connection.documents().decode(*fetch, 2, connection);
             hit.seq = fetch->int64(3);
             hit.source = fetch->text(4);
             if (!fetch->isNull(5)) hit.signature = fetch->text(5);

@@ -105,6 +105,7 @@ std::string_view Statement::textView(int column) const {
     return data ? std::string_view(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size))
                 : std::string_view();
 }
+bool Statement::isBlob(int column) const { return sqlite3_column_type(m_statement.get(), column) == SQLITE_BLOB; }
 std::string_view Statement::blobView(int column) const {
     const void* data = sqlite3_column_blob(m_statement.get(), column);
     int size = sqlite3_column_bytes(m_statement.get(), column);

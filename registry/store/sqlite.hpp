@@ -49,6 +49,7 @@ public:
     void reset();
 
     bool isNull(int column) const;
+    bool isBlob(int column) const;
     std::int64_t int64(int column) const;
     double real(int column) const;
     std::string text(int column) const;

@@ -32,7 +32,7 @@ void bindOptional(Statement& statement, int index, const std::optional<std::int6
 
 // Binds the record columns ?1..?19 shared by INSERT and UPDATE (see kInsertRecord).
 void bindRecordColumns(Statement& statement, const record::IndexedRecord& fields, const std::string& key,
-                       std::int64_t seq, const std::string& hash, const std::string& json) {
+                       std::int64_t seq, const std::string& hash, const std::string& document) {
     statement.bind(1, key)
         .bind(2, fields.type)
         .bind(3, fields.title)
@@ -57,7 +57,7 @@ void bindRecordColumns(Statement& statement, const record::IndexedRecord& fields
     } else {
         for (int i = 13; i <= 16; ++i) statement.bindNull(i);
     }
-    statement.bind(17, seq).bind(18, hash).bind(19, json);
+    statement.bind(17, seq).bind(18, hash).bindBlob(19, document.data(), document.size());
 }
 
 constexpr const char* kInsertRecord =
@@ -75,12 +75,12 @@ constexpr const char* kSelectByKey = "SELECT " TWEELING_STORED_COLUMNS " FROM re
 constexpr const char* kSelectByOriginId =
     "SELECT " TWEELING_STORED_COLUMNS " FROM records WHERE origin = ?1 AND id = ?2";
 
-StoredRecord readStored(Statement& statement) {
+StoredRecord readStored(Statement& statement, Connection& connection) {
     StoredRecord stored;
     stored.key = statement.text(0);
     stored.origin = statement.text(1);
     stored.id = statement.text(2);
-    stored.json = statement.text(3);
+    stored.json = connection.documents().decode(statement, 3, connection);
     stored.seq = statement.int64(4);
     stored.updated = statement.int64(5);
     stored.hash = statement.text(6);
@@ -105,6 +105,9 @@ Store::Private::Private(StoreOptions storeOptions)
       writer(options.path, Database::Mode::ReadWrite, options.cacheKiB),
       readers(options.path, options.cacheKiB) {
     migrate(writer.database());
+    writer.setDocuments(&documents);
+    readers.setDocuments(&documents);
+    documents.load(writer);
     {
         StatementUse statement = writer.statement("SELECT value FROM meta WHERE key = 'epoch'");
         if (!statement->step()) throw SqliteError(0, "database has no epoch in its meta table");
@@ -140,7 +143,8 @@ std::int64_t Store::Private::signOwnRecords(bool all) {
             all ? "SELECT rid, id, json FROM records WHERE source = '' AND origin = ?1"
                 : "SELECT rid, id, json FROM records WHERE source = '' AND origin = ?1 AND signature IS NULL");
         statement->bind(1, options.nodeId);
-        while (statement->step()) pending.emplace_back(statement->int64(0), statement->text(1), statement->text(2));
+        while (statement->step())
+            pending.emplace_back(statement->int64(0), statement->text(1), documents.decode(*statement, 2, writer));
     }
     {
         StatementUse update = writer.statement("UPDATE records SET signature = ?1, verified = 1 WHERE rid = ?2");
@@ -280,12 +284,13 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
         signature = signRecord(*signer, origin, fields.id, request.json);
         verified = true;
     }
+    const std::string document = documents.compress(request.json);
     std::int64_t seq = appendFeed("put", origin, fields.id, key, common::nowRfc3339());
     if (existed) {
         ftsRemove(*rid);
         {
             StatementUse statement = writer.statement(kUpdateRecord);
-            bindRecordColumns(*statement, fields, key, seq, hash, request.json);
+            bindRecordColumns(*statement, fields, key, seq, hash, document);
             statement->bind(20, request.source).bind(21, *rid).bind(23, verified ? 1 : 0);
             if (signature.empty()) statement->bindNull(22); else statement->bind(22, signature);
             statement->execute();
@@ -298,7 +303,7 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
         box->execute();
     } else {
         StatementUse statement = writer.statement(kInsertRecord);
-        bindRecordColumns(*statement, fields, key, seq, hash, request.json);
+        bindRecordColumns(*statement, fields, key, seq, hash, document);
         statement->bind(20, request.source).bind(21, origin).bind(22, fields.id).bind(24, verified ? 1 : 0);
         if (signature.empty()) statement->bindNull(23); else statement->bind(23, signature);
         statement->execute();
@@ -393,7 +398,41 @@ void Store::Private::commitWrite(Transaction& transaction) {
         pendingChanges.clear();
         throw;
     }
+    putsSinceDictionaryCheck += static_cast<std::int64_t>(pendingChanges.size());
     pendingChanges.clear();
+    maybeTrainDictionary();
+}
+
+void Store::Private::maybeTrainDictionary() {
+    if (options.dictionaryAfter <= 0 || documents.hasDictionary()) return;
+    // Counted (bounded by the threshold) on the first write, then estimated from the records
+    // written since, which only over-counts (replaces, deletes): then it is counted again.
+    if (recordsEstimate >= 0 && recordsEstimate + putsSinceDictionaryCheck < options.dictionaryAfter) return;
+    putsSinceDictionaryCheck = 0;
+    try {
+        const std::int64_t wanted = std::min<std::int64_t>(options.dictionaryAfter, 5000);
+        std::vector<std::string> samples;
+        {
+            // The newest records, as many as the threshold (and never more than 5,000).
+            StatementUse statement = writer.statement("SELECT json FROM records ORDER BY rid DESC LIMIT ?1");
+            statement->bind(1, wanted);
+            while (statement->step()) samples.push_back(documents.decode(*statement, 0, writer));
+        }
+        if (static_cast<std::int64_t>(samples.size()) < wanted) {
+            recordsEstimate = static_cast<std::int64_t>(samples.size());
+            return;
+        }
+        Transaction transaction(writer.database());
+        if (DocumentCodec::train(writer, samples) == 0) {
+            options.dictionaryAfter = 0;  // zstd found nothing to learn: compress without one
+            return;
+        }
+        transaction.commit();
+        documents.load(writer);
+    } catch (const std::exception&) {
+        // A dictionary only saves space: a failure to train leaves documents compressed without one.
+        options.dictionaryAfter = 0;
+    }
 }
 
 std::optional<std::vector<std::int64_t>> Store::Private::changedRids(std::int64_t after, std::int64_t upTo) const {
@@ -526,7 +565,7 @@ std::optional<StoredRecord> Store::get(const std::string& key) const {
     StatementUse statement = connection->statement(kSelectByKey);
     statement->bind(1, key);
     if (!statement->step()) return std::nullopt;
-    return readStored(*statement);
+    return readStored(*statement, *connection);
 }
 
 std::optional<StoredRecord> Store::get(const std::string& origin, const std::string& id) const {
@@ -535,7 +574,7 @@ std::optional<StoredRecord> Store::get(const std::string& origin, const std::str
     StatementUse statement = connection->statement(kSelectByOriginId);
     statement->bind(1, resolved).bind(2, id);
     if (!statement->step()) return std::nullopt;
-    return readStored(*statement);
+    return readStored(*statement, *connection);
 }
 
 std::optional<StoredRecord> Store::find(const std::string& keyOrId) const {
@@ -545,7 +584,7 @@ std::optional<StoredRecord> Store::find(const std::string& keyOrId) const {
         "SELECT " TWEELING_STORED_COLUMNS " FROM records WHERE id = ?1 LIMIT 2");
     statement->bind(1, keyOrId);
     if (!statement->step()) return std::nullopt;
-    StoredRecord stored = readStored(*statement);
+    StoredRecord stored = readStored(*statement, *connection);
     if (statement->step()) return std::nullopt;  // ambiguous: the origin must be named
     return stored;
 }
@@ -574,7 +613,7 @@ FeedPage Store::feed(std::int64_t after, int limit) const {
         entry.id = statement->text(3);
         entry.key = statement->text(4);
         entry.at = statement->text(5);
-        if (!statement->isNull(6)) entry.json = statement->text(6);
+        if (!statement->isNull(6)) entry.json = connection->documents().decode(*statement, 6, *connection);
         if (!statement->isNull(7)) entry.deletedAt = statement->text(7);
         if (!statement->isNull(8)) entry.signature = statement->text(8);
         entry.verified = entry.op == "put" ? statement->int64(9) != 0 : !entry.signature.empty();

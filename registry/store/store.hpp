@@ -31,6 +31,10 @@ struct StoreOptions {
     // Answer every search with the general SQL plan, never the index-only candidate path (tests
     // compare the two).
     bool sqlSearchOnly = false;
+    // Record documents are stored zstd-compressed; once the database holds this many records a
+    // dictionary is trained from them (about 0.3 s, once) and compresses what is written after.
+    // 0: never train.
+    std::int64_t dictionaryAfter = 2000;
 };
 
 class Database;

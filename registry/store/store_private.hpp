@@ -2,6 +2,7 @@
 // The guts of Store, shared by the .cpp files that implement it (store.cpp, search.cpp, keys.cpp).
 // Internal to registry/store.
 #include "store/connection.hpp"
+#include "store/documents.hpp"
 #include "store/store.hpp"
 
 #include <deque>
@@ -73,6 +74,13 @@ struct Store::Private {
     mutable std::map<std::int64_t, std::vector<std::int64_t>> changes;  // seq -> rids
     mutable std::int64_t changeFloor = 0;
     std::string epoch;
+    // Stored documents (zstd); declared before the connections that point at it.
+    DocumentCodec documents;
+    std::int64_t putsSinceDictionaryCheck = 0;  // under writeMutex
+    std::int64_t recordsEstimate = -1;  // under writeMutex; -1 until first counted
+    // Trains the documents' dictionary once the database holds enough records (StoreOptions::
+    // dictionaryAfter); called after a commit, under writeMutex.
+    void maybeTrainDictionary();
     // Writes are serialised on one connection. Declared before the pool so that read connections
     // close first and the writer, closing last, checkpoints the WAL.
     std::mutex writeMutex;

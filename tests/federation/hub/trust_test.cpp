@@ -2,6 +2,8 @@
 // signed key rotation, replays refused — with real nodes and hubs on loopback.
 #include "live_federation.hpp"
 
+#include "store/store.hpp"
+
 #include <sqlite3.h>
 
 using namespace tweeling::test;
@@ -10,15 +12,34 @@ using namespace tweeling::test::federation;
 namespace {
 
 // Changes one byte of a stored record behind the node's back (its signature stays the old one).
+// The stored document is read through a Store (it is zstd-compressed on disk) and written back as
+// TEXT, the form a database from before compression holds and every version reads as is.
 void tamper(const std::string& db, const std::string& id) {
     sqlite3* handle = nullptr;
     REQUIRE(sqlite3_open(db.c_str(), &handle) == SQLITE_OK);
     sqlite3_busy_timeout(handle, 5000);
     sqlite3_stmt* statement = nullptr;
-    REQUIRE(sqlite3_prepare_v2(handle,
-                               "UPDATE records SET json = replace(json, '\"title\":\"', '\"title\":\"X') WHERE id = ?1",
-                               -1, &statement, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(handle, "SELECT origin FROM records WHERE id = ?1", -1, &statement, nullptr) == SQLITE_OK);
     sqlite3_bind_text(statement, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
+    std::string origin = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+    sqlite3_finalize(statement);
+    std::string json;
+    {
+        tweeling::registry::store::StoreOptions options;
+        options.path = db;
+        options.dictionaryAfter = 0;
+        tweeling::registry::store::Store store(options);
+        auto stored = store.get(origin, id);
+        REQUIRE(stored);
+        json = stored->json;
+    }
+    auto at = json.find("\"title\":\"");
+    REQUIRE(at != std::string::npos);
+    json.insert(at + 9, "X");
+    REQUIRE(sqlite3_prepare_v2(handle, "UPDATE records SET json = ?2 WHERE id = ?1", -1, &statement, nullptr) == SQLITE_OK);
+    sqlite3_bind_text(statement, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(statement, 2, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
     REQUIRE(sqlite3_step(statement) == SQLITE_DONE);
     CHECK(sqlite3_changes(handle) == 1);
     sqlite3_finalize(statement);
