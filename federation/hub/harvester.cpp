@@ -301,6 +301,8 @@ protected:
         put.origin = origin;
         put.source = m_state.config.id;
         put.json = common::toString(doc);
+        // Compressed here, on the page-preparation threads, not by the store's one writer.
+        put.document = m_store.compressDocument(put.json);
         return true;
     }
 

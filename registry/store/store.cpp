@@ -252,7 +252,7 @@ void Store::Private::ftsAdd(std::int64_t rid, const record::IndexedRecord& field
     statement->execute();
 }
 
-PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
+PutOutcome Store::Private::putInTransaction(const PutRequest& request, const std::string* compressed) {
     const record::IndexedRecord& fields = request.fields;
     if (fields.id.empty()) throw std::invalid_argument("record has no id");
     const std::string origin = resolveOrigin(request.origin);
@@ -284,7 +284,9 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request) {
         signature = signRecord(*signer, origin, fields.id, request.json);
         verified = true;
     }
-    const std::string document = documents.compress(request.json);
+    const std::string document = !request.document.empty() ? request.document
+                                 : compressed                 ? *compressed
+                                                              : documents.compress(request.json);
     std::int64_t seq = appendFeed("put", origin, fields.id, key, common::nowRfc3339());
     if (existed) {
         ftsRemove(*rid);
@@ -468,16 +470,24 @@ std::string Store::itemKey(const std::string& origin, const std::string& id) con
     return m_private->itemKey(origin, id);
 }
 
+std::string Store::compressDocument(std::string_view json) const { return m_private->documents.compress(json); }
+
 PutOutcome Store::put(const PutRequest& request) { return putBatch({request}).front(); }
 
 std::vector<PutOutcome> Store::putBatch(const std::vector<PutRequest>& requests) {
     std::vector<PutOutcome> outcomes;
     outcomes.reserve(requests.size());
     if (requests.empty()) return outcomes;
+    // Compressed before taking the write lock, so that concurrent publishers compress in parallel.
+    std::vector<std::string> compressed;
+    compressed.reserve(requests.size());
+    for (const PutRequest& request : requests)
+        compressed.push_back(request.document.empty() ? m_private->documents.compress(request.json) : std::string());
     std::lock_guard<std::mutex> lock(m_private->writeMutex);
     Transaction transaction(m_private->writer.database());
     m_private->pendingChanges.clear();
-    for (const PutRequest& request : requests) outcomes.push_back(m_private->putInTransaction(request));
+    for (std::size_t i = 0; i < requests.size(); ++i)
+        outcomes.push_back(m_private->putInTransaction(requests[i], &compressed[i]));
     m_private->commitWrite(transaction);
     return outcomes;
 }
@@ -501,7 +511,7 @@ BatchOutcome Store::apply(const WriteBatch& batch, const std::function<void(Data
     std::lock_guard<std::mutex> lock(m_private->writeMutex);
     Transaction transaction(m_private->writer.database());
     m_private->pendingChanges.clear();
-    for (const PutRequest& request : batch.puts) outcome.puts.push_back(m_private->putInTransaction(request));
+    for (const PutRequest& request : batch.puts) outcome.puts.push_back(m_private->putInTransaction(request, nullptr));
     for (const RemoveRequest& request : batch.removes)
         outcome.removes.push_back(m_private->removeInTransaction(request));
     if (inTransaction) inTransaction(m_private->writer.database());

@@ -72,6 +72,9 @@ struct PutRequest {
     // key. On a node with a signing key, records published here are signed by the store.
     std::string signature;
     bool verified = false;
+    // The stored form of `json` (Store::compressDocument), when the caller compressed it off the
+    // writer's thread; empty: the store compresses it inside the write.
+    std::string document;
 };
 
 // Kept: the record is held from another source and was updated after `deletedAt`, so a tombstone
@@ -178,6 +181,8 @@ public:
     FeedPage feed(std::int64_t after, int limit) const;
 
     SearchResult search(const SearchQuery& query) const;
+    // The stored form of a record's JSON (a zstd frame), for PutRequest::document; thread-safe.
+    std::string compressDocument(std::string_view json) const;
     // Builds the facet bitmaps now (a server calls it at start, so that the first faceted query
     // does not pay the build), and how they have been kept since.
     void prepareFacets() const;

@@ -33,7 +33,8 @@ struct Store::Private {
     std::string itemKey(const std::string& origin, const std::string& id) const;
 
     // One record inside the caller's write transaction; the caller holds writeMutex.
-    PutOutcome putInTransaction(const PutRequest& request);
+    // `compressed`: the stored form of request.json when the caller already has it.
+    PutOutcome putInTransaction(const PutRequest& request, const std::string* compressed);
     RemoveOutcome removeInTransaction(const RemoveRequest& request);
     void ftsRemove(std::int64_t rid);
     void ftsAdd(std::int64_t rid, const record::IndexedRecord& fields);
