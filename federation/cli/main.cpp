@@ -176,7 +176,7 @@ int commandServe(Arguments arguments) {
             std::cerr << "{\"warning\":\"facets not prepared\",\"what\":\"" << error.what() << "\"}" << std::endl;
         }
     });
-    if (!arguments.has("no-harvest")) scheduler.start();
+    if (!arguments.flag("no-harvest")) scheduler.start();
     std::cerr << "{\"event\":\"start\",\"hubId\":\"" << store.nodeId() << "\",\"epoch\":\"" << store.epoch()
               << "\",\"message\":\"listening on http://" << serverOptions.host << ":" << server.port() << "\"}"
               << std::endl;
@@ -219,7 +219,7 @@ int commandSources(const Arguments& arguments) {
         } catch (const std::logic_error&) {
             throw UsageError("--max-delete-fraction, --timeout-ms and --connect-timeout-ms take numbers");
         }
-        config.allowPrivate = arguments.has("allow-private");
+        config.allowPrivate = arguments.flag("allow-private");
         config.tlsPin = arguments.get("tls-pin");
         if (auto problem = hub::validateConfig(config)) throw UsageError(*problem);
         if (arguments.has("public-key")) {
@@ -329,7 +329,7 @@ int commandKeys(const Arguments& arguments) {
         return tweeling::cli::rotateSigningKey(
             store, tweeling::cli::signingKeyPath(arguments, arguments.get("db", "twin-federation.db")));
     return tweeling::cli::manageKeys(store, arguments, [&] {
-        if (!arguments.has("admin")) throw UsageError("a hub makes admin keys only: keys create --admin");
+        if (!arguments.flag("admin")) throw UsageError("a hub makes admin keys only: keys create --admin");
         return std::string(hub::kAdminPublisher);
     });
 }

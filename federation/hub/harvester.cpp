@@ -75,9 +75,9 @@ std::vector<RemoveRequest> pendingDeletions(registry::store::Store& store, const
                                       " FROM pending_deletions WHERE source = ?1");
         statement.bind(1, source);
         while (statement.step()) {
-            RemoveRequest request{statement.text(0), statement.text(1), source, statement.int64(2)};
-            if (!statement.isNull(3)) request.deletedAtText = statement.text(3);
-            if (!statement.isNull(4)) request.signature = statement.text(4);
+            RemoveRequest request{statement.text(0), statement.text(1), source, statement.int64(2),
+                                  statement.isNull(3) ? std::string() : statement.text(3),
+                                  statement.isNull(4) ? std::string() : statement.text(4)};
             pending.push_back(std::move(request));
         }
     });
@@ -579,7 +579,7 @@ private:
                 if (auto parsed = common::parseRfc3339(deletedAt)) at = *parsed;
                 Verifier::Result check =
                     m_verifier.verify(origin, std::string(*id), "delete", deletedAt, nullptr, signature);
-                RemoveRequest deletion{origin, std::string(*id), m_state.config.id, at};
+                RemoveRequest deletion{origin, std::string(*id), m_state.config.id, at, std::string(), std::string()};
                 if (check == Verifier::Result::Verified) {
                     deletion.deletedAtText = deletedAt;
                     deletion.signature = signature;

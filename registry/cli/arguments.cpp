@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <iostream>
 #include <optional>
@@ -21,7 +22,23 @@ bool repeatable(const std::string& name) {
     return std::find(kRepeatable.begin(), kRepeatable.end(), name) != kRepeatable.end();
 }
 
+bool isFlag(const std::string& name) { return std::find(kFlags.begin(), kFlags.end(), name) != kFlags.end(); }
+
+// A switch given a value (--quiet=false, or "allow-private = no" in a config file) is "1" or "0".
+std::string switchValue(const std::string& name, const std::string& value) {
+    std::string lower;
+    for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.empty() || lower == "1" || lower == "true" || lower == "yes" || lower == "on") return "1";
+    if (lower == "0" || lower == "false" || lower == "no" || lower == "off") return "0";
+    throw UsageError("--" + name + " is a switch: give it alone, or as --" + name + "=true or --" + name +
+                     "=false; got '" + value + "'");
+}
+
 void setOption(Arguments& arguments, const std::string& name, const std::string& value) {
+    if (isFlag(name)) {
+        arguments.options[name] = switchValue(name, value);
+        return;
+    }
     auto existing = arguments.options.find(name);
     if (existing != arguments.options.end() && repeatable(name))
         existing->second += "," + value;
@@ -94,7 +111,7 @@ Arguments parseArguments(int argc, char** argv, int first) {
             auto equals = name.find('=');
             if (equals != std::string::npos) {
                 setOption(arguments, name.substr(0, equals), name.substr(equals + 1));
-            } else if (std::find(kFlags.begin(), kFlags.end(), name) != kFlags.end()) {
+            } else if (isFlag(name)) {
                 arguments.options[name] = "1";
             } else {
                 if (i + 1 >= argc) throw UsageError("option --" + name + " needs a value");
@@ -165,7 +182,7 @@ registry::api::ServerOptions serverOptions(const Arguments& arguments) {
     } catch (const std::logic_error&) {
         throw UsageError("--listen needs a port from 0 to 65535 and --threads a number from 1 to 64");
     }
-    options.logRequests = !arguments.has("quiet");
+    options.logRequests = !arguments.flag("quiet");
     options.clientLimit = rateLimit(arguments, "rate-limit", "rate-burst", options.clientLimit);
     options.headerTimeout = secondsOption(arguments, "header-timeout", options.headerTimeout);
     options.bodyTimeout = secondsOption(arguments, "body-timeout", options.bodyTimeout);
@@ -212,7 +229,7 @@ int runProgram(const char* program, const char* usage, const std::vector<Command
         Arguments arguments = parseArguments(argc, argv, 2);
         for (const Command& command : commands) {
             if (first != command.name) continue;
-            if (arguments.has("help")) {
+            if (arguments.flag("help")) {
                 std::cout << command.help;
                 return 0;
             }

@@ -17,6 +17,11 @@ struct Arguments {
     std::vector<std::string> positional;
     std::map<std::string, std::string> options;  // without leading dashes
     bool has(const std::string& name) const { return options.count(name) > 0; }
+    // A switch (--quiet, --allow-private, …): given alone, or as =true; --NAME=false turns it off.
+    bool flag(const std::string& name) const {
+        auto it = options.find(name);
+        return it != options.end() && it->second == "1";
+    }
     std::string get(const std::string& name, const std::string& fallback = "") const;
 };
 

@@ -176,7 +176,7 @@ int commandImport(const Arguments& arguments) {
     if (arguments.positional.empty()) throw UsageError("import needs at least one FILE");
     tw::store::Store store(storeOptions(arguments));
     const auto& profile = tw::record::Profile::builtin();
-    bool strict = arguments.has("strict");
+    bool strict = arguments.flag("strict");
     int exitCode = 0;
     for (const auto& path : arguments.positional) {
         auto items = tw::api::splitImportFile(path, readFile(path));

@@ -442,6 +442,21 @@ TEST_CASE("sources add takes --tls-pin for https sources and checks it") {
     CHECK(malformed.exitCode == 2);
     CHECK(malformed.err.find("tlsPin:") != std::string::npos);
 
+    // A switch given a value means what the value says; anything but true/false is refused.
+    REQUIRE(run({hubProgram(), "sources", "add", "--db", db, "--id", "off", "--url", "https://twin.example.org/a",
+                 "--allow-private=false"}).exitCode == 0);
+    REQUIRE(run({hubProgram(), "sources", "add", "--db", db, "--id", "on", "--url", "https://twin.example.org/b",
+                 "--allow-private=yes"}).exitCode == 0);
+    listed = run({hubProgram(), "sources", "list", "--db", db});
+    CHECK(listed.out.find("off\ttweeling\thttps://twin.example.org/a\tnever-harvested\t0 records\tlast success never\n") !=
+          std::string::npos);
+    CHECK(listed.out.find("on\ttweeling\thttps://twin.example.org/b\tnever-harvested\t0 records\tlast success never\tprivate addresses allowed") !=
+          std::string::npos);
+    auto unclear = run({hubProgram(), "sources", "add", "--db", db, "--id", "x", "--url", "https://twin.example.org/c",
+                        "--allow-private=maybe"});
+    CHECK(unclear.exitCode == 2);
+    CHECK(unclear.err.find("--allow-private is a switch") != std::string::npos);
+
     auto help = run({hubProgram(), "sources", "--help"});
     CHECK((help.out + help.err).find("--allow-private") != std::string::npos);
     CHECK((help.out + help.err).find("--tls-pin") != std::string::npos);

@@ -59,16 +59,16 @@ TEST_CASE("a tombstone from another source does not remove a newer record", "[st
     REQUIRE(store->put(harvested(makeRecord("r1").updated(5000), "gm0363", "gm0363")) == PutOutcome::Created);
 
     WriteBatch batch;
-    batch.removes.push_back({"gm0363", "r1", "pv27", 4000});  // deleted before the held version
+    batch.removes.push_back({"gm0363", "r1", "pv27", 4000, "", ""});  // deleted before the held version
     CHECK(store->apply(batch).removes.front() == RemoveOutcome::Kept);
-    batch.removes = {{"gm0363", "r1", "pv27", 6000}};  // deleted after it: gone
+    batch.removes = {{"gm0363", "r1", "pv27", 6000, "", ""}};  // deleted after it: gone
     CHECK(store->apply(batch).removes.front() == RemoveOutcome::Removed);
     CHECK_FALSE(store->get("gm0363", "r1"));
     CHECK(store->apply(batch).removes.front() == RemoveOutcome::Absent);
 
     // The holding source's own tombstone always removes.
     REQUIRE(store->put(harvested(makeRecord("r2").updated(5000), "gm0363", "gm0363")) == PutOutcome::Created);
-    batch.removes = {{"gm0363", "r2", "gm0363", 0}};
+    batch.removes = {{"gm0363", "r2", "gm0363", 0, "", ""}};
     CHECK(store->apply(batch).removes.front() == RemoveOutcome::Removed);
 
     // Tombstones reach the hub's own feed, so the hub above learns of the deletion.
