@@ -18,6 +18,7 @@ Connection::Connection(const std::string& path, Database::Mode mode, std::int64_
     m_database.exec("PRAGMA busy_timeout = 5000");
     m_database.exec("PRAGMA temp_store = MEMORY");
     registerRankFunctions(m_database.handle());
+    registerBoxScan(m_database.handle(), m_boxScan.get());
     if (mode == Database::Mode::ReadWrite) {
         m_database.exec("PRAGMA journal_mode = WAL");
         m_database.exec("PRAGMA synchronous = NORMAL");

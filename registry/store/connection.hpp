@@ -4,6 +4,7 @@
 //
 // A connection is only ever used by one thread at a time: the writer connection sits behind the
 // Store's write mutex, read connections are checked out of the pool for the length of one call.
+#include "store/box_scan.hpp"
 #include "store/sqlite.hpp"
 
 #include <cstdint>
@@ -51,8 +52,12 @@ public:
     // How stored documents are decoded on this connection (set by the Store that owns it).
     void setDocuments(const DocumentCodec* documents) { m_documents = documents; }
     const DocumentCodec& documents() const;
+    // The state of the tw_box R*Tree query on this connection (box_scan.hpp).
+    BoxScan& boxScan() { return *m_boxScan; }
 
 private:
+    // On the heap (SQLite holds its address), and declared first so that it outlives the database.
+    std::unique_ptr<BoxScan> m_boxScan = std::make_unique<BoxScan>();
     Database m_database;
     std::map<std::string, Statement, std::less<>> m_statements;
     const DocumentCodec* m_documents = nullptr;

@@ -504,24 +504,23 @@ void sortUnique(Rids& rids) {
 // stored box clears the query by more than the rounding is certainly a match; the few near an
 // edge are checked against the row's exact bbox.
 Rids bboxRids(Connection& connection, const record::Bbox& box) {
-    Rids rids;
-    Rids edge;
+    BoxScan& scan = connection.boxScan();
+    scan.minX = box.minX;
+    scan.minY = box.minY;
+    scan.maxX = box.maxX;
+    scan.maxY = box.maxY;
+    scan.certain.clear();
+    scan.edge.clear();
     {
-        StatementUse statement = connection.statement(
-            "SELECT rid, min_x, max_x, min_y, max_y FROM records_rtree"
-            " WHERE min_x <= ?1 AND max_x >= ?2 AND min_y <= ?3 AND max_y >= ?4");
-        statement->bind(1, box.maxX).bind(2, box.minX).bind(3, box.maxY).bind(4, box.minY);
+        // tw_box (box_scan.hpp) collects the ids during the tree walk and returns no row.
+        StatementUse statement = connection.statement("SELECT rid FROM records_rtree WHERE rid MATCH tw_box()");
         while (statement->step()) {
-            // SQLite stores a min rounded down and a max rounded up to 32-bit floats, by up to two
-            // ulps (it scales by 1 ∓ 2^-23 before rounding): a margin of four ulps, relative, covers
-            // that, and whatever lies within it of an edge is checked exactly.
-            auto up = [](double v) { return v + std::fabs(v) * (4.0 / 8388608.0) + 1e-37; };
-            auto down = [](double v) { return v - std::fabs(v) * (4.0 / 8388608.0) - 1e-37; };
-            bool certain = up(statement->real(1)) <= box.maxX && down(statement->real(2)) >= box.minX &&
-                           up(statement->real(3)) <= box.maxY && down(statement->real(4)) >= box.minY;
-            (certain ? rids : edge).push_back(statement->int64(0));
         }
     }
+    Rids rids = std::move(scan.certain);
+    Rids edge = std::move(scan.edge);
+    scan.certain = {};
+    scan.edge = {};
     if (!edge.empty()) {
         StatementUse exact = connection.statement(
             "SELECT 1 FROM records WHERE rid = ?1 AND min_x <= ?2 AND max_x >= ?3 AND min_y <= ?4 AND max_y >= ?5");
