@@ -2,6 +2,8 @@
 
 #include "record/record.hpp"
 
+#include <fstream>
+
 namespace tweeling::registry::api {
 
 Prepared prepareRecord(common::Json& record, const record::Profile& profile, const std::string& origin) {
@@ -32,7 +34,43 @@ ImportItem itemFrom(const std::string& where, const common::JsonValue& value) {
     return item;
 }
 
+ImportItem ndjsonItem(const std::string& name, int lineNumber, std::string_view line) {
+    ImportItem item;
+    item.where = name + ": line " + std::to_string(lineNumber);
+    common::Json lineDoc;
+    if (auto lineError = common::parseUntrusted(line, lineDoc)) {
+        item.parseError = "not valid JSON at byte " + std::to_string(lineError->offset) + ": " + lineError->message;
+    } else {
+        item.id = idOf(lineDoc);
+        item.text = std::string(line);
+    }
+    return item;
+}
+
 }  // namespace
+
+bool NdjsonReader::next(ImportItem& item) {
+    while (std::getline(m_in, m_line)) {
+        ++m_lineNumber;
+        if (m_line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        item = ndjsonItem(m_name, m_lineNumber, m_line);
+        return true;
+    }
+    return false;
+}
+
+bool isNdjsonFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        common::Json doc;
+        if (common::parseUntrusted(line, doc) || !doc.IsObject()) return false;
+        auto type = common::stringMember(doc, "type");
+        return !(type && *type == "FeatureCollection");
+    }
+    return false;
+}
 
 std::vector<ImportItem> splitImportFile(const std::string& name, std::string_view content) {
     std::vector<ImportItem> items;
@@ -69,16 +107,7 @@ std::vector<ImportItem> splitImportFile(const std::string& name, std::string_vie
         start = end + 1;
         if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         anyLine = true;
-        ImportItem item;
-        item.where = name + ": line " + std::to_string(lineNumber);
-        common::Json lineDoc;
-        if (auto lineError = common::parseUntrusted(line, lineDoc)) {
-            item.parseError = "not valid JSON at byte " + std::to_string(lineError->offset) + ": " + lineError->message;
-        } else {
-            item.id = idOf(lineDoc);
-            item.text = std::string(line);
-        }
-        items.push_back(std::move(item));
+        items.push_back(ndjsonItem(name, lineNumber, line));
     }
     if (!anyLine) {
         ImportItem item;

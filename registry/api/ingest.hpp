@@ -7,6 +7,7 @@
 #include "store/store.hpp"
 
 #include <optional>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,5 +33,25 @@ struct ImportItem {
 // Splits an import file: a JSON array of records, a GeoJSON FeatureCollection, a single record, or
 // NDJSON (one record per line).
 std::vector<ImportItem> splitImportFile(const std::string& name, std::string_view content);
+
+// NDJSON read a line at a time, so that a file of any size imports in bounded memory. Items are
+// the ones splitImportFile gives for the same lines.
+class NdjsonReader {
+public:
+    NdjsonReader(std::string name, std::istream& in) : m_name(std::move(name)), m_in(in) {}
+    // The next non-blank line's item; false at the end of the input.
+    bool next(ImportItem& item);
+
+private:
+    std::string m_name;
+    std::istream& m_in;
+    std::string m_line;
+    int m_lineNumber = 0;
+};
+
+// True when the file is NDJSON as NdjsonReader reads it: its first non-blank line is a whole JSON
+// object that is not a FeatureCollection (a JSON array, a FeatureCollection or a record spread over
+// several lines are read whole, by splitImportFile).
+bool isNdjsonFile(const std::string& path);
 
 }  // namespace tweeling::registry::api

@@ -171,6 +171,9 @@ int commandKeys(const Arguments& arguments) {
     });
 }
 
+// --strict found an invalid record while importing a file in one transaction: roll it back.
+struct ImportAborted {};
+
 int commandImport(const Arguments& arguments) {
     requireKnown(arguments, {"db", "signing-key", "node-id", "strict"});
     if (arguments.positional.empty()) throw UsageError("import needs at least one FILE");
@@ -178,51 +181,91 @@ int commandImport(const Arguments& arguments) {
     const auto& profile = tw::record::Profile::builtin();
     bool strict = arguments.flag("strict");
     int exitCode = 0;
+    constexpr std::size_t kBatch = 5000;
     for (const auto& path : arguments.positional) {
-        auto items = tw::api::splitImportFile(path, readFile(path));
-        std::vector<tw::store::PutRequest> puts;
         int invalid = 0;
-        for (auto& item : items) {
+        // A valid item's put, or its problems printed and counted.
+        auto prepare = [&](tw::api::ImportItem& item) -> std::optional<tw::store::PutRequest> {
             if (item.parseError) {
                 ++invalid;
                 std::cerr << item.where << ": " << *item.parseError << '\n';
-                continue;
+                return std::nullopt;
             }
             Json doc;
             if (auto error = tweeling::common::parseUntrusted(item.text, doc)) {
                 ++invalid;
                 std::cerr << item.where << ": " << error->message << '\n';
-                continue;
+                return std::nullopt;
             }
             auto prepared = tw::api::prepareRecord(doc, profile, store.nodeId());
             if (!prepared.put) {
                 ++invalid;
                 printProblems(item.where, item.id, prepared.problems);
-                continue;
+                return std::nullopt;
             }
-            puts.push_back(std::move(*prepared.put));
+            return std::move(prepared.put);
+        };
+        std::vector<tw::store::PutOutcome> outcomes;
+        bool aborted = false;
+        if (tw::api::isNdjsonFile(path)) {
+            // NDJSON is read a line at a time and written in batches: bounded memory at any size.
+            std::ifstream in(path, std::ios::binary);
+            if (!in) throw std::runtime_error("cannot read " + path);
+            tw::api::NdjsonReader reader(path, in);
+            tw::api::ImportItem item;
+            // Fills `batch` with up to kBatch valid records; false at the end of the file.
+            auto fill = [&](std::vector<tw::store::PutRequest>& batch) {
+                while (batch.size() < kBatch) {
+                    if (!reader.next(item)) return false;
+                    auto put = prepare(item);
+                    // --strict: after an invalid record nothing more is kept, but every problem is listed.
+                    if (put && !(strict && invalid > 0)) batch.push_back(std::move(*put));
+                }
+                return true;
+            };
+            if (strict) {
+                // One transaction for the whole file, fed batch by batch.
+                try {
+                    outcomes = store.putBatches([&](std::vector<tw::store::PutRequest>& batch) {
+                        bool more = fill(batch);
+                        if (!more && invalid > 0) throw ImportAborted{};
+                        return more;
+                    });
+                } catch (const ImportAborted&) {
+                    aborted = true;
+                }
+            } else {
+                std::vector<tw::store::PutRequest> batch;
+                for (bool more = true; more;) {
+                    batch.clear();
+                    more = fill(batch);
+                    for (auto outcome : store.putBatch(batch)) outcomes.push_back(outcome);
+                }
+            }
+        } else {
+            std::vector<tw::store::PutRequest> puts;
+            for (auto& item : tw::api::splitImportFile(path, readFile(path)))
+                if (auto put = prepare(item)) puts.push_back(std::move(*put));
+            aborted = strict && invalid > 0;
+            // --strict: a file is all-or-nothing, so it goes in as one batch.
+            for (std::size_t start = 0; !aborted && start < puts.size();) {
+                std::size_t end = strict ? puts.size() : std::min(puts.size(), start + kBatch);
+                std::vector<tw::store::PutRequest> batch(std::make_move_iterator(puts.begin() + static_cast<long>(start)),
+                                                         std::make_move_iterator(puts.begin() + static_cast<long>(end)));
+                for (auto outcome : store.putBatch(batch)) outcomes.push_back(outcome);
+                start = end;
+            }
         }
         if (invalid > 0) exitCode = 1;
-        if (strict && invalid > 0) {
+        if (aborted) {
             std::cerr << path << ": " << invalid << " invalid record(s); nothing imported (--strict)\n";
             continue;
         }
         int created = 0, replaced = 0, unchanged = 0;
-        constexpr std::size_t kBatch = 5000;
-        for (std::size_t start = 0; start < puts.size(); start += kBatch) {
-            std::vector<tw::store::PutRequest> batch(
-                std::make_move_iterator(puts.begin() + static_cast<long>(start)),
-                std::make_move_iterator(puts.begin() + static_cast<long>(std::min(puts.size(), start + kBatch))));
-            // --strict: a file is all-or-nothing, so it goes in as one batch.
-            if (strict) {
-                batch.assign(std::make_move_iterator(puts.begin()), std::make_move_iterator(puts.end()));
-                start = puts.size();
-            }
-            for (auto outcome : store.putBatch(batch)) {
-                if (outcome == tw::store::PutOutcome::Created) ++created;
-                else if (outcome == tw::store::PutOutcome::Replaced) ++replaced;
-                else ++unchanged;
-            }
+        for (auto outcome : outcomes) {
+            if (outcome == tw::store::PutOutcome::Created) ++created;
+            else if (outcome == tw::store::PutOutcome::Replaced) ++replaced;
+            else ++unchanged;
         }
         std::cerr << path << ": " << created << " created, " << replaced << " replaced, " << unchanged
                   << " unchanged, " << invalid << " invalid\n";

@@ -21,6 +21,23 @@
 #include <stdexcept>
 
 namespace tweeling::registry::store {
+
+// The number of rows FTS5 holds, from its totals record (id 1 of records_fts_data: a varint row
+// count, then the token count of each column), as FTS5's own xRowCount reads it; 0 if absent.
+std::int64_t ftsRowCount(Connection& connection) {
+    StatementUse statement = connection.statement("SELECT block FROM records_fts_data WHERE id = 1");
+    if (!statement->step()) return 0;
+    std::string_view block = statement->blobView(0);
+    std::uint64_t value = 0;
+    for (std::size_t i = 0; i < block.size() && i < 9; ++i) {
+        const auto byte = static_cast<unsigned char>(block[i]);
+        if (i == 8) return static_cast<std::int64_t>((value << 8) | byte);  // SQLite varint: the 9th byte is whole
+        value = (value << 7) | (byte & 0x7F);
+        if (!(byte & 0x80)) return static_cast<std::int64_t>(value);
+    }
+    return 0;
+}
+
 namespace planner {
 namespace {
 
@@ -589,22 +606,6 @@ struct TextMatches {
 };
 
 // One pass over the words' FTS5 matches gives both the match set and what ranking needs.
-// The number of rows FTS5 holds, from its totals record (id 1 of records_fts_data: a varint row
-// count, then the token count of each column), as FTS5's own xRowCount reads it; 0 if absent.
-std::int64_t ftsRowCount(Connection& connection) {
-    StatementUse statement = connection.statement("SELECT block FROM records_fts_data WHERE id = 1");
-    if (!statement->step()) return 0;
-    std::string_view block = statement->blobView(0);
-    std::uint64_t value = 0;
-    for (std::size_t i = 0; i < block.size() && i < 9; ++i) {
-        const auto byte = static_cast<unsigned char>(block[i]);
-        if (i == 8) return static_cast<std::int64_t>((value << 8) | byte);  // SQLite varint: the 9th byte is whole
-        value = (value << 7) | (byte & 0x7F);
-        if (!(byte & 0x80)) return static_cast<std::int64_t>(value);
-    }
-    return 0;
-}
-
 TextMatches textMatches(Connection& connection, const Constraint& text) {
     TextMatches out;
     out.documents = ftsRowCount(connection);

@@ -492,6 +492,19 @@ std::vector<PutOutcome> Store::putBatch(const std::vector<PutRequest>& requests)
     return outcomes;
 }
 
+std::vector<PutOutcome> Store::putBatches(const std::function<bool(std::vector<PutRequest>&)>& next) {
+    std::vector<PutOutcome> outcomes;
+    std::lock_guard<std::mutex> lock(m_private->writeMutex);
+    Transaction transaction(m_private->writer.database());
+    m_private->pendingChanges.clear();
+    std::vector<PutRequest> batch;
+    for (batch.clear(); next(batch); batch.clear())
+        for (const PutRequest& request : batch) outcomes.push_back(m_private->putInTransaction(request, nullptr));
+    for (const PutRequest& request : batch) outcomes.push_back(m_private->putInTransaction(request, nullptr));
+    m_private->commitWrite(transaction);
+    return outcomes;
+}
+
 bool Store::remove(const std::string& origin, const std::string& id) {
     std::lock_guard<std::mutex> lock(m_private->writeMutex);
     Transaction transaction(m_private->writer.database());
@@ -688,8 +701,7 @@ StoreHealth Store::health() const {
         ConnectionPool::Lease connection = m_private->readers.acquire();
         ReadSnapshot snapshot(connection->database());
         {
-            StatementUse statement = connection->statement("SELECT count(*) FROM records");
-            if (statement->step()) health.records = statement->int64(0);
+            health.records = ftsRowCount(*connection);
         }
         health.latestSeq = latestSeq(*connection);
         health.ok = true;

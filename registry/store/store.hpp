@@ -151,6 +151,10 @@ public:
     // Create or replace one record in one transaction (record row, FTS5, R*Tree, postings, feed).
     // An identical JSON (same SHA-256) is Unchanged and writes nothing.
     PutOutcome put(const PutRequest& request);
+    // Many batches in one transaction (an all-or-nothing import of a large file, in bounded memory):
+    // `next` fills its argument with the next batch and returns false when there is none. An
+    // exception from `next` rolls everything back and propagates. Returns every outcome, in order.
+    std::vector<PutOutcome> putBatches(const std::function<bool(std::vector<PutRequest>&)>& next);
     // Many records in one transaction (import, harvest pages). Outcomes in request order.
     std::vector<PutOutcome> putBatch(const std::vector<PutRequest>& requests);
     // Deletes and leaves a tombstone in the feed. Returns false when no such record.

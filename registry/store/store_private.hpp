@@ -19,6 +19,9 @@ struct FacetIndex;  // search.cpp
 
 // The highest feed seq (every write appends to the feed): the version of the data.
 std::int64_t latestSeq(Connection& connection);
+// The number of records: every record has one FTS5 row, and FTS5 keeps their count in its totals
+// record (search.cpp). O(1), where count(*) reads a whole index.
+std::int64_t ftsRowCount(Connection& connection);
 
 // The signature of one record published on this node: over the canonical JSON of its stored form.
 std::string signRecord(const common::SigningKey& key, const std::string& origin, const std::string& id,

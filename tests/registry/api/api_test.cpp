@@ -454,6 +454,38 @@ TEST_CASE("the server logs one JSON line per request and stops cleanly on SIGTER
     CHECK(log.find(R"("method":"GET","path":"/health","status":200)") != std::string::npos);
 }
 
+TEST_CASE("a large NDJSON file imports batch by batch; --strict rolls back every batch of the file") {
+    TempDir dir;
+    std::string db = dir.file("large.db");
+    Json doc = parse(sampleRecord("bad"));
+    doc["properties"]["adminUnits"][0].SetString("GM363");
+    const std::string bad = tweeling::common::toString(doc);
+    // 11,000 lines: three batches of the importer (5,000 each); the invalid lines are in the third.
+    std::string file = dir.file("large.ndjson");
+    {
+        std::ofstream out(file);
+        for (int i = 0; i < 11000; ++i) {
+            if (i == 10500 || i == 10900)
+                out << bad << "\n";
+            else
+                out << sampleRecord("large-" + std::to_string(i)) << "\n";
+            if (i % 1000 == 0) out << "\n";  // blank lines are skipped
+        }
+    }
+    auto strict = run({program(), "import", "--db", db, "--node-id", "gm0363", "--strict", file});
+    CHECK(strict.exitCode == 1);
+    CHECK(strict.err.find("line 10512 (bad): /properties/adminUnits/0") != std::string::npos);
+    CHECK(strict.err.find("line 10912 (bad): /properties/adminUnits/0") != std::string::npos);
+    CHECK(strict.err.find("2 invalid record(s); nothing imported (--strict)") != std::string::npos);
+    CHECK(run({program(), "export", "--db", db, "--node-id", "gm0363"}).out.empty());
+
+    auto lenient = run({program(), "import", "--db", db, "--node-id", "gm0363", file});
+    CHECK(lenient.exitCode == 1);
+    CHECK(lenient.err.find("10998 created, 0 replaced, 0 unchanged, 2 invalid") != std::string::npos);
+    auto exported = run({program(), "export", "--db", db, "--node-id", "gm0363"});
+    CHECK(std::count(exported.out.begin(), exported.out.end(), '\n') == 10998);
+}
+
 TEST_CASE("import, validate and export on the command line") {
     TempDir dir;
     std::string db = dir.file("cli.db");

@@ -369,6 +369,17 @@ TEST_CASE("health reports records, the latest seq and the epoch", "[store]") {
     CHECK(health.ok);
     CHECK(health.records == 1);
     CHECK(health.latestSeq == 3);
+    // The count comes from FTS5's totals (O(1)); it must follow replaces, batches and deletes.
+    std::vector<PutRequest> batch;
+    for (int i = 0; i < 300; ++i) batch.push_back(makeRecord("n" + std::to_string(i)).request());
+    store->putBatch(batch);
+    store->put(makeRecord("n7", "Een andere titel").request());  // a replace
+    for (int i = 0; i < 300; i += 3) store->remove("", "n" + std::to_string(i));
+    store->remove("", "absent");
+    CHECK(store->health().records == 1 + 300 - 100);
+    SearchQuery all;
+    all.limit = 0;
+    CHECK(store->search(all).numberMatched == store->health().records);
 }
 
 TEST_CASE("connections prepare each statement once and reuse it", "[store]") {
