@@ -412,6 +412,9 @@ void Store::Private::maybeTrainDictionary() {
     if (recordsEstimate >= 0 && recordsEstimate + putsSinceDictionaryCheck < options.dictionaryAfter) return;
     putsSinceDictionaryCheck = 0;
     try {
+        // Another process on the same file (an import while the server runs) may have trained one.
+        documents.load(writer);
+        if (documents.hasDictionary()) return;
         const std::int64_t wanted = std::min<std::int64_t>(options.dictionaryAfter, 5000);
         std::vector<std::string> samples;
         {

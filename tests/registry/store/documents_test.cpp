@@ -118,6 +118,7 @@ TEST_CASE("a dictionary is trained once enough records are held; documents befor
     TempDir dir;
     std::string path = dir.file("node.db");
     auto reader = openWith(path, 0);  // opened before any dictionary exists (like a second process)
+    auto early = openWith(path, 200);  // the same, and it would train one itself
     auto store = openWith(path, 200);
     putRange(*store, 0, 150);
     RawDatabase raw(path);
@@ -135,6 +136,10 @@ TEST_CASE("a dictionary is trained once enough records are held; documents befor
     requireExact(*reader, 0, 310);
     auto later = openWith(path, 200);
     requireExact(*later, 0, 310);
+    // A store opened before the dictionary existed, now writing past the threshold itself, uses
+    // the one in the file instead of training a second.
+    putRange(*early, 310, 1400);
+    requireExact(*later, 0, 1400);
     CHECK(raw.integer("SELECT count(*) FROM dictionaries") == 1);  // trained once
 }
 
