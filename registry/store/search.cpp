@@ -512,8 +512,33 @@ bool candidateShape(const Plan& plan) {
     return true;
 }
 
+// Record ids come from the indexes in their own orders (the R*Tree's is spatial): tens of thousands
+// of them, where std::sort took half of a bbox search at 1M records. Ids are rowids, below 2^33 in
+// practice: an LSD radix sort of three 11-bit digits sorts them in linear time; larger ids (or
+// few ids) take std::sort.
 void sortUnique(Rids& rids) {
-    std::sort(rids.begin(), rids.end());
+    if (std::is_sorted(rids.begin(), rids.end())) {
+        rids.erase(std::unique(rids.begin(), rids.end()), rids.end());
+        return;
+    }
+    constexpr int kDigitBits = 11;
+    constexpr std::size_t kBuckets = std::size_t{1} << kDigitBits;
+    constexpr std::int64_t kRadixLimit = std::int64_t{1} << (3 * kDigitBits);
+    bool radix = rids.size() >= 4096;
+    for (std::int64_t rid : rids) radix = radix && rid >= 0 && rid < kRadixLimit;
+    if (!radix) {
+        std::sort(rids.begin(), rids.end());
+    } else {
+        Rids buffer(rids.size());
+        for (int pass = 0; pass < 3; ++pass) {
+            const int shift = pass * kDigitBits;
+            std::vector<std::size_t> counts(kBuckets + 1, 0);
+            for (std::int64_t rid : rids) ++counts[((rid >> shift) & (kBuckets - 1)) + 1];
+            for (std::size_t b = 1; b <= kBuckets; ++b) counts[b] += counts[b - 1];
+            for (std::int64_t rid : rids) buffer[counts[(rid >> shift) & (kBuckets - 1)]++] = rid;
+            rids.swap(buffer);
+        }
+    }
     rids.erase(std::unique(rids.begin(), rids.end()), rids.end());
 }
 
@@ -741,8 +766,15 @@ Rids pageRids(Connection& connection, const Plan& plan, const Rids& matches, con
 
 }  // namespace
 
-// `words`: the words' matches when the caller already has them.
-Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatches* words = nullptr) {
+// The ids holding any of `constraint`'s values, from the facet bitmaps (defined with FacetIndex,
+// below); nullopt when the bitmaps do not cover that kind of value.
+std::optional<Rids> valueRidsFromBitmaps(const FacetIndex& index, const Constraint& constraint);
+
+// `words`: the words' matches when the caller already has them. `bitmaps`: the facet bitmaps of
+// the caller's snapshot, when it has them: value lists are then read from them instead of the
+// postings (83,595 ids: 8 ms from the postings, a fraction of a millisecond from a bitmap).
+Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatches* words = nullptr,
+                      const FacetIndex* bitmaps = nullptr) {
     std::vector<Rids> sets;
     const Constraint* time = nullptr;
     for (const Constraint& constraint : plan.constraints) {
@@ -752,8 +784,12 @@ Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatche
             time = &constraint;
             continue;
         }
+        std::optional<Rids> fromBitmaps;
+        if (constraint.kind == Constraint::Kind::Values && bitmaps) fromBitmaps = valueRidsFromBitmaps(*bitmaps, constraint);
         if (constraint.kind == Constraint::Kind::Text && words)
             sets.push_back(words->rids);
+        else if (fromBitmaps)
+            sets.push_back(std::move(*fromBitmaps));
         else
             sets.push_back(constraintRids(connection, constraint));
         if (sets.back().empty()) break;  // nothing can match
@@ -785,13 +821,13 @@ Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatche
     return matches;
 }
 
-SearchResult executeByCandidates(Connection& connection, const Plan& plan) {
+SearchResult executeByCandidates(Connection& connection, const Plan& plan, const FacetIndex* bitmaps) {
     SearchResult result;
     ReadSnapshot snapshot(connection.database());
     // Ranked by words: their one FTS5 pass gives both their matches and the ranking.
     std::optional<TextMatches> words;
     if (plan.order == Order::Relevance && plan.text() && plan.limit > 0) words = textMatches(connection, *plan.text());
-    Rids matches = candidateMatches(connection, plan, words ? &*words : nullptr);
+    Rids matches = candidateMatches(connection, plan, words ? &*words : nullptr, bitmaps);
     result.numberMatched = static_cast<std::int64_t>(matches.size());
     if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
     Rids page = pageRids(connection, plan, matches, words ? &*words : nullptr);
@@ -858,6 +894,26 @@ const char* facetOfKind(std::string_view kind) {
 bool fitsBitmap(std::int64_t rid) { return rid >= 0 && rid <= static_cast<std::int64_t>(UINT32_MAX); }
 
 }  // namespace
+
+std::optional<Rids> valueRidsFromBitmaps(const FacetIndex& index, const Constraint& constraint) {
+    const char* facet = facetOfKind(constraint.valueKind);
+    if (!facet) return std::nullopt;
+    auto values = index.values.find(facet);
+    std::vector<const roaring_bitmap_t*> held;
+    if (values != index.values.end())
+        for (const std::string& value : constraint.values) {
+            auto found = values->second.find(value);
+            if (found != values->second.end()) held.push_back(found->second.get());
+        }
+    Rids rids;
+    if (held.empty()) return rids;
+    std::unique_ptr<roaring_bitmap_t, void (*)(const roaring_bitmap_t*)> any(
+        roaring_bitmap_or_many(held.size(), held.data()), roaring_bitmap_free);
+    std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(any.get()));
+    roaring_bitmap_to_uint32_array(any.get(), ids.data());
+    rids.assign(ids.begin(), ids.end());
+    return rids;
+}
 
 // nullptr when a rid does not fit 32 bits (then the SQL plan counts).
 std::shared_ptr<FacetIndex> buildFacetIndex(Connection& connection, std::int64_t seq) {
@@ -1104,8 +1160,9 @@ SearchResult Store::search(const SearchQuery& query) const {
             std::optional<planner::TextMatches> words;
             if (candidates && plan.order == planner::Order::Relevance && plan.text() && plan.limit > 0)
                 words = planner::textMatches(*connection, *plan.text());
-            std::vector<std::int64_t> matches = candidates ? planner::candidateMatches(*connection, withoutFacets, words ? &*words : nullptr)
-                                                           : planner::sqlMatches(*connection, withoutFacets);
+            std::vector<std::int64_t> matches =
+                candidates ? planner::candidateMatches(*connection, withoutFacets, words ? &*words : nullptr, index.get())
+                           : planner::sqlMatches(*connection, withoutFacets);
             SearchResult result;
             result.numberMatched = static_cast<std::int64_t>(matches.size());
             result.facets = planner::countFacets(*index, &matches, plan);
@@ -1119,7 +1176,15 @@ SearchResult Store::search(const SearchQuery& query) const {
             return result;
         }
     }
-    if (planner::candidateShape(plan) && !m_private->options.sqlSearchOnly) return planner::executeByCandidates(*connection, plan);
+    if (planner::candidateShape(plan) && !m_private->options.sqlSearchOnly) {
+        // Value lists come from the facet bitmaps of this snapshot when there are any.
+        bool values = false;
+        for (const auto& constraint : plan.constraints) values = values || constraint.kind == planner::Constraint::Kind::Values;
+        if (!values) return planner::executeByCandidates(*connection, plan, nullptr);
+        ReadSnapshot snapshot(connection->database());
+        std::shared_ptr<const FacetIndex> index = m_private->facetIndexAt(*connection, latestSeq(*connection));
+        return planner::executeByCandidates(*connection, plan, index.get());
+    }
     return planner::execute(*connection, plan);
 }
 

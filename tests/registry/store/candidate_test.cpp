@@ -185,6 +185,16 @@ TEST_CASE("facet bitmaps follow each write from the rids it touched, and rebuild
                 }
             }
         }
+        // Value lists are read from the same bitmaps: they must follow the writes as well.
+        for (const auto& themes : std::vector<std::vector<std::string>>{{"noise"}, {"trees", "energy"}, {"heat-stress"}}) {
+            SearchQuery query;
+            query.themes = themes;
+            query.limit = 1000;
+            auto fast = store->search(query);
+            auto reference = sqlOnly->search(query);
+            CHECK(fast.numberMatched == reference.numberMatched);
+            CHECK(keysOf(fast) == keysOf(reference));
+        }
     };
     check("first build");
     REQUIRE(store->facetIndexStats().builds == 1);
@@ -265,4 +275,38 @@ TEST_CASE("CQL2 value conditions lifted out of a filter answer as the same condi
     REQUIRE(plan.constraints.size() == 2);
     for (const auto& constraint : plan.constraints)
         CHECK(constraint.kind == tweeling::registry::store::planner::Constraint::Kind::Values);
+}
+
+TEST_CASE("a bbox matching thousands of records gives the same ids in the same order on both paths", "[search][candidates]") {
+    // Enough matches (over 4,096) that the candidate path sorts the R*Tree's ids by radix.
+    TempDir dir;
+    std::string path = dir.file("node.db");
+    auto store = openStore(path);
+    std::mt19937 random(7);
+    std::vector<tweeling::registry::store::PutRequest> puts;
+    for (int i = 0; i < 6000; ++i) {
+        double x = 3.4 + (random() % 3000) / 1000.0, y = 50.8 + (random() % 2700) / 1000.0;
+        puts.push_back(makeRecord("b" + std::to_string(i), "Vak " + std::to_string(i))
+                           .bbox(x, y, x + 0.01, y + 0.01)
+                           .updated(1700000000 + static_cast<int>(random() % 1000))
+                           .request());
+    }
+    store->putBatch(puts);
+    auto sqlOnly = openSqlOnly(path);
+    for (auto [offset, limit] : {std::pair<int, int>{0, 10}, {4000, 50}, {0, 10000}}) {
+        SearchQuery query;
+        query.bbox = tweeling::registry::record::Bbox{3.0, 50.0, 7.5, 54.0};
+        query.offset = offset;
+        query.limit = limit;
+        auto fast = store->search(query);
+        auto reference = sqlOnly->search(query);
+        INFO("offset " << offset << " limit " << limit);
+        CHECK(fast.numberMatched == 6000);
+        REQUIRE(fast.numberMatched == reference.numberMatched);
+        CHECK(keysOf(fast) == keysOf(reference));
+        // With words as well: the intersection of two id lists of thousands.
+        query.terms = {"vak"};
+        CHECK(store->search(query).numberMatched == 6000);
+        CHECK(keysOf(store->search(query)) == keysOf(sqlOnly->search(query)));
+    }
 }
