@@ -35,7 +35,43 @@ void columnsOfPhrases(const Fts5ExtensionApi* api, Fts5Context* context, sqlite3
     sqlite3_result_int64(result, mask);
 }
 
+int collectToken(void* context, int, const char* token, int size, int, int) {
+    static_cast<std::vector<std::string>*>(context)->emplace_back(token, static_cast<std::size_t>(size));
+    return SQLITE_OK;
+}
+
 }  // namespace
+
+struct FtsTokenizer::Functions {
+    fts5_tokenizer tokenizer;
+};
+
+FtsTokenizer::FtsTokenizer(sqlite3* handle) : m_functions(new Functions) {
+    fts5_api* api = fts5Of(handle);
+    void* userData = nullptr;
+    if (!api || api->xFindTokenizer(api, "unicode61", &userData, &m_functions->tokenizer) != SQLITE_OK) {
+        delete m_functions;
+        throw std::runtime_error("FTS5 has no unicode61 tokenizer");
+    }
+    const char* arguments[] = {"remove_diacritics", "2"};
+    Fts5Tokenizer* instance = nullptr;
+    if (m_functions->tokenizer.xCreate(userData, arguments, 2, &instance) != SQLITE_OK) {
+        delete m_functions;
+        throw std::runtime_error("cannot create the unicode61 tokenizer");
+    }
+    m_instance = instance;
+}
+
+FtsTokenizer::~FtsTokenizer() {
+    m_functions->tokenizer.xDelete(static_cast<Fts5Tokenizer*>(m_instance));
+    delete m_functions;
+}
+
+void FtsTokenizer::tokens(std::string_view text, std::vector<std::string>& out) {
+    int rc = m_functions->tokenizer.xTokenize(static_cast<Fts5Tokenizer*>(m_instance), &out, FTS5_TOKENIZE_DOCUMENT,
+                                              text.data(), static_cast<int>(text.size()), collectToken);
+    if (rc != SQLITE_OK) throw std::runtime_error("FTS5 could not tokenize a text");
+}
 
 void registerRankFunctions(sqlite3* handle) {
     fts5_api* api = fts5Of(handle);

@@ -52,6 +52,10 @@ struct Constraint {
     enum class Kind { Text, Bbox, Time, Values, Keys, Origins, Sources, Sql };
     Kind kind = Kind::Text;
     std::string match;                // Text: FTS5 expression
+    // Text: the words of each term (ftsQuery's order), and, when `match` was rewritten with the
+    // words' exact terms, the word of each phrase of `match` (empty: phrase i is word i).
+    std::vector<std::vector<std::string>> termWords;
+    std::vector<int> phraseWords;
     record::Bbox bbox;                // Bbox: intersects
     std::int64_t start = 0, end = 0;  // Time: intersects [start, end]
     std::string valueKind;            // Values: record_values.kind

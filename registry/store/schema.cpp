@@ -166,6 +166,12 @@ CREATE TABLE dictionaries(
 );
 )sql";
 
+// Version 8: the FTS5 vocabulary as a table (it stores nothing), so that the store can list the
+// terms FTS5 holds and match a word as its exact terms instead of as a prefix (search.cpp).
+constexpr const char* kSchemaV8 = R"sql(
+CREATE VIRTUAL TABLE records_fts_vocab USING fts5vocab(records_fts, 'row');
+)sql";
+
 void setMeta(Database& database, const char* key, const std::string& value) {
     Statement statement(database, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -187,6 +193,7 @@ const std::vector<Migration>& migrations() {
         {5, kSchemaV5, nullptr},
         {6, kSchemaV6, nullptr},
         {7, kSchemaV7, nullptr},
+        {8, kSchemaV8, nullptr},
     };
     return kMigrations;
 }

@@ -308,6 +308,10 @@ Plan makePlan(const SearchQuery& query) {
         Constraint text;
         text.kind = Constraint::Kind::Text;
         text.match = std::move(match);
+        for (const std::string& term : query.terms) {
+            std::vector<std::string> words = splitWords(term);
+            if (!words.empty()) text.termWords.push_back(std::move(words));
+        }
         plan.constraints.push_back(std::move(text));
     }
     if (query.bbox) {
@@ -638,7 +642,14 @@ TextMatches textMatches(Connection& connection, const Constraint& text) {
         connection.statement("SELECT rowid, tw_columns(records_fts) FROM records_fts WHERE records_fts MATCH ?1");
     statement->bind(1, text.match);
     while (statement->step()) {
-        const auto mask = static_cast<std::uint64_t>(statement->int64(1));
+        auto mask = static_cast<std::uint64_t>(statement->int64(1));
+        if (!text.phraseWords.empty()) {
+            // Phrases are a word's exact terms: a word is in a field when any of its terms is.
+            std::uint64_t words = 0;
+            for (std::size_t phrase = 0; phrase < text.phraseWords.size() && phrase < kMaxRankedPhrases; ++phrase)
+                words |= ((mask >> (3 * phrase)) & 7) << (3 * text.phraseWords[phrase]);
+            mask = words;
+        }
         out.rids.push_back(statement->int64(0));
         out.masks.push_back(mask);
         for (int phrase = 0; phrase < kMaxRankedPhrases; ++phrase)
@@ -1122,15 +1133,113 @@ std::shared_ptr<const FacetIndex> Store::Private::facetIndexAt(Connection& conne
     constexpr std::size_t kVersionsKept = 3;
     while (facetVersions.size() > kVersionsKept) facetVersions.pop_front();
     facetStats.seq = seq;
-    trimChanges(seq);
+    // The term list (expandWords) catches up from the same log: keep what it has not read yet.
+    const std::int64_t vocabularyAt = vocabularySeq.load();
+    trimChanges(vocabularyAt >= 0 ? std::min(seq, vocabularyAt) : seq);
     return next;
+}
+
+void Store::Private::expandWords(Connection& connection, std::int64_t seq, planner::Plan& plan) const {
+    planner::Constraint* text = nullptr;
+    for (auto& constraint : plan.constraints)
+        if (constraint.kind == planner::Constraint::Kind::Text) text = &constraint;
+    if (!text || text->termWords.empty()) return;
+    std::lock_guard<std::mutex> lock(vocabularyMutex);
+    if (vocabulary.seq < seq) {
+        bool caughtUp = false;
+        if (vocabulary.seq >= 0) {
+            constexpr std::size_t kMaxCatchUp = 50000;
+            std::optional<std::vector<std::int64_t>> rids = changedRids(vocabulary.seq, seq);
+            if (rids && rids->size() <= kMaxCatchUp) {
+                FtsTokenizer tokenizer(connection.database().handle());
+                std::vector<std::string> tokens;
+                StatementUse row = connection.statement("SELECT title, description, keywords FROM records WHERE rid = ?1");
+                for (std::int64_t rid : *rids) {
+                    row->reset();
+                    row->bind(1, rid);
+                    if (!row->step()) continue;  // deleted: its terms may stay
+                    for (int column = 0; column < 3; ++column) tokenizer.tokens(row->textView(column), tokens);
+                }
+                for (std::string& token : tokens) vocabulary.terms.insert(std::move(token));
+                caughtUp = true;
+                ++vocabularyStats.catchUps;
+            }
+        }
+        if (!caughtUp) {
+            // Listed within the caller's snapshot, so it holds every term of `seq`.
+            std::set<std::string, std::less<>> terms;
+            StatementUse statement = connection.statement("SELECT term FROM records_fts_vocab");
+            while (statement->step()) terms.emplace_hint(terms.end(), statement->textView(0));
+            vocabulary.terms = std::move(terms);
+            ++vocabularyStats.builds;
+        }
+        vocabulary.seq = seq;
+        vocabularySeq = seq;
+    }
+    // Each word becomes ("term1" OR "term2" ...) over the terms it is a prefix of.
+    constexpr std::size_t kMaxTermsPerWord = 16;
+    FtsTokenizer tokenizer(connection.database().handle());
+    std::string match;
+    std::vector<int> phraseWords;
+    int word = 0;
+    for (const auto& words : text->termWords) {
+        if (!match.empty()) match += " OR ";
+        match += '(';
+        for (std::size_t i = 0; i < words.size(); ++i, ++word) {
+            std::vector<std::string> folded;
+            tokenizer.tokens(words[i], folded);
+            if (folded.size() != 1) return;  // not one FTS5 token: leave the prefix query
+            const std::string& prefix = folded.front();
+            std::vector<std::string_view> terms;
+            for (auto it = vocabulary.terms.lower_bound(prefix);
+                 it != vocabulary.terms.end() && it->compare(0, prefix.size(), prefix) == 0; ++it) {
+                if (terms.size() == kMaxTermsPerWord) return;  // too many: the prefix query is cheaper
+                terms.push_back(*it);
+            }
+            if (i) match += " AND ";
+            if (terms.empty()) {
+                match += '"' + prefix + '"';  // in no record: matches nothing, as the prefix would
+                phraseWords.push_back(word);
+                continue;
+            }
+            match += '(';
+            for (std::size_t t = 0; t < terms.size(); ++t) {
+                if (t) match += " OR ";
+                match += '"';
+                match += terms[t];  // a token: letters and digits only, nothing to escape
+                match += '"';
+                phraseWords.push_back(word);
+            }
+            match += ')';
+        }
+        match += ')';
+    }
+    if (phraseWords.size() > static_cast<std::size_t>(kMaxRankedPhrases)) return;
+    text->match = std::move(match);
+    text->phraseWords = std::move(phraseWords);
+    ++vocabularyStats.expanded;
 }
 
 void Store::prepareFacets() const {
     if (m_private->options.sqlSearchOnly) return;
     ConnectionPool::Lease connection = m_private->readers.acquire();
     ReadSnapshot snapshot(connection->database());
-    m_private->facetIndexAt(*connection, latestSeq(*connection));
+    const std::int64_t seq = latestSeq(*connection);
+    m_private->facetIndexAt(*connection, seq);
+    // The term list too: expanding any word lists the terms first.
+    planner::Plan words;
+    planner::Constraint text;
+    text.kind = planner::Constraint::Kind::Text;
+    text.termWords = {{"a"}};
+    words.constraints.push_back(std::move(text));
+    m_private->expandWords(*connection, seq, words);
+}
+
+TermListStats Store::termListStats() const {
+    std::lock_guard<std::mutex> lock(m_private->vocabularyMutex);
+    TermListStats stats = m_private->vocabularyStats;
+    stats.terms = static_cast<std::int64_t>(m_private->vocabulary.terms.size());
+    return stats;
 }
 
 FacetIndexStats Store::facetIndexStats() const {
@@ -1143,6 +1252,10 @@ SearchResult Store::search(const SearchQuery& query) const {
     ConnectionPool::Lease connection = m_private->readers.acquire();
     // One SQL text per query shape: keep the statement cache bounded.
     connection->trimCache(256);
+    // One snapshot for the words' expansion and the search (the paths below nest in it).
+    ReadSnapshot outer(connection->database());
+    if (!m_private->options.sqlSearchOnly && plan.text())
+        m_private->expandWords(*connection, latestSeq(*connection), plan);
     if (!plan.facets.empty() && !m_private->options.sqlSearchOnly) {
         // Facets from the value bitmaps of this feed seq; matches, facets and page in one snapshot.
         ReadSnapshot snapshot(connection->database());

@@ -83,6 +83,14 @@ struct FacetIndexStats {
     std::int64_t seq = -1;      // the feed seq of the newest version
 };
 
+// The list of FTS5 terms that words of `q` are expanded against (for tests and /metrics).
+struct TermListStats {
+    std::int64_t terms = 0;
+    std::int64_t builds = 0;    // listed from FTS5's vocabulary
+    std::int64_t catchUps = 0;  // brought up to date from the records writes touched
+    std::int64_t expanded = 0;  // searches whose words were matched as exact terms
+};
+
 struct SearchResult {
     std::int64_t numberMatched = 0;  // exact, never estimated
     std::vector<SearchHit> hits;

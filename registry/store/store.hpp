@@ -191,6 +191,7 @@ public:
     // does not pay the build), and how they have been kept since.
     void prepareFacets() const;
     FacetIndexStats facetIndexStats() const;
+    TermListStats termListStats() const;
 
     // Publisher keys. createKey returns the full secret key, which is shown once and never stored:
     // only its SHA-256 is kept. authenticate compares in constant time and rejects revoked or

@@ -3,9 +3,12 @@
 // Internal to registry/store.
 #include "store/connection.hpp"
 #include "store/documents.hpp"
+#include "store/planner.hpp"
 #include "store/store.hpp"
 
+#include <atomic>
 #include <deque>
+#include <set>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,6 +67,24 @@ struct Store::Private {
     // up from the change log or rebuilt; nullptr when they cannot be had (an older snapshot than
     // every kept version, or rids beyond 32 bits): then facets are counted in SQL.
     std::shared_ptr<const FacetIndex> facetIndexAt(Connection& connection, std::int64_t seq) const;
+
+    // The terms FTS5 holds, so that a word of `q` is matched as its exact terms (an FTS5 prefix
+    // query merges the doclists of every term it covers, and costs 2-3 times as much). Built from
+    // records_fts_vocab, then kept up to date from the change log like the facet bitmaps: the
+    // terms of the records the writes since touched are added (terms of deleted records stay,
+    // and only add a phrase that matches nothing). A superset is always safe, a missing term never
+    // is: when the log cannot vouch for the seqs in between, the list is listed again.
+    struct Vocabulary {
+        std::set<std::string, std::less<>> terms;
+        std::int64_t seq = -1;  // valid for every snapshot at or before it; -1: not built
+    };
+    mutable std::mutex vocabularyMutex;
+    mutable Vocabulary vocabulary;
+    mutable TermListStats vocabularyStats;  // under vocabularyMutex
+    mutable std::atomic<std::int64_t> vocabularySeq{-1};  // vocabulary.seq, read without the lock
+    // Rewrites `plan`'s words as their exact terms, if the list can be had at snapshot `seq`
+    // and the rewrite stays within kMaxRankedPhrases phrases; otherwise leaves the plan alone.
+    void expandWords(Connection& connection, std::int64_t seq, planner::Plan& plan) const;
 
     StoreOptions options;  // fixed after construction (nodeId resolved from the database)
     // The signing key; replaced only by rotateSigningKey, under writeMutex and signerMutex.

@@ -506,3 +506,66 @@ TEST_CASE("relevance orders a large score group by walking the updated index", "
     CHECK(catalog.ranked({"hittestress"}, 300, 5) == Keys{"many0", "title-new", "title-old", "keywords", "description"});
     CHECK(catalog.ranked({"hittestress"}, 0, 3, false) == Keys{"description", "keywords", "title-old"});
 }
+
+TEST_CASE("words matched as their exact terms answer as the FTS5 prefix query does", "[search][relevance][terms]") {
+    TempDir dir;
+    std::string path = dir.file("terms.db");
+    auto store = openStore(path);
+    // "gebouw" extends to many terms (more than the 16 a word is expanded to), "hitte" to a few,
+    // "bomen" to itself alone; words in every field, with accents and capitals.
+    std::vector<PutRequest> batch;
+    for (int i = 0; i < 40; ++i) {
+        auto record = makeRecord("t" + std::to_string(i), "Gebouw" + std::string(1, static_cast<char>('a' + i % 20)) + " kaart")
+                          .description(i % 3 ? "Hittestress in de stad" : "Hitte en droogte, Bomen")
+                          .keywords({i % 2 ? "hittestresskaart" : "bomen", "Créteil"})
+                          .updated(1000 + i);
+        batch.push_back(record.request());
+    }
+    store->putBatch(batch);
+    StoreOptions options;
+    options.path = path;
+    options.nodeId = tweeling::test::kNodeId;
+    options.sqlSearchOnly = true;  // never expands: the FTS5 prefix query
+    auto reference = std::make_unique<Store>(options);
+    auto compare = [&](std::vector<std::string> terms) {
+        for (bool best : {true, false}) {
+            SearchQuery q;
+            q.terms = terms;
+            q.sort = SortKey::Relevance;
+            q.descending = best;
+            q.limit = 100;
+            auto fast = store->search(q);
+            auto slow = reference->search(q);
+            INFO(terms.front() << (best ? "" : " ascending"));
+            CHECK(fast.numberMatched == slow.numberMatched);
+            CHECK(keysOf(fast) == keysOf(slow));
+        }
+    };
+    for (const char* word : {"hitte", "hittestress", "bomen", "kaart", "creteil", "CRÉTEIL", "gebouwa", "zzz"}) compare({word});
+    compare({"hitte bomen"});
+    compare({"hitte", "bomen", "kaart"});
+    compare({"gebouw"});  // over 16 terms: stays a prefix query
+    auto stats = store->termListStats();
+    CHECK(stats.builds == 1);
+    CHECK(stats.expanded > 0);
+    CHECK(stats.terms > 20);
+
+    // A word written since the list was made is found: the list follows this store's writes...
+    store->put(makeRecord("new", "Zonnepanelen op daken").request());
+    compare({"zonnepan"});  // a prefix of the new term only: found only if the list has the term
+    compare({"zonnepanelen"});
+    SearchQuery newWord;
+    newWord.terms = {"zonnepan"};
+    CHECK(store->search(newWord).numberMatched == 1);
+    CHECK(store->termListStats().catchUps == 1);
+    // ...and is listed again when another process wrote.
+    {
+        auto other = openStore(path);
+        other->put(makeRecord("elsewhere", "Windturbines langs de dijk").request());
+    }
+    compare({"windturb"});
+    SearchQuery found;
+    found.terms = {"windturb"};
+    CHECK(store->search(found).numberMatched == 1);
+    CHECK(store->termListStats().builds == 2);
+}
