@@ -382,6 +382,7 @@ protected:
     std::string m_harvestedAt;
     std::atomic<bool> m_done{false};
     std::atomic<bool> m_failed{false};
+    std::atomic<bool> m_writeFailed{false};  // a page could not be written: no later page may be
 };
 
 // A Tweeling node or hub: its change feed from the stored cursor.
@@ -655,13 +656,17 @@ private:
         m_writes.push([this, batch = std::move(batch), putKeys = std::move(putKeys), deletions = std::move(deletions),
                        rejected = std::move(rejected), warned = std::move(warned), resync = m_resync,
                        newEpoch = m_newEpoch, last]() mutable {
-            if (m_failed) return;
+            // Pages commit in feed order: after a page that could not be written, none may be.
+            // A later failure to fetch does not undo a page already fetched and checked: it is
+            // written, and the next run resumes after it.
+            if (m_writeFailed) return;
             try {
                 writePage(batch, putKeys, deletions, resync, newEpoch, last);
                 std::lock_guard<std::mutex> lock(m_reportMutex);
                 for (auto& problems : warned) m_report.warn(std::move(problems));
                 for (auto& problems : rejected) m_report.reject(std::move(problems));
             } catch (const std::exception& error) {
+                m_writeFailed = true;
                 fail("degraded", std::string("could not apply a page: ") + error.what());
             }
         });

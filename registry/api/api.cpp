@@ -383,6 +383,16 @@ Response Api::metrics() const {
         << "# HELP tweeling_facet_index_catchups_total Facet bitmaps brought up to date from the records writes touched.\n"
         << "# TYPE tweeling_facet_index_catchups_total counter\n"
         << "tweeling_facet_index_catchups_total " << facets.catchUps << "\n";
+    store::TermListStats terms = m_store.termListStats();
+    out << "# HELP tweeling_term_list_terms FTS5 terms that words of q are expanded against.\n"
+        << "# TYPE tweeling_term_list_terms gauge\n"
+        << "tweeling_term_list_terms " << terms.terms << "\n"
+        << "# HELP tweeling_term_list_builds_total Term lists read from FTS5's vocabulary.\n"
+        << "# TYPE tweeling_term_list_builds_total counter\n"
+        << "tweeling_term_list_builds_total " << terms.builds << "\n"
+        << "# HELP tweeling_searches_expanded_total Searches whose words were matched as their exact terms.\n"
+        << "# TYPE tweeling_searches_expanded_total counter\n"
+        << "tweeling_searches_expanded_total " << terms.expanded << "\n";
     Response response;
     response.contentType = "text/plain; version=0.0.4; charset=utf-8";
     response.body = out.str();

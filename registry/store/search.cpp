@@ -1145,6 +1145,11 @@ void Store::Private::expandWords(Connection& connection, std::int64_t seq, plann
         if (constraint.kind == planner::Constraint::Kind::Text) text = &constraint;
     if (!text || text->termWords.empty()) return;
     std::lock_guard<std::mutex> lock(vocabularyMutex);
+    updateVocabulary(connection, seq);
+    expandWithVocabulary(connection, *text);
+}
+
+void Store::Private::updateVocabulary(Connection& connection, std::int64_t seq) const {
     if (vocabulary.seq < seq) {
         bool caughtUp = false;
         if (vocabulary.seq >= 0) {
@@ -1176,6 +1181,10 @@ void Store::Private::expandWords(Connection& connection, std::int64_t seq, plann
         vocabulary.seq = seq;
         vocabularySeq = seq;
     }
+}
+
+void Store::Private::expandWithVocabulary(Connection& connection, planner::Constraint& constraint) const {
+    planner::Constraint* text = &constraint;
     // Each word becomes ("term1" OR "term2" ...) over the terms it is a prefix of.
     constexpr std::size_t kMaxTermsPerWord = 16;
     FtsTokenizer tokenizer(connection.database().handle());
@@ -1226,13 +1235,9 @@ void Store::prepareFacets() const {
     ReadSnapshot snapshot(connection->database());
     const std::int64_t seq = latestSeq(*connection);
     m_private->facetIndexAt(*connection, seq);
-    // The term list too: expanding any word lists the terms first.
-    planner::Plan words;
-    planner::Constraint text;
-    text.kind = planner::Constraint::Kind::Text;
-    text.termWords = {{"a"}};
-    words.constraints.push_back(std::move(text));
-    m_private->expandWords(*connection, seq, words);
+    // The term list too.
+    std::lock_guard<std::mutex> lock(m_private->vocabularyMutex);
+    m_private->updateVocabulary(*connection, seq);
 }
 
 TermListStats Store::termListStats() const {

@@ -85,6 +85,9 @@ struct Store::Private {
     // Rewrites `plan`'s words as their exact terms, if the list can be had at snapshot `seq`
     // and the rewrite stays within kMaxRankedPhrases phrases; otherwise leaves the plan alone.
     void expandWords(Connection& connection, std::int64_t seq, planner::Plan& plan) const;
+    // Under vocabularyMutex: brings the list to snapshot `seq`; rewrites one Text constraint.
+    void updateVocabulary(Connection& connection, std::int64_t seq) const;
+    void expandWithVocabulary(Connection& connection, planner::Constraint& text) const;
 
     StoreOptions options;  // fixed after construction (nodeId resolved from the database)
     // The signing key; replaced only by rotateSigningKey, under writeMutex and signerMutex.

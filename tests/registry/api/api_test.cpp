@@ -435,6 +435,7 @@ TEST_CASE("metrics are served in Prometheus text format") {
     REQUIRE(get(node.items + "?limit=1").status == 200);
     requireProblem(get(node.items + "?limit=0"), 400);
     REQUIRE(get(node.items + "?facets=themes&limit=1").status == 200);
+    REQUIRE(get(node.items + "?q=gebouw&limit=1").status == 200);
     auto metrics = get(node.url("/metrics"));
     REQUIRE(metrics.status == 200);
     CHECK(metrics.header("content-type").rfind("text/plain; version=0.0.4", 0) == 0);
@@ -443,6 +444,8 @@ TEST_CASE("metrics are served in Prometheus text format") {
     CHECK(metrics.body.find("tweeling_store_up 1\n") != std::string::npos);
     // Built once (at start or by the faceted query), whatever the writes before it.
     CHECK(metrics.body.find("tweeling_facet_index_builds_total 1\n") != std::string::npos);
+    CHECK(metrics.body.find("tweeling_term_list_builds_total 1\n") != std::string::npos);
+    CHECK(metrics.body.find("tweeling_searches_expanded_total 1\n") != std::string::npos);
 }
 
 TEST_CASE("the server logs one JSON line per request and stops cleanly on SIGTERM") {
