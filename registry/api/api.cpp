@@ -209,6 +209,13 @@ dcat::CatalogInfo dcatCatalogInfo(const ApiOptions& options, const std::string& 
     return info;
 }
 
+// A record's entity tag, without quotes: its content hash and, when it is signed, the start of its
+// signature. The representation carries the signature, which changes when the node's key is
+// rotated although the content does not: a strong validator must change with it (RFC 9110 §8.8.1).
+std::string recordTag(const store::StoredRecord& stored) {
+    return stored.signature.empty() ? stored.hash : stored.hash + "-" + stored.signature.substr(0, 16);
+}
+
 // RFC 9110 §13.1: If-None-Match uses weak comparison and may list several tags or "*";
 // If-Match uses strong comparison.
 bool etagMatches(const std::string& header, const std::string& etag, bool weak) {
@@ -777,7 +784,7 @@ Response Api::item(const Request& request, const Context& context, const std::st
     if (!stored) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
     std::optional<dcat::Format> dcatFormat = negotiatedDcat(request);
     // Each representation has its own strong ETag (RFC 9110 §8.8.3).
-    std::string etag = "\"" + stored->hash + (dcatFormat ? std::string("-") + dcat::formatParameter(*dcatFormat) : "") + "\"";
+    std::string etag = "\"" + recordTag(*stored) + (dcatFormat ? std::string("-") + dcat::formatParameter(*dcatFormat) : "") + "\"";
     Response response;
     response.headers.emplace_back("ETag", etag);
     response.headers.emplace_back("Vary", "Accept");
@@ -962,7 +969,7 @@ Response Api::publish(const Request& request, const Context& context, const std:
                            "The record '" + id + "' belongs to " + oldPublisher + "; this key publishes for " +
                                keyInfo.publisher);
         std::string ifMatch = request.header("if-match");
-        if (!ifMatch.empty() && !etagMatches(ifMatch, "\"" + existing->hash + "\"", false))
+        if (!ifMatch.empty() && !etagMatches(ifMatch, "\"" + recordTag(*existing) + "\"", false))
             throw ApiError(412, "Precondition failed", "The record has changed since the ETag in If-Match");
     } else if (!request.header("if-match").empty()) {
         throw ApiError(412, "Precondition failed", "If-Match was sent but there is no record '" + id + "' yet");
@@ -977,7 +984,7 @@ Response Api::publish(const Request& request, const Context& context, const std:
     response.contentType = kGeoJson;
     response.headers.emplace_back("Location", context.itemUrl(key));
     if (stored) {
-        response.headers.emplace_back("ETag", "\"" + stored->hash + "\"");
+        response.headers.emplace_back("ETag", "\"" + recordTag(*stored) + "\"");
         rapidjson::StringBuffer buffer;
         Writer writer(buffer);
         writeRecord(writer, stored->json, stored->source, key, context, stored->signature, stored->verified);
@@ -999,7 +1006,7 @@ Response Api::remove(const Request& request, const Context& /*context*/, const s
                        "The record '" + key + "' belongs to " + oldPublisher + "; this key publishes for " +
                            keyInfo.publisher);
     std::string ifMatch = request.header("if-match");
-    if (!ifMatch.empty() && !etagMatches(ifMatch, "\"" + existing->hash + "\"", false))
+    if (!ifMatch.empty() && !etagMatches(ifMatch, "\"" + recordTag(*existing) + "\"", false))
         throw ApiError(412, "Precondition failed", "The record has changed since the ETag in If-Match");
     if (!m_store.remove(existing->origin, existing->id))
         throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");

@@ -210,6 +210,9 @@ TEST_CASE("an announced key rotation is followed; an unannounced key change is r
     REQUIRE(province.harvest().exitCode == 0);
     REQUIRE(nation.harvest().exitCode == 0);
     std::string oldKey = publicKeyOf(node.url);
+    const std::string item = node.url + "/collections/twins/items/" + firstSampleId();
+    const std::string etagBefore = get(item).header("etag");
+    REQUIRE_FALSE(etagBefore.empty());
 
     // Rotation: announced by a statement signed with the old key, records re-signed.
     node.stop();
@@ -224,6 +227,12 @@ TEST_CASE("an announced key rotation is followed; an unannounced key change is r
     CHECK(std::string(identity["publicKey"].GetString()) == newKey);
     REQUIRE(identity["keyRotations"].Size() == 1);
     CHECK(std::string(identity["keyRotations"][0]["previousKey"].GetString()) == oldKey);
+    // The record's content is the same, its signature is not: so is its representation, and a
+    // cache holding the old one must not get 304 for it.
+    const std::string etagAfter = get(item).header("etag");
+    CHECK(etagAfter != etagBefore);
+    CHECK(get(item, {"If-None-Match: " + etagBefore}).status == 200);
+    CHECK(get(item, {"If-None-Match: " + etagAfter}).status == 304);
     REQUIRE(put(node, "nieuw-na-rotatie", sampleRecord("nieuw-na-rotatie", "Na de rotatie")) == 201);
 
     auto followed = province.harvest();
