@@ -13,24 +13,28 @@
 using namespace tweeling::test;
 using tweeling::registry::store::SearchQuery;
 using tweeling::registry::store::SortKey;
-using tweeling::registry::store::StoreOptions;
 using tweeling::registry::store::Store;
 
 namespace {
-
-std::unique_ptr<Store> openSqlOnly(const std::string& path) {
-    StoreOptions options;
-    options.path = path;
-    options.nodeId = kNodeId;
-    options.cacheKiB = 4096;
-    options.sqlSearchOnly = true;
-    return std::make_unique<Store>(options);
-}
 
 std::vector<std::string> keysOf(const tweeling::registry::store::SearchResult& result) {
     std::vector<std::string> keys;
     for (const auto& hit : result.hits) keys.push_back(hit.key);
     return keys;
+}
+
+// Facets of both answers: the same values with the same counts, in the same order.
+void requireSameFacets(const tweeling::registry::store::SearchResult& fast,
+                       const tweeling::registry::store::SearchResult& reference) {
+    REQUIRE(fast.facets.size() == reference.facets.size());
+    for (std::size_t i = 0; i < fast.facets.size(); ++i) {
+        INFO(fast.facets[i].name);
+        REQUIRE(fast.facets[i].values.size() == reference.facets[i].values.size());
+        for (std::size_t v = 0; v < fast.facets[i].values.size(); ++v) {
+            CHECK(fast.facets[i].values[v].value == reference.facets[i].values[v].value);
+            CHECK(fast.facets[i].values[v].count == reference.facets[i].values[v].count);
+        }
+    }
 }
 
 // A catalog of 600 records with words, themes, formats, ties in `updated`, footprints on and beside
@@ -133,15 +137,7 @@ TEST_CASE("facets counted with value bitmaps equal the SQL plan's, and follow wr
         auto reference = sqlOnly->search(query);
         REQUIRE(fast.numberMatched == reference.numberMatched);
         REQUIRE(keysOf(fast) == keysOf(reference));
-        REQUIRE(fast.facets.size() == reference.facets.size());
-        for (std::size_t i = 0; i < fast.facets.size(); ++i) {
-            INFO(fast.facets[i].name);
-            REQUIRE(fast.facets[i].values.size() == reference.facets[i].values.size());
-            for (std::size_t v = 0; v < fast.facets[i].values.size(); ++v) {
-                CHECK(fast.facets[i].values[v].value == reference.facets[i].values[v].value);
-                CHECK(fast.facets[i].values[v].count == reference.facets[i].values[v].count);
-            }
-        }
+        requireSameFacets(fast, reference);
     };
     SearchQuery words;
     words.terms = {"hittestress"};
@@ -175,15 +171,7 @@ TEST_CASE("facet bitmaps follow each write from the rids it touched, and rebuild
             auto fast = store->search(query);
             auto reference = sqlOnly->search(query);
             REQUIRE(fast.numberMatched == reference.numberMatched);
-            REQUIRE(fast.facets.size() == reference.facets.size());
-            for (std::size_t i = 0; i < fast.facets.size(); ++i) {
-                INFO(fast.facets[i].name);
-                REQUIRE(fast.facets[i].values.size() == reference.facets[i].values.size());
-                for (std::size_t v = 0; v < fast.facets[i].values.size(); ++v) {
-                    CHECK(fast.facets[i].values[v].value == reference.facets[i].values[v].value);
-                    CHECK(fast.facets[i].values[v].count == reference.facets[i].values[v].count);
-                }
-            }
+            requireSameFacets(fast, reference);
         }
         // Value lists are read from the same bitmaps: they must follow the writes as well.
         for (const auto& themes : std::vector<std::vector<std::string>>{{"noise"}, {"trees", "energy"}, {"heat-stress"}}) {

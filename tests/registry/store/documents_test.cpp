@@ -21,12 +21,7 @@ using tweeling::registry::store::StoreOptions;
 namespace {
 
 std::unique_ptr<Store> openWith(const std::string& path, std::int64_t dictionaryAfter) {
-    StoreOptions options;
-    options.path = path;
-    options.nodeId = kNodeId;
-    options.cacheKiB = 4096;
-    options.dictionaryAfter = dictionaryAfter;
-    return std::make_unique<Store>(options);
+    return openStoreWith(path, [&](StoreOptions& options) { options.dictionaryAfter = dictionaryAfter; });
 }
 
 // Runs SQL on the file directly (what another tool, or an older version of Tweeling, would do).

@@ -454,11 +454,7 @@ struct RankedCatalog {
         for (int i = 0; i < titleOnlyRecords; ++i)
             batch.push_back(makeRecord("many" + std::to_string(i), "Hittestress " + std::to_string(i)).updated(3000 + i).request());
         store->putBatch(batch);
-        StoreOptions options;
-        options.path = path;
-        options.nodeId = tweeling::test::kNodeId;
-        options.sqlSearchOnly = true;
-        sqlOnly = std::make_unique<Store>(options);
+        sqlOnly = tweeling::test::openSqlOnly(path);
     }
 
     std::vector<std::string> ranked(std::vector<std::string> words, int offset, int limit, bool best = true,
@@ -522,11 +518,7 @@ TEST_CASE("words matched as their exact terms answer as the FTS5 prefix query do
         batch.push_back(record.request());
     }
     store->putBatch(batch);
-    StoreOptions options;
-    options.path = path;
-    options.nodeId = tweeling::test::kNodeId;
-    options.sqlSearchOnly = true;  // never expands: the FTS5 prefix query
-    auto reference = std::make_unique<Store>(options);
+    auto reference = tweeling::test::openSqlOnly(path);  // never expands: the FTS5 prefix query
     auto compare = [&](std::vector<std::string> terms) {
         for (bool best : {true, false}) {
             SearchQuery q;

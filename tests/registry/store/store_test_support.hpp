@@ -5,6 +5,7 @@
 #include "store/store.hpp"
 #include "support/http_client.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,12 +77,26 @@ inline TestRecord makeRecord(std::string id, std::string title = "Een record") {
     return record;
 }
 
-inline std::unique_ptr<registry::store::Store> openStore(const std::string& path, const std::string& nodeId = kNodeId) {
+// A store for tests; `adjust` changes options before it opens (sqlSearchOnly, dictionaryAfter, …).
+inline std::unique_ptr<registry::store::Store> openStoreWith(
+    const std::string& path, const std::function<void(registry::store::StoreOptions&)>& adjust,
+    const std::string& nodeId = kNodeId) {
     registry::store::StoreOptions options;
     options.path = path;
     options.nodeId = nodeId;
     options.cacheKiB = 4096;
+    if (adjust) adjust(options);
     return std::make_unique<registry::store::Store>(options);
+}
+
+inline std::unique_ptr<registry::store::Store> openStore(const std::string& path, const std::string& nodeId = kNodeId) {
+    return openStoreWith(path, nullptr, nodeId);
+}
+
+// The same file answered by the general SQL plan alone: the reference the fast paths are checked
+// against (no candidate path, no facet bitmaps, no word expansion).
+inline std::unique_ptr<registry::store::Store> openSqlOnly(const std::string& path) {
+    return openStoreWith(path, [](registry::store::StoreOptions& options) { options.sqlSearchOnly = true; });
 }
 
 }  // namespace tweeling::test
