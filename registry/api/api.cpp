@@ -366,6 +366,16 @@ Response Api::handle(const Request& request) const {
 }
 
 // Prometheus text exposition (version 0.0.4).
+namespace {
+
+// One metric without labels: its HELP and TYPE lines, then its sample.
+template <typename Value>
+void metric(std::ostringstream& out, const char* name, const char* type, const char* help, Value value) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << value << '\n';
+}
+
+}  // namespace
+
 Response Api::metrics() const {
     store::StoreHealth health = m_store.health();
     std::ostringstream out;
@@ -373,33 +383,20 @@ Response Api::metrics() const {
         << "# TYPE tweeling_http_requests_total counter\n";
     for (int i = 0; i < 5; ++i)
         out << "tweeling_http_requests_total{code=\"" << (i + 1) << "xx\"} " << m_metrics->requests[i].load() << "\n";
-    out << "# HELP tweeling_http_request_seconds_total Time spent answering requests.\n"
-        << "# TYPE tweeling_http_request_seconds_total counter\n"
-        << "tweeling_http_request_seconds_total " << static_cast<double>(m_metrics->microseconds.load()) / 1e6 << "\n"
-        << "# HELP tweeling_records Records held.\n# TYPE tweeling_records gauge\n"
-        << "tweeling_records " << health.records << "\n"
-        << "# HELP tweeling_feed_latest_seq The highest change-feed sequence number.\n"
-        << "# TYPE tweeling_feed_latest_seq gauge\n"
-        << "tweeling_feed_latest_seq " << health.latestSeq << "\n"
-        << "# HELP tweeling_store_up 1 when the store answers.\n# TYPE tweeling_store_up gauge\n"
-        << "tweeling_store_up " << (health.ok ? 1 : 0) << "\n";
+    metric(out, "tweeling_http_request_seconds_total", "counter", "Time spent answering requests.",
+           static_cast<double>(m_metrics->microseconds.load()) / 1e6);
+    metric(out, "tweeling_records", "gauge", "Records held.", health.records);
+    metric(out, "tweeling_feed_latest_seq", "gauge", "The highest change-feed sequence number.", health.latestSeq);
+    metric(out, "tweeling_store_up", "gauge", "1 when the store answers.", health.ok ? 1 : 0);
     store::FacetIndexStats facets = m_store.facetIndexStats();
-    out << "# HELP tweeling_facet_index_builds_total Facet bitmaps built from scratch.\n"
-        << "# TYPE tweeling_facet_index_builds_total counter\n"
-        << "tweeling_facet_index_builds_total " << facets.builds << "\n"
-        << "# HELP tweeling_facet_index_catchups_total Facet bitmaps brought up to date from the records writes touched.\n"
-        << "# TYPE tweeling_facet_index_catchups_total counter\n"
-        << "tweeling_facet_index_catchups_total " << facets.catchUps << "\n";
+    metric(out, "tweeling_facet_index_builds_total", "counter", "Facet bitmaps built from scratch.", facets.builds);
+    metric(out, "tweeling_facet_index_catchups_total", "counter",
+           "Facet bitmaps brought up to date from the records writes touched.", facets.catchUps);
     store::TermListStats terms = m_store.termListStats();
-    out << "# HELP tweeling_term_list_terms FTS5 terms that words of q are expanded against.\n"
-        << "# TYPE tweeling_term_list_terms gauge\n"
-        << "tweeling_term_list_terms " << terms.terms << "\n"
-        << "# HELP tweeling_term_list_builds_total Term lists read from FTS5's vocabulary.\n"
-        << "# TYPE tweeling_term_list_builds_total counter\n"
-        << "tweeling_term_list_builds_total " << terms.builds << "\n"
-        << "# HELP tweeling_searches_expanded_total Searches whose words were matched as their exact terms.\n"
-        << "# TYPE tweeling_searches_expanded_total counter\n"
-        << "tweeling_searches_expanded_total " << terms.expanded << "\n";
+    metric(out, "tweeling_term_list_terms", "gauge", "FTS5 terms that words of q are expanded against.", terms.terms);
+    metric(out, "tweeling_term_list_builds_total", "counter", "Term lists read from FTS5's vocabulary.", terms.builds);
+    metric(out, "tweeling_searches_expanded_total", "counter", "Searches whose words were matched as their exact terms.",
+           terms.expanded);
     Response response;
     response.contentType = "text/plain; version=0.0.4; charset=utf-8";
     response.body = out.str();

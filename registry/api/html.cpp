@@ -601,40 +601,43 @@ void recordSummary(std::string& out, const JsonValue& record, const std::string&
 
 // ---- Pages ----
 
-std::string landingPage(const JsonValue& doc, const std::vector<Link>& links, const std::string& base,
-                        const Request& request) {
-    std::string name = title(doc, "Tweeling registry");
+// The landing page and the catalog page: a title, a description, navigation, the search form,
+// the document's other members and its links.
+std::string overviewPage(const JsonValue& doc, const std::vector<Link>& links, const std::string& base,
+                         const Request& request, Page page, const char* fallbackTitle,
+                         const std::vector<std::pair<std::string, const char*>>& navigation, const char* about) {
+    std::string name = title(doc, fallbackTitle);
     std::string content = "<h1>";
     put(content, name);
     content += "</h1>\n<p class=\"description\">";
     put(content, stringOf(memberOf(&doc, "description")));
     content += "</p>\n<p>";
-    anchor(content, base + kCollectionPath + "?f=html", "The catalog");
-    content += " · ";
-    anchor(content, base + kCollectionPath + "/items?f=html", "All records");
+    for (std::size_t i = 0; i < navigation.size(); ++i) {
+        if (i) content += " · ";
+        anchor(content, navigation[i].first, navigation[i].second);
+    }
     content += "</p>\n";
     searchForm(content, base, request);
-    content += "\n<h2>This node</h2>";
+    content += "\n<h2>";
+    content += about;
+    content += "</h2>";
     renderMembers(content, doc, {"title", "description", "links"}, 0);
     linkList(content, "Links", links, true);
-    return document(name, links, trail(Page::Landing, base, ""), content);
+    return document(name, links, trail(page, base, ""), content);
+}
+
+std::string landingPage(const JsonValue& doc, const std::vector<Link>& links, const std::string& base,
+                        const Request& request) {
+    return overviewPage(doc, links, base, request, Page::Landing, "Tweeling registry",
+                        {{base + kCollectionPath + "?f=html", "The catalog"},
+                         {base + kCollectionPath + "/items?f=html", "All records"}},
+                        "This node");
 }
 
 std::string collectionPage(const JsonValue& doc, const std::vector<Link>& links, const std::string& base,
                            const Request& request) {
-    std::string name = title(doc, "Catalog");
-    std::string content = "<h1>";
-    put(content, name);
-    content += "</h1>\n<p class=\"description\">";
-    put(content, stringOf(memberOf(&doc, "description")));
-    content += "</p>\n<p>";
-    anchor(content, base + kCollectionPath + "/items?f=html", "All records");
-    content += "</p>\n";
-    searchForm(content, base, request);
-    content += "\n<h2>About this catalog</h2>";
-    renderMembers(content, doc, {"title", "description", "links"}, 0);
-    linkList(content, "Links", links, true);
-    return document(name, links, trail(Page::Collection, base, ""), content);
+    return overviewPage(doc, links, base, request, Page::Collection, "Catalog",
+                        {{base + kCollectionPath + "/items?f=html", "All records"}}, "About this catalog");
 }
 
 std::string itemsPage(const JsonValue& doc, const std::vector<Link>& links, const std::string& base,

@@ -104,8 +104,8 @@ std::string DocumentCodec::decode(const Statement& statement, int column, Connec
     ZSTD_DCtx* context = contexts().decompress;
     std::size_t written;
     if (id != 0) {
+        // dictionary() may run another statement on the connection; this one's row stays valid.
         std::shared_ptr<const Dictionary> used = dictionary(id, connection);
-        frame = statement.blobView(column);  // dictionary() may have stepped no statement of ours, but be safe
         written = ZSTD_decompress_usingDDict(context, out.data(), out.size(), frame.data(), frame.size(), used->decompress);
     } else {
         written = ZSTD_decompressDCtx(context, out.data(), out.size(), frame.data(), frame.size());

@@ -678,11 +678,10 @@ Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& 
         for (std::size_t i = 0; i < text.rids.size(); ++i) byMask[text.masks[i]].push_back(text.rids[i]);
     }
     const std::int64_t documents = text.documents;
-    const std::int64_t* documentFrequency = text.documentFrequency;
     // Score groups: rows with the same mask score the same; masks with equal scores merge.
     double idf[kMaxRankedPhrases];
     for (int phrase = 0; phrase < kMaxRankedPhrases; ++phrase) {
-        const double n = static_cast<double>(documentFrequency[phrase]);
+        const double n = static_cast<double>(text.documentFrequency[phrase]);
         const double total = std::max(static_cast<double>(documents), n);
         idf[phrase] = std::log(1.0 + (total - n + 0.5) / (n + 0.5));
     }
@@ -1183,15 +1182,14 @@ void Store::Private::updateVocabulary(Connection& connection, std::int64_t seq) 
     }
 }
 
-void Store::Private::expandWithVocabulary(Connection& connection, planner::Constraint& constraint) const {
-    planner::Constraint* text = &constraint;
+void Store::Private::expandWithVocabulary(Connection& connection, planner::Constraint& text) const {
     // Each word becomes ("term1" OR "term2" ...) over the terms it is a prefix of.
     constexpr std::size_t kMaxTermsPerWord = 16;
     FtsTokenizer tokenizer(connection.database().handle());
     std::string match;
     std::vector<int> phraseWords;
     int word = 0;
-    for (const auto& words : text->termWords) {
+    for (const auto& words : text.termWords) {
         if (!match.empty()) match += " OR ";
         match += '(';
         for (std::size_t i = 0; i < words.size(); ++i, ++word) {
@@ -1224,8 +1222,8 @@ void Store::Private::expandWithVocabulary(Connection& connection, planner::Const
         match += ')';
     }
     if (phraseWords.size() > static_cast<std::size_t>(kMaxRankedPhrases)) return;
-    text->match = std::move(match);
-    text->phraseWords = std::move(phraseWords);
+    text.match = std::move(match);
+    text.phraseWords = std::move(phraseWords);
     ++vocabularyStats.expanded;
 }
 
