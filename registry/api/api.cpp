@@ -392,11 +392,16 @@ Response Api::metrics() const {
     metric(out, "tweeling_facet_index_builds_total", "counter", "Facet bitmaps built from scratch.", facets.builds);
     metric(out, "tweeling_facet_index_catchups_total", "counter",
            "Facet bitmaps brought up to date from the records writes touched.", facets.catchUps);
-    store::TermListStats terms = m_store.termListStats();
-    metric(out, "tweeling_term_list_terms", "gauge", "FTS5 terms that words of q are expanded against.", terms.terms);
-    metric(out, "tweeling_term_list_builds_total", "counter", "Term lists read from FTS5's vocabulary.", terms.builds);
-    metric(out, "tweeling_searches_expanded_total", "counter", "Searches whose words were matched as their exact terms.",
-           terms.expanded);
+    store::TermIndexStats terms = m_store.termIndexStats();
+    metric(out, "tweeling_term_index_terms", "gauge", "Terms in the in-memory index that answers the words of q.", terms.terms);
+    metric(out, "tweeling_term_index_bytes", "gauge", "Memory held by the term index's postings and terms.", terms.memoryBytes);
+    metric(out, "tweeling_term_index_builds_total", "counter", "Term indexes built from every record.", terms.builds);
+    metric(out, "tweeling_term_index_catchups_total", "counter",
+           "Term indexes brought up to date from the records writes touched.", terms.catchUps);
+    metric(out, "tweeling_searches_term_index_total", "counter", "Searches whose words the term index matched and ranked.",
+           terms.answered);
+    metric(out, "tweeling_searches_expanded_total", "counter",
+           "Searches left to FTS5 whose words were matched as their exact terms.", terms.expanded);
     Response response;
     response.contentType = "text/plain; version=0.0.4; charset=utf-8";
     response.body = out.str();

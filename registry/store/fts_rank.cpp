@@ -40,6 +40,17 @@ int collectToken(void* context, int, const char* token, int size, int, int) {
     return SQLITE_OK;
 }
 
+struct EmitContext {
+    void* context;
+    FtsTokenizer::Emit emit;
+};
+
+int emitToken(void* context, int, const char* token, int size, int, int) {
+    auto* target = static_cast<EmitContext*>(context);
+    target->emit(target->context, std::string_view(token, static_cast<std::size_t>(size)));
+    return SQLITE_OK;
+}
+
 }  // namespace
 
 struct FtsTokenizer::Functions {
@@ -70,6 +81,13 @@ FtsTokenizer::~FtsTokenizer() {
 void FtsTokenizer::tokens(std::string_view text, std::vector<std::string>& out) {
     int rc = m_functions->tokenizer.xTokenize(static_cast<Fts5Tokenizer*>(m_instance), &out, FTS5_TOKENIZE_DOCUMENT,
                                               text.data(), static_cast<int>(text.size()), collectToken);
+    if (rc != SQLITE_OK) throw std::runtime_error("FTS5 could not tokenize a text");
+}
+
+void FtsTokenizer::each(std::string_view text, void* context, Emit emit) {
+    EmitContext target{context, emit};
+    int rc = m_functions->tokenizer.xTokenize(static_cast<Fts5Tokenizer*>(m_instance), &target, FTS5_TOKENIZE_DOCUMENT,
+                                              text.data(), static_cast<int>(text.size()), emitToken);
     if (rc != SQLITE_OK) throw std::runtime_error("FTS5 could not tokenize a text");
 }
 

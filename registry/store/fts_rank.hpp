@@ -29,6 +29,9 @@ public:
     FtsTokenizer& operator=(const FtsTokenizer&) = delete;
     // Appends the tokens of `text` to `out`.
     void tokens(std::string_view text, std::vector<std::string>& out);
+    // Calls emit(context, token) for each token of `text`, in order, without copying it.
+    using Emit = void (*)(void* context, std::string_view token);
+    void each(std::string_view text, void* context, Emit emit);
 
 private:
     void* m_instance = nullptr;  // Fts5Tokenizer*

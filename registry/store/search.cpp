@@ -507,8 +507,8 @@ namespace {
 
 using Rids = std::vector<std::int64_t>;
 
-bool candidateShape(const Plan& plan) {
-    if (plan.constraints.empty() || !plan.facets.empty()) return false;
+bool candidateShape(const Plan& plan, bool ignoreFacets) {
+    if (plan.constraints.empty() || (!plan.facets.empty() && !ignoreFacets)) return false;
     for (const Constraint& constraint : plan.constraints)
         if (constraint.kind != Constraint::Kind::Text && constraint.kind != Constraint::Kind::Bbox &&
             constraint.kind != Constraint::Kind::Time && constraint.kind != Constraint::Kind::Values)
@@ -661,6 +661,76 @@ TextMatches textMatches(Connection& connection, const Constraint& text) {
         for (std::size_t i = 0; i < out.rids.size(); ++i) pairs.emplace_back(out.rids[i], out.masks[i]);
         std::sort(pairs.begin(), pairs.end());
         for (std::size_t i = 0; i < pairs.size(); ++i) std::tie(out.rids[i], out.masks[i]) = pairs[i];
+    }
+    return out;
+}
+
+// The same from the term index, without reading FTS5. FTS5's semantics are kept: the MATCH is an
+// OR over the terms of `q` of an AND over their words, each word "word"* in any field; and a
+// word's fields count only in rows its own AND group matches (FTS5 clears the position lists of
+// phrases under a branch that does not match the row). nullopt when a word is not exactly one
+// FTS5 token: then FTS5 answers.
+std::optional<TextMatches> indexedTextMatches(const TermIndex& index, FtsTokenizer& tokenizer, const Constraint& text,
+                                              std::int64_t documents) {
+    using Bitmap = TermIndex::Bitmap;
+    struct Word {
+        int number = 0;
+        std::array<Bitmap, TermIndex::kFields> fields;
+    };
+    struct Group {
+        std::vector<Word> words;
+        Bitmap rows;  // the rows where every word of the group occurs
+    };
+    std::vector<Group> groups;
+    std::vector<std::string> folded;
+    int number = 0;
+    for (const std::vector<std::string>& words : text.termWords) {
+        Group group;
+        for (const std::string& word : words) {
+            folded.clear();
+            tokenizer.tokens(word, folded);
+            if (folded.size() != 1) return std::nullopt;
+            Word entry;
+            entry.number = number++;
+            Bitmap any(roaring_bitmap_create());
+            for (int field = 0; field < TermIndex::kFields; ++field) {
+                entry.fields[field] = index.postings(folded.front(), field);
+                roaring_bitmap_or_inplace(any.get(), entry.fields[field].get());
+            }
+            if (group.rows)
+                roaring_bitmap_and_inplace(group.rows.get(), any.get());
+            else
+                group.rows = std::move(any);
+            group.words.push_back(std::move(entry));
+        }
+        groups.push_back(std::move(group));
+    }
+    Bitmap all(roaring_bitmap_create());
+    for (const Group& group : groups) roaring_bitmap_or_inplace(all.get(), group.rows.get());
+    TextMatches out;
+    out.documents = documents;
+    std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(all.get()));
+    roaring_bitmap_to_uint32_array(all.get(), ids.data());
+    out.rids.assign(ids.begin(), ids.end());
+    out.masks.assign(ids.size(), 0);
+    std::vector<std::uint32_t> members;
+    for (const Group& group : groups) {
+        for (const Word& word : group.words) {
+            if (word.number >= kMaxRankedPhrases) continue;
+            out.documentFrequency[word.number] = static_cast<std::int64_t>(roaring_bitmap_get_cardinality(group.rows.get()));
+            for (int field = 0; field < TermIndex::kFields; ++field) {
+                Bitmap in(roaring_bitmap_and(word.fields[field].get(), group.rows.get()));
+                members.resize(roaring_bitmap_get_cardinality(in.get()));
+                roaring_bitmap_to_uint32_array(in.get(), members.data());
+                // Both ascending: each member's position among the matches.
+                const std::uint64_t bit = std::uint64_t{1} << (3 * word.number + field);
+                std::size_t at = 0;
+                for (std::uint32_t rid : members) {
+                    while (ids[at] < rid) ++at;
+                    out.masks[at] |= bit;
+                }
+            }
+        }
     }
     return out;
 }
@@ -831,16 +901,21 @@ Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatche
     return matches;
 }
 
-SearchResult executeByCandidates(Connection& connection, const Plan& plan, const FacetIndex* bitmaps) {
+SearchResult executeByCandidates(Connection& connection, const Plan& plan, const FacetIndex* bitmaps,
+                                 const TextMatches* indexed) {
     SearchResult result;
     ReadSnapshot snapshot(connection.database());
-    // Ranked by words: their one FTS5 pass gives both their matches and the ranking.
-    std::optional<TextMatches> words;
-    if (plan.order == Order::Relevance && plan.text() && plan.limit > 0) words = textMatches(connection, *plan.text());
-    Rids matches = candidateMatches(connection, plan, words ? &*words : nullptr, bitmaps);
+    // Ranked by words: their one FTS5 pass (or the term index) gives both their matches and the ranking.
+    const TextMatches* words = indexed;
+    std::optional<TextMatches> own;
+    if (!words && plan.order == Order::Relevance && plan.text() && plan.limit > 0) {
+        own = textMatches(connection, *plan.text());
+        words = &*own;
+    }
+    Rids matches = candidateMatches(connection, plan, words, bitmaps);
     result.numberMatched = static_cast<std::int64_t>(matches.size());
     if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
-    Rids page = pageRids(connection, plan, matches, words ? &*words : nullptr);
+    Rids page = pageRids(connection, plan, matches, words);
     readHits(connection, page, result);
     return result;
 }
@@ -1132,57 +1207,56 @@ std::shared_ptr<const FacetIndex> Store::Private::facetIndexAt(Connection& conne
     constexpr std::size_t kVersionsKept = 3;
     while (facetVersions.size() > kVersionsKept) facetVersions.pop_front();
     facetStats.seq = seq;
-    // The term list (expandWords) catches up from the same log: keep what it has not read yet.
-    const std::int64_t vocabularyAt = vocabularySeq.load();
-    trimChanges(vocabularyAt >= 0 ? std::min(seq, vocabularyAt) : seq);
+    facetSeq = seq;
+    // The term index catches up from the same log: keep what it has not read yet.
+    const std::int64_t termsAt = termSeq.load();
+    trimChanges(termsAt >= 0 ? std::min(seq, termsAt) : seq);
     return next;
 }
 
-void Store::Private::expandWords(Connection& connection, std::int64_t seq, planner::Plan& plan) const {
-    planner::Constraint* text = nullptr;
-    for (auto& constraint : plan.constraints)
-        if (constraint.kind == planner::Constraint::Kind::Text) text = &constraint;
-    if (!text || text->termWords.empty()) return;
-    std::lock_guard<std::mutex> lock(vocabularyMutex);
-    updateVocabulary(connection, seq);
-    expandWithVocabulary(connection, *text);
-}
-
-void Store::Private::updateVocabulary(Connection& connection, std::int64_t seq) const {
-    if (vocabulary.seq < seq) {
-        bool caughtUp = false;
-        if (vocabulary.seq >= 0) {
-            constexpr std::size_t kMaxCatchUp = 50000;
-            std::optional<std::vector<std::int64_t>> rids = changedRids(vocabulary.seq, seq);
-            if (rids && rids->size() <= kMaxCatchUp) {
-                FtsTokenizer tokenizer(connection.database().handle());
-                std::vector<std::string> tokens;
-                StatementUse row = connection.statement("SELECT title, description, keywords FROM records WHERE rid = ?1");
-                for (std::int64_t rid : *rids) {
-                    row->reset();
-                    row->bind(1, rid);
-                    if (!row->step()) continue;  // deleted: its terms may stay
-                    for (int column = 0; column < 3; ++column) tokenizer.tokens(row->textView(column), tokens);
+Store::Private::TermIndexLease Store::Private::termIndexAt(Connection& connection, std::int64_t seq, bool build) const {
+    // Caught up or built, the index is looked at again: another search may have moved it on.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        {
+            std::shared_lock<std::shared_mutex> lock(termMutex);
+            if (termIndex && termIndex->seq() == seq) return TermIndexLease{std::move(lock), termIndex.get()};
+            if (termIndex && termIndex->seq() > seq) return {};  // a snapshot older than the index
+        }
+        {
+            std::unique_lock<std::shared_mutex> lock(termMutex);
+            if (termIndex && termIndex->seq() >= seq) continue;
+            if (termIndex) {
+                std::optional<std::vector<std::int64_t>> rids = changedRids(termIndex->seq(), seq);
+                if (rids && termIndex->catchUp(connection, *rids, seq)) {
+                    termSeq = seq;
+                    {
+                        std::lock_guard<std::mutex> stats(termStatsMutex);
+                        ++termStats.catchUps;
+                    }
+                    const std::int64_t facetsAt = facetSeq.load();
+                    trimChanges(facetsAt >= 0 ? std::min(seq, facetsAt) : seq);
+                    continue;
                 }
-                for (std::string& token : tokens) vocabulary.terms.insert(std::move(token));
-                caughtUp = true;
-                ++vocabularyStats.catchUps;
             }
         }
-        if (!caughtUp) {
-            // Listed within the caller's snapshot, so it holds every term of `seq`.
-            std::set<std::string, std::less<>> terms;
-            StatementUse statement = connection.statement("SELECT term FROM records_fts_vocab");
-            while (statement->step()) terms.emplace_hint(terms.end(), statement->textView(0));
-            vocabulary.terms = std::move(terms);
-            ++vocabularyStats.builds;
+        // Built outside termMutex: searches meanwhile keep using FTS5.
+        if (!build) return {};
+        std::unique_lock<std::mutex> building(termBuildMutex, std::try_to_lock);
+        if (!building) return {};
+        std::unique_ptr<TermIndex> built = TermIndex::build(connection, seq);
+        if (!built) return {};
+        std::unique_lock<std::shared_mutex> lock(termMutex);
+        if (!termIndex || termIndex->seq() <= seq) {
+            termIndex = std::move(built);
+            termSeq = seq;
+            std::lock_guard<std::mutex> stats(termStatsMutex);
+            ++termStats.builds;
         }
-        vocabulary.seq = seq;
-        vocabularySeq = seq;
     }
+    return {};
 }
 
-void Store::Private::expandWithVocabulary(Connection& connection, planner::Constraint& text) const {
+void Store::Private::expandWords(Connection& connection, const TermIndex& index, planner::Constraint& text) const {
     // Each word becomes ("term1" OR "term2" ...) over the terms it is a prefix of.
     constexpr std::size_t kMaxTermsPerWord = 16;
     FtsTokenizer tokenizer(connection.database().handle());
@@ -1197,12 +1271,8 @@ void Store::Private::expandWithVocabulary(Connection& connection, planner::Const
             tokenizer.tokens(words[i], folded);
             if (folded.size() != 1) return;  // not one FTS5 token: leave the prefix query
             const std::string& prefix = folded.front();
-            std::vector<std::string_view> terms;
-            for (auto it = vocabulary.terms.lower_bound(prefix);
-                 it != vocabulary.terms.end() && it->compare(0, prefix.size(), prefix) == 0; ++it) {
-                if (terms.size() == kMaxTermsPerWord) return;  // too many: the prefix query is cheaper
-                terms.push_back(*it);
-            }
+            std::vector<std::string> terms = index.terms(prefix, kMaxTermsPerWord + 1);
+            if (terms.size() > kMaxTermsPerWord) return;  // too many: the prefix query is cheaper
             if (i) match += " AND ";
             if (terms.empty()) {
                 match += '"' + prefix + '"';  // in no record: matches nothing, as the prefix would
@@ -1224,7 +1294,8 @@ void Store::Private::expandWithVocabulary(Connection& connection, planner::Const
     if (phraseWords.size() > static_cast<std::size_t>(kMaxRankedPhrases)) return;
     text.match = std::move(match);
     text.phraseWords = std::move(phraseWords);
-    ++vocabularyStats.expanded;
+    std::lock_guard<std::mutex> stats(termStatsMutex);
+    ++termStats.expanded;
 }
 
 void Store::prepareFacets() const {
@@ -1233,15 +1304,20 @@ void Store::prepareFacets() const {
     ReadSnapshot snapshot(connection->database());
     const std::int64_t seq = latestSeq(*connection);
     m_private->facetIndexAt(*connection, seq);
-    // The term list too.
-    std::lock_guard<std::mutex> lock(m_private->vocabularyMutex);
-    m_private->updateVocabulary(*connection, seq);
+    m_private->termIndexAt(*connection, seq);
 }
 
-TermListStats Store::termListStats() const {
-    std::lock_guard<std::mutex> lock(m_private->vocabularyMutex);
-    TermListStats stats = m_private->vocabularyStats;
-    stats.terms = static_cast<std::int64_t>(m_private->vocabulary.terms.size());
+TermIndexStats Store::termIndexStats() const {
+    TermIndexStats stats;
+    {
+        std::lock_guard<std::mutex> lock(m_private->termStatsMutex);
+        stats = m_private->termStats;
+    }
+    std::shared_lock<std::shared_mutex> lock(m_private->termMutex);
+    if (m_private->termIndex) {
+        stats.terms = static_cast<std::int64_t>(m_private->termIndex->termCount());
+        stats.memoryBytes = static_cast<std::int64_t>(m_private->termIndex->memoryBytes());
+    }
     return stats;
 }
 
@@ -1255,13 +1331,30 @@ SearchResult Store::search(const SearchQuery& query) const {
     ConnectionPool::Lease connection = m_private->readers.acquire();
     // One SQL text per query shape: keep the statement cache bounded.
     connection->trimCache(256);
-    // One snapshot for the words' expansion and the search (the paths below nest in it).
+    // One snapshot for the words, the facets and the search (the paths below nest in it).
     ReadSnapshot outer(connection->database());
-    if (!m_private->options.sqlSearchOnly && plan.text())
-        m_private->expandWords(*connection, latestSeq(*connection), plan);
-    if (!plan.facets.empty() && !m_private->options.sqlSearchOnly) {
+    const bool indexes = !m_private->options.sqlSearchOnly;
+    const bool candidates = indexes && planner::candidateShape(plan, true);
+    // The words' matches and ranking from the term index, when it is at this snapshot.
+    std::optional<planner::TextMatches> indexed;
+    if (indexes && plan.text()) {
+        Private::TermIndexLease terms = m_private->termIndexAt(*connection, latestSeq(*connection));
+        if (terms) {
+            planner::Constraint& text = *const_cast<planner::Constraint*>(plan.text());
+            if (candidates) {
+                FtsTokenizer tokenizer(connection->database().handle());
+                indexed = planner::indexedTextMatches(*terms.index, tokenizer, text, ftsRowCount(*connection));
+            }
+            if (indexed) {
+                std::lock_guard<std::mutex> lock(m_private->termStatsMutex);
+                ++m_private->termStats.answered;
+            } else {
+                m_private->expandWords(*connection, *terms.index, text);
+            }
+        }
+    }
+    if (!plan.facets.empty() && indexes) {
         // Facets from the value bitmaps of this feed seq; matches, facets and page in one snapshot.
-        ReadSnapshot snapshot(connection->database());
         std::shared_ptr<const FacetIndex> index = m_private->facetIndexAt(*connection, latestSeq(*connection));
         if (index) {
             planner::Plan withoutFacets = plan;
@@ -1272,19 +1365,20 @@ SearchResult Store::search(const SearchQuery& query) const {
                 result.facets = planner::countFacets(*index, nullptr, plan);
                 return result;
             }
-            const bool candidates = planner::candidateShape(withoutFacets);
-            std::optional<planner::TextMatches> words;
-            if (candidates && plan.order == planner::Order::Relevance && plan.text() && plan.limit > 0)
-                words = planner::textMatches(*connection, *plan.text());
-            std::vector<std::int64_t> matches =
-                candidates ? planner::candidateMatches(*connection, withoutFacets, words ? &*words : nullptr, index.get())
-                           : planner::sqlMatches(*connection, withoutFacets);
+            const planner::TextMatches* words = indexed ? &*indexed : nullptr;
+            std::optional<planner::TextMatches> own;
+            if (!words && candidates && plan.order == planner::Order::Relevance && plan.text() && plan.limit > 0) {
+                own = planner::textMatches(*connection, *plan.text());
+                words = &*own;
+            }
+            std::vector<std::int64_t> matches = candidates ? planner::candidateMatches(*connection, withoutFacets, words, index.get())
+                                                           : planner::sqlMatches(*connection, withoutFacets);
             SearchResult result;
             result.numberMatched = static_cast<std::int64_t>(matches.size());
             result.facets = planner::countFacets(*index, &matches, plan);
             if (plan.limit > 0 && plan.offset < result.numberMatched) {
                 if (candidates) {
-                    planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches, words ? &*words : nullptr), result);
+                    planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches, words), result);
                 } else {
                     planner::readHits(*connection, planner::sqlPage(*connection, withoutFacets), result);
                 }
@@ -1292,14 +1386,13 @@ SearchResult Store::search(const SearchQuery& query) const {
             return result;
         }
     }
-    if (planner::candidateShape(plan) && !m_private->options.sqlSearchOnly) {
+    if (candidates && plan.facets.empty()) {
         // Value lists come from the facet bitmaps of this snapshot when there are any.
         bool values = false;
         for (const auto& constraint : plan.constraints) values = values || constraint.kind == planner::Constraint::Kind::Values;
-        if (!values) return planner::executeByCandidates(*connection, plan, nullptr);
-        ReadSnapshot snapshot(connection->database());
-        std::shared_ptr<const FacetIndex> index = m_private->facetIndexAt(*connection, latestSeq(*connection));
-        return planner::executeByCandidates(*connection, plan, index.get());
+        std::shared_ptr<const FacetIndex> index;
+        if (values) index = m_private->facetIndexAt(*connection, latestSeq(*connection));
+        return planner::executeByCandidates(*connection, plan, index.get(), indexed ? &*indexed : nullptr);
     }
     return planner::execute(*connection, plan);
 }

@@ -83,12 +83,14 @@ struct FacetIndexStats {
     std::int64_t seq = -1;      // the feed seq of the newest version
 };
 
-// The list of FTS5 terms that words of `q` are expanded against (for tests and /metrics).
-struct TermListStats {
+// The in-memory term index that answers the words of `q` (for tests and /metrics).
+struct TermIndexStats {
     std::int64_t terms = 0;
-    std::int64_t builds = 0;    // listed from FTS5's vocabulary
+    std::int64_t memoryBytes = 0;
+    std::int64_t builds = 0;    // from every record's fields
     std::int64_t catchUps = 0;  // brought up to date from the records writes touched
-    std::int64_t expanded = 0;  // searches whose words were matched as exact terms
+    std::int64_t answered = 0;  // searches whose words it matched and ranked
+    std::int64_t expanded = 0;  // searches left to FTS5 whose words were rewritten as their exact terms
 };
 
 struct SearchResult {

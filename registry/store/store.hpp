@@ -187,11 +187,12 @@ public:
     SearchResult search(const SearchQuery& query) const;
     // The stored form of a record's JSON (a zstd frame), for PutRequest::document; thread-safe.
     std::string compressDocument(std::string_view json) const;
-    // Builds the facet bitmaps now (a server calls it at start, so that the first faceted query
-    // does not pay the build), and how they have been kept since.
+    // Builds the facet bitmaps and the term index now (a server calls it at start, so that the
+    // first faceted query or search with words does not pay the build), and how they have been
+    // kept since.
     void prepareFacets() const;
     FacetIndexStats facetIndexStats() const;
-    TermListStats termListStats() const;
+    TermIndexStats termIndexStats() const;
 
     // Publisher keys. createKey returns the full secret key, which is shown once and never stored:
     // only its SHA-256 is kept. authenticate compares in constant time and rejects revoked or

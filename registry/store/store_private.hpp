@@ -5,6 +5,7 @@
 #include "store/documents.hpp"
 #include "store/planner.hpp"
 #include "store/store.hpp"
+#include "store/term_index.hpp"
 
 #include <atomic>
 #include <deque>
@@ -12,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <vector>
 #include <string>
@@ -68,26 +70,31 @@ struct Store::Private {
     // every kept version, or rids beyond 32 bits): then facets are counted in SQL.
     std::shared_ptr<const FacetIndex> facetIndexAt(Connection& connection, std::int64_t seq) const;
 
-    // The terms FTS5 holds, so that a word of `q` is matched as its exact terms (an FTS5 prefix
-    // query merges the doclists of every term it covers, and costs 2-3 times as much). Built from
-    // records_fts_vocab, then kept up to date from the change log like the facet bitmaps: the
-    // terms of the records the writes since touched are added (terms of deleted records stay,
-    // and only add a phrase that matches nothing). A superset is always safe, a missing term never
-    // is: when the log cannot vouch for the seqs in between, the list is listed again.
-    struct Vocabulary {
-        std::set<std::string, std::less<>> terms;
-        std::int64_t seq = -1;  // valid for every snapshot at or before it; -1: not built
+    // The terms of records_fts in memory (term_index.hpp), valid at one feed seq: the words of `q`
+    // are matched and ranked from it. It follows this process's writes from the change log, like
+    // the facet bitmaps; it is built again when the log cannot vouch for the seqs in between (a
+    // write by another process) or too many records changed. A search that finds it behind by more
+    // than a catch-up builds it (one build at a time); the searches meanwhile use FTS5, with their
+    // words expanded from the previous index's terms.
+    struct TermIndexLease {
+        std::shared_lock<std::shared_mutex> lock;
+        const TermIndex* index = nullptr;
+        explicit operator bool() const { return index != nullptr; }
     };
-    mutable std::mutex vocabularyMutex;
-    mutable Vocabulary vocabulary;
-    mutable TermListStats vocabularyStats;  // under vocabularyMutex
-    mutable std::atomic<std::int64_t> vocabularySeq{-1};  // vocabulary.seq, read without the lock
-    // Rewrites `plan`'s words as their exact terms, if the list can be had at snapshot `seq`
-    // and the rewrite stays within kMaxRankedPhrases phrases; otherwise leaves the plan alone.
-    void expandWords(Connection& connection, std::int64_t seq, planner::Plan& plan) const;
-    // Under vocabularyMutex: brings the list to snapshot `seq`; rewrites one Text constraint.
-    void updateVocabulary(Connection& connection, std::int64_t seq) const;
-    void expandWithVocabulary(Connection& connection, planner::Constraint& text) const;
+    // The index at snapshot `seq` (the caller's), read-locked for the caller; empty when it is not
+    // at `seq` and cannot be brought there now. `build`: false to never build here.
+    TermIndexLease termIndexAt(Connection& connection, std::int64_t seq, bool build = true) const;
+    mutable std::shared_mutex termMutex;  // shared: searches reading the index; unique: changing it
+    mutable std::unique_ptr<TermIndex> termIndex;
+    mutable std::mutex termBuildMutex;    // held during a build
+    mutable std::mutex termStatsMutex;
+    mutable TermIndexStats termStats;
+    mutable std::atomic<std::int64_t> termSeq{-1};   // termIndex's seq, read without the lock
+    mutable std::atomic<std::int64_t> facetSeq{-1};  // the newest facet bitmaps' seq
+    // Rewrites `plan`'s words as their exact terms (an FTS5 prefix query merges the doclists of
+    // every term it covers, and costs 2-3 times as much), with the terms of `index`; leaves the
+    // plan alone when a word has too many terms or the rewrite exceeds kMaxRankedPhrases phrases.
+    void expandWords(Connection& connection, const TermIndex& index, planner::Constraint& text) const;
 
     StoreOptions options;  // fixed after construction (nodeId resolved from the database)
     // The signing key; replaced only by rotateSigningKey, under writeMutex and signerMutex.

@@ -444,8 +444,10 @@ TEST_CASE("metrics are served in Prometheus text format") {
     CHECK(metrics.body.find("tweeling_store_up 1\n") != std::string::npos);
     // Built once (at start or by the faceted query), whatever the writes before it.
     CHECK(metrics.body.find("tweeling_facet_index_builds_total 1\n") != std::string::npos);
-    CHECK(metrics.body.find("tweeling_term_list_builds_total 1\n") != std::string::npos);
-    CHECK(metrics.body.find("tweeling_searches_expanded_total 1\n") != std::string::npos);
+    CHECK(metrics.body.find("tweeling_term_index_builds_total 1\n") != std::string::npos);
+    // q=gebouw is a plain word search: the term index matched and ranked it, FTS5 did not.
+    CHECK(metrics.body.find("tweeling_searches_term_index_total 1\n") != std::string::npos);
+    CHECK(metrics.body.find("tweeling_searches_expanded_total 0\n") != std::string::npos);
 }
 
 TEST_CASE("the server logs one JSON line per request and stops cleanly on SIGTERM") {

@@ -1,0 +1,229 @@
+#include "store/term_index.hpp"
+
+#include "store/connection.hpp"
+#include "store/fts_rank.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+
+namespace tweeling::registry::store {
+namespace {
+
+bool fits(std::int64_t rid) { return rid >= 0 && rid <= static_cast<std::int64_t>(UINT32_MAX); }
+
+bool startsWith(std::string_view text, std::string_view prefix) { return text.compare(0, prefix.size(), prefix) == 0; }
+
+// The distinct terms of each field of one record, as ids into a growing term table.
+struct RecordTerms {
+    std::unordered_map<std::string, std::uint32_t> ids;
+    std::vector<const std::string*> names;  // by id; the map's keys
+    std::vector<std::uint32_t> fieldIds;
+    std::string key;
+
+    static void add(void* context, std::string_view token) {
+        auto* self = static_cast<RecordTerms*>(context);
+        self->key.assign(token.data(), token.size());
+        auto [it, inserted] = self->ids.try_emplace(self->key, static_cast<std::uint32_t>(self->ids.size()));
+        if (inserted) self->names.push_back(&it->first);
+        self->fieldIds.push_back(it->second);
+    }
+};
+
+const char* const kFieldsSql = "SELECT rid, title, description, keywords FROM records";
+
+}  // namespace
+
+TermIndex::~TermIndex() {
+    for (roaring_bitmap_t* bitmap : m_bitmaps) roaring_bitmap_free(bitmap);
+}
+
+std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t seq) {
+    std::unique_ptr<TermIndex> index(new TermIndex);
+    index->m_seq = seq;
+    FtsTokenizer tokenizer(connection.database().handle());
+    RecordTerms scan;
+    // (term id · kFields + field) << 32 | rid, in rid order: the table is read in rowid order.
+    std::vector<std::uint64_t> entries;
+    {
+        StatementUse statement = connection.statement(std::string(kFieldsSql) + " ORDER BY rid");
+        while (statement->step()) {
+            const std::int64_t rid = statement->int64(0);
+            if (!fits(rid)) return nullptr;
+            for (int field = 0; field < kFields; ++field) {
+                scan.fieldIds.clear();
+                tokenizer.each(statement->textView(1 + field), &scan, RecordTerms::add);
+                std::sort(scan.fieldIds.begin(), scan.fieldIds.end());
+                scan.fieldIds.erase(std::unique(scan.fieldIds.begin(), scan.fieldIds.end()), scan.fieldIds.end());
+                for (std::uint32_t id : scan.fieldIds)
+                    entries.push_back((std::uint64_t{id} * kFields + static_cast<std::uint64_t>(field)) << 32 |
+                                      static_cast<std::uint64_t>(rid));
+            }
+        }
+    }
+    // Terms in byte order; each id's rank in it.
+    const std::size_t terms = scan.names.size();
+    std::vector<std::uint32_t> byName(terms);
+    std::iota(byName.begin(), byName.end(), 0u);
+    std::sort(byName.begin(), byName.end(), [&](std::uint32_t a, std::uint32_t b) { return *scan.names[a] < *scan.names[b]; });
+    std::vector<std::uint32_t> rank(terms);
+    index->m_termStart.reserve(terms + 1);
+    for (std::uint32_t position = 0; position < terms; ++position) {
+        rank[byName[position]] = position;
+        index->m_termStart.push_back(index->m_termChars.size());
+        index->m_termChars += *scan.names[byName[position]];
+    }
+    index->m_termStart.push_back(index->m_termChars.size());
+    byName = {};
+    scan = RecordTerms();
+
+    // A counting sort by (rank, field); rids stay ascending within each.
+    auto slotOf = [&](std::uint64_t entry) {
+        const auto key = static_cast<std::uint32_t>(entry >> 32);
+        return std::size_t{rank[key / kFields]} * kFields + key % kFields;
+    };
+    std::vector<std::uint64_t> start(terms * kFields + 1, 0);
+    for (std::uint64_t entry : entries) ++start[slotOf(entry) + 1];
+    std::partial_sum(start.begin(), start.end(), start.begin());
+    std::vector<std::uint32_t> rids(entries.size());
+    {
+        std::vector<std::uint64_t> next(start.begin(), start.end() - 1);
+        for (std::uint64_t entry : entries) rids[next[slotOf(entry)]++] = static_cast<std::uint32_t>(entry);
+    }
+    entries = {};
+    rank = {};
+    index->m_refs.resize(terms * kFields);
+    for (std::size_t slot = 0; slot < terms * kFields; ++slot) {
+        const auto count = static_cast<std::uint32_t>(start[slot + 1] - start[slot]);
+        const std::uint32_t* first = rids.data() + start[slot];
+        Ref& ref = index->m_refs[slot];
+        ref.count = count;
+        if (count == 0) continue;
+        if (count <= kPooled) {
+            ref.offset = static_cast<std::uint32_t>(index->m_pool.size());
+            index->m_pool.insert(index->m_pool.end(), first, first + count);
+        } else {
+            ref.offset = static_cast<std::uint32_t>(index->m_bitmaps.size());
+            roaring_bitmap_t* bitmap = roaring_bitmap_of_ptr(count, first);
+            roaring_bitmap_run_optimize(bitmap);
+            roaring_bitmap_shrink_to_fit(bitmap);
+            index->m_bitmaps.push_back(bitmap);
+        }
+    }
+    index->m_pool.shrink_to_fit();
+    return index;
+}
+
+bool TermIndex::catchUp(Connection& connection, const std::vector<std::int64_t>& rids, std::int64_t seq) {
+    std::vector<std::uint32_t> ids;
+    ids.reserve(rids.size());
+    for (std::int64_t rid : rids) {
+        if (!fits(rid)) return false;
+        ids.push_back(static_cast<std::uint32_t>(rid));
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    {
+        Bitmap incoming(roaring_bitmap_of_ptr(ids.size(), ids.data()));
+        if (roaring_bitmap_or_cardinality(m_changed.get(), incoming.get()) > kMaxChanged) return false;
+    }
+    FtsTokenizer tokenizer(connection.database().handle());
+    RecordTerms scan;
+    StatementUse statement = connection.statement(std::string(kFieldsSql) + " WHERE rid = ?1");
+    for (std::uint32_t rid : ids) {
+        // Its previous terms in the delta leave it.
+        auto previous = m_deltaTerms.find(rid);
+        if (previous != m_deltaTerms.end()) {
+            for (const auto& [term, fields] : previous->second) {
+                auto entry = m_delta.find(term);
+                if (entry == m_delta.end()) continue;
+                for (int field = 0; field < kFields; ++field)
+                    if ((fields >> field & 1) && entry->second[field]) roaring_bitmap_remove(entry->second[field].get(), rid);
+            }
+            m_deltaTerms.erase(previous);
+        }
+        roaring_bitmap_add(m_changed.get(), rid);
+        statement->reset();
+        statement->bind(1, static_cast<std::int64_t>(rid));
+        if (!statement->step()) continue;  // deleted: in no postings now
+        std::map<std::uint32_t, std::uint8_t> fieldsOf;  // term id -> fields
+        for (int field = 0; field < kFields; ++field) {
+            scan.fieldIds.clear();
+            tokenizer.each(statement->textView(1 + field), &scan, RecordTerms::add);
+            for (std::uint32_t id : scan.fieldIds) fieldsOf[id] |= static_cast<std::uint8_t>(1u << field);
+        }
+        std::vector<std::pair<std::string, std::uint8_t>>& held = m_deltaTerms[rid];
+        for (const auto& [id, fields] : fieldsOf) {
+            const std::string& term = *scan.names[id];
+            auto entry = m_delta.find(term);
+            if (entry == m_delta.end()) entry = m_delta.emplace(term, std::array<Bitmap, kFields>{}).first;
+            for (int field = 0; field < kFields; ++field) {
+                if (!(fields >> field & 1)) continue;
+                if (!entry->second[field]) entry->second[field].reset(roaring_bitmap_create());
+                roaring_bitmap_add(entry->second[field].get(), rid);
+            }
+            held.emplace_back(term, fields);
+        }
+    }
+    m_seq = seq;
+    return true;
+}
+
+TermIndex::Bitmap TermIndex::postings(std::string_view prefix, int field) const {
+    std::vector<const roaring_bitmap_t*> large;
+    std::vector<std::uint32_t> pooled;
+    std::size_t first = 0, last = termCount();
+    {
+        // The terms beginning with `prefix` are one run of the sorted list.
+        std::size_t low = 0, high = termCount();
+        while (low < high) {
+            const std::size_t middle = low + (high - low) / 2;
+            if (term(middle) < prefix) low = middle + 1; else high = middle;
+        }
+        first = low;
+        last = first;
+        while (last < termCount() && startsWith(term(last), prefix)) ++last;
+    }
+    for (std::size_t index = first; index < last; ++index) {
+        const Ref& ref = m_refs[index * kFields + static_cast<std::size_t>(field)];
+        if (ref.count == 0) continue;
+        if (ref.count <= kPooled)
+            pooled.insert(pooled.end(), m_pool.begin() + ref.offset, m_pool.begin() + ref.offset + ref.count);
+        else
+            large.push_back(m_bitmaps[ref.offset]);
+    }
+    Bitmap out(large.empty() ? roaring_bitmap_create() : roaring_bitmap_or_many(large.size(), large.data()));
+    if (!pooled.empty()) roaring_bitmap_add_many(out.get(), pooled.size(), pooled.data());
+    if (!roaring_bitmap_is_empty(m_changed.get())) roaring_bitmap_andnot_inplace(out.get(), m_changed.get());
+    for (auto it = m_delta.lower_bound(prefix); it != m_delta.end() && startsWith(it->first, prefix); ++it)
+        if (it->second[field]) roaring_bitmap_or_inplace(out.get(), it->second[field].get());
+    return out;
+}
+
+std::vector<std::string> TermIndex::terms(std::string_view prefix, std::size_t limit) const {
+    std::vector<std::string> out;
+    std::size_t low = 0, high = termCount();
+    while (low < high) {
+        const std::size_t middle = low + (high - low) / 2;
+        if (term(middle) < prefix) low = middle + 1; else high = middle;
+    }
+    for (std::size_t index = low; index < termCount() && out.size() < limit && startsWith(term(index), prefix); ++index)
+        out.emplace_back(term(index));
+    for (auto it = m_delta.lower_bound(prefix); it != m_delta.end() && startsWith(it->first, prefix); ++it)
+        out.push_back(it->first);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    if (out.size() > limit) out.resize(limit);
+    return out;
+}
+
+std::size_t TermIndex::changedSinceBuild() const { return roaring_bitmap_get_cardinality(m_changed.get()); }
+
+std::size_t TermIndex::memoryBytes() const {
+    std::size_t bytes = m_termChars.capacity() + m_termStart.capacity() * sizeof(std::uint64_t) +
+                        m_refs.capacity() * sizeof(Ref) + m_pool.capacity() * sizeof(std::uint32_t);
+    for (const roaring_bitmap_t* bitmap : m_bitmaps) bytes += roaring_bitmap_size_in_bytes(bitmap);
+    return bytes;
+}
+
+}  // namespace tweeling::registry::store
