@@ -630,6 +630,8 @@ bool contains(const Rids& sorted, std::int64_t rid) { return std::binary_search(
 struct TextMatches {
     Rids rids;                         // ascending
     std::vector<std::uint64_t> masks;  // for each rid: tw_columns, the fields each phrase occurs in
+    // From the term index instead of masks: the rids of each distinct mask (disjoint, covering rids).
+    std::vector<std::pair<std::uint64_t, TermIndex::Bitmap>> classes;
     std::int64_t documentFrequency[kMaxRankedPhrases] = {};
     std::int64_t documents = 0;        // rows in the FTS5 table
 };
@@ -712,24 +714,51 @@ std::optional<TextMatches> indexedTextMatches(const TermIndex& index, FtsTokeniz
     std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(all.get()));
     roaring_bitmap_to_uint32_array(all.get(), ids.data());
     out.rids.assign(ids.begin(), ids.end());
-    out.masks.assign(ids.size(), 0);
-    std::vector<std::uint32_t> members;
+    // The rows of each distinct mask, by splitting the matches on each (word, field) in turn: a few
+    // bitmap operations per class instead of work per row. Beyond kMaxClasses (many words in
+    // many combinations), masks are set row by row.
+    constexpr std::size_t kMaxClasses = 1024;
+    out.classes.emplace_back(0, Bitmap(roaring_bitmap_copy(all.get())));
+    bool split = true;
+    std::vector<std::pair<std::uint64_t, Bitmap>> fields;  // bit -> rows
     for (const Group& group : groups) {
         for (const Word& word : group.words) {
             if (word.number >= kMaxRankedPhrases) continue;
             out.documentFrequency[word.number] = static_cast<std::int64_t>(roaring_bitmap_get_cardinality(group.rows.get()));
             for (int field = 0; field < TermIndex::kFields; ++field) {
                 Bitmap in(roaring_bitmap_and(word.fields[field].get(), group.rows.get()));
-                members.resize(roaring_bitmap_get_cardinality(in.get()));
-                roaring_bitmap_to_uint32_array(in.get(), members.data());
-                // Both ascending: each member's position among the matches.
-                const std::uint64_t bit = std::uint64_t{1} << (3 * word.number + field);
-                std::size_t at = 0;
-                for (std::uint32_t rid : members) {
-                    while (ids[at] < rid) ++at;
-                    out.masks[at] |= bit;
-                }
+                if (!roaring_bitmap_is_empty(in.get()))
+                    fields.emplace_back(std::uint64_t{1} << (3 * word.number + field), std::move(in));
             }
+        }
+    }
+    for (const auto& [bit, rows] : fields) {
+        const std::size_t before = out.classes.size();
+        for (std::size_t c = 0; c < before && split; ++c) {
+            Bitmap in(roaring_bitmap_and(out.classes[c].second.get(), rows.get()));
+            const std::uint64_t inside = roaring_bitmap_get_cardinality(in.get());
+            if (inside == 0) continue;
+            if (inside == roaring_bitmap_get_cardinality(out.classes[c].second.get())) {
+                out.classes[c].first |= bit;
+                continue;
+            }
+            roaring_bitmap_andnot_inplace(out.classes[c].second.get(), rows.get());
+            out.classes.emplace_back(out.classes[c].first | bit, std::move(in));
+            split = out.classes.size() <= kMaxClasses;
+        }
+    }
+    if (split) return out;
+    out.classes.clear();
+    out.masks.assign(ids.size(), 0);
+    std::vector<std::uint32_t> members;
+    for (const auto& [bit, rows] : fields) {
+        members.resize(roaring_bitmap_get_cardinality(rows.get()));
+        roaring_bitmap_to_uint32_array(rows.get(), members.data());
+        // Both ascending: each member's position among the matches.
+        std::size_t at = 0;
+        for (std::uint32_t rid : members) {
+            while (ids[at] < rid) ++at;
+            out.masks[at] |= bit;
         }
     }
     return out;
@@ -737,7 +766,25 @@ std::optional<TextMatches> indexedTextMatches(const TermIndex& index, FtsTokeniz
 
 Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& text, const Rids* filter) {
     std::unordered_map<std::uint64_t, std::vector<std::int64_t>> byMask;
-    if (filter) {
+    // From the term index: classes of rows by mask, as bitmaps; a group is listed only when the page
+    // falls in it.
+    std::vector<TermIndex::Bitmap> owned;
+    std::vector<std::pair<std::uint64_t, const roaring_bitmap_t*>> classes;
+    if (!text.classes.empty()) {
+        TermIndex::Bitmap kept;
+        if (filter) {
+            std::vector<std::uint32_t> ids(filter->begin(), filter->end());
+            kept.reset(roaring_bitmap_of_ptr(ids.size(), ids.data()));
+        }
+        for (const auto& [mask, rows] : text.classes) {
+            if (!kept) {
+                classes.emplace_back(mask, rows.get());
+                continue;
+            }
+            owned.emplace_back(roaring_bitmap_and(rows.get(), kept.get()));
+            if (!roaring_bitmap_is_empty(owned.back().get())) classes.emplace_back(mask, owned.back().get());
+        }
+    } else if (filter) {
         // Both ascending: merge.
         auto it = filter->begin();
         for (std::size_t i = 0; i < text.rids.size() && it != filter->end(); ++i) {
@@ -755,29 +802,54 @@ Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& 
         const double total = std::max(static_cast<double>(documents), n);
         idf[phrase] = std::log(1.0 + (total - n + 0.5) / (n + 0.5));
     }
-    std::map<double, std::vector<std::int64_t>> groups;  // score -> rids
-    for (auto& [mask, rids] : byMask) {
+    auto scoreOf = [&](std::uint64_t mask) {
         double score = 0;
         for (int phrase = 0; phrase < kMaxRankedPhrases; ++phrase) {
             const std::uint64_t fields = (mask >> (3 * phrase)) & 7;
             const double weight = ((fields & 1) ? 10.0 : 0.0) + ((fields & 4) ? 5.0 : 0.0) + ((fields & 2) ? 1.0 : 0.0);
             score += idf[phrase] * weight;
         }
-        std::vector<std::int64_t>& group = groups[score];
-        group.insert(group.end(), rids.begin(), rids.end());
+        return score;
+    };
+    // A group's rids, or the bitmaps of its classes until the page needs them listed.
+    struct Group {
+        std::vector<std::int64_t> rids;
+        std::vector<const roaring_bitmap_t*> bitmaps;
+        std::size_t size = 0;
+        void list() {
+            if (bitmaps.empty()) return;
+            TermIndex::Bitmap any(roaring_bitmap_or_many(bitmaps.size(), bitmaps.data()));
+            std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(any.get()));
+            roaring_bitmap_to_uint32_array(any.get(), ids.data());
+            rids.insert(rids.end(), ids.begin(), ids.end());
+            bitmaps.clear();
+        }
+    };
+    std::map<double, Group> groups;  // score -> rids
+    for (auto& [mask, rids] : byMask) {
+        Group& group = groups[scoreOf(mask)];
+        group.rids.insert(group.rids.end(), rids.begin(), rids.end());
+        group.size += rids.size();
     }
     byMask.clear();
+    for (const auto& [mask, rows] : classes) {
+        Group& group = groups[scoreOf(mask)];
+        group.bitmaps.push_back(rows);
+        group.size += roaring_bitmap_get_cardinality(rows);
+    }
 
     const bool best = plan.descending;  // best first: score, updated and rid descending
     const auto first = static_cast<std::size_t>(plan.offset), end = static_cast<std::size_t>(plan.offset + plan.limit);
     Rids page;
     std::size_t before = 0;  // rows in the groups already passed
-    auto visit = [&](std::vector<std::int64_t>& group) {
+    auto visit = [&](Group& listed) {
         if (before >= end) return;
-        if (before + group.size() <= first) {
-            before += group.size();
+        if (before + listed.size <= first) {
+            before += listed.size;
             return;
         }
+        listed.list();
+        std::vector<std::int64_t>& group = listed.rids;
         if (!std::is_sorted(group.begin(), group.end())) std::sort(group.begin(), group.end());
         const std::size_t need = std::min(group.size(), end - before);  // this group's leading rows
         Rids ordered;
@@ -854,10 +926,15 @@ std::optional<Rids> valueRidsFromBitmaps(const FacetIndex& index, const Constrai
 // the caller's snapshot, when it has them: value lists are then read from them instead of the
 // postings (83,595 ids: 8 ms from the postings, a fraction of a millisecond from a bitmap).
 Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatches* words = nullptr,
-                      const FacetIndex* bitmaps = nullptr) {
+                      const FacetIndex* bitmaps = nullptr, const TermIndex* memory = nullptr) {
     std::vector<Rids> sets;
     const Constraint* time = nullptr;
+    std::vector<const Constraint*> inMemory;  // checked on the words' matches against the term index's extents
     for (const Constraint& constraint : plan.constraints) {
+        if (memory && words && (constraint.kind == Constraint::Kind::Bbox || constraint.kind == Constraint::Kind::Time)) {
+            inMemory.push_back(&constraint);
+            continue;
+        }
         // An open interval (datetime=2020-01-01/..) spans most of the time index: it is checked
         // last, on the rows already matched, when they are few.
         if (constraint.kind == Constraint::Kind::Time && plan.constraints.size() > 1) {
@@ -898,11 +975,26 @@ Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatche
         }
         matches = std::move(next);
     }
+    if (!inMemory.empty() && !matches.empty()) {
+        auto kept = std::remove_if(matches.begin(), matches.end(), [&](std::int64_t rid) {
+            const auto id = static_cast<std::uint32_t>(rid);
+            for (const Constraint* constraint : inMemory) {
+                if (constraint->kind == Constraint::Kind::Bbox) {
+                    const record::Bbox& box = constraint->bbox;
+                    if (!memory->boxIntersects(id, box.minX, box.minY, box.maxX, box.maxY)) return true;
+                } else if (!memory->timeIntersects(id, constraint->start, constraint->end)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        matches.erase(kept, matches.end());
+    }
     return matches;
 }
 
 SearchResult executeByCandidates(Connection& connection, const Plan& plan, const FacetIndex* bitmaps,
-                                 const TextMatches* indexed) {
+                                 const TextMatches* indexed, const TermIndex* memory) {
     SearchResult result;
     ReadSnapshot snapshot(connection.database());
     // Ranked by words: their one FTS5 pass (or the term index) gives both their matches and the ranking.
@@ -912,7 +1004,7 @@ SearchResult executeByCandidates(Connection& connection, const Plan& plan, const
         own = textMatches(connection, *plan.text());
         words = &*own;
     }
-    Rids matches = candidateMatches(connection, plan, words, bitmaps);
+    Rids matches = candidateMatches(connection, plan, words, bitmaps, indexed ? memory : nullptr);
     result.numberMatched = static_cast<std::int64_t>(matches.size());
     if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
     Rids page = pageRids(connection, plan, matches, words);
@@ -1337,8 +1429,9 @@ SearchResult Store::search(const SearchQuery& query) const {
     const bool candidates = indexes && planner::candidateShape(plan, true);
     // The words' matches and ranking from the term index, when it is at this snapshot.
     std::optional<planner::TextMatches> indexed;
+    Private::TermIndexLease terms;  // read-locked for the rest of the search
     if (indexes && plan.text()) {
-        Private::TermIndexLease terms = m_private->termIndexAt(*connection, latestSeq(*connection));
+        terms = m_private->termIndexAt(*connection, latestSeq(*connection));
         if (terms) {
             planner::Constraint& text = *const_cast<planner::Constraint*>(plan.text());
             if (candidates) {
@@ -1371,8 +1464,9 @@ SearchResult Store::search(const SearchQuery& query) const {
                 own = planner::textMatches(*connection, *plan.text());
                 words = &*own;
             }
-            std::vector<std::int64_t> matches = candidates ? planner::candidateMatches(*connection, withoutFacets, words, index.get())
-                                                           : planner::sqlMatches(*connection, withoutFacets);
+            std::vector<std::int64_t> matches =
+                candidates ? planner::candidateMatches(*connection, withoutFacets, words, index.get(), indexed ? terms.index : nullptr)
+                           : planner::sqlMatches(*connection, withoutFacets);
             SearchResult result;
             result.numberMatched = static_cast<std::int64_t>(matches.size());
             result.facets = planner::countFacets(*index, &matches, plan);
@@ -1392,7 +1486,7 @@ SearchResult Store::search(const SearchQuery& query) const {
         for (const auto& constraint : plan.constraints) values = values || constraint.kind == planner::Constraint::Kind::Values;
         std::shared_ptr<const FacetIndex> index;
         if (values) index = m_private->facetIndexAt(*connection, latestSeq(*connection));
-        return planner::executeByCandidates(*connection, plan, index.get(), indexed ? &*indexed : nullptr);
+        return planner::executeByCandidates(*connection, plan, index.get(), indexed ? &*indexed : nullptr, terms.index);
     }
     return planner::execute(*connection, plan);
 }

@@ -30,9 +30,37 @@ struct RecordTerms {
     }
 };
 
-const char* const kFieldsSql = "SELECT rid, title, description, keywords FROM records";
+const char* const kFieldsSql =
+    "SELECT rid, title, description, keywords, min_x, min_y, max_x, max_y, time_start, time_end FROM records";
 
 }  // namespace
+
+namespace {
+
+template <typename Row>
+void readExtent(Row& row, double& minX, double& minY, double& maxX, double& maxY, std::int64_t& timeStart,
+                std::int64_t& timeEnd, std::uint8_t& flags, std::uint8_t hasBox, std::uint8_t hasTime) {
+    flags = 0;
+    if (!row.isNull(4)) {
+        minX = row.real(4);
+        minY = row.real(5);
+        maxX = row.real(6);
+        maxY = row.real(7);
+        flags |= hasBox;
+    }
+    if (!row.isNull(8)) {
+        timeStart = row.int64(8);
+        timeEnd = row.int64(9);
+        flags |= hasTime;
+    }
+}
+
+}  // namespace
+
+void TermIndex::setExtent(std::uint32_t rid, const Extent& extent) {
+    if (rid >= m_extents.size()) m_extents.resize(std::size_t{rid} + 1);
+    m_extents[rid] = extent;
+}
 
 TermIndex::~TermIndex() {
     for (roaring_bitmap_t* bitmap : m_bitmaps) roaring_bitmap_free(bitmap);
@@ -50,6 +78,10 @@ std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t
         while (statement->step()) {
             const std::int64_t rid = statement->int64(0);
             if (!fits(rid)) return nullptr;
+            Extent extent;
+            readExtent(*statement, extent.minX, extent.minY, extent.maxX, extent.maxY, extent.timeStart, extent.timeEnd,
+                       extent.flags, kHasBox, kHasTime);
+            index->setExtent(static_cast<std::uint32_t>(rid), extent);
             for (int field = 0; field < kFields; ++field) {
                 scan.fieldIds.clear();
                 tokenizer.each(statement->textView(1 + field), &scan, RecordTerms::add);
@@ -145,7 +177,14 @@ bool TermIndex::catchUp(Connection& connection, const std::vector<std::int64_t>&
         roaring_bitmap_add(m_changed.get(), rid);
         statement->reset();
         statement->bind(1, static_cast<std::int64_t>(rid));
-        if (!statement->step()) continue;  // deleted: in no postings now
+        if (!statement->step()) {
+            if (rid < m_extents.size()) m_extents[rid] = Extent();
+            continue;  // deleted: in no postings now
+        }
+        Extent extent;
+        readExtent(*statement, extent.minX, extent.minY, extent.maxX, extent.maxY, extent.timeStart, extent.timeEnd,
+                   extent.flags, kHasBox, kHasTime);
+        setExtent(rid, extent);
         std::map<std::uint32_t, std::uint8_t> fieldsOf;  // term id -> fields
         for (int field = 0; field < kFields; ++field) {
             scan.fieldIds.clear();
@@ -220,7 +259,7 @@ std::vector<std::string> TermIndex::terms(std::string_view prefix, std::size_t l
 std::size_t TermIndex::changedSinceBuild() const { return roaring_bitmap_get_cardinality(m_changed.get()); }
 
 std::size_t TermIndex::memoryBytes() const {
-    std::size_t bytes = m_termChars.capacity() + m_termStart.capacity() * sizeof(std::uint64_t) +
+    std::size_t bytes = m_extents.capacity() * sizeof(Extent) + m_termChars.capacity() + m_termStart.capacity() * sizeof(std::uint64_t) +
                         m_refs.capacity() * sizeof(Ref) + m_pool.capacity() * sizeof(std::uint32_t);
     for (const roaring_bitmap_t* bitmap : m_bitmaps) bytes += roaring_bitmap_size_in_bytes(bitmap);
     return bytes;

@@ -54,6 +54,18 @@ public:
     // The terms beginning with `prefix`, ascending, at most `limit` (of the built list and the delta).
     std::vector<std::string> terms(std::string_view prefix, std::size_t limit) const;
     std::size_t termCount() const { return m_termStart.empty() ? 0 : m_termStart.size() - 1; }
+    // A record's footprint and time as the search compares them (planner.hpp: exact doubles, closed
+    // intervals); a record without one never matches. `rid` must be in the index's snapshot.
+    bool boxIntersects(std::uint32_t rid, double minX, double minY, double maxX, double maxY) const {
+        if (rid >= m_extents.size() || !(m_extents[rid].flags & kHasBox)) return false;
+        const Extent& e = m_extents[rid];
+        return e.minX <= maxX && e.maxX >= minX && e.minY <= maxY && e.maxY >= minY;
+    }
+    bool timeIntersects(std::uint32_t rid, std::int64_t start, std::int64_t end) const {
+        if (rid >= m_extents.size() || !(m_extents[rid].flags & kHasTime)) return false;
+        const Extent& e = m_extents[rid];
+        return e.timeStart <= end && e.timeEnd >= start;
+    }
     std::size_t changedSinceBuild() const;
     std::size_t memoryBytes() const;
 
@@ -68,6 +80,17 @@ private:
         std::uint32_t offset = 0;
         std::uint32_t count = 0;
     };
+
+    // Each record's footprint and time by rid, so that the few rows a word matches are checked
+    // against a bbox or datetime in memory instead of scanning the R*Tree or the time index.
+    static constexpr std::uint8_t kHasBox = 1, kHasTime = 2;
+    struct Extent {
+        double minX = 0, minY = 0, maxX = 0, maxY = 0;
+        std::int64_t timeStart = 0, timeEnd = 0;
+        std::uint8_t flags = 0;
+    };
+    void setExtent(std::uint32_t rid, const Extent& extent);
+    std::vector<Extent> m_extents;
 
     std::int64_t m_seq = -1;
     std::string m_termChars;               // the terms, sorted (bytewise, as FTS5 orders them)
