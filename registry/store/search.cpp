@@ -931,9 +931,17 @@ Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatche
     const Constraint* time = nullptr;
     std::vector<const Constraint*> inMemory;  // checked on the words' matches against the term index's extents
     for (const Constraint& constraint : plan.constraints) {
-        if (memory && words && (constraint.kind == Constraint::Kind::Bbox || constraint.kind == Constraint::Kind::Time)) {
+        if (memory && constraint.kind == Constraint::Kind::Time && plan.constraints.size() > 1) {
             inMemory.push_back(&constraint);
             continue;
+        }
+        if (memory && constraint.kind == Constraint::Kind::Bbox) {
+            const record::Bbox& box = constraint.bbox;
+            if (std::optional<Rids> rids = memory->boxRids(box.minX, box.minY, box.maxX, box.maxY)) {
+                sets.push_back(std::move(*rids));
+                if (sets.back().empty()) break;
+                continue;
+            }
         }
         // An open interval (datetime=2020-01-01/..) spans most of the time index: it is checked
         // last, on the rows already matched, when they are few.
@@ -976,19 +984,24 @@ Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatche
         matches = std::move(next);
     }
     if (!inMemory.empty() && !matches.empty()) {
-        auto kept = std::remove_if(matches.begin(), matches.end(), [&](std::int64_t rid) {
-            const auto id = static_cast<std::uint32_t>(rid);
+        // One extent per match, spread over the array: fetch ahead so that the misses overlap.
+        constexpr std::size_t kAhead = 16;
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < matches.size(); ++i) {
+            if (i + kAhead < matches.size()) memory->prefetchExtent(static_cast<std::uint32_t>(matches[i + kAhead]));
+            const auto id = static_cast<std::uint32_t>(matches[i]);
+            bool keep = true;
             for (const Constraint* constraint : inMemory) {
                 if (constraint->kind == Constraint::Kind::Bbox) {
                     const record::Bbox& box = constraint->bbox;
-                    if (!memory->boxIntersects(id, box.minX, box.minY, box.maxX, box.maxY)) return true;
-                } else if (!memory->timeIntersects(id, constraint->start, constraint->end)) {
-                    return true;
+                    keep = keep && memory->boxIntersects(id, box.minX, box.minY, box.maxX, box.maxY);
+                } else {
+                    keep = keep && memory->timeIntersects(id, constraint->start, constraint->end);
                 }
             }
-            return false;
-        });
-        matches.erase(kept, matches.end());
+            if (keep) matches[kept++] = matches[i];
+        }
+        matches.resize(kept);
     }
     return matches;
 }
@@ -1004,7 +1017,7 @@ SearchResult executeByCandidates(Connection& connection, const Plan& plan, const
         own = textMatches(connection, *plan.text());
         words = &*own;
     }
-    Rids matches = candidateMatches(connection, plan, words, bitmaps, indexed ? memory : nullptr);
+    Rids matches = candidateMatches(connection, plan, words, bitmaps, memory);
     result.numberMatched = static_cast<std::int64_t>(matches.size());
     if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
     Rids page = pageRids(connection, plan, matches, words);
@@ -1430,8 +1443,10 @@ SearchResult Store::search(const SearchQuery& query) const {
     // The words' matches and ranking from the term index, when it is at this snapshot.
     std::optional<planner::TextMatches> indexed;
     Private::TermIndexLease terms;  // read-locked for the rest of the search
+    bool box = false;
+    for (const auto& constraint : plan.constraints) box = box || constraint.kind == planner::Constraint::Kind::Bbox;
+    if (indexes && (plan.text() || (box && candidates))) terms = m_private->termIndexAt(*connection, latestSeq(*connection));
     if (indexes && plan.text()) {
-        terms = m_private->termIndexAt(*connection, latestSeq(*connection));
         if (terms) {
             planner::Constraint& text = *const_cast<planner::Constraint*>(plan.text());
             if (candidates) {
@@ -1465,7 +1480,7 @@ SearchResult Store::search(const SearchQuery& query) const {
                 words = &*own;
             }
             std::vector<std::int64_t> matches =
-                candidates ? planner::candidateMatches(*connection, withoutFacets, words, index.get(), indexed ? terms.index : nullptr)
+                candidates ? planner::candidateMatches(*connection, withoutFacets, words, index.get(), terms.index)
                            : planner::sqlMatches(*connection, withoutFacets);
             SearchResult result;
             result.numberMatched = static_cast<std::int64_t>(matches.size());

@@ -4,6 +4,7 @@
 #include "store/fts_rank.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <numeric>
 
@@ -59,7 +60,96 @@ void readExtent(Row& row, double& minX, double& minY, double& maxX, double& maxY
 
 void TermIndex::setExtent(std::uint32_t rid, const Extent& extent) {
     if (rid >= m_extents.size()) m_extents.resize(std::size_t{rid} + 1);
+    if (!m_grid.cells.empty()) {
+        gridRemove(rid, m_extents[rid]);
+        gridAdd(rid, extent);
+    }
     m_extents[rid] = extent;
+}
+
+namespace {
+
+// Widening of a footprint's cell range, and narrowing of the cells a box holds whole, in cells.
+constexpr double kHair = 1e-7;
+constexpr double kMargin = 1e-6;
+
+// The cell of `value`, clamped to [-1, cells]: -1 and `cells` stand for "outside".
+int cellOf(double value, double origin, double size, double widen, int cells) {
+    const double cell = std::floor((value - origin) / size + widen);
+    return static_cast<int>(std::clamp(cell, -1.0, static_cast<double>(cells)));
+}
+
+}  // namespace
+
+bool TermIndex::gridCells(const Extent& extent, int& i0, int& i1, int& j0, int& j1) const {
+    i0 = cellOf(extent.minX, m_grid.x0, m_grid.width, -kHair, kGrid);
+    i1 = cellOf(extent.maxX, m_grid.x0, m_grid.width, kHair, kGrid);
+    j0 = cellOf(extent.minY, m_grid.y0, m_grid.height, -kHair, kGrid);
+    j1 = cellOf(extent.maxY, m_grid.y0, m_grid.height, kHair, kGrid);
+    if (i0 < 0 || j0 < 0 || i1 >= kGrid || j1 >= kGrid) return false;
+    return (i1 - i0 + 1) * (j1 - j0 + 1) <= 4;
+}
+
+void TermIndex::gridAdd(std::uint32_t rid, const Extent& extent) {
+    if (!(extent.flags & kHasBox)) return;
+    int i0, i1, j0, j1;
+    if (!gridCells(extent, i0, i1, j0, j1)) {
+        roaring_bitmap_add(m_grid.loose.get(), rid);
+        return;
+    }
+    for (int j = j0; j <= j1; ++j)
+        for (int i = i0; i <= i1; ++i) {
+            Bitmap& cell = m_grid.cells[static_cast<std::size_t>(j * kGrid + i)];
+            if (!cell) cell.reset(roaring_bitmap_create());
+            roaring_bitmap_add(cell.get(), rid);
+        }
+}
+
+void TermIndex::gridRemove(std::uint32_t rid, const Extent& extent) {
+    if (!(extent.flags & kHasBox)) return;
+    int i0, i1, j0, j1;
+    if (!gridCells(extent, i0, i1, j0, j1)) {
+        roaring_bitmap_remove(m_grid.loose.get(), rid);
+        return;
+    }
+    for (int j = j0; j <= j1; ++j)
+        for (int i = i0; i <= i1; ++i)
+            if (Bitmap& cell = m_grid.cells[static_cast<std::size_t>(j * kGrid + i)]) roaring_bitmap_remove(cell.get(), rid);
+}
+
+std::optional<std::vector<std::int64_t>> TermIndex::boxRids(double minX, double minY, double maxX, double maxY) const {
+    if (!(minX <= maxX) || !(minY <= maxY)) return std::nullopt;
+    std::vector<const roaring_bitmap_t*> whole, edge;
+    Extent query;
+    query.minX = minX, query.minY = minY, query.maxX = maxX, query.maxY = maxY;
+    int i0, i1, j0, j1;
+    gridCells(query, i0, i1, j0, j1);
+    for (int j = std::max(j0, 0); j <= std::min(j1, kGrid - 1); ++j) {
+        const double cellMinY = m_grid.y0 + j * m_grid.height, cellMaxY = m_grid.y0 + (j + 1) * m_grid.height;
+        for (int i = std::max(i0, 0); i <= std::min(i1, kGrid - 1); ++i) {
+            const Bitmap& cell = m_grid.cells[static_cast<std::size_t>(j * kGrid + i)];
+            if (!cell) continue;
+            const double cellMinX = m_grid.x0 + i * m_grid.width, cellMaxX = m_grid.x0 + (i + 1) * m_grid.width;
+            const bool inside = cellMinX - kMargin * m_grid.width >= minX && cellMaxX + kMargin * m_grid.width <= maxX &&
+                                cellMinY - kMargin * m_grid.height >= minY && cellMaxY + kMargin * m_grid.height <= maxY;
+            (inside ? whole : edge).push_back(cell.get());
+        }
+    }
+    Bitmap matches(whole.empty() ? roaring_bitmap_create() : roaring_bitmap_or_many(whole.size(), whole.data()));
+    edge.push_back(m_grid.loose.get());
+    Bitmap check(roaring_bitmap_or_many(edge.size(), edge.data()));
+    roaring_bitmap_andnot_inplace(check.get(), matches.get());
+    std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(check.get()));
+    roaring_bitmap_to_uint32_array(check.get(), ids.data());
+    std::vector<std::uint32_t> exact;
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+        if (k + 16 < ids.size()) prefetchExtent(ids[k + 16]);
+        if (boxIntersects(ids[k], minX, minY, maxX, maxY)) exact.push_back(ids[k]);
+    }
+    roaring_bitmap_add_many(matches.get(), exact.size(), exact.data());
+    ids.resize(roaring_bitmap_get_cardinality(matches.get()));
+    roaring_bitmap_to_uint32_array(matches.get(), ids.data());
+    return std::vector<std::int64_t>(ids.begin(), ids.end());
 }
 
 TermIndex::~TermIndex() {
@@ -92,6 +182,41 @@ std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t
                                       static_cast<std::uint64_t>(rid));
             }
         }
+    }
+    // The grid over the footprints' extent.
+    {
+        double minX = INFINITY, minY = INFINITY, maxX = -INFINITY, maxY = -INFINITY;
+        for (const Extent& extent : index->m_extents) {
+            if (!(extent.flags & kHasBox)) continue;
+            minX = std::min(minX, extent.minX), minY = std::min(minY, extent.minY);
+            maxX = std::max(maxX, extent.maxX), maxY = std::max(maxY, extent.maxY);
+        }
+        Grid& grid = index->m_grid;
+        if (minX <= maxX) {
+            grid.x0 = minX, grid.y0 = minY;
+            grid.width = std::max((maxX - minX) / kGrid, 1e-9);
+            grid.height = std::max((maxY - minY) / kGrid, 1e-9);
+        }
+        grid.cells.resize(static_cast<std::size_t>(kGrid) * kGrid);
+        std::vector<std::vector<std::uint32_t>> members(grid.cells.size());
+        std::vector<std::uint32_t> loose;
+        for (std::size_t rid = 0; rid < index->m_extents.size(); ++rid) {
+            const Extent& extent = index->m_extents[rid];
+            if (!(extent.flags & kHasBox)) continue;
+            int i0, i1, j0, j1;
+            if (!index->gridCells(extent, i0, i1, j0, j1)) {
+                loose.push_back(static_cast<std::uint32_t>(rid));
+                continue;
+            }
+            for (int j = j0; j <= j1; ++j)
+                for (int i = i0; i <= i1; ++i) members[static_cast<std::size_t>(j * kGrid + i)].push_back(static_cast<std::uint32_t>(rid));
+        }
+        for (std::size_t cell = 0; cell < members.size(); ++cell)
+            if (!members[cell].empty()) {
+                grid.cells[cell].reset(roaring_bitmap_of_ptr(members[cell].size(), members[cell].data()));
+                roaring_bitmap_run_optimize(grid.cells[cell].get());
+            }
+        grid.loose.reset(roaring_bitmap_of_ptr(loose.size(), loose.data()));
     }
     // Terms in byte order; each id's rank in it.
     const std::size_t terms = scan.names.size();
@@ -178,7 +303,7 @@ bool TermIndex::catchUp(Connection& connection, const std::vector<std::int64_t>&
         statement->reset();
         statement->bind(1, static_cast<std::int64_t>(rid));
         if (!statement->step()) {
-            if (rid < m_extents.size()) m_extents[rid] = Extent();
+            if (rid < m_extents.size()) setExtent(rid, Extent());
             continue;  // deleted: in no postings now
         }
         Extent extent;
@@ -262,6 +387,8 @@ std::size_t TermIndex::memoryBytes() const {
     std::size_t bytes = m_extents.capacity() * sizeof(Extent) + m_termChars.capacity() + m_termStart.capacity() * sizeof(std::uint64_t) +
                         m_refs.capacity() * sizeof(Ref) + m_pool.capacity() * sizeof(std::uint32_t);
     for (const roaring_bitmap_t* bitmap : m_bitmaps) bytes += roaring_bitmap_size_in_bytes(bitmap);
+    for (const Bitmap& cell : m_grid.cells)
+        if (cell) bytes += roaring_bitmap_size_in_bytes(cell.get());
     return bytes;
 }
 

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -66,6 +67,13 @@ public:
         const Extent& e = m_extents[rid];
         return e.timeStart <= end && e.timeEnd >= start;
     }
+    // The rids whose footprint intersects the box, as boxIntersects decides, from a grid of bitmaps:
+    // cells inside the box are taken whole, the rows of cells on its edge (and of footprints too
+    // large for the grid) are checked one by one. nullopt for an inverted box (min above max).
+    std::optional<std::vector<std::int64_t>> boxRids(double minX, double minY, double maxX, double maxY) const;
+    void prefetchExtent(std::uint32_t rid) const {
+        if (rid < m_extents.size()) __builtin_prefetch(&m_extents[rid]);
+    }
     std::size_t changedSinceBuild() const;
     std::size_t memoryBytes() const;
 
@@ -91,6 +99,21 @@ private:
     };
     void setExtent(std::uint32_t rid, const Extent& extent);
     std::vector<Extent> m_extents;
+
+    // kGrid × kGrid cells over the footprints' extent at the build. A footprint is in every cell it
+    // touches (cell ranges widened by a hair, so rounding never drops one) when those are at most
+    // four; otherwise, or outside the grid, it is loose and checked by every box search.
+    static constexpr int kGrid = 64;
+    struct Grid {
+        double x0 = 0, y0 = 0, width = 1, height = 1;
+        std::vector<Bitmap> cells;  // row-major, null when empty
+        Bitmap loose{roaring_bitmap_create()};
+    };
+    Grid m_grid;
+    void gridAdd(std::uint32_t rid, const Extent& extent);
+    void gridRemove(std::uint32_t rid, const Extent& extent);
+    // The cells [i0, i1] × [j0, j1] a box touches, or false when it is to be loose.
+    bool gridCells(const Extent& extent, int& i0, int& i1, int& j0, int& j1) const;
 
     std::int64_t m_seq = -1;
     std::string m_termChars;               // the terms, sorted (bytewise, as FTS5 orders them)

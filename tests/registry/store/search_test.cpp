@@ -699,3 +699,77 @@ TEST_CASE("the term index answers words as FTS5 does, and follows writes", "[sea
     CHECK(store->termIndexStats().builds == 2);
     compareAll("rebuilt");
 }
+
+TEST_CASE("bbox from the grid of the in-memory index answers as the R*Tree and SQL do, through writes", "[search][bbox][grid]") {
+    TempDir dir;
+    std::string path = dir.file("grid.db");
+    auto store = openStore(path);
+    auto reference = tweeling::test::openSqlOnly(path);
+    // The grid spans [3.3, 7.3] × [50.7, 53.6]: 64 cells of 0.0625° × 0.0453125°. Points, small
+    // boxes, boxes on cell lines and boxes too large for the grid.
+    std::uint32_t state = 99;
+    auto next = [&](std::uint32_t below) {
+        state = state * 1664525u + 1013904223u;
+        return (state >> 8) % below;
+    };
+    const double cellX = 4.0 / 64, cellY = 2.9 / 64;
+    auto footprint = [&](const std::string& id) {
+        auto record = makeRecord(id, "Kaart");
+        const std::uint32_t kind = next(5);
+        const double x = 3.3 + next(4000) * 0.001, y = 50.7 + next(2900) * 0.001;
+        if (kind == 0) record.bbox(x, y, x, y);                                                   // a point
+        if (kind == 1) record.bbox(x, y, x + 0.01, y + 0.01);                                     // small
+        if (kind == 2) {                                                                          // on cell lines
+            const double lineX = 3.3 + next(64) * cellX, lineY = 50.7 + next(64) * cellY;
+            record.bbox(lineX, lineY, lineX + cellX, lineY + (next(2) ? 0 : cellY));
+        }
+        if (kind == 3) record.bbox(x, y, std::min(7.3, x + 0.5), std::min(53.6, y + 0.4));     // loose
+        return record.updated(1000 + next(100)).request();
+    };
+    std::vector<PutRequest> batch = {makeRecord("corner-a").bbox(3.3, 50.7, 3.3, 50.7).request(),
+                                     makeRecord("corner-b").bbox(7.3, 53.6, 7.3, 53.6).request()};
+    for (int i = 0; i < 3000; ++i) batch.push_back(footprint("f" + std::to_string(i)));
+    store->putBatch(batch);
+
+    auto compare = [&](const char* stage) {
+        std::uint32_t queries = 0;
+        for (int k = 0; k < 120; ++k) {
+            Bbox box;
+            if (k % 3 == 0) {  // edges on cell lines
+                const std::uint32_t i = next(60), j = next(60);
+                box = Bbox{3.3 + i * cellX, 50.7 + j * cellY, 3.3 + (i + 1 + next(4)) * cellX, 50.7 + (j + 1 + next(4)) * cellY};
+            } else if (k % 3 == 1) {  // edges on record coordinates
+                box = Bbox{3.3 + next(4000) * 0.001, 50.7 + next(2900) * 0.001, 0, 0};
+                box.maxX = box.minX + next(800) * 0.001;
+                box.maxY = box.minY + next(600) * 0.001;
+            } else {  // anywhere, also beyond the grid
+                box = Bbox{2.5 + next(5000) * 0.001, 50.0 + next(4000) * 0.001, 0, 0};
+                box.maxX = box.minX + next(3000) * 0.001;
+                box.maxY = box.minY + next(2000) * 0.001;
+            }
+            SearchQuery q;
+            q.bbox = box;
+            q.limit = 5000;
+            auto fast = store->search(q);
+            auto slow = reference->search(q);
+            INFO(stage << ": " << box.minX << "," << box.minY << "," << box.maxX << "," << box.maxY);
+            CHECK(fast.numberMatched == slow.numberMatched);
+            CHECK(keysOf(fast) == keysOf(slow));
+            queries += fast.numberMatched > 0;
+        }
+        CHECK(queries > 60);
+    };
+    compare("built");
+    // Moves (records leave their cells), deletes and new records: the grid follows the writes.
+    std::vector<PutRequest> moves;
+    for (int i = 0; i < 400; ++i) moves.push_back(footprint("f" + std::to_string(next(3000))));
+    for (int i = 0; i < 100; ++i) moves.push_back(footprint("n" + std::to_string(i)));
+    moves.push_back(makeRecord("outside").bbox(8.0, 54.0, 8.1, 54.1).request());  // beyond the grid: loose
+    store->putBatch(moves);
+    for (int i = 0; i < 100; ++i) store->remove("", "f" + std::to_string(next(3000)));
+    compare("after writes");
+    SearchQuery outside;
+    outside.bbox = Bbox{7.9, 53.9, 8.05, 54.05};
+    CHECK(keysOf(store->search(outside)) == std::vector<std::string>{"outside"});
+    CHECK(store->termIndexStats().builds == 1);
+}
