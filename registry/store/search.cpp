@@ -632,6 +632,7 @@ struct TextMatches {
     std::vector<std::uint64_t> masks;  // for each rid: tw_columns, the fields each phrase occurs in
     // From the term index instead of masks: the rids of each distinct mask (disjoint, covering rids).
     std::vector<std::pair<std::uint64_t, TermIndex::Bitmap>> classes;
+    TermIndex::Bitmap set;  // from the term index: rids as a bitmap
     std::int64_t documentFrequency[kMaxRankedPhrases] = {};
     std::int64_t documents = 0;        // rows in the FTS5 table
 };
@@ -747,6 +748,7 @@ std::optional<TextMatches> indexedTextMatches(const TermIndex& index, FtsTokeniz
             split = out.classes.size() <= kMaxClasses;
         }
     }
+    out.set = std::move(all);
     if (split) return out;
     out.classes.clear();
     out.masks.assign(ids.size(), 0);
@@ -937,7 +939,8 @@ Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatche
         }
         if (memory && constraint.kind == Constraint::Kind::Bbox) {
             const record::Bbox& box = constraint.bbox;
-            if (std::optional<Rids> rids = memory->boxRids(box.minX, box.minY, box.maxX, box.maxY)) {
+            const roaring_bitmap_t* within = words && words->set ? words->set.get() : nullptr;
+            if (std::optional<Rids> rids = memory->boxRids(box.minX, box.minY, box.maxX, box.maxY, within)) {
                 sets.push_back(std::move(*rids));
                 if (sets.back().empty()) break;
                 continue;

@@ -60,7 +60,7 @@ void readExtent(Row& row, double& minX, double& minY, double& maxX, double& maxY
 
 void TermIndex::setExtent(std::uint32_t rid, const Extent& extent) {
     if (rid >= m_extents.size()) m_extents.resize(std::size_t{rid} + 1);
-    if (!m_grid.cells.empty()) {
+    if (!m_grids.empty()) {
         gridRemove(rid, m_extents[rid]);
         gridAdd(rid, extent);
     }
@@ -81,25 +81,36 @@ int cellOf(double value, double origin, double size, double widen, int cells) {
 
 }  // namespace
 
-bool TermIndex::gridCells(const Extent& extent, int& i0, int& i1, int& j0, int& j1) const {
-    i0 = cellOf(extent.minX, m_grid.x0, m_grid.width, -kHair, kGrid);
-    i1 = cellOf(extent.maxX, m_grid.x0, m_grid.width, kHair, kGrid);
-    j0 = cellOf(extent.minY, m_grid.y0, m_grid.height, -kHair, kGrid);
-    j1 = cellOf(extent.maxY, m_grid.y0, m_grid.height, kHair, kGrid);
-    if (i0 < 0 || j0 < 0 || i1 >= kGrid || j1 >= kGrid) return false;
-    return (i1 - i0 + 1) * (j1 - j0 + 1) <= 4;
+void TermIndex::gridCells(const Grid& grid, const Extent& extent, int& i0, int& i1, int& j0, int& j1) const {
+    i0 = cellOf(extent.minX, m_gridX0, grid.width, -kHair, grid.cells);
+    i1 = cellOf(extent.maxX, m_gridX0, grid.width, kHair, grid.cells);
+    j0 = cellOf(extent.minY, m_gridY0, grid.height, -kHair, grid.cells);
+    j1 = cellOf(extent.maxY, m_gridY0, grid.height, kHair, grid.cells);
+}
+
+int TermIndex::gridOf(const Extent& extent, int& i0, int& i1, int& j0, int& j1) const {
+    if (!(extent.flags & kHasBox)) return -1;
+    for (std::size_t level = 0; level < m_grids.size(); ++level) {
+        const Grid& grid = m_grids[level];
+        gridCells(grid, extent, i0, i1, j0, j1);
+        if (i0 < 0 || j0 < 0 || i1 >= grid.cells || j1 >= grid.cells) return -1;  // outside the extent
+        if (i1 - i0 <= 1 && j1 - j0 <= 1) return static_cast<int>(level);
+    }
+    return -1;
 }
 
 void TermIndex::gridAdd(std::uint32_t rid, const Extent& extent) {
     if (!(extent.flags & kHasBox)) return;
     int i0, i1, j0, j1;
-    if (!gridCells(extent, i0, i1, j0, j1)) {
-        roaring_bitmap_add(m_grid.loose.get(), rid);
+    const int level = gridOf(extent, i0, i1, j0, j1);
+    if (level < 0) {
+        roaring_bitmap_add(m_loose.get(), rid);
         return;
     }
+    Grid& grid = m_grids[static_cast<std::size_t>(level)];
     for (int j = j0; j <= j1; ++j)
         for (int i = i0; i <= i1; ++i) {
-            Bitmap& cell = m_grid.cells[static_cast<std::size_t>(j * kGrid + i)];
+            Bitmap& cell = grid.members[static_cast<std::size_t>(j * grid.cells + i)];
             if (!cell) cell.reset(roaring_bitmap_create());
             roaring_bitmap_add(cell.get(), rid);
         }
@@ -108,37 +119,46 @@ void TermIndex::gridAdd(std::uint32_t rid, const Extent& extent) {
 void TermIndex::gridRemove(std::uint32_t rid, const Extent& extent) {
     if (!(extent.flags & kHasBox)) return;
     int i0, i1, j0, j1;
-    if (!gridCells(extent, i0, i1, j0, j1)) {
-        roaring_bitmap_remove(m_grid.loose.get(), rid);
+    const int level = gridOf(extent, i0, i1, j0, j1);
+    if (level < 0) {
+        roaring_bitmap_remove(m_loose.get(), rid);
         return;
     }
+    Grid& grid = m_grids[static_cast<std::size_t>(level)];
     for (int j = j0; j <= j1; ++j)
         for (int i = i0; i <= i1; ++i)
-            if (Bitmap& cell = m_grid.cells[static_cast<std::size_t>(j * kGrid + i)]) roaring_bitmap_remove(cell.get(), rid);
+            if (Bitmap& cell = grid.members[static_cast<std::size_t>(j * grid.cells + i)]) roaring_bitmap_remove(cell.get(), rid);
 }
 
-std::optional<std::vector<std::int64_t>> TermIndex::boxRids(double minX, double minY, double maxX, double maxY) const {
+std::optional<std::vector<std::int64_t>> TermIndex::boxRids(double minX, double minY, double maxX, double maxY,
+                                                            const roaring_bitmap_t* within) const {
     if (!(minX <= maxX) || !(minY <= maxY)) return std::nullopt;
     std::vector<const roaring_bitmap_t*> whole, edge;
     Extent query;
     query.minX = minX, query.minY = minY, query.maxX = maxX, query.maxY = maxY;
-    int i0, i1, j0, j1;
-    gridCells(query, i0, i1, j0, j1);
-    for (int j = std::max(j0, 0); j <= std::min(j1, kGrid - 1); ++j) {
-        const double cellMinY = m_grid.y0 + j * m_grid.height, cellMaxY = m_grid.y0 + (j + 1) * m_grid.height;
-        for (int i = std::max(i0, 0); i <= std::min(i1, kGrid - 1); ++i) {
-            const Bitmap& cell = m_grid.cells[static_cast<std::size_t>(j * kGrid + i)];
-            if (!cell) continue;
-            const double cellMinX = m_grid.x0 + i * m_grid.width, cellMaxX = m_grid.x0 + (i + 1) * m_grid.width;
-            const bool inside = cellMinX - kMargin * m_grid.width >= minX && cellMaxX + kMargin * m_grid.width <= maxX &&
-                                cellMinY - kMargin * m_grid.height >= minY && cellMaxY + kMargin * m_grid.height <= maxY;
-            (inside ? whole : edge).push_back(cell.get());
+    for (const Grid& grid : m_grids) {
+        int i0, i1, j0, j1;
+        gridCells(grid, query, i0, i1, j0, j1);
+        for (int j = std::max(j0, 0); j <= std::min(j1, grid.cells - 1); ++j) {
+            const double cellMinY = m_gridY0 + j * grid.height, cellMaxY = m_gridY0 + (j + 1) * grid.height;
+            for (int i = std::max(i0, 0); i <= std::min(i1, grid.cells - 1); ++i) {
+                const Bitmap& cell = grid.members[static_cast<std::size_t>(j * grid.cells + i)];
+                if (!cell) continue;
+                const double cellMinX = m_gridX0 + i * grid.width, cellMaxX = m_gridX0 + (i + 1) * grid.width;
+                const bool inside = cellMinX - kMargin * grid.width >= minX && cellMaxX + kMargin * grid.width <= maxX &&
+                                    cellMinY - kMargin * grid.height >= minY && cellMaxY + kMargin * grid.height <= maxY;
+                (inside ? whole : edge).push_back(cell.get());
+            }
         }
     }
     Bitmap matches(whole.empty() ? roaring_bitmap_create() : roaring_bitmap_or_many(whole.size(), whole.data()));
-    edge.push_back(m_grid.loose.get());
+    edge.push_back(m_loose.get());
     Bitmap check(roaring_bitmap_or_many(edge.size(), edge.data()));
     roaring_bitmap_andnot_inplace(check.get(), matches.get());
+    if (within) {
+        roaring_bitmap_and_inplace(matches.get(), within);
+        roaring_bitmap_and_inplace(check.get(), within);
+    }
     std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(check.get()));
     roaring_bitmap_to_uint32_array(check.get(), ids.data());
     std::vector<std::uint32_t> exact;
@@ -183,7 +203,7 @@ std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t
             }
         }
     }
-    // The grid over the footprints' extent.
+    // The grids over the footprints' extent.
     {
         double minX = INFINITY, minY = INFINITY, maxX = -INFINITY, maxY = -INFINITY;
         for (const Extent& extent : index->m_extents) {
@@ -191,32 +211,41 @@ std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t
             minX = std::min(minX, extent.minX), minY = std::min(minY, extent.minY);
             maxX = std::max(maxX, extent.maxX), maxY = std::max(maxY, extent.maxY);
         }
-        Grid& grid = index->m_grid;
-        if (minX <= maxX) {
-            grid.x0 = minX, grid.y0 = minY;
-            grid.width = std::max((maxX - minX) / kGrid, 1e-9);
-            grid.height = std::max((maxY - minY) / kGrid, 1e-9);
+        if (minX <= maxX) index->m_gridX0 = minX, index->m_gridY0 = minY;
+        const double spanX = minX <= maxX ? maxX - minX : 1, spanY = minY <= maxY ? maxY - minY : 1;
+        for (int level = 0, cells = kGrid; level < kLevels; ++level, cells /= 2) {
+            Grid grid;
+            grid.cells = cells;
+            grid.width = std::max(spanX / cells, 1e-9);
+            grid.height = std::max(spanY / cells, 1e-9);
+            grid.members.resize(static_cast<std::size_t>(cells) * cells);
+            index->m_grids.push_back(std::move(grid));
         }
-        grid.cells.resize(static_cast<std::size_t>(kGrid) * kGrid);
-        std::vector<std::vector<std::uint32_t>> members(grid.cells.size());
+        std::vector<std::vector<std::vector<std::uint32_t>>> members(kLevels);
+        for (int level = 0; level < kLevels; ++level) members[level].resize(index->m_grids[level].members.size());
         std::vector<std::uint32_t> loose;
         for (std::size_t rid = 0; rid < index->m_extents.size(); ++rid) {
             const Extent& extent = index->m_extents[rid];
             if (!(extent.flags & kHasBox)) continue;
             int i0, i1, j0, j1;
-            if (!index->gridCells(extent, i0, i1, j0, j1)) {
+            const int level = index->gridOf(extent, i0, i1, j0, j1);
+            if (level < 0) {
                 loose.push_back(static_cast<std::uint32_t>(rid));
                 continue;
             }
+            const int cells = index->m_grids[static_cast<std::size_t>(level)].cells;
             for (int j = j0; j <= j1; ++j)
-                for (int i = i0; i <= i1; ++i) members[static_cast<std::size_t>(j * kGrid + i)].push_back(static_cast<std::uint32_t>(rid));
+                for (int i = i0; i <= i1; ++i)
+                    members[level][static_cast<std::size_t>(j * cells + i)].push_back(static_cast<std::uint32_t>(rid));
         }
-        for (std::size_t cell = 0; cell < members.size(); ++cell)
-            if (!members[cell].empty()) {
-                grid.cells[cell].reset(roaring_bitmap_of_ptr(members[cell].size(), members[cell].data()));
-                roaring_bitmap_run_optimize(grid.cells[cell].get());
-            }
-        grid.loose.reset(roaring_bitmap_of_ptr(loose.size(), loose.data()));
+        for (int level = 0; level < kLevels; ++level)
+            for (std::size_t cell = 0; cell < members[level].size(); ++cell)
+                if (!members[level][cell].empty()) {
+                    auto& slot = index->m_grids[level].members[cell];
+                    slot.reset(roaring_bitmap_of_ptr(members[level][cell].size(), members[level][cell].data()));
+                    roaring_bitmap_run_optimize(slot.get());
+                }
+        index->m_loose.reset(roaring_bitmap_of_ptr(loose.size(), loose.data()));
     }
     // Terms in byte order; each id's rank in it.
     const std::size_t terms = scan.names.size();
@@ -387,8 +416,9 @@ std::size_t TermIndex::memoryBytes() const {
     std::size_t bytes = m_extents.capacity() * sizeof(Extent) + m_termChars.capacity() + m_termStart.capacity() * sizeof(std::uint64_t) +
                         m_refs.capacity() * sizeof(Ref) + m_pool.capacity() * sizeof(std::uint32_t);
     for (const roaring_bitmap_t* bitmap : m_bitmaps) bytes += roaring_bitmap_size_in_bytes(bitmap);
-    for (const Bitmap& cell : m_grid.cells)
-        if (cell) bytes += roaring_bitmap_size_in_bytes(cell.get());
+    for (const Grid& grid : m_grids)
+        for (const Bitmap& cell : grid.members)
+            if (cell) bytes += roaring_bitmap_size_in_bytes(cell.get());
     return bytes;
 }
 

@@ -70,7 +70,9 @@ public:
     // The rids whose footprint intersects the box, as boxIntersects decides, from a grid of bitmaps:
     // cells inside the box are taken whole, the rows of cells on its edge (and of footprints too
     // large for the grid) are checked one by one. nullopt for an inverted box (min above max).
-    std::optional<std::vector<std::int64_t>> boxRids(double minX, double minY, double maxX, double maxY) const;
+    // `within`: only these rids are wanted (the words' matches), so only their edges are checked.
+    std::optional<std::vector<std::int64_t>> boxRids(double minX, double minY, double maxX, double maxY,
+                                                     const roaring_bitmap_t* within = nullptr) const;
     void prefetchExtent(std::uint32_t rid) const {
         if (rid < m_extents.size()) __builtin_prefetch(&m_extents[rid]);
     }
@@ -100,20 +102,26 @@ private:
     void setExtent(std::uint32_t rid, const Extent& extent);
     std::vector<Extent> m_extents;
 
-    // kGrid × kGrid cells over the footprints' extent at the build. A footprint is in every cell it
-    // touches (cell ranges widened by a hair, so rounding never drops one) when those are at most
-    // four; otherwise, or outside the grid, it is loose and checked by every box search.
+    // Grids over the footprints' extent at the build, of kGrid × kGrid cells, then 32 × 32, … 1 × 1.
+    // A footprint is in the finest grid where it touches at most 2 × 2 cells, in each of them (cell
+    // ranges widened by a hair, so rounding never drops one); outside the extent it is loose, and
+    // checked by every box search.
     static constexpr int kGrid = 64;
+    static constexpr int kLevels = 7;
     struct Grid {
-        double x0 = 0, y0 = 0, width = 1, height = 1;
-        std::vector<Bitmap> cells;  // row-major, null when empty
-        Bitmap loose{roaring_bitmap_create()};
+        int cells = 1;  // per side
+        double width = 1, height = 1;
+        std::vector<Bitmap> members;  // row-major, null when empty
     };
-    Grid m_grid;
+    double m_gridX0 = 0, m_gridY0 = 0;
+    std::vector<Grid> m_grids;
+    Bitmap m_loose{roaring_bitmap_create()};
     void gridAdd(std::uint32_t rid, const Extent& extent);
     void gridRemove(std::uint32_t rid, const Extent& extent);
-    // The cells [i0, i1] × [j0, j1] a box touches, or false when it is to be loose.
-    bool gridCells(const Extent& extent, int& i0, int& i1, int& j0, int& j1) const;
+    // The cells [i0, i1] × [j0, j1] of `grid` a box touches (clamped to -1 … cells).
+    void gridCells(const Grid& grid, const Extent& extent, int& i0, int& i1, int& j0, int& j1) const;
+    // The grid a footprint belongs in, and its cells there; -1 when it is loose.
+    int gridOf(const Extent& extent, int& i0, int& i1, int& j0, int& j1) const;
 
     std::int64_t m_seq = -1;
     std::string m_termChars;               // the terms, sorted (bytewise, as FTS5 orders them)
