@@ -139,7 +139,8 @@ int commandServe(Arguments arguments) {
     tw::api::limitWritesPerKey(api, publishLimit);
     tw::api::HttpServer server(serverOptions, api);
     server.start();
-    // The facet bitmaps are built now rather than on the first faceted query (seconds at a million).
+    // The facet bitmaps and the term index are built now rather than by the first query that needs
+    // them (seconds at a million records); searches with words meanwhile use FTS5.
     std::thread warmFacets([&store] {
         try {
             store.prepareFacets();
