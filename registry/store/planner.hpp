@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <utility>
 #include <vector>
 
 namespace tweeling::registry::store {
@@ -77,6 +78,7 @@ struct Plan {
     std::int64_t facetLimit = 50;
 
     const Constraint* text() const;
+    Constraint* text() { return const_cast<Constraint*>(std::as_const(*this).text()); }
 };
 
 Plan makePlan(const SearchQuery& query);

@@ -1084,8 +1084,6 @@ const char* facetOfKind(std::string_view kind) {
     return nullptr;
 }
 
-bool fitsBitmap(std::int64_t rid) { return rid >= 0 && rid <= static_cast<std::int64_t>(UINT32_MAX); }
-
 }  // namespace
 
 std::optional<Rids> valueRidsFromBitmaps(const FacetIndex& index, const Constraint& constraint) {
@@ -1163,14 +1161,9 @@ std::shared_ptr<FacetIndex> buildFacetIndex(Connection& connection, std::int64_t
 // fit 32 bits.
 std::shared_ptr<FacetIndex> catchUpFacetIndex(Connection& connection, const FacetIndex& previous,
                                               const std::vector<std::int64_t>& changedRids, std::int64_t seq) {
-    std::vector<std::uint32_t> ids;
-    ids.reserve(changedRids.size());
-    for (std::int64_t rid : changedRids) {
-        if (!fitsBitmap(rid)) return nullptr;
-        ids.push_back(static_cast<std::uint32_t>(rid));
-    }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::optional<std::vector<std::uint32_t>> sorted = bitmapIds(changedRids);
+    if (!sorted) return nullptr;
+    const std::vector<std::uint32_t>& ids = *sorted;
     std::unique_ptr<roaring_bitmap_t, void (*)(const roaring_bitmap_t*)> changed(roaring_bitmap_of_ptr(ids.size(), ids.data()),
                                                                           roaring_bitmap_free);
     auto next = std::make_shared<FacetIndex>();
@@ -1451,7 +1444,7 @@ SearchResult Store::search(const SearchQuery& query) const {
     if (indexes && (plan.text() || (box && candidates))) terms = m_private->termIndexAt(*connection, latestSeq(*connection));
     if (indexes && plan.text()) {
         if (terms) {
-            planner::Constraint& text = *const_cast<planner::Constraint*>(plan.text());
+            planner::Constraint& text = *plan.text();
             if (candidates) {
                 FtsTokenizer tokenizer(connection->database().handle());
                 indexed = planner::indexedTextMatches(*terms.index, tokenizer, text, ftsRowCount(*connection));

@@ -11,8 +11,6 @@
 namespace tweeling::registry::store {
 namespace {
 
-bool fits(std::int64_t rid) { return rid >= 0 && rid <= static_cast<std::int64_t>(UINT32_MAX); }
-
 bool startsWith(std::string_view text, std::string_view prefix) { return text.compare(0, prefix.size(), prefix) == 0; }
 
 // The distinct terms of each field of one record, as ids into a growing term table.
@@ -35,6 +33,20 @@ const char* const kFieldsSql =
     "SELECT rid, title, description, keywords, min_x, min_y, max_x, max_y, time_start, time_end FROM records";
 
 }  // namespace
+
+bool fitsBitmap(std::int64_t rid) { return rid >= 0 && rid <= static_cast<std::int64_t>(UINT32_MAX); }
+
+std::optional<std::vector<std::uint32_t>> bitmapIds(const std::vector<std::int64_t>& rids) {
+    std::vector<std::uint32_t> ids;
+    ids.reserve(rids.size());
+    for (std::int64_t rid : rids) {
+        if (!fitsBitmap(rid)) return std::nullopt;
+        ids.push_back(static_cast<std::uint32_t>(rid));
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
 
 namespace {
 
@@ -61,8 +73,8 @@ void readExtent(Row& row, double& minX, double& minY, double& maxX, double& maxY
 void TermIndex::setExtent(std::uint32_t rid, const Extent& extent) {
     if (rid >= m_extents.size()) m_extents.resize(std::size_t{rid} + 1);
     if (!m_grids.empty()) {
-        gridRemove(rid, m_extents[rid]);
-        gridAdd(rid, extent);
+        gridUpdate(rid, m_extents[rid], false);
+        gridUpdate(rid, extent, true);
     }
     m_extents[rid] = extent;
 }
@@ -99,35 +111,21 @@ int TermIndex::gridOf(const Extent& extent, int& i0, int& i1, int& j0, int& j1) 
     return -1;
 }
 
-void TermIndex::gridAdd(std::uint32_t rid, const Extent& extent) {
+void TermIndex::gridUpdate(std::uint32_t rid, const Extent& extent, bool add) {
     if (!(extent.flags & kHasBox)) return;
     int i0, i1, j0, j1;
     const int level = gridOf(extent, i0, i1, j0, j1);
     if (level < 0) {
-        roaring_bitmap_add(m_loose.get(), rid);
+        (add ? roaring_bitmap_add : roaring_bitmap_remove)(m_loose.get(), rid);
         return;
     }
     Grid& grid = m_grids[static_cast<std::size_t>(level)];
     for (int j = j0; j <= j1; ++j)
         for (int i = i0; i <= i1; ++i) {
             Bitmap& cell = grid.members[static_cast<std::size_t>(j * grid.cells + i)];
-            if (!cell) cell.reset(roaring_bitmap_create());
-            roaring_bitmap_add(cell.get(), rid);
+            if (add && !cell) cell.reset(roaring_bitmap_create());
+            if (cell) (add ? roaring_bitmap_add : roaring_bitmap_remove)(cell.get(), rid);
         }
-}
-
-void TermIndex::gridRemove(std::uint32_t rid, const Extent& extent) {
-    if (!(extent.flags & kHasBox)) return;
-    int i0, i1, j0, j1;
-    const int level = gridOf(extent, i0, i1, j0, j1);
-    if (level < 0) {
-        roaring_bitmap_remove(m_loose.get(), rid);
-        return;
-    }
-    Grid& grid = m_grids[static_cast<std::size_t>(level)];
-    for (int j = j0; j <= j1; ++j)
-        for (int i = i0; i <= i1; ++i)
-            if (Bitmap& cell = grid.members[static_cast<std::size_t>(j * grid.cells + i)]) roaring_bitmap_remove(cell.get(), rid);
 }
 
 std::optional<std::vector<std::int64_t>> TermIndex::boxRids(double minX, double minY, double maxX, double maxY,
@@ -187,7 +185,7 @@ std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t
         StatementUse statement = connection.statement(std::string(kFieldsSql) + " ORDER BY rid");
         while (statement->step()) {
             const std::int64_t rid = statement->int64(0);
-            if (!fits(rid)) return nullptr;
+            if (!fitsBitmap(rid)) return nullptr;
             Extent extent;
             readExtent(*statement, extent.minX, extent.minY, extent.maxX, extent.maxY, extent.timeStart, extent.timeEnd,
                        extent.flags, kHasBox, kHasTime);
@@ -301,14 +299,9 @@ std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t
 }
 
 bool TermIndex::catchUp(Connection& connection, const std::vector<std::int64_t>& rids, std::int64_t seq) {
-    std::vector<std::uint32_t> ids;
-    ids.reserve(rids.size());
-    for (std::int64_t rid : rids) {
-        if (!fits(rid)) return false;
-        ids.push_back(static_cast<std::uint32_t>(rid));
-    }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::optional<std::vector<std::uint32_t>> sorted = bitmapIds(rids);
+    if (!sorted) return false;
+    const std::vector<std::uint32_t>& ids = *sorted;
     {
         Bitmap incoming(roaring_bitmap_of_ptr(ids.size(), ids.data()));
         if (roaring_bitmap_or_cardinality(m_changed.get(), incoming.get()) > kMaxChanged) return false;
@@ -362,22 +355,19 @@ bool TermIndex::catchUp(Connection& connection, const std::vector<std::int64_t>&
     return true;
 }
 
+std::size_t TermIndex::firstTerm(std::string_view prefix) const {
+    std::size_t low = 0, high = termCount();
+    while (low < high) {
+        const std::size_t middle = low + (high - low) / 2;
+        if (term(middle) < prefix) low = middle + 1; else high = middle;
+    }
+    return low;
+}
+
 TermIndex::Bitmap TermIndex::postings(std::string_view prefix, int field) const {
     std::vector<const roaring_bitmap_t*> large;
     std::vector<std::uint32_t> pooled;
-    std::size_t first = 0, last = termCount();
-    {
-        // The terms beginning with `prefix` are one run of the sorted list.
-        std::size_t low = 0, high = termCount();
-        while (low < high) {
-            const std::size_t middle = low + (high - low) / 2;
-            if (term(middle) < prefix) low = middle + 1; else high = middle;
-        }
-        first = low;
-        last = first;
-        while (last < termCount() && startsWith(term(last), prefix)) ++last;
-    }
-    for (std::size_t index = first; index < last; ++index) {
+    for (std::size_t index = firstTerm(prefix); index < termCount() && startsWith(term(index), prefix); ++index) {
         const Ref& ref = m_refs[index * kFields + static_cast<std::size_t>(field)];
         if (ref.count == 0) continue;
         if (ref.count <= kPooled)
@@ -395,12 +385,7 @@ TermIndex::Bitmap TermIndex::postings(std::string_view prefix, int field) const 
 
 std::vector<std::string> TermIndex::terms(std::string_view prefix, std::size_t limit) const {
     std::vector<std::string> out;
-    std::size_t low = 0, high = termCount();
-    while (low < high) {
-        const std::size_t middle = low + (high - low) / 2;
-        if (term(middle) < prefix) low = middle + 1; else high = middle;
-    }
-    for (std::size_t index = low; index < termCount() && out.size() < limit && startsWith(term(index), prefix); ++index)
+    for (std::size_t index = firstTerm(prefix); index < termCount() && out.size() < limit && startsWith(term(index), prefix); ++index)
         out.emplace_back(term(index));
     for (auto it = m_delta.lower_bound(prefix); it != m_delta.end() && startsWith(it->first, prefix); ++it)
         out.push_back(it->first);

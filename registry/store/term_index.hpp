@@ -28,6 +28,11 @@ namespace tweeling::registry::store {
 
 class Connection;
 
+// Record ids as CRoaring holds them: sorted, unique, 32-bit; nullopt when one does not fit (then the
+// in-memory indexes step aside and SQL answers).
+bool fitsBitmap(std::int64_t rid);
+std::optional<std::vector<std::uint32_t>> bitmapIds(const std::vector<std::int64_t>& rids);
+
 class TermIndex {
 public:
     static constexpr int kFields = 3;
@@ -81,6 +86,8 @@ public:
 
 private:
     TermIndex() = default;
+    // The first term not below `prefix`: the terms beginning with it follow.
+    std::size_t firstTerm(std::string_view prefix) const;
     std::string_view term(std::size_t index) const {
         return std::string_view(m_termChars).substr(m_termStart[index], m_termStart[index + 1] - m_termStart[index]);
     }
@@ -116,8 +123,8 @@ private:
     double m_gridX0 = 0, m_gridY0 = 0;
     std::vector<Grid> m_grids;
     Bitmap m_loose{roaring_bitmap_create()};
-    void gridAdd(std::uint32_t rid, const Extent& extent);
-    void gridRemove(std::uint32_t rid, const Extent& extent);
+    // Puts `rid` in (or takes it out of) the cells of `extent`.
+    void gridUpdate(std::uint32_t rid, const Extent& extent, bool add);
     // The cells [i0, i1] × [j0, j1] of `grid` a box touches (clamped to -1 … cells).
     void gridCells(const Grid& grid, const Extent& extent, int& i0, int& i1, int& j0, int& j1) const;
     // The grid a footprint belongs in, and its cells there; -1 when it is loose.
