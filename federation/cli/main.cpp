@@ -15,7 +15,6 @@
 #include <iostream>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unistd.h>
 
 namespace hub = tweeling::federation::hub;
@@ -145,10 +144,13 @@ int commandServe(Arguments arguments) {
     hub::SourceRegistry sources(store);
     const auto& profile = registry::record::Profile::builtin();
     hub::Harvester harvester(store, sources, profile, harvesterOptions(arguments));
-    hub::Scheduler scheduler(harvester, sources, [](const hub::HarvestReport& report) {
+    hub::Scheduler scheduler(harvester, sources, [&store](const hub::HarvestReport& report) {
         std::cerr << "{\"event\":\"harvest\",\"source\":\"" << report.source << "\",\"status\":\"" << report.status
                   << "\",\"added\":" << report.added << ",\"updated\":" << report.updated
                   << ",\"deleted\":" << report.deleted << ",\"rejected\":" << report.rejected << "}" << std::endl;
+        // Reports come when the round has ended: the indexes follow its writes in the background,
+        // so that no search pays for a round's worth of catching up.
+        if (report.added + report.updated + report.deleted > 0) store.refreshIndexes();
     });
 
     registry::api::ApiOptions apiOptions;
@@ -168,22 +170,16 @@ int commandServe(Arguments arguments) {
     registry::api::limitWritesPerKey(api, publishLimit);
     registry::api::HttpServer server(serverOptions, api);
     server.start();
-    // The facet bitmaps and the term index are built now rather than by the first query that needs
-    // them (seconds at a million records); searches with words meanwhile use FTS5.
-    std::thread warmFacets([&store] {
-        try {
-            store.prepareFacets();
-        } catch (const std::exception& error) {
-            std::cerr << "{\"warning\":\"facets not prepared\",\"what\":\"" << error.what() << "\"}" << std::endl;
-        }
-    });
+    // The facet bitmaps and the term index are built now, on the store's background builder, rather
+    // than when the first query needs them (seconds at a million records); searches meanwhile use
+    // FTS5 and SQL.
+    store.refreshIndexes();
     if (!arguments.flag("no-harvest")) scheduler.start();
     std::cerr << "{\"event\":\"start\",\"hubId\":\"" << store.nodeId() << "\",\"epoch\":\"" << store.epoch()
               << "\",\"message\":\"listening on http://" << serverOptions.host << ":" << server.port() << "\"}"
               << std::endl;
     int received = tweeling::cli::waitForStopSignal();
     std::cerr << "{\"event\":\"stop\",\"signal\":" << received << "}" << std::endl;
-    warmFacets.join();
     server.stop();
     scheduler.stop();
     return 0;

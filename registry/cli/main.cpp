@@ -16,7 +16,6 @@
 #include <optional>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace tw = tweeling::registry;
@@ -139,21 +138,15 @@ int commandServe(Arguments arguments) {
     tw::api::limitWritesPerKey(api, publishLimit);
     tw::api::HttpServer server(serverOptions, api);
     server.start();
-    // The facet bitmaps and the term index are built now rather than by the first query that needs
-    // them (seconds at a million records); searches with words meanwhile use FTS5.
-    std::thread warmFacets([&store] {
-        try {
-            store.prepareFacets();
-        } catch (const std::exception& error) {
-            std::cerr << "{\"warning\":\"facets not prepared\",\"what\":\"" << error.what() << "\"}" << std::endl;
-        }
-    });
+    // The facet bitmaps and the term index are built now, on the store's background builder, rather
+    // than when the first query needs them (seconds at a million records); searches meanwhile use
+    // FTS5 and SQL.
+    store.refreshIndexes();
     std::cerr << "{\"event\":\"start\",\"nodeId\":\"" << store.nodeId() << "\",\"epoch\":\"" << store.epoch()
               << "\",\"message\":\"listening on http://" << serverOptions.host << ":" << server.port() << "\"}"
               << std::endl;
     int received = tweeling::cli::waitForStopSignal();
     std::cerr << "{\"event\":\"stop\",\"signal\":" << received << "}" << std::endl;
-    warmFacets.join();
     server.stop();
     return 0;
 }

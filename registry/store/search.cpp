@@ -1315,8 +1315,9 @@ std::shared_ptr<const FacetIndex> Store::Private::facetIndexAt(Connection& conne
     return next;
 }
 
-Store::Private::TermIndexLease Store::Private::termIndexAt(Connection& connection, std::int64_t seq, bool build) const {
-    // Caught up or built, the index is looked at again: another search may have moved it on.
+Store::Private::TermIndexLease Store::Private::termIndexAt(Connection& connection, std::int64_t seq,
+                                                           IndexWork work) const {
+    // Caught up or built, the index is looked at again: another thread may have moved it on.
     for (int attempt = 0; attempt < 3; ++attempt) {
         {
             std::shared_lock<std::shared_mutex> lock(termMutex);
@@ -1328,6 +1329,13 @@ Store::Private::TermIndexLease Store::Private::termIndexAt(Connection& connectio
             if (termIndex && termIndex->seq() >= seq) continue;
             if (termIndex) {
                 std::optional<std::vector<std::int64_t>> rids = changedRids(termIndex->seq(), seq);
+                // A request catches up a few records itself; more are the builder's (searches
+                // meanwhile use FTS5), so that no request waits for seconds of index work.
+                if (rids && work == IndexWork::Search && rids->size() > kInlineCatchUp) {
+                    lock.unlock();
+                    wakeBuilder();
+                    return {};
+                }
                 if (rids && termIndex->catchUp(connection, *rids, seq)) {
                     termSeq = seq;
                     {
@@ -1340,10 +1348,17 @@ Store::Private::TermIndexLease Store::Private::termIndexAt(Connection& connectio
                 }
             }
         }
-        // Built outside termMutex: searches meanwhile keep using FTS5.
-        if (!build) return {};
-        std::unique_lock<std::mutex> building(termBuildMutex, std::try_to_lock);
-        if (!building) return {};
+        if (work == IndexWork::Search) {
+            wakeBuilder();
+            return {};
+        }
+        // Built outside termMutex: searches meanwhile keep using FTS5 (or the older index, at
+        // their older snapshots). One build at a time; a second caller waits for it and looks again.
+        std::unique_lock<std::mutex> building(termBuildMutex);
+        {
+            std::shared_lock<std::shared_mutex> lock(termMutex);
+            if (termIndex && termIndex->seq() >= seq) continue;
+        }
         std::unique_ptr<TermIndex> built = TermIndex::build(connection, seq);
         if (!built) return {};
         std::unique_lock<std::shared_mutex> lock(termMutex);
@@ -1355,6 +1370,50 @@ Store::Private::TermIndexLease Store::Private::termIndexAt(Connection& connectio
         }
     }
     return {};
+}
+
+void Store::Private::prepareIndexes() const {
+    if (options.sqlSearchOnly) return;
+    ConnectionPool::Lease connection = readers.acquire();
+    ReadSnapshot snapshot(connection->database());
+    const std::int64_t seq = latestSeq(*connection);
+    facetIndexAt(*connection, seq);
+    termIndexAt(*connection, seq, IndexWork::Build);
+}
+
+void Store::Private::wakeBuilder() const {
+    if (options.sqlSearchOnly || !options.indexBuilder) return;
+    std::lock_guard<std::mutex> lock(builderMutex);
+    if (builderStopping) return;
+    builderWanted = true;
+    if (builder.joinable()) {
+        builderWake.notify_one();
+        return;
+    }
+    builder = std::thread([this] {
+        std::unique_lock<std::mutex> lock(builderMutex);
+        while (true) {
+            builderWake.wait(lock, [this] { return builderWanted || builderStopping; });
+            if (builderStopping) return;
+            builderWanted = false;
+            lock.unlock();
+            try {
+                prepareIndexes();
+            } catch (const std::exception&) {
+                // Left as they were: searches use FTS5 and SQL, and the next wake tries again.
+            }
+            lock.lock();
+        }
+    });
+}
+
+void Store::Private::stopBuilder() {
+    {
+        std::lock_guard<std::mutex> lock(builderMutex);
+        builderStopping = true;
+    }
+    builderWake.notify_one();
+    if (builder.joinable()) builder.join();
 }
 
 void Store::Private::expandWords(Connection& connection, const TermIndex& index, planner::Constraint& text) const {
@@ -1399,14 +1458,9 @@ void Store::Private::expandWords(Connection& connection, const TermIndex& index,
     ++termStats.expanded;
 }
 
-void Store::prepareFacets() const {
-    if (m_private->options.sqlSearchOnly) return;
-    ConnectionPool::Lease connection = m_private->readers.acquire();
-    ReadSnapshot snapshot(connection->database());
-    const std::int64_t seq = latestSeq(*connection);
-    m_private->facetIndexAt(*connection, seq);
-    m_private->termIndexAt(*connection, seq);
-}
+void Store::prepareIndexes() const { m_private->prepareIndexes(); }
+
+void Store::refreshIndexes() const { m_private->wakeBuilder(); }
 
 TermIndexStats Store::termIndexStats() const {
     TermIndexStats stats;

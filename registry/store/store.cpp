@@ -465,7 +465,9 @@ std::int64_t latestSeq(Connection& connection) {
 }
 
 Store::Store(StoreOptions options) : m_private(std::make_unique<Private>(std::move(options))) {}
-Store::~Store() = default;
+Store::~Store() {
+    if (m_private) m_private->stopBuilder();  // a build under way is finished first
+}
 
 const std::string& Store::epoch() const { return m_private->epoch; }
 const std::string& Store::nodeId() const { return m_private->options.nodeId; }

@@ -31,6 +31,10 @@ struct StoreOptions {
     // Answer every search with the general SQL plan, never the index-only candidate path (tests
     // compare the two).
     bool sqlSearchOnly = false;
+    // A search that finds the facet bitmaps or the term index behind wakes a background thread to
+    // bring them up to date (Store::refreshIndexes). false: no such thread; they are brought up to
+    // date only by prepareIndexes() (and small catch-ups by searches).
+    bool indexBuilder = true;
     // Record documents are stored zstd-compressed; once the database holds this many records a
     // dictionary is trained from them (about 0.3 s, once) and compresses what is written after.
     // 0: never train.
@@ -187,10 +191,13 @@ public:
     SearchResult search(const SearchQuery& query) const;
     // The stored form of a record's JSON (a zstd frame), for PutRequest::document; thread-safe.
     std::string compressDocument(std::string_view json) const;
-    // Builds the facet bitmaps and the term index now (a server calls it at start, so that the
-    // first faceted query or search with words does not pay the build), and how they have been
-    // kept since.
-    void prepareFacets() const;
+    // Brings the facet bitmaps and the term index to the latest write now, on the caller's thread,
+    // after any build under way (a server calls it at start, so that the first searches find them
+    // built), and how they have been kept since.
+    void prepareIndexes() const;
+    // The same on the store's background builder; returns at once (a hub calls it when a harvest
+    // round has written, so that no search finds them behind). Searches wake it themselves too.
+    void refreshIndexes() const;
     FacetIndexStats facetIndexStats() const;
     TermIndexStats termIndexStats() const;
 

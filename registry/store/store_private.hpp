@@ -8,12 +8,14 @@
 #include "store/term_index.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <set>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 #include <optional>
 #include <vector>
 #include <string>
@@ -73,17 +75,32 @@ struct Store::Private {
     // The terms of records_fts in memory (term_index.hpp), valid at one feed seq: the words of `q`
     // are matched and ranked from it. It follows this process's writes from the change log, like
     // the facet bitmaps; it is built again when the log cannot vouch for the seqs in between (a
-    // write by another process) or too many records changed. A search that finds it behind by more
-    // than a catch-up builds it (one build at a time); the searches meanwhile use FTS5, with their
-    // words expanded from the previous index's terms.
+    // write by another process) or too many records changed. A search never builds it, nor catches
+    // up more than kInlineCatchUp records: it wakes the background builder and is answered by FTS5
+    // meanwhile (a build takes about 7 s at 1M records; no request waits for it).
     struct TermIndexLease {
         std::shared_lock<std::shared_mutex> lock;
         const TermIndex* index = nullptr;
         explicit operator bool() const { return index != nullptr; }
     };
+    enum class IndexWork {
+        Search,  // a request: catch up a little, else wake the builder and return empty
+        Build,   // the builder or the warm-up: catch up or build here, after any build under way
+    };
+    static constexpr std::size_t kInlineCatchUp = 5000;
     // The index at snapshot `seq` (the caller's), read-locked for the caller; empty when it is not
-    // at `seq` and cannot be brought there now. `build`: false to never build here.
-    TermIndexLease termIndexAt(Connection& connection, std::int64_t seq, bool build = true) const;
+    // at `seq` and cannot be brought there now.
+    TermIndexLease termIndexAt(Connection& connection, std::int64_t seq, IndexWork work = IndexWork::Search) const;
+    // Brings the facet bitmaps and the term index to the latest seq, on the caller's thread.
+    void prepareIndexes() const;
+    // Wakes the background builder (started on first use), which runs prepareIndexes().
+    void wakeBuilder() const;
+    void stopBuilder();
+    mutable std::mutex builderMutex;
+    mutable std::condition_variable builderWake;
+    mutable bool builderWanted = false;
+    mutable bool builderStopping = false;
+    mutable std::thread builder;
     mutable std::shared_mutex termMutex;  // shared: searches reading the index; unique: changing it
     mutable std::unique_ptr<TermIndex> termIndex;
     mutable std::mutex termBuildMutex;    // held during a build

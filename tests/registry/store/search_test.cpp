@@ -519,6 +519,7 @@ TEST_CASE("words matched as their exact terms answer as the FTS5 prefix query do
         batch.push_back(record.request());
     }
     store->putBatch(batch);
+    store->prepareIndexes();  // as a server does at start: searches find the index built
     auto reference = tweeling::test::openSqlOnly(path);  // never expands: the FTS5 prefix query
     auto compare = [&](std::vector<std::string> terms) {
         for (bool best : {true, false}) {
@@ -569,11 +570,16 @@ TEST_CASE("words matched as their exact terms answer as the FTS5 prefix query do
         auto other = openStore(path);
         other->put(makeRecord("elsewhere", "Windturbines langs de dijk").request());
     }
+    // The search that finds the index behind does not build it: FTS5 answers it, the same.
     compare({"windturb"});
     SearchQuery found;
     found.terms = {"windturb"};
     CHECK(store->search(found).numberMatched == 1);
+    store->prepareIndexes();  // after the background build the search woke, if it is still going
     CHECK(store->termIndexStats().builds == 2);
+    const auto answered = store->termIndexStats().answered;
+    compare({"windturb"});
+    CHECK(store->termIndexStats().answered == answered + 2);
 }
 
 namespace {
@@ -620,12 +626,14 @@ struct WordCatalog {
 TEST_CASE("the term index answers words as FTS5 does, and follows writes", "[search][relevance][terms]") {
     TempDir dir;
     std::string path = dir.file("index.db");
-    auto store = openStore(path);
+    // No background builder: what a search itself does to the index is seen in the counters.
+    auto store = tweeling::test::openStoreWith(path, [](StoreOptions& options) { options.indexBuilder = false; });
     auto reference = tweeling::test::openSqlOnly(path);  // FTS5 alone
     WordCatalog catalog;
     std::vector<PutRequest> batch;
     for (int i = 0; i < 300; ++i) batch.push_back(catalog.record("r" + std::to_string(i)));
     store->putBatch(batch);
+    store->prepareIndexes();  // as a server does at start: searches find the index built
 
     const std::vector<std::vector<std::string>> queries = {
         {"hitte"}, {"hit"}, {"hittestress"}, {"b"}, {"boom"}, {"gebouw"}, {"zon"}, {"3d"}, {"creteil"}, {"onbekend"},
@@ -696,8 +704,33 @@ TEST_CASE("the term index answers words as FTS5 does, and follows writes", "[sea
     SearchQuery found;
     found.terms = {"windturb"};
     CHECK(store->search(found).numberMatched == 1);
-    CHECK(store->termIndexStats().builds == 2);
+    compareAll("before the build");
+    stats = store->termIndexStats();
+    CHECK(stats.builds == 1);  // a search never builds: FTS5 answered them all
+    CHECK(stats.answered == static_cast<std::int64_t>(compared) - 8 * static_cast<std::int64_t>(queries.size()) + 1);
+    store->prepareIndexes();
+    stats = store->termIndexStats();
+    CHECK(stats.builds == 2);
+    const int before = compared;
     compareAll("rebuilt");
+    CHECK(store->termIndexStats().answered == stats.answered + (compared - before));
+
+    // More changed records than a search catches up itself (5,000): it is answered by FTS5, and
+    // the index catches up when brought up to date.
+    {
+        std::vector<PutRequest> many;
+        for (int i = 0; i < 5001; ++i) many.push_back(catalog.record("bulk" + std::to_string(i)));
+        store->putBatch(many);
+    }
+    stats = store->termIndexStats();
+    compareAll("behind by 5,001");
+    CHECK(store->termIndexStats().answered == stats.answered);
+    CHECK(store->termIndexStats().catchUps == stats.catchUps);
+    store->prepareIndexes();
+    CHECK(store->termIndexStats().catchUps == stats.catchUps + 1);
+    CHECK(store->termIndexStats().builds == stats.builds);
+    compareAll("caught up");
+    CHECK(store->termIndexStats().answered == stats.answered + 8 * static_cast<std::int64_t>(queries.size()));
 }
 
 TEST_CASE("bbox from the grid of the in-memory index answers as the R*Tree and SQL do, through writes", "[search][bbox][grid]") {
@@ -730,6 +763,7 @@ TEST_CASE("bbox from the grid of the in-memory index answers as the R*Tree and S
                                      makeRecord("corner-b").bbox(7.3, 53.6, 7.3, 53.6).request()};
     for (int i = 0; i < 3000; ++i) batch.push_back(footprint("f" + std::to_string(i)));
     store->putBatch(batch);
+    store->prepareIndexes();  // as a server does at start: searches find the index built
 
     auto compare = [&](const char* stage) {
         std::uint32_t queries = 0;
