@@ -616,6 +616,43 @@ Rids constraintRids(Connection& connection, const Constraint& constraint) {
 
 bool contains(const Rids& sorted, std::int64_t rid) { return std::binary_search(sorted.begin(), sorted.end(), rid); }
 
+using Bitmap = TermIndex::Bitmap;
+
+Bitmap bitmapOf(const std::vector<std::uint32_t>& ids) { return Bitmap(roaring_bitmap_of_ptr(ids.size(), ids.data())); }
+
+Rids listed(const roaring_bitmap_t* bitmap) {
+    std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(bitmap));
+    roaring_bitmap_to_uint32_array(bitmap, ids.data());
+    return Rids(ids.begin(), ids.end());
+}
+
+}  // namespace
+
+// The matches of the candidate path: a CRoaring bitmap when the in-memory index served the search
+// (its rids fit 32 bits), so that the conditions, the facets and the ranking are bitmap operations
+// with nothing listed but the page; otherwise sorted rids.
+struct MatchSet {
+    Bitmap bitmap;  // the matches, when set
+    Rids rids;      // otherwise: ascending
+
+    std::size_t size() const { return bitmap ? roaring_bitmap_get_cardinality(bitmap.get()) : rids.size(); }
+    bool contains(std::int64_t rid) const {
+        if (bitmap) return fitsBitmap(rid) && roaring_bitmap_contains(bitmap.get(), static_cast<std::uint32_t>(rid));
+        return planner::contains(rids, rid);
+    }
+    // The matches as a bitmap: `bitmap`, or one made from `rids` in `scratch`; nullptr when a rid
+    // does not fit 32 bits.
+    const roaring_bitmap_t* asBitmap(Bitmap& scratch) const {
+        if (bitmap) return bitmap.get();
+        std::optional<std::vector<std::uint32_t>> ids = bitmapIds(rids);
+        if (!ids) return nullptr;
+        scratch = bitmapOf(*ids);
+        return scratch.get();
+    }
+};
+
+namespace {
+
 // Relevance. Each phrase of the MATCH (a word of `q`, matched as a prefix) adds its inverse
 // document frequency times the weight of the fields it occurs in: title 10, keywords 5,
 // description 1 (the weights bm25 had here before). It is BM25F's saturated limit: a word counts
@@ -630,9 +667,18 @@ bool contains(const Rids& sorted, std::int64_t rid) { return std::binary_search(
 struct TextMatches {
     Rids rids;                         // ascending
     std::vector<std::uint64_t> masks;  // for each rid: tw_columns, the fields each phrase occurs in
-    // From the term index instead of masks: the rids of each distinct mask (disjoint, covering rids).
-    std::vector<std::pair<std::uint64_t, TermIndex::Bitmap>> classes;
-    TermIndex::Bitmap set;  // from the term index: rids as a bitmap
+    // From the term index instead of rids and masks: the matches as a bitmap, and for each (word,
+    // field) bit of a mask the records where it is set: the word's postings in that field, within
+    // its AND group's rows. The ranking splits the final match set (after the other conditions)
+    // on them into classes of equal mask; so they are cut to the group only then, when small.
+    Bitmap set;
+    struct FieldRows {
+        std::uint64_t bit;
+        Bitmap postings;
+        std::size_t group;  // in groupRows
+    };
+    std::vector<FieldRows> fields;
+    std::vector<Bitmap> groupRows;
     std::int64_t documentFrequency[kMaxRankedPhrases] = {};
     std::int64_t documents = 0;        // rows in the FTS5 table
 };
@@ -712,86 +758,101 @@ std::optional<TextMatches> indexedTextMatches(const TermIndex& index, FtsTokeniz
     for (const Group& group : groups) roaring_bitmap_or_inplace(all.get(), group.rows.get());
     TextMatches out;
     out.documents = documents;
-    std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(all.get()));
-    roaring_bitmap_to_uint32_array(all.get(), ids.data());
-    out.rids.assign(ids.begin(), ids.end());
-    // The rows of each distinct mask, by splitting the matches on each (word, field) in turn: a few
-    // bitmap operations per class instead of work per row. Beyond kMaxClasses (many words in
-    // many combinations), masks are set row by row.
-    constexpr std::size_t kMaxClasses = 1024;
-    out.classes.emplace_back(0, Bitmap(roaring_bitmap_copy(all.get())));
-    bool split = true;
-    std::vector<std::pair<std::uint64_t, Bitmap>> fields;  // bit -> rows
-    for (const Group& group : groups) {
-        for (const Word& word : group.words) {
+    for (Group& group : groups) {
+        for (Word& word : group.words) {
             if (word.number >= kMaxRankedPhrases) continue;
             out.documentFrequency[word.number] = static_cast<std::int64_t>(roaring_bitmap_get_cardinality(group.rows.get()));
-            for (int field = 0; field < TermIndex::kFields; ++field) {
-                Bitmap in(roaring_bitmap_and(word.fields[field].get(), group.rows.get()));
-                if (!roaring_bitmap_is_empty(in.get()))
-                    fields.emplace_back(std::uint64_t{1} << (3 * word.number + field), std::move(in));
-            }
+            for (int field = 0; field < TermIndex::kFields; ++field)
+                if (!roaring_bitmap_is_empty(word.fields[field].get()))
+                    out.fields.push_back({std::uint64_t{1} << (3 * word.number + field), std::move(word.fields[field]),
+                                          out.groupRows.size()});
         }
-    }
-    for (const auto& [bit, rows] : fields) {
-        const std::size_t before = out.classes.size();
-        for (std::size_t c = 0; c < before && split; ++c) {
-            Bitmap in(roaring_bitmap_and(out.classes[c].second.get(), rows.get()));
-            const std::uint64_t inside = roaring_bitmap_get_cardinality(in.get());
-            if (inside == 0) continue;
-            if (inside == roaring_bitmap_get_cardinality(out.classes[c].second.get())) {
-                out.classes[c].first |= bit;
-                continue;
-            }
-            roaring_bitmap_andnot_inplace(out.classes[c].second.get(), rows.get());
-            out.classes.emplace_back(out.classes[c].first | bit, std::move(in));
-            split = out.classes.size() <= kMaxClasses;
-        }
+        out.groupRows.push_back(std::move(group.rows));
     }
     out.set = std::move(all);
-    if (split) return out;
-    out.classes.clear();
-    out.masks.assign(ids.size(), 0);
-    std::vector<std::uint32_t> members;
-    for (const auto& [bit, rows] : fields) {
-        members.resize(roaring_bitmap_get_cardinality(rows.get()));
-        roaring_bitmap_to_uint32_array(rows.get(), members.data());
-        // Both ascending: each member's position among the matches.
-        std::size_t at = 0;
-        for (std::uint32_t rid : members) {
-            while (ids[at] < rid) ++at;
-            out.masks[at] |= bit;
-        }
-    }
     return out;
 }
 
-Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& text, const Rids* filter) {
+// The rows of each distinct mask among `rows`, by splitting them on each (word, field) bitmap in
+// turn: a few bitmap operations per class instead of work per row. false beyond kMaxClasses (many
+// words in many combinations): then masks are set row by row.
+bool splitClasses(const roaring_bitmap_t* rows, const std::vector<std::pair<std::uint64_t, Bitmap>>& fields,
+                  std::vector<std::pair<std::uint64_t, Bitmap>>& classes) {
+    constexpr std::size_t kMaxClasses = 1024;
+    classes.clear();
+    classes.emplace_back(0, Bitmap(roaring_bitmap_copy(rows)));
+    for (const auto& [bit, members] : fields) {
+        const std::size_t before = classes.size();
+        for (std::size_t c = 0; c < before; ++c) {
+            Bitmap in(roaring_bitmap_and(classes[c].second.get(), members.get()));
+            const std::uint64_t inside = roaring_bitmap_get_cardinality(in.get());
+            if (inside == 0) continue;
+            if (inside == roaring_bitmap_get_cardinality(classes[c].second.get())) {
+                classes[c].first |= bit;
+                continue;
+            }
+            roaring_bitmap_andnot_inplace(classes[c].second.get(), members.get());
+            classes.emplace_back(classes[c].first | bit, std::move(in));
+            if (classes.size() > kMaxClasses) return false;
+        }
+    }
+    return true;
+}
+
+Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& text, const MatchSet* filter) {
     std::unordered_map<std::uint64_t, std::vector<std::int64_t>> byMask;
     // From the term index: classes of rows by mask, as bitmaps; a group is listed only when the page
     // falls in it.
-    std::vector<TermIndex::Bitmap> owned;
-    std::vector<std::pair<std::uint64_t, const roaring_bitmap_t*>> classes;
-    if (!text.classes.empty()) {
-        TermIndex::Bitmap kept;
+    std::vector<std::pair<std::uint64_t, Bitmap>> classes;
+    if (text.set) {
+        Bitmap kept;
+        const roaring_bitmap_t* rows = text.set.get();
         if (filter) {
-            std::vector<std::uint32_t> ids(filter->begin(), filter->end());
-            kept.reset(roaring_bitmap_of_ptr(ids.size(), ids.data()));
-        }
-        for (const auto& [mask, rows] : text.classes) {
-            if (!kept) {
-                classes.emplace_back(mask, rows.get());
-                continue;
+            Bitmap scratch;
+            if (const roaring_bitmap_t* matches = filter->asBitmap(scratch)) {
+                kept.reset(roaring_bitmap_and(rows, matches));
+            } else {  // a filter rid beyond 32 bits matches no word: keep the words' rows it holds
+                std::vector<std::uint32_t> ids;
+                for (std::int64_t rid : listed(rows))
+                    if (filter->contains(rid)) ids.push_back(static_cast<std::uint32_t>(rid));
+                kept = bitmapOf(ids);
             }
-            owned.emplace_back(roaring_bitmap_and(rows.get(), kept.get()));
-            if (!roaring_bitmap_is_empty(owned.back().get())) classes.emplace_back(mask, owned.back().get());
+            rows = kept.get();
         }
+        // Each (word, field) bit's rows among these: smallest operand first; with one group every
+        // match is in it.
+        std::vector<std::pair<std::uint64_t, Bitmap>> fields;
+        for (const TextMatches::FieldRows& field : text.fields) {
+            Bitmap in(roaring_bitmap_and(rows, field.postings.get()));
+            if (text.groupRows.size() > 1) roaring_bitmap_and_inplace(in.get(), text.groupRows[field.group].get());
+            if (!roaring_bitmap_is_empty(in.get())) fields.emplace_back(field.bit, std::move(in));
+        }
+        if (!splitClasses(rows, fields, classes)) {
+            classes.clear();
+            Rids ids = listed(rows);
+            std::vector<std::uint64_t> masks(ids.size(), 0);
+            std::vector<std::uint32_t> members;
+            for (const auto& [bit, in] : fields) {
+                members.resize(roaring_bitmap_get_cardinality(in.get()));
+                roaring_bitmap_to_uint32_array(in.get(), members.data());
+                // Both ascending: each member's position among the matches.
+                std::size_t at = 0;
+                for (std::uint32_t rid : members) {
+                    while (ids[at] < rid) ++at;
+                    masks[at] |= bit;
+                }
+            }
+            for (std::size_t i = 0; i < ids.size(); ++i) byMask[masks[i]].push_back(ids[i]);
+        }
+    } else if (filter && filter->bitmap) {
+        for (std::size_t i = 0; i < text.rids.size(); ++i)
+            if (filter->contains(text.rids[i])) byMask[text.masks[i]].push_back(text.rids[i]);
     } else if (filter) {
         // Both ascending: merge.
-        auto it = filter->begin();
-        for (std::size_t i = 0; i < text.rids.size() && it != filter->end(); ++i) {
-            while (it != filter->end() && *it < text.rids[i]) ++it;
-            if (it != filter->end() && *it == text.rids[i]) byMask[text.masks[i]].push_back(text.rids[i]);
+        auto it = filter->rids.begin();
+        for (std::size_t i = 0; i < text.rids.size() && it != filter->rids.end(); ++i) {
+            while (it != filter->rids.end() && *it < text.rids[i]) ++it;
+            if (it != filter->rids.end() && *it == text.rids[i]) byMask[text.masks[i]].push_back(text.rids[i]);
         }
     } else {
         for (std::size_t i = 0; i < text.rids.size(); ++i) byMask[text.masks[i]].push_back(text.rids[i]);
@@ -835,9 +896,10 @@ Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& 
     }
     byMask.clear();
     for (const auto& [mask, rows] : classes) {
+        if (roaring_bitmap_is_empty(rows.get())) continue;
         Group& group = groups[scoreOf(mask)];
-        group.bitmaps.push_back(rows);
-        group.size += roaring_bitmap_get_cardinality(rows);
+        group.bitmaps.push_back(rows.get());
+        group.size += roaring_bitmap_get_cardinality(rows.get());
     }
 
     const bool best = plan.descending;  // best first: score, updated and rid descending
@@ -894,7 +956,7 @@ Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& 
 
 // The page's rids in order: offset..offset+limit of the matches.
 // `words`: the words' matches when the caller has them (relevance needs them).
-Rids pageRids(Connection& connection, const Plan& plan, const Rids& matches, const TextMatches* words = nullptr) {
+Rids pageRids(Connection& connection, const Plan& plan, const MatchSet& matches, const TextMatches* words = nullptr) {
     Rids page;
     const auto wanted = static_cast<std::size_t>(plan.offset + plan.limit);
     const Constraint* text = plan.text();
@@ -912,7 +974,7 @@ Rids pageRids(Connection& connection, const Plan& plan, const Rids& matches, con
     std::size_t seen = 0;
     while (seen < wanted && statement->step()) {
         std::int64_t rid = statement->int64(0);
-        if (!contains(matches, rid)) continue;
+        if (!matches.contains(rid)) continue;
         if (seen++ >= static_cast<std::size_t>(plan.offset)) page.push_back(rid);
     }
     return page;
@@ -922,48 +984,104 @@ Rids pageRids(Connection& connection, const Plan& plan, const Rids& matches, con
 
 // The ids holding any of `constraint`'s values, from the facet bitmaps (defined with FacetIndex,
 // below); nullopt when the bitmaps do not cover that kind of value.
-std::optional<Rids> valueRidsFromBitmaps(const FacetIndex& index, const Constraint& constraint);
+std::optional<Bitmap> valueBitmap(const FacetIndex& index, const Constraint& constraint);
+
+namespace {
+
+// candidateMatches when the in-memory index is at the snapshot: every condition a bitmap (the
+// words', the grids', the facet values'; the others' rids made one), ANDed smallest first, and
+// datetime checked against the extents in memory. nullopt when a rid does not fit 32 bits.
+std::optional<MatchSet> bitmapMatches(Connection& connection, const Plan& plan, const TextMatches* words,
+                                      const FacetIndex* bitmaps, const TermIndex& memory) {
+    std::vector<Bitmap> owned;
+    std::vector<const roaring_bitmap_t*> sets;
+    std::vector<const Constraint*> times;
+    const roaring_bitmap_t* wordSet = words && words->set ? words->set.get() : nullptr;
+    for (const Constraint& constraint : plan.constraints) {
+        if (constraint.kind == Constraint::Kind::Time && plan.constraints.size() > 1) {
+            times.push_back(&constraint);
+            continue;
+        }
+        std::optional<Bitmap> made;
+        if (constraint.kind == Constraint::Kind::Text && wordSet) {
+            sets.push_back(wordSet);
+        } else {
+            if (constraint.kind == Constraint::Kind::Bbox) {
+                const record::Bbox& box = constraint.bbox;
+                made = memory.boxMatches(box.minX, box.minY, box.maxX, box.maxY, wordSet);
+            } else if (constraint.kind == Constraint::Kind::Values && bitmaps) {
+                made = valueBitmap(*bitmaps, constraint);
+            }
+            if (!made) {
+                std::optional<std::vector<std::uint32_t>> ids =
+                    bitmapIds(constraint.kind == Constraint::Kind::Text && words ? words->rids
+                                                                                 : constraintRids(connection, constraint));
+                if (!ids) return std::nullopt;
+                made = bitmapOf(*ids);
+            }
+            owned.push_back(std::move(*made));
+            sets.push_back(owned.back().get());
+        }
+        if (roaring_bitmap_is_empty(sets.back())) break;  // nothing can match
+    }
+    std::sort(sets.begin(), sets.end(), [](const roaring_bitmap_t* a, const roaring_bitmap_t* b) {
+        return roaring_bitmap_get_cardinality(a) < roaring_bitmap_get_cardinality(b);
+    });
+    MatchSet out;
+    out.bitmap.reset(roaring_bitmap_copy(sets.front()));
+    for (std::size_t i = 1; i < sets.size() && !roaring_bitmap_is_empty(out.bitmap.get()); ++i)
+        roaring_bitmap_and_inplace(out.bitmap.get(), sets[i]);
+    if (!times.empty() && !roaring_bitmap_is_empty(out.bitmap.get())) {
+        std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(out.bitmap.get()));
+        roaring_bitmap_to_uint32_array(out.bitmap.get(), ids.data());
+        // One extent per match, spread over the array: fetch ahead so that the misses overlap.
+        constexpr std::size_t kAhead = 16;
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (i + kAhead < ids.size()) memory.prefetchExtent(ids[i + kAhead]);
+            bool keep = true;
+            for (const Constraint* time : times) keep = keep && memory.timeIntersects(ids[i], time->start, time->end);
+            if (keep) ids[kept++] = ids[i];
+        }
+        ids.resize(kept);
+        out.bitmap = bitmapOf(ids);
+    }
+    return out;
+}
+
+}  // namespace
 
 // `words`: the words' matches when the caller already has them. `bitmaps`: the facet bitmaps of
 // the caller's snapshot, when it has them: value lists are then read from them instead of the
 // postings (83,595 ids: 8 ms from the postings, a fraction of a millisecond from a bitmap).
-Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatches* words = nullptr,
-                      const FacetIndex* bitmaps = nullptr, const TermIndex* memory = nullptr) {
+MatchSet candidateMatches(Connection& connection, const Plan& plan, const TextMatches* words = nullptr,
+                          const FacetIndex* bitmaps = nullptr, const TermIndex* memory = nullptr) {
+    if (memory)
+        if (std::optional<MatchSet> matches = bitmapMatches(connection, plan, words, bitmaps, *memory))
+            return std::move(*matches);
     std::vector<Rids> sets;
     const Constraint* time = nullptr;
-    std::vector<const Constraint*> inMemory;  // checked on the words' matches against the term index's extents
     for (const Constraint& constraint : plan.constraints) {
-        if (memory && constraint.kind == Constraint::Kind::Time && plan.constraints.size() > 1) {
-            inMemory.push_back(&constraint);
-            continue;
-        }
-        if (memory && constraint.kind == Constraint::Kind::Bbox) {
-            const record::Bbox& box = constraint.bbox;
-            const roaring_bitmap_t* within = words && words->set ? words->set.get() : nullptr;
-            if (std::optional<Rids> rids = memory->boxRids(box.minX, box.minY, box.maxX, box.maxY, within)) {
-                sets.push_back(std::move(*rids));
-                if (sets.back().empty()) break;
-                continue;
-            }
-        }
         // An open interval (datetime=2020-01-01/..) spans most of the time index: it is checked
         // last, on the rows already matched, when they are few.
         if (constraint.kind == Constraint::Kind::Time && plan.constraints.size() > 1) {
             time = &constraint;
             continue;
         }
-        std::optional<Rids> fromBitmaps;
-        if (constraint.kind == Constraint::Kind::Values && bitmaps) fromBitmaps = valueRidsFromBitmaps(*bitmaps, constraint);
+        std::optional<Bitmap> fromBitmaps;
+        if (constraint.kind == Constraint::Kind::Values && bitmaps) fromBitmaps = valueBitmap(*bitmaps, constraint);
         if (constraint.kind == Constraint::Kind::Text && words)
-            sets.push_back(words->rids);
+            sets.push_back(words->set ? listed(words->set.get()) : words->rids);
         else if (fromBitmaps)
-            sets.push_back(std::move(*fromBitmaps));
+            sets.push_back(listed(fromBitmaps->get()));
         else
             sets.push_back(constraintRids(connection, constraint));
         if (sets.back().empty()) break;  // nothing can match
     }
     std::sort(sets.begin(), sets.end(), [](const Rids& a, const Rids& b) { return a.size() < b.size(); });
-    Rids matches = std::move(sets.front());
+    MatchSet out;
+    Rids& matches = out.rids;
+    matches = std::move(sets.front());
     for (std::size_t i = 1; i < sets.size() && !matches.empty(); ++i) {
         Rids next;
         next.reserve(matches.size());
@@ -986,27 +1104,7 @@ Rids candidateMatches(Connection& connection, const Plan& plan, const TextMatche
         }
         matches = std::move(next);
     }
-    if (!inMemory.empty() && !matches.empty()) {
-        // One extent per match, spread over the array: fetch ahead so that the misses overlap.
-        constexpr std::size_t kAhead = 16;
-        std::size_t kept = 0;
-        for (std::size_t i = 0; i < matches.size(); ++i) {
-            if (i + kAhead < matches.size()) memory->prefetchExtent(static_cast<std::uint32_t>(matches[i + kAhead]));
-            const auto id = static_cast<std::uint32_t>(matches[i]);
-            bool keep = true;
-            for (const Constraint* constraint : inMemory) {
-                if (constraint->kind == Constraint::Kind::Bbox) {
-                    const record::Bbox& box = constraint->bbox;
-                    keep = keep && memory->boxIntersects(id, box.minX, box.minY, box.maxX, box.maxY);
-                } else {
-                    keep = keep && memory->timeIntersects(id, constraint->start, constraint->end);
-                }
-            }
-            if (keep) matches[kept++] = matches[i];
-        }
-        matches.resize(kept);
-    }
-    return matches;
+    return out;
 }
 
 SearchResult executeByCandidates(Connection& connection, const Plan& plan, const FacetIndex* bitmaps,
@@ -1020,7 +1118,7 @@ SearchResult executeByCandidates(Connection& connection, const Plan& plan, const
         own = textMatches(connection, *plan.text());
         words = &*own;
     }
-    Rids matches = candidateMatches(connection, plan, words, bitmaps, memory);
+    MatchSet matches = candidateMatches(connection, plan, words, bitmaps, memory);
     result.numberMatched = static_cast<std::int64_t>(matches.size());
     if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
     Rids page = pageRids(connection, plan, matches, words);
@@ -1045,7 +1143,8 @@ std::vector<std::int64_t> sqlMatches(Connection& connection, const Plan& plan) {
 // The page's rids by the general SQL plan; relevance ranks the plan's matches as the candidate path does.
 std::vector<std::int64_t> sqlPage(Connection& connection, const Plan& plan) {
     if (plan.order == Order::Relevance && plan.text()) {
-        std::vector<std::int64_t> matches = sqlMatches(connection, plan);
+        MatchSet matches;
+        matches.rids = sqlMatches(connection, plan);
         return relevancePage(connection, plan, textMatches(connection, *plan.text()), &matches);
     }
     SqlQuery page = pageSql(plan);
@@ -1086,7 +1185,7 @@ const char* facetOfKind(std::string_view kind) {
 
 }  // namespace
 
-std::optional<Rids> valueRidsFromBitmaps(const FacetIndex& index, const Constraint& constraint) {
+std::optional<Bitmap> valueBitmap(const FacetIndex& index, const Constraint& constraint) {
     const char* facet = facetOfKind(constraint.valueKind);
     if (!facet) return std::nullopt;
     auto values = index.values.find(facet);
@@ -1096,14 +1195,8 @@ std::optional<Rids> valueRidsFromBitmaps(const FacetIndex& index, const Constrai
             auto found = values->second.find(value);
             if (found != values->second.end()) held.push_back(found->second.get());
         }
-    Rids rids;
-    if (held.empty()) return rids;
-    std::unique_ptr<roaring_bitmap_t, void (*)(const roaring_bitmap_t*)> any(
-        roaring_bitmap_or_many(held.size(), held.data()), roaring_bitmap_free);
-    std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(any.get()));
-    roaring_bitmap_to_uint32_array(any.get(), ids.data());
-    rids.assign(ids.begin(), ids.end());
-    return rids;
+    if (held.empty()) return Bitmap(roaring_bitmap_create());
+    return Bitmap(roaring_bitmap_or_many(held.size(), held.data()));
 }
 
 // nullptr when a rid does not fit 32 bits (then the SQL plan counts).
@@ -1220,15 +1313,8 @@ std::shared_ptr<FacetIndex> catchUpFacetIndex(Connection& connection, const Face
 
 namespace {
 
-// `matches` null: the whole catalog.
-std::vector<Facet> countFacets(const FacetIndex& index, const std::vector<std::int64_t>* matches, const Plan& plan) {
-    roaring_bitmap_t* matched = nullptr;
-    if (matches) {
-        std::vector<std::uint32_t> ids;
-        ids.reserve(matches->size());
-        for (std::int64_t rid : *matches) ids.push_back(static_cast<std::uint32_t>(rid));
-        matched = roaring_bitmap_of_ptr(ids.size(), ids.data());
-    }
+// `matched` null: the whole catalog.
+std::vector<Facet> countFacets(const FacetIndex& index, const roaring_bitmap_t* matched, const Plan& plan) {
     std::vector<Facet> facets;
     for (const std::string& name : plan.facets) {
         Facet facet;
@@ -1249,7 +1335,6 @@ std::vector<Facet> countFacets(const FacetIndex& index, const std::vector<std::i
         }
         facets.push_back(std::move(facet));
     }
-    if (matched) roaring_bitmap_free(matched);
     return facets;
 }
 
@@ -1529,12 +1614,18 @@ SearchResult Store::search(const SearchQuery& query) const {
                 own = planner::textMatches(*connection, *plan.text());
                 words = &*own;
             }
-            std::vector<std::int64_t> matches =
-                candidates ? planner::candidateMatches(*connection, withoutFacets, words, index.get(), terms.index)
-                           : planner::sqlMatches(*connection, withoutFacets);
+            planner::MatchSet matches;
+            if (candidates)
+                matches = planner::candidateMatches(*connection, withoutFacets, words, index.get(), terms.index);
+            else
+                matches.rids = planner::sqlMatches(*connection, withoutFacets);
+            // The facet bitmaps exist only while every rid fits 32 bits: so do the matches'.
+            planner::Bitmap scratch;
+            const roaring_bitmap_t* matched = matches.asBitmap(scratch);
+            if (!matched) return planner::execute(*connection, plan);
             SearchResult result;
             result.numberMatched = static_cast<std::int64_t>(matches.size());
-            result.facets = planner::countFacets(*index, &matches, plan);
+            result.facets = planner::countFacets(*index, matched, plan);
             if (plan.limit > 0 && plan.offset < result.numberMatched) {
                 if (candidates) {
                     planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches, words), result);

@@ -3,6 +3,8 @@
 #include "store/connection.hpp"
 #include "store/fts_rank.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -33,6 +35,15 @@ const char* const kFieldsSql =
     "SELECT rid, title, description, keywords, min_x, min_y, max_x, max_y, time_start, time_end FROM records";
 
 }  // namespace
+
+void* allocateHuge(std::size_t bytes) {
+    constexpr std::size_t kHuge = std::size_t{1} << 21;
+    const std::size_t rounded = (bytes + kHuge - 1) & ~(kHuge - 1);
+    void* block = std::aligned_alloc(kHuge, rounded);
+    if (!block) throw std::bad_alloc();
+    madvise(block, rounded, MADV_HUGEPAGE);  // advice only: without THP it stays 4 KiB pages
+    return block;
+}
 
 bool fitsBitmap(std::int64_t rid) { return rid >= 0 && rid <= static_cast<std::int64_t>(UINT32_MAX); }
 
@@ -70,13 +81,41 @@ void readExtent(Row& row, double& minX, double& minY, double& maxX, double& maxY
 
 }  // namespace
 
+namespace {
+
+// The greatest float ≤ value, and the least float ≥ value.
+float floatDown(double value) {
+    const float rounded = static_cast<float>(value);
+    return static_cast<double>(rounded) > value ? std::nextafter(rounded, -INFINITY) : rounded;
+}
+float floatUp(double value) {
+    const float rounded = static_cast<float>(value);
+    return static_cast<double>(rounded) < value ? std::nextafter(rounded, INFINITY) : rounded;
+}
+
+}  // namespace
+
+TermIndex::FloatBox TermIndex::floatBox(const Extent& extent) {
+    if (!(extent.flags & kHasBox)) return FloatBox{NAN, NAN, NAN, NAN};
+    // Rounded outwards: the float box holds the footprint.
+    return FloatBox{floatDown(extent.minX), floatDown(extent.minY), floatUp(extent.maxX), floatUp(extent.maxY)};
+}
+
+TermIndex::BoxQuery TermIndex::boxQuery(double minX, double minY, double maxX, double maxY) {
+    return BoxQuery{minX, minY, maxX, maxY, floatUp(minX), floatUp(minY), floatDown(maxX), floatDown(maxY)};
+}
+
 void TermIndex::setExtent(std::uint32_t rid, const Extent& extent) {
-    if (rid >= m_extents.size()) m_extents.resize(std::size_t{rid} + 1);
+    if (rid >= m_extents.size()) {
+        m_extents.resize(std::size_t{rid} + 1);
+        m_boxes.resize(std::size_t{rid} + 1, FloatBox{NAN, NAN, NAN, NAN});
+    }
     if (!m_grids.empty()) {
         gridUpdate(rid, m_extents[rid], false);
         gridUpdate(rid, extent, true);
     }
     m_extents[rid] = extent;
+    m_boxes[rid] = floatBox(extent);
 }
 
 namespace {
@@ -128,8 +167,8 @@ void TermIndex::gridUpdate(std::uint32_t rid, const Extent& extent, bool add) {
         }
 }
 
-std::optional<std::vector<std::int64_t>> TermIndex::boxRids(double minX, double minY, double maxX, double maxY,
-                                                            const roaring_bitmap_t* within) const {
+std::optional<TermIndex::Bitmap> TermIndex::boxMatches(double minX, double minY, double maxX, double maxY,
+                                                      const roaring_bitmap_t* within) const {
     if (!(minX <= maxX) || !(minY <= maxY)) return std::nullopt;
     std::vector<const roaring_bitmap_t*> whole, edge;
     Extent query;
@@ -149,25 +188,75 @@ std::optional<std::vector<std::int64_t>> TermIndex::boxRids(double minX, double 
             }
         }
     }
-    Bitmap matches(whole.empty() ? roaring_bitmap_create() : roaring_bitmap_or_many(whole.size(), whole.data()));
     edge.push_back(m_loose.get());
-    Bitmap check(roaring_bitmap_or_many(edge.size(), edge.data()));
-    roaring_bitmap_andnot_inplace(check.get(), matches.get());
+    if (m_boxes.empty()) return Bitmap(roaring_bitmap_create());
+    const BoxQuery box = boxQuery(minX, minY, maxX, maxY);
+    const std::size_t size = m_boxes.size();
+    // Keeps, in place, the ids whose footprint intersects the box, in one pass without branches
+    // but for the rare footprint the float box cannot decide (a mispredicted branch an id, and a
+    // second pass that read the boxes again, cost more than the lookups).
+    auto keepIntersecting = [&](std::uint32_t* ids, std::size_t count) {
+        std::size_t kept = 0;
+        for (std::size_t k = 0; k < count; ++k) {
+            if (k + 16 < count) prefetchBox(ids[k + 16]);
+            const std::uint32_t id = ids[k];
+            ids[kept] = id;
+            kept += static_cast<std::size_t>(boxMatchesQuery(id, box));
+        }
+        return kept;
+    };
+    std::vector<std::uint32_t> ids;
+    auto list = [&ids](const roaring_bitmap_t* bitmap) {
+        ids.resize(roaring_bitmap_get_cardinality(bitmap));
+        roaring_bitmap_to_uint32_array(bitmap, ids.data());
+    };
+    // Few enough `within` (the words' matches) are checked directly, in rid order: cheaper than
+    // the cells when these hold more (a footprint is in up to four cells of its grid, and every
+    // member of an edge cell is checked).
     if (within) {
-        roaring_bitmap_and_inplace(matches.get(), within);
-        roaring_bitmap_and_inplace(check.get(), within);
+        std::uint64_t cells = 0, edges = 0;
+        for (const roaring_bitmap_t* cell : whole) cells += roaring_bitmap_get_cardinality(cell);
+        for (const roaring_bitmap_t* cell : edge) edges += roaring_bitmap_get_cardinality(cell);
+        if (2 * roaring_bitmap_get_cardinality(within) <= cells + 2 * edges) {
+            list(within);
+            return Bitmap(roaring_bitmap_of_ptr(keepIntersecting(ids.data(), ids.size()), ids.data()));
+        }
     }
-    std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(check.get()));
-    roaring_bitmap_to_uint32_array(check.get(), ids.data());
-    std::vector<std::uint32_t> exact;
-    for (std::size_t k = 0; k < ids.size(); ++k) {
-        if (k + 16 < ids.size()) prefetchExtent(ids[k + 16]);
-        if (boxIntersects(ids[k], minX, minY, maxX, maxY)) exact.push_back(ids[k]);
+    // The union is marked in a flat bitset over the rids (125 KB at 1M records): a store per member,
+    // where CRoaring's union of hundreds of cells, or their ANDs with `within`, cost several times
+    // more (measured at 1M: q+bbox 5.0 ms, bbox 4.1 ms with them).
+    std::vector<std::uint64_t> flat(size / 64 + 1, 0);
+    auto mark = [&flat, size](std::uint32_t id) {
+        if (id < size) flat[id >> 6] |= std::uint64_t{1} << (id & 63);
+    };
+    for (const roaring_bitmap_t* cell : whole) {
+        list(cell);
+        for (std::uint32_t id : ids) mark(id);
     }
-    roaring_bitmap_add_many(matches.get(), exact.size(), exact.data());
-    ids.resize(roaring_bitmap_get_cardinality(matches.get()));
-    roaring_bitmap_to_uint32_array(matches.get(), ids.data());
-    return std::vector<std::int64_t>(ids.begin(), ids.end());
+    // Edge cells: their members not yet in are checked (a member of several edge cells may be
+    // checked more than once).
+    for (const roaring_bitmap_t* cell : edge) {
+        list(cell);
+        std::size_t unmarked = 0;
+        for (std::uint32_t id : ids) {
+            ids[unmarked] = id;
+            unmarked += id >= size || !((flat[id >> 6] >> (id & 63)) & 1);
+        }
+        const std::size_t kept = keepIntersecting(ids.data(), unmarked);
+        for (std::size_t k = 0; k < kept; ++k) mark(ids[k]);
+    }
+    ids.clear();
+    if (within) {
+        std::vector<std::uint32_t> candidates(roaring_bitmap_get_cardinality(within));
+        roaring_bitmap_to_uint32_array(within, candidates.data());
+        for (std::uint32_t id : candidates)
+            if (id < size && ((flat[id >> 6] >> (id & 63)) & 1)) ids.push_back(id);
+    } else {
+        for (std::size_t word = 0; word < flat.size(); ++word)
+            for (std::uint64_t bits = flat[word]; bits; bits &= bits - 1)
+                ids.push_back(static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))));
+    }
+    return Bitmap(roaring_bitmap_of_ptr(ids.size(), ids.data()));
 }
 
 TermIndex::~TermIndex() {
@@ -398,7 +487,7 @@ std::vector<std::string> TermIndex::terms(std::string_view prefix, std::size_t l
 std::size_t TermIndex::changedSinceBuild() const { return roaring_bitmap_get_cardinality(m_changed.get()); }
 
 std::size_t TermIndex::memoryBytes() const {
-    std::size_t bytes = m_extents.capacity() * sizeof(Extent) + m_termChars.capacity() + m_termStart.capacity() * sizeof(std::uint64_t) +
+    std::size_t bytes = m_extents.capacity() * sizeof(Extent) + m_boxes.capacity() * sizeof(FloatBox) + m_termChars.capacity() + m_termStart.capacity() * sizeof(std::uint64_t) +
                         m_refs.capacity() * sizeof(Ref) + m_pool.capacity() * sizeof(std::uint32_t);
     for (const roaring_bitmap_t* bitmap : m_bitmaps) bytes += roaring_bitmap_size_in_bytes(bitmap);
     for (const Grid& grid : m_grids)
