@@ -162,6 +162,7 @@ int commandServe(Arguments arguments) {
     apiOptions.openApiHub = true;
     apiOptions.kind = "hub";
     apiOptions.landingLinks.push_back({"/sources", "https://w3id.org/tweeling/rel/sources", "The federated sources"});
+    apiOptions.searchCacheEntries = tweeling::cli::searchCacheEntries(arguments);
     registry::api::Api api(apiOptions, store, profile);
     api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":\"" << what << "\"}\n"; });
     hub::HubRoutes routes(sources, store, [&scheduler] { scheduler.wake(); });

@@ -322,6 +322,9 @@ void Api::writeRecord(Writer& writer, const std::string& storedJson, const std::
 Api::Api(ApiOptions options, store::Store& store, const record::Profile& profile)
     : m_options(std::move(options)), m_store(store), m_profile(profile), m_metrics(std::make_shared<Metrics>()) {
     while (!m_options.publicUrl.empty() && m_options.publicUrl.back() == '/') m_options.publicUrl.pop_back();
+    if (m_options.searchCacheEntries > 0)
+        m_searchCache = std::make_shared<SearchCache>(m_options.searchCacheEntries, m_options.searchCacheBytes,
+                                                      m_options.searchCacheMaxAge);
 }
 
 Response Api::handle(const Request& request) const {
@@ -402,6 +405,13 @@ Response Api::metrics() const {
            terms.answered);
     metric(out, "tweeling_searches_expanded_total", "counter",
            "Searches left to FTS5 whose words were matched as their exact terms.", terms.expanded);
+    if (m_searchCache) {
+        metric(out, "tweeling_search_cache_hits_total", "counter",
+               "Searches answered by a page kept for the latest seq.", m_searchCache->hits());
+        metric(out, "tweeling_search_cache_misses_total", "counter",
+               "Cacheable searches that had to be answered afresh.", m_searchCache->misses());
+        metric(out, "tweeling_search_cache_entries", "gauge", "Search pages kept.", m_searchCache->entries());
+    }
     Response response;
     response.contentType = "text/plain; version=0.0.4; charset=utf-8";
     response.body = out.str();
@@ -712,6 +722,25 @@ Response Api::items(const Request& request, const Context& context) const {
                               "origin", "source", "publisher", "limit", "offset", "sortby", "filter", "filter-lang",
                               "filter-crs", "facets", "facetLimit"});
     if (auto dcat = dcatCatalog(request, context, true)) return std::move(*dcat);  // DCAT-AP page of results
+    // A page answered at the latest seq, less than searchCacheMaxAge ago, is served again.
+    std::string cacheKey;
+    if (m_searchCache) {
+        const std::string cacheControl = request.header("cache-control");
+        if (cacheControl.find("no-cache") == std::string::npos && cacheControl.find("no-store") == std::string::npos) {
+            cacheKey = context.itemsUrl();
+            for (const auto& [name, value] : request.query)
+                cacheKey += '&' + encodeQueryValue(name) + '=' + encodeQueryValue(value);
+            if (auto page = m_searchCache->find(cacheKey, m_store.currentSeq())) {
+                Response response;
+                response.contentType = page->contentType;
+                response.body.reserve(page->head.size() + page->tail.size() + 48);
+                response.body = page->head;
+                response.body += ",\"timeStamp\":\"" + common::nowRfc3339() + "\"";
+                response.body += page->tail;
+                return response;
+            }
+        }
+    }
     store::SearchQuery query = parseSearchQuery(request.query);
     store::SearchResult result = m_store.search(query);
 
@@ -736,7 +765,9 @@ Response Api::items(const Request& request, const Context& context) const {
     writer.Int64(result.numberMatched);
     key(writer, "numberReturned");
     writer.Uint64(result.hits.size());
+    const std::size_t timeStampAt = buffer.GetSize();
     member(writer, "timeStamp", common::nowRfc3339());
+    const std::size_t timeStampEnd = buffer.GetSize();
     key(writer, "features");
     writer.StartArray();
     for (const auto& hit : result.hits) writeRecord(writer, hit.json, hit.source, hit.key, context, hit.signature, hit.verified);
@@ -776,7 +807,15 @@ Response Api::items(const Request& request, const Context& context) const {
              "The previous page of results");
     writer.EndArray();
     writer.EndObject();
-    return jsonResponse(200, buffer, plainJson ? kJson : kGeoJson);
+    Response response = jsonResponse(200, buffer, plainJson ? kJson : kGeoJson);
+    if (!cacheKey.empty()) {
+        SearchCache::Page page;
+        page.head = response.body.substr(0, timeStampAt);
+        page.tail = response.body.substr(timeStampEnd);
+        page.contentType = response.contentType;
+        m_searchCache->store(cacheKey, result.seq, std::move(page));
+    }
+    return response;
 }
 
 Response Api::item(const Request& request, const Context& context, const std::string& key) const {

@@ -4,12 +4,14 @@
 // known errors become application/problem+json (RFC 9457), anything else a generic 500 whose details
 // go only to the log.
 #include "record/profile.hpp"
+#include "api/search_cache.hpp"
 #include "store/store.hpp"
 
 #include <cstddef>
 #include <memory>
 #include <cstdint>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -39,6 +41,10 @@ struct ApiOptions {
         std::string title;
     };
     std::vector<LandingLink> landingLinks;
+    // Finished search pages kept for the data version they answer (search_cache.hpp); 0 entries: none.
+    std::size_t searchCacheEntries = 256;
+    std::size_t searchCacheBytes = 64 * 1024 * 1024;
+    std::chrono::milliseconds searchCacheMaxAge{1000};
 };
 
 struct Request {
@@ -118,6 +124,7 @@ private:
         std::atomic<std::uint64_t> microseconds{0};
     };
     std::shared_ptr<Metrics> m_metrics;
+    std::shared_ptr<SearchCache> m_searchCache;  // null when disabled
     RouteExtension m_extension;
     RecordDecorator m_decorator;
     std::function<void(const std::string&)> m_writeAdmission;

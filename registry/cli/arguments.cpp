@@ -199,7 +199,7 @@ registry::api::ServerOptions serverOptions(const Arguments& arguments) {
 
 const std::vector<const char*> kHardeningOptions = {"rate-limit",         "rate-burst",     "publish-rate-limit",
                                                     "publish-rate-burst", "header-timeout", "body-timeout",
-                                                    "trusted-proxy"};
+                                                    "trusted-proxy",      "search-cache"};
 
 const char* const kHardeningHelp = R"(
 Hardening (README "Hardening"; 0 turns a rate limit off):
@@ -213,7 +213,23 @@ Hardening (README "Hardening"; 0 turns a rate limit off):
                              X-Forwarded-For names the client
 A limited request gets 429 application/problem+json with Retry-After (seconds). TLS: terminate it in
 a reverse proxy (deploy/nginx/tweeling.conf); see the README for why there is no --tls-cert.
+
+Search:
+  --search-cache N           search pages kept while no write comes in, at most 1 s each
+                             (0: none; a request with Cache-Control: no-cache skips them)    [256]
 )";
+
+std::size_t searchCacheEntries(const Arguments& arguments) {
+    const std::string text = arguments.get("search-cache", "256");
+    try {
+        std::size_t used = 0;
+        const long long entries = std::stoll(text, &used);
+        if (used != text.size() || entries < 0 || entries > 100000) throw std::out_of_range("search-cache");
+        return static_cast<std::size_t>(entries);
+    } catch (const std::logic_error&) {
+        throw UsageError("--search-cache needs a number of pages from 0 to 100000, got '" + text + "'");
+    }
+}
 
 registry::api::RateLimit publishRateLimit(const Arguments& arguments) {
     return rateLimit(arguments, "publish-rate-limit", "publish-rate-burst", registry::api::kDefaultPublishLimit);

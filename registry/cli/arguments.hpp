@@ -46,6 +46,8 @@ registry::api::ServerOptions serverOptions(const Arguments& arguments);
 // --publish-rate-limit, --publish-rate-burst, --header-timeout, --body-timeout, --trusted-proxy.
 extern const std::vector<const char*> kHardeningOptions;
 extern const char* const kHardeningHelp;  // their help text, for `serve --help`
+// --search-cache: the search pages the API keeps (ApiOptions::searchCacheEntries).
+std::size_t searchCacheEntries(const Arguments& arguments);
 // --publish-rate-limit REQ/S and --publish-rate-burst N: the per-publisher-key limit on writes.
 registry::api::RateLimit publishRateLimit(const Arguments& arguments);
 

@@ -133,6 +133,7 @@ int commandServe(Arguments arguments) {
     apiOptions.nodeId = store.nodeId();
     apiOptions.name = arguments.get("name", "Tweeling registry node " + store.nodeId());
     apiOptions.publicUrl = arguments.get("public-url", "");
+    apiOptions.searchCacheEntries = tweeling::cli::searchCacheEntries(arguments);
     tw::api::Api api(apiOptions, store, tw::record::Profile::builtin());
     api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":" << '"' << what << "\"}\n"; });
     tw::api::limitWritesPerKey(api, publishLimit);

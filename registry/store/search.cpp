@@ -1567,20 +1567,32 @@ FacetIndexStats Store::facetIndexStats() const {
 }
 
 SearchResult Store::search(const SearchQuery& query) const {
-    planner::Plan plan = planner::makePlan(query);
     ConnectionPool::Lease connection = m_private->readers.acquire();
     // One SQL text per query shape: keep the statement cache bounded.
     connection->trimCache(256);
     // One snapshot for the words, the facets and the search (the paths below nest in it).
     ReadSnapshot outer(connection->database());
-    const bool indexes = !m_private->options.sqlSearchOnly;
+    SearchResult result = m_private->searchAt(*connection, query);
+    result.seq = latestSeq(*connection);
+    return result;
+}
+
+std::int64_t Store::currentSeq() const {
+    ConnectionPool::Lease connection = m_private->readers.acquire();
+    return latestSeq(*connection);
+}
+
+SearchResult Store::Private::searchAt(Connection& connectionRef, const SearchQuery& query) const {
+    Connection* connection = &connectionRef;
+    planner::Plan plan = planner::makePlan(query);
+    const bool indexes = !options.sqlSearchOnly;
     const bool candidates = indexes && planner::candidateShape(plan, true);
     // The words' matches and ranking from the term index, when it is at this snapshot.
     std::optional<planner::TextMatches> indexed;
     Private::TermIndexLease terms;  // read-locked for the rest of the search
     bool box = false;
     for (const auto& constraint : plan.constraints) box = box || constraint.kind == planner::Constraint::Kind::Bbox;
-    if (indexes && (plan.text() || (box && candidates))) terms = m_private->termIndexAt(*connection, latestSeq(*connection));
+    if (indexes && (plan.text() || (box && candidates))) terms = termIndexAt(*connection, latestSeq(*connection));
     if (indexes && plan.text()) {
         if (terms) {
             planner::Constraint& text = *plan.text();
@@ -1589,16 +1601,16 @@ SearchResult Store::search(const SearchQuery& query) const {
                 indexed = planner::indexedTextMatches(*terms.index, tokenizer, text, ftsRowCount(*connection));
             }
             if (indexed) {
-                std::lock_guard<std::mutex> lock(m_private->termStatsMutex);
-                ++m_private->termStats.answered;
+                std::lock_guard<std::mutex> lock(termStatsMutex);
+                ++termStats.answered;
             } else {
-                m_private->expandWords(*connection, *terms.index, text);
+                expandWords(*connection, *terms.index, text);
             }
         }
     }
     if (!plan.facets.empty() && indexes) {
         // Facets from the value bitmaps of this feed seq; matches, facets and page in one snapshot.
-        std::shared_ptr<const FacetIndex> index = m_private->facetIndexAt(*connection, latestSeq(*connection));
+        std::shared_ptr<const FacetIndex> index = facetIndexAt(*connection, latestSeq(*connection));
         if (index) {
             planner::Plan withoutFacets = plan;
             withoutFacets.facets.clear();
@@ -1641,7 +1653,7 @@ SearchResult Store::search(const SearchQuery& query) const {
         bool values = false;
         for (const auto& constraint : plan.constraints) values = values || constraint.kind == planner::Constraint::Kind::Values;
         std::shared_ptr<const FacetIndex> index;
-        if (values) index = m_private->facetIndexAt(*connection, latestSeq(*connection));
+        if (values) index = facetIndexAt(*connection, latestSeq(*connection));
         return planner::executeByCandidates(*connection, plan, index.get(), indexed ? &*indexed : nullptr, terms.index);
     }
     return planner::execute(*connection, plan);

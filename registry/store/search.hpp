@@ -97,6 +97,7 @@ struct SearchResult {
     std::int64_t numberMatched = 0;  // exact, never estimated
     std::vector<SearchHit> hits;
     std::vector<Facet> facets;       // in the order of SearchQuery::facets
+    std::int64_t seq = 0;            // the feed seq of the snapshot it was answered at
 };
 
 }  // namespace tweeling::registry::store

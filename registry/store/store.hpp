@@ -189,6 +189,9 @@ public:
     FeedPage feed(std::int64_t after, int limit) const;
 
     SearchResult search(const SearchQuery& query) const;
+    // The feed seq of the latest write (by any process): the version of the data, which
+    // SearchResult::seq is compared with.
+    std::int64_t currentSeq() const;
     // The stored form of a record's JSON (a zstd frame), for PutRequest::document; thread-safe.
     std::string compressDocument(std::string_view json) const;
     // Brings the facet bitmaps and the term index to the latest write now, on the caller's thread,

@@ -91,6 +91,8 @@ struct Store::Private {
     // The index at snapshot `seq` (the caller's), read-locked for the caller; empty when it is not
     // at `seq` and cannot be brought there now.
     TermIndexLease termIndexAt(Connection& connection, std::int64_t seq, IndexWork work = IndexWork::Search) const;
+    // Store::search inside the caller's read snapshot.
+    SearchResult searchAt(Connection& connection, const SearchQuery& query) const;
     // Brings the facet bitmaps and the term index to the latest seq, on the caller's thread.
     void prepareIndexes() const;
     // Wakes the background builder (started on first use), which runs prepareIndexes().

@@ -458,6 +458,56 @@ TEST_CASE("metrics are served in Prometheus text format") {
     CHECK(metrics.body.find("tweeling_searches_expanded_total 0\n") != std::string::npos);
 }
 
+namespace {
+std::uint64_t metricValue(const std::string& body, const std::string& name) {
+    auto at = body.find("\n" + name + " ");
+    REQUIRE(at != std::string::npos);
+    return std::stoull(body.substr(at + name.size() + 2));
+}
+}  // namespace
+
+TEST_CASE("a search page is served again until the next write, by this server or another process") {
+    Node node(true);
+    const std::string query = node.items + "?q=gebouw&limit=5&facets=themes";
+    auto metrics = [&](const char* name) { return metricValue(get(node.url("/metrics")).body, name); };
+    auto first = get(query);
+    auto second = get(query);
+    REQUIRE(first.status == 200);
+    REQUIRE(second.status == 200);
+    CHECK(second.header("content-type") == first.header("content-type"));
+    Json a = parse(first.body), b = parse(second.body);
+    CHECK(b["numberMatched"].GetInt64() == a["numberMatched"].GetInt64());
+    CHECK(b["timeStamp"].IsString());
+    // The same page but for its timeStamp, which is written anew.
+    a.RemoveMember("timeStamp");
+    b.RemoveMember("timeStamp");
+    CHECK(tweeling::common::toString(a) == tweeling::common::toString(b));
+    CHECK(metrics("tweeling_search_cache_hits_total") == 1);
+    CHECK(metrics("tweeling_search_cache_misses_total") == 1);
+    // Another query, another format, or Cache-Control: no-cache is answered afresh.
+    REQUIRE(get(query + "&f=json").status == 200);
+    CHECK(get(query, {"Cache-Control: no-cache"}).status == 200);
+    CHECK(metrics("tweeling_search_cache_hits_total") == 1);
+    const std::int64_t before = a["numberMatched"].GetInt64();
+
+    // A write through this server: the kept page is not served.
+    REQUIRE(publish("PUT", node.items + "/ams-cache-1", sampleRecord("ams-cache-1", "Gebouw met zonnedak"),
+                    node.amsterdamKey).status == 201);
+    CHECK(parse(get(query).body)["numberMatched"].GetInt64() == before + 1);
+    // A write by another process on the same database: neither.
+    REQUIRE(parse(get(query).body)["numberMatched"].GetInt64() == before + 1);  // kept again
+    const std::string file = node.dir.file("more.json");
+    {
+        std::ofstream out(file);
+        out << "[" << sampleRecord("ams-cache-2", "Gebouw met groen dak") << "]";
+    }
+    auto imported = run({program(), "import", "--db", node.db, "--node-id", "gm0363", file});
+    INFO(imported.err);
+    REQUIRE(imported.exitCode == 0);
+    CHECK(parse(get(query).body)["numberMatched"].GetInt64() == before + 2);
+    CHECK(metrics("tweeling_search_cache_hits_total") == 2);
+}
+
 TEST_CASE("the server logs one JSON line per request and stops cleanly on SIGTERM") {
     Node node;
     REQUIRE(get(node.url("/health")).status == 200);
