@@ -4,7 +4,9 @@
     bench/latency.py --base http://127.0.0.1:PORT --requests 1000 NAME=QUERY [NAME=QUERY ...]
 
 For each query: 20 warm-up requests, then REQUESTS timed requests of
-GET /collections/twins/items?QUERY, one after the other on one HTTP/1.1 connection. Prints one
+GET /collections/twins/items?QUERY, one after the other on one HTTP/1.1 connection, each with
+Cache-Control: no-cache so that the server searches afresh (its page cache would answer a repeated
+query in microseconds; bench/run.sh measures that with wrk, beside this). Prints one
 JSON object per query on stdout: {name, query, status, numberMatched, numberReturned, requests,
 p50_ms, p95_ms, p99_ms, mean_ms, max_ms}. A query answered with a status other than 200 is not
 timed (status says why, e.g. 400 for a parameter the server does not implement yet).
@@ -38,8 +40,10 @@ class Client:
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
             try:
+                # no-cache: each request is searched afresh, never served from the server's page cache
                 self.connection.request("GET", self.prefix + path, headers={"Connection": "keep-alive",
-                                                                            "Accept": "application/geo+json"})
+                                                                            "Accept": "application/geo+json",
+                                                                            "Cache-Control": "no-cache"})
                 response = self.connection.getresponse()
                 body = response.read()
                 if response.getheader("Connection", "").lower() == "close":

@@ -216,11 +216,12 @@ python3 "$ROOT/bench/latency.py" --base "$HUB" --requests "$REQUESTS" \
     "pycsw q + bbox=q=hittestress&bbox=$BBOX&limit=10" \
     > "$RUN/latency.jsonl"
 
-# wrk_run NAME PATH: throughput at 32 keep-alive connections.
+# wrk_run NAME PATH [HEADER]: throughput at 32 keep-alive connections.
 wrk_run() {
-    local name="$1" path="$2"
+    local name="$1" path="$2" header="${3:-Connection: keep-alive}"
     if [ "$HAVE_WRK" != 1 ]; then return; fi
-    wrk -t2 -c32 -d"${DURATION}s" --timeout 10s --latency -H 'Connection: keep-alive' "$HUB$path" > "$RUN/wrk-$name.txt" 2>&1 || true
+    wrk -t2 -c32 -d"${DURATION}s" --timeout 10s --latency -H 'Connection: keep-alive' -H "$header" "$HUB$path" \
+        > "$RUN/wrk-$name.txt" 2>&1 || true
     fact "wrk_${name}_rps" "$(awk '/^Requests\/sec:/ { print $2 }' "$RUN/wrk-$name.txt")"
     fact "wrk_${name}_p50" "$(awk '$1 == "50%" { print $2 }' "$RUN/wrk-$name.txt")"
     fact "wrk_${name}_p99" "$(awk '$1 == "99%" { print $2 }' "$RUN/wrk-$name.txt")"
@@ -228,9 +229,14 @@ wrk_run() {
 }
 log "throughput: wrk -t2 -c32 -d${DURATION}s"
 wrk_run health "/health"
+# The same URL over and over: after the first, answered by the search page cache (README, "Search").
 wrk_run qbbox "/collections/twins/items?q=hittestress&bbox=$BBOX&limit=10"
 wrk_run q "/collections/twins/items?q=hittestress&limit=10"
 wrk_run bbox "/collections/twins/items?bbox=$BBOX&limit=10"
+# Every request searched afresh.
+wrk_run qbbox_fresh "/collections/twins/items?q=hittestress&bbox=$BBOX&limit=10" "Cache-Control: no-cache"
+wrk_run q_fresh "/collections/twins/items?q=hittestress&limit=10" "Cache-Control: no-cache"
+wrk_run bbox_fresh "/collections/twins/items?bbox=$BBOX&limit=10" "Cache-Control: no-cache"
 fact hub_rss_kb "$(vm_hwm_kb "$HUB_PID")"
 stop_server "$HUB_PID"
 
