@@ -799,7 +799,9 @@ bool splitClasses(const roaring_bitmap_t* rows, const std::vector<std::pair<std:
     return true;
 }
 
-Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& text, const MatchSet* filter) {
+// `memory`: the in-memory index of the snapshot, when the search has it (each rid's `updated`).
+Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& text, const MatchSet* filter,
+                   const TermIndex* memory = nullptr) {
     std::unordered_map<std::uint64_t, std::vector<std::int64_t>> byMask;
     // From the term index: classes of rows by mask, as bitmaps; a group is listed only when the page
     // falls in it.
@@ -917,19 +919,24 @@ Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& 
         if (!std::is_sorted(group.begin(), group.end())) std::sort(group.begin(), group.end());
         const std::size_t need = std::min(group.size(), end - before);  // this group's leading rows
         Rids ordered;
-        // Order by (updated, rid): seek each member's row when the group is small, else walk the
-        // (updated, rid) index until `need` members have passed (about need/density steps).
-        const double seekCost = static_cast<double>(group.size()) * 30.0;
+        // Order by (updated, rid): look each member's `updated` up (in the in-memory index, or by a
+        // seek of its row) when the group is small, else walk the (updated, rid) index until `need`
+        // members have passed (about need/density steps). In units of an index step.
+        const double lookupCost = static_cast<double>(group.size()) * (memory ? 0.05 : 30.0);
         const double walkCost = static_cast<double>(need) * static_cast<double>(std::max<std::int64_t>(documents, 1)) /
                                 static_cast<double>(group.size());
-        if (seekCost <= walkCost) {
+        if (lookupCost <= walkCost) {
             std::vector<std::pair<std::int64_t, std::int64_t>> keyed;  // updated, rid
             keyed.reserve(group.size());
-            StatementUse statement = connection.statement("SELECT updated FROM records WHERE rid = ?1");
-            for (std::int64_t rid : group) {
-                statement->bind(1, rid);
-                if (statement->step()) keyed.emplace_back(statement->int64(0), rid);
-                statement->reset();
+            if (memory) {
+                for (std::int64_t rid : group) keyed.emplace_back(memory->updated(static_cast<std::uint32_t>(rid)), rid);
+            } else {
+                StatementUse statement = connection.statement("SELECT updated FROM records WHERE rid = ?1");
+                for (std::int64_t rid : group) {
+                    statement->bind(1, rid);
+                    if (statement->step()) keyed.emplace_back(statement->int64(0), rid);
+                    statement->reset();
+                }
             }
             auto order = [best](const auto& a, const auto& b) { return best ? a > b : a < b; };
             std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(std::min(need, keyed.size())),
@@ -955,15 +962,36 @@ Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& 
 }
 
 // The page's rids in order: offset..offset+limit of the matches.
-// `words`: the words' matches when the caller has them (relevance needs them).
-Rids pageRids(Connection& connection, const Plan& plan, const MatchSet& matches, const TextMatches* words = nullptr) {
+// `words`: the words' matches when the caller has them (relevance needs them). `memory`: the
+// in-memory index of the snapshot, when the search has it.
+Rids pageRids(Connection& connection, const Plan& plan, const MatchSet& matches, const TextMatches* words = nullptr,
+              const TermIndex* memory = nullptr) {
     Rids page;
     const auto wanted = static_cast<std::size_t>(plan.offset + plan.limit);
     const Constraint* text = plan.text();
     if (plan.order == Order::Relevance && text) {
         const bool onlyWords = plan.constraints.size() == 1;
-        if (words) return relevancePage(connection, plan, *words, onlyWords ? nullptr : &matches);
-        return relevancePage(connection, plan, textMatches(connection, *text), onlyWords ? nullptr : &matches);
+        if (words) return relevancePage(connection, plan, *words, onlyWords ? nullptr : &matches, memory);
+        return relevancePage(connection, plan, textMatches(connection, *text), onlyWords ? nullptr : &matches, memory);
+    }
+    if (memory && plan.order == Order::Updated && matches.size() > 0) {
+        // Few matches are ordered by their `updated` in memory; many are found by walking the index
+        // (about wanted/density steps; a lookup costs about a twentieth of a step).
+        const double size = static_cast<double>(matches.size());
+        const double walkCost =
+            static_cast<double>(wanted) * static_cast<double>(std::max<std::int64_t>(ftsRowCount(connection), 1)) / size;
+        if (size * 0.05 <= walkCost) {
+            const Rids all = matches.bitmap ? listed(matches.bitmap.get()) : matches.rids;
+            std::vector<std::pair<std::int64_t, std::int64_t>> keyed;  // updated, rid
+            keyed.reserve(all.size());
+            for (std::int64_t rid : all) keyed.emplace_back(memory->updated(static_cast<std::uint32_t>(rid)), rid);
+            const bool descending = plan.descending;
+            auto order = [descending](const auto& a, const auto& b) { return descending ? a > b : a < b; };
+            const std::size_t end = std::min(wanted, keyed.size());
+            std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(end), keyed.end(), order);
+            for (std::size_t i = static_cast<std::size_t>(plan.offset); i < end; ++i) page.push_back(keyed[i].second);
+            return page;
+        }
     }
     // Walk the order's index until the page is full: the index holds (column, rid), so no row is read.
     const bool byTitle = plan.order == Order::Title;
@@ -1121,7 +1149,7 @@ SearchResult executeByCandidates(Connection& connection, const Plan& plan, const
     MatchSet matches = candidateMatches(connection, plan, words, bitmaps, memory);
     result.numberMatched = static_cast<std::int64_t>(matches.size());
     if (plan.limit == 0 || plan.offset >= result.numberMatched) return result;
-    Rids page = pageRids(connection, plan, matches, words);
+    Rids page = pageRids(connection, plan, matches, words, memory);
     readHits(connection, page, result);
     return result;
 }
@@ -1640,7 +1668,7 @@ SearchResult Store::Private::searchAt(Connection& connectionRef, const SearchQue
             result.facets = planner::countFacets(*index, matched, plan);
             if (plan.limit > 0 && plan.offset < result.numberMatched) {
                 if (candidates) {
-                    planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches, words), result);
+                    planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches, words, terms.index), result);
                 } else {
                     planner::readHits(*connection, planner::sqlPage(*connection, withoutFacets), result);
                 }

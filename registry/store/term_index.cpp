@@ -32,7 +32,7 @@ struct RecordTerms {
 };
 
 const char* const kFieldsSql =
-    "SELECT rid, title, description, keywords, min_x, min_y, max_x, max_y, time_start, time_end FROM records";
+    "SELECT rid, title, description, keywords, min_x, min_y, max_x, max_y, time_start, time_end, updated FROM records";
 
 }  // namespace
 
@@ -79,6 +79,13 @@ void readExtent(Row& row, double& minX, double& minY, double& maxX, double& maxY
     }
 }
 
+template <typename Row, typename Extent>
+void readExtent(Row& row, Extent& extent, std::uint8_t hasBox, std::uint8_t hasTime) {
+    readExtent(row, extent.minX, extent.minY, extent.maxX, extent.maxY, extent.timeStart, extent.timeEnd, extent.flags,
+               hasBox, hasTime);
+    extent.updated = row.int64(10);
+}
+
 }  // namespace
 
 namespace {
@@ -109,6 +116,7 @@ void TermIndex::setExtent(std::uint32_t rid, const Extent& extent) {
     if (rid >= m_extents.size()) {
         m_extents.resize(std::size_t{rid} + 1);
         m_boxes.resize(std::size_t{rid} + 1, FloatBox{NAN, NAN, NAN, NAN});
+        m_updated.resize(std::size_t{rid} + 1, 0);
     }
     if (!m_grids.empty()) {
         gridUpdate(rid, m_extents[rid], false);
@@ -116,6 +124,7 @@ void TermIndex::setExtent(std::uint32_t rid, const Extent& extent) {
     }
     m_extents[rid] = extent;
     m_boxes[rid] = floatBox(extent);
+    m_updated[rid] = extent.updated;
 }
 
 namespace {
@@ -252,6 +261,9 @@ std::optional<TermIndex::Bitmap> TermIndex::boxMatches(double minX, double minY,
         for (std::uint32_t id : candidates)
             if (id < size && ((flat[id >> 6] >> (id & 63)) & 1)) ids.push_back(id);
     } else {
+        std::size_t count = 0;
+        for (std::uint64_t bits : flat) count += static_cast<std::size_t>(__builtin_popcountll(bits));
+        ids.reserve(count);
         for (std::size_t word = 0; word < flat.size(); ++word)
             for (std::uint64_t bits = flat[word]; bits; bits &= bits - 1)
                 ids.push_back(static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))));
@@ -276,8 +288,7 @@ std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t
             const std::int64_t rid = statement->int64(0);
             if (!fitsBitmap(rid)) return nullptr;
             Extent extent;
-            readExtent(*statement, extent.minX, extent.minY, extent.maxX, extent.maxY, extent.timeStart, extent.timeEnd,
-                       extent.flags, kHasBox, kHasTime);
+            readExtent(*statement, extent, kHasBox, kHasTime);
             index->setExtent(static_cast<std::uint32_t>(rid), extent);
             for (int field = 0; field < kFields; ++field) {
                 scan.fieldIds.clear();
@@ -418,8 +429,7 @@ bool TermIndex::catchUp(Connection& connection, const std::vector<std::int64_t>&
             continue;  // deleted: in no postings now
         }
         Extent extent;
-        readExtent(*statement, extent.minX, extent.minY, extent.maxX, extent.maxY, extent.timeStart, extent.timeEnd,
-                   extent.flags, kHasBox, kHasTime);
+        readExtent(*statement, extent, kHasBox, kHasTime);
         setExtent(rid, extent);
         std::map<std::uint32_t, std::uint8_t> fieldsOf;  // term id -> fields
         for (int field = 0; field < kFields; ++field) {
@@ -487,7 +497,7 @@ std::vector<std::string> TermIndex::terms(std::string_view prefix, std::size_t l
 std::size_t TermIndex::changedSinceBuild() const { return roaring_bitmap_get_cardinality(m_changed.get()); }
 
 std::size_t TermIndex::memoryBytes() const {
-    std::size_t bytes = m_extents.capacity() * sizeof(Extent) + m_boxes.capacity() * sizeof(FloatBox) + m_termChars.capacity() + m_termStart.capacity() * sizeof(std::uint64_t) +
+    std::size_t bytes = m_extents.capacity() * sizeof(Extent) + m_boxes.capacity() * sizeof(FloatBox) + m_updated.capacity() * sizeof(std::int64_t) + m_termChars.capacity() + m_termStart.capacity() * sizeof(std::uint64_t) +
                         m_refs.capacity() * sizeof(Ref) + m_pool.capacity() * sizeof(std::uint32_t);
     for (const roaring_bitmap_t* bitmap : m_bitmaps) bytes += roaring_bitmap_size_in_bytes(bitmap);
     for (const Grid& grid : m_grids)

@@ -124,6 +124,9 @@ public:
         if (possible & !certain) return boxIntersects(rid, q.minX, q.minY, q.maxX, q.maxY);
         return possible;  // NaN (no footprint): no comparison holds
     }
+    // A record's `updated` (records.updated): pages are ordered by (updated, rid) from it, where
+    // SQL seeks a row or walks an index for each. `rid` must be in the index's snapshot.
+    std::int64_t updated(std::uint32_t rid) const { return rid < m_updated.size() ? m_updated[rid] : 0; }
     void prefetchBox(std::uint32_t rid) const {
         if (rid < m_boxes.size()) __builtin_prefetch(&m_boxes[rid]);
     }
@@ -159,6 +162,7 @@ private:
     struct Extent {
         double minX = 0, minY = 0, maxX = 0, maxY = 0;
         std::int64_t timeStart = 0, timeEnd = 0;
+        std::int64_t updated = 0;
         std::uint8_t flags = 0;
     };
     void setExtent(std::uint32_t rid, const Extent& extent);
@@ -168,6 +172,7 @@ private:
     };
     static FloatBox floatBox(const Extent& extent);
     HugeVector<FloatBox> m_boxes;  // per rid, beside m_extents
+    HugeVector<std::int64_t> m_updated;  // per rid: properties.updated (epoch seconds), as records.updated
 
     // Grids over the footprints' extent at the build, of kGrid × kGrid cells, then 32 × 32, … 1 × 1.
     // A footprint is in the finest grid where it touches at most 2 × 2 cells, in each of them (cell
