@@ -284,8 +284,13 @@ struct Api::Context {
 void Api::writeRecord(Writer& writer, const std::string& storedJson, const std::string& source,
                       const std::string& key, const Context& context, const std::string& signature,
                       bool verified) const {
+    // Parsed in place, in a copy: its strings are not copied again one by one (a tenth of a search
+    // page's CPU went to that). The copy outlives `doc`, whose strings point into it.
+    std::string text;
+    text.reserve(storedJson.size() + 1);
+    text.assign(storedJson);
     common::Json doc;
-    doc.Parse(storedJson.c_str(), storedJson.size());
+    doc.ParseInsitu(text.data());
     if (doc.HasParseError() || !doc.IsObject()) {
         writer.RawValue(storedJson.c_str(), storedJson.size(), rapidjson::kObjectType);
         return;

@@ -254,19 +254,22 @@ std::optional<TermIndex::Bitmap> TermIndex::boxMatches(double minX, double minY,
         const std::size_t kept = keepIntersecting(ids.data(), unmarked);
         for (std::size_t k = 0; k < kept; ++k) mark(ids[k]);
     }
-    ids.clear();
     if (within) {
-        std::vector<std::uint32_t> candidates(roaring_bitmap_get_cardinality(within));
-        roaring_bitmap_to_uint32_array(within, candidates.data());
-        for (std::uint32_t id : candidates)
-            if (id < size && ((flat[id >> 6] >> (id & 63)) & 1)) ids.push_back(id);
+        list(within);
+        std::size_t kept = 0;
+        for (std::uint32_t id : ids) {
+            ids[kept] = id;
+            kept += id < size && ((flat[id >> 6] >> (id & 63)) & 1);
+        }
+        ids.resize(kept);
     } else {
         std::size_t count = 0;
         for (std::uint64_t bits : flat) count += static_cast<std::size_t>(__builtin_popcountll(bits));
-        ids.reserve(count);
+        ids.resize(count);
+        std::size_t at = 0;
         for (std::size_t word = 0; word < flat.size(); ++word)
             for (std::uint64_t bits = flat[word]; bits; bits &= bits - 1)
-                ids.push_back(static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))));
+                ids[at++] = static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
     }
     return Bitmap(roaring_bitmap_of_ptr(ids.size(), ids.data()));
 }
