@@ -1433,12 +1433,12 @@ Store::Private::TermIndexLease Store::Private::termIndexAt(Connection& connectio
     // Caught up or built, the index is looked at again: another thread may have moved it on.
     for (int attempt = 0; attempt < 3; ++attempt) {
         {
-            std::shared_lock<std::shared_mutex> lock(termMutex);
+            std::shared_lock<std::shared_mutex> lock = readTermIndex();
             if (termIndex && termIndex->seq() == seq) return TermIndexLease{std::move(lock), termIndex.get()};
             if (termIndex && termIndex->seq() > seq) return {};  // a snapshot older than the index
         }
         {
-            std::unique_lock<std::shared_mutex> lock(termMutex);
+            std::unique_lock<std::shared_mutex> lock = writeTermIndex();
             if (termIndex && termIndex->seq() >= seq) continue;
             if (termIndex) {
                 std::optional<std::vector<std::int64_t>> rids = changedRids(termIndex->seq(), seq);
@@ -1469,12 +1469,12 @@ Store::Private::TermIndexLease Store::Private::termIndexAt(Connection& connectio
         // their older snapshots). One build at a time; a second caller waits for it and looks again.
         std::unique_lock<std::mutex> building(termBuildMutex);
         {
-            std::shared_lock<std::shared_mutex> lock(termMutex);
+            std::shared_lock<std::shared_mutex> lock = readTermIndex();
             if (termIndex && termIndex->seq() >= seq) continue;
         }
         std::unique_ptr<TermIndex> built = TermIndex::build(connection, seq);
         if (!built) return {};
-        std::unique_lock<std::shared_mutex> lock(termMutex);
+        std::unique_lock<std::shared_mutex> lock = writeTermIndex();
         if (!termIndex || termIndex->seq() <= seq) {
             termIndex = std::move(built);
             termSeq = seq;
@@ -1581,7 +1581,7 @@ TermIndexStats Store::termIndexStats() const {
         std::lock_guard<std::mutex> lock(m_private->termStatsMutex);
         stats = m_private->termStats;
     }
-    std::shared_lock<std::shared_mutex> lock(m_private->termMutex);
+    std::shared_lock<std::shared_mutex> lock = m_private->readTermIndex();
     if (m_private->termIndex) {
         stats.terms = static_cast<std::int64_t>(m_private->termIndex->termCount());
         stats.memoryBytes = static_cast<std::int64_t>(m_private->termIndex->memoryBytes());

@@ -104,6 +104,18 @@ struct Store::Private {
     mutable bool builderStopping = false;
     mutable std::thread builder;
     mutable std::shared_mutex termMutex;  // shared: searches reading the index; unique: changing it
+    // termMutex is taken through termGate, so that a catch-up waiting for it is not starved by a
+    // stream of searches (glibc's rwlock prefers readers): while a writer waits, new searches wait
+    // behind it. A thread never asks for the index while it holds it.
+    mutable std::mutex termGate;
+    std::shared_lock<std::shared_mutex> readTermIndex() const {
+        std::lock_guard<std::mutex> gate(termGate);
+        return std::shared_lock<std::shared_mutex>(termMutex);
+    }
+    std::unique_lock<std::shared_mutex> writeTermIndex() const {
+        std::lock_guard<std::mutex> gate(termGate);
+        return std::unique_lock<std::shared_mutex>(termMutex);
+    }
     mutable std::unique_ptr<TermIndex> termIndex;
     mutable std::mutex termBuildMutex;    // held during a build
     mutable std::mutex termStatsMutex;

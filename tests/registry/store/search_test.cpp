@@ -9,8 +9,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <iomanip>
 #include <set>
+#include <thread>
 
 using namespace tweeling::registry::store;
 using tweeling::registry::record::Bbox;
@@ -732,6 +734,44 @@ TEST_CASE("the term index answers words as FTS5 does, and follows writes", "[sea
     CHECK(store->termIndexStats().builds == stats.builds);
     compareAll("caught up");
     CHECK(store->termIndexStats().answered == stats.answered + 8 * static_cast<std::int64_t>(queries.size()));
+}
+
+TEST_CASE("searches on other threads never hide a write from the search after it, nor block it", "[search][terms][threads]") {
+    TempDir dir;
+    auto store = openStore(dir.file("threads.db"));
+    WordCatalog catalog;
+    std::vector<PutRequest> batch;
+    for (int i = 0; i < 500; ++i) batch.push_back(catalog.record("r" + std::to_string(i)));
+    store->putBatch(batch);
+    store->prepareIndexes();
+    // Two threads search without pause (holding the index as they read it) while this one writes
+    // and, after each write, searches for what it wrote: the index must be caught up in between.
+    std::atomic<bool> stop{false};
+    std::atomic<int> searched{0};
+    auto reader = [&] {
+        SearchQuery q;
+        q.terms = {"hitte"};
+        q.bbox = Bbox{3.0, 50.0, 7.0, 54.0};
+        while (!stop) {
+            store->search(q);
+            ++searched;
+        }
+    };
+    std::thread first(reader), second(reader);
+    int found = 0;
+    for (int i = 0; i < 40; ++i) {
+        const std::string word = "windmolen" + std::to_string(i) + "x";
+        store->put(makeRecord("w" + std::to_string(i), "Kaart " + word).request());
+        SearchQuery q;
+        q.terms = {word};
+        found += store->search(q).numberMatched == 1;
+    }
+    stop = true;
+    first.join();
+    second.join();
+    CHECK(found == 40);
+    CHECK(searched > 0);
+    CHECK(store->termIndexStats().catchUps >= 1);
 }
 
 TEST_CASE("bbox from the grid of the in-memory index answers as the R*Tree and SQL do, through writes", "[search][bbox][grid]") {
