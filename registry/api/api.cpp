@@ -310,14 +310,16 @@ void Api::writeRecord(Writer& writer, const std::string& storedJson, const std::
     addLink(itemUrl + "?f=json", "alternate", kJson, "This record as JSON");
     addLink(context.collectionUrl(), "collection", kJson, "The catalog this record belongs to");
     auto existing = doc.FindMember("links");
-    if (existing != doc.MemberEnd() && existing->value.IsArray()) {
-        for (auto& value : existing->value.GetArray()) links.PushBack(value, allocator);
-        existing->value = links;
+    if (existing != doc.MemberEnd()) {
+        if (existing->value.IsArray())
+            for (auto& value : existing->value.GetArray()) links.PushBack(value, allocator);
+        existing->value = links;  // a "links" that is not an array is replaced, never doubled
     } else {
         doc.AddMember("links", links, allocator);
     }
-    doc.RemoveMember("signature");
-    doc.RemoveMember("verified");
+    // EraseMember keeps the other members' order (RemoveMember moves the last one into the hole).
+    if (doc.HasMember("signature")) doc.EraseMember("signature");
+    if (doc.HasMember("verified")) doc.EraseMember("verified");
     if (!signature.empty()) doc.AddMember("signature", common::JsonValue(signature.c_str(), allocator), allocator);
     doc.AddMember("verified", verified, allocator);
     if (m_decorator) m_decorator(doc, source);
