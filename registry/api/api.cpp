@@ -732,7 +732,9 @@ Response Api::items(const Request& request, const Context& context) const {
     // A page answered at the latest seq, less than searchCacheMaxAge ago, is served again.
     std::string cacheKey;
     if (m_searchCache) {
-        const std::string cacheControl = request.header("cache-control");
+        std::string cacheControl = request.header("cache-control");
+        std::transform(cacheControl.begin(), cacheControl.end(), cacheControl.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         if (cacheControl.find("no-cache") == std::string::npos && cacheControl.find("no-store") == std::string::npos) {
             cacheKey = context.itemsUrl();
             for (const auto& [name, value] : request.query)

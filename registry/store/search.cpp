@@ -1052,6 +1052,7 @@ std::optional<MatchSet> bitmapMatches(Connection& connection, const Plan& plan, 
         }
         if (roaring_bitmap_is_empty(sets.back())) break;  // nothing can match
     }
+    if (sets.empty()) return std::nullopt;  // only datetime conditions: the time index answers
     std::sort(sets.begin(), sets.end(), [](const roaring_bitmap_t* a, const roaring_bitmap_t* b) {
         return roaring_bitmap_get_cardinality(a) < roaring_bitmap_get_cardinality(b);
     });

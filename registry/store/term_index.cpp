@@ -86,10 +86,6 @@ void readExtent(Row& row, Extent& extent, std::uint8_t hasBox, std::uint8_t hasT
     extent.updated = row.int64(10);
 }
 
-}  // namespace
-
-namespace {
-
 // The greatest float ≤ value, and the least float ≥ value.
 float floatDown(double value) {
     const float rounded = static_cast<float>(value);

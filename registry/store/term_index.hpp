@@ -38,8 +38,8 @@ std::optional<std::vector<std::uint32_t>> bitmapIds(const std::vector<std::int64
 void* allocateHuge(std::size_t bytes);  // aligned to 2 MiB, madvise(MADV_HUGEPAGE); free() releases it
 
 // An allocator for the index's large arrays: blocks of 2 MiB and more are aligned to 2 MiB and
-// marked for transparent huge pages. Their lookups are random (a record id each), and with 4 KiB
-// pages nearly every one missed the TLB: the bbox check of 83,595 ids at 1M records took 24 ns an id.
+// marked for transparent huge pages. Their lookups are scattered (a record id each), and fewer TLB
+// misses showed: the bbox check of 83,595 ids at 1M records went from 2.3 to 1.7 ms.
 template <class T>
 struct HugePageAllocator {
     using value_type = T;

@@ -487,6 +487,7 @@ TEST_CASE("a search page is served again until the next write, by this server or
     // Another query, another format, or Cache-Control: no-cache is answered afresh.
     REQUIRE(get(query + "&f=json").status == 200);
     CHECK(get(query, {"Cache-Control: no-cache"}).status == 200);
+    CHECK(get(query, {"Cache-Control: max-age=0, no-store"}).status == 200);
     CHECK(metrics("tweeling_search_cache_hits_total") == 1);
     const std::int64_t before = a["numberMatched"].GetInt64();
 
