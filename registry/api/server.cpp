@@ -177,7 +177,23 @@ public:
             if (!response.contentType.empty()) add("Content-Type", response.contentType);
             add("Access-Control-Allow-Origin", "*");
             add("X-Content-Type-Options", "nosniff");
-            for (const auto& [name, value] : response.headers) add(name, value);
+            // HTTP/1.1 connections persist unless the client or the response says close (RFC 9112
+            // §9.3). Pistache closes when the request has no Connection header, which is how curl,
+            // GDAL and most HTTP/1.1 clients ask: a new TCP connection for every request.
+            using Pistache::Http::ConnectionControl;
+            namespace PistacheHeader = Pistache::Http::Header;
+            auto asked = pistacheRequest.headers().tryGet<PistacheHeader::Connection>();
+            bool keepAlive = asked ? asked->control() == ConnectionControl::KeepAlive
+                                   : pistacheRequest.version() == Pistache::Http::Version::Http11;
+            for (const auto& [name, value] : response.headers) {
+                if (lowerCase(name) == "connection") {
+                    keepAlive = keepAlive && lowerCase(value) != "close";
+                    continue;
+                }
+                add(name, value);
+            }
+            headers.remove<PistacheHeader::Connection>();
+            headers.add<PistacheHeader::Connection>(keepAlive ? ConnectionControl::KeepAlive : ConnectionControl::Close);
             auto code = static_cast<Pistache::Http::Code>(response.status);
             if (methodName == "HEAD") {
                 writer.send(code);

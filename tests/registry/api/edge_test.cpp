@@ -10,9 +10,11 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -105,6 +107,85 @@ int connectLoopback(int port) {
 }
 
 }  // namespace
+
+namespace {
+
+// One response read from a blocking socket: its head (lower-cased) and body, by Content-Length.
+struct RawResponse {
+    std::string head;
+    std::string body;
+};
+
+RawResponse readResponse(int fd) {
+    std::string data;
+    char chunk[4096];
+    std::size_t headEnd = std::string::npos, length = 0;
+    while (true) {
+        if (headEnd == std::string::npos && (headEnd = data.find("\r\n\r\n")) != std::string::npos) {
+            std::string head = data.substr(0, headEnd);
+            for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            auto at = head.find("content-length:");
+            length = at == std::string::npos ? 0 : std::stoul(head.substr(at + 15));
+        }
+        if (headEnd != std::string::npos && data.size() >= headEnd + 4 + length) break;
+        ssize_t got = recv(fd, chunk, sizeof chunk, 0);
+        REQUIRE(got > 0);  // not closed, not timed out (SO_RCVTIMEO)
+        data.append(chunk, static_cast<std::size_t>(got));
+    }
+    RawResponse out;
+    out.head = data.substr(0, headEnd);
+    for (char& c : out.head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.body = data.substr(headEnd + 4, length);
+    return out;
+}
+
+int connectBlocking(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    timeval timeout{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    return fd;
+}
+
+void sendText(int fd, const std::string& text) {
+    REQUIRE(::send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size()));
+}
+
+}  // namespace
+
+TEST_CASE("HTTP/1.1 connections persist without a Connection header; close and HTTP/1.0 are honoured", "[edge]") {
+    TempDir dir;
+    ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
+                        "gm0363", "--quiet"});
+    const int port = portOf(node.baseUrl());
+    {
+        // As curl, GDAL and most HTTP/1.1 clients ask: no Connection header. Three requests, one connection.
+        int fd = connectBlocking(port);
+        for (int i = 0; i < 3; ++i) {
+            sendText(fd, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            RawResponse response = readResponse(fd);
+            INFO(response.head);
+            CHECK(response.head.rfind("http/1.1 200", 0) == 0);
+            CHECK(response.head.find("connection: keep-alive") != std::string::npos);
+            CHECK(response.body.find("\"status\":\"ok\"") != std::string::npos);
+        }
+        close(fd);
+    }
+    for (const char* request : {"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                                "GET /health HTTP/1.0\r\n\r\n"}) {
+        int fd = connectBlocking(port);
+        sendText(fd, request);
+        RawResponse response = readResponse(fd);
+        INFO(request);
+        CHECK(response.head.find("connection: close") != std::string::npos);
+        close(fd);
+    }
+}
 
 TEST_CASE("a client over its rate limit gets 429 with Retry-After; /health stays exempt", "[edge]") {
     TempDir dir;
