@@ -94,7 +94,8 @@ int portOf(const std::string& baseUrl) {
     return std::stoi(baseUrl.substr(baseUrl.rfind(':') + 1));
 }
 
-int connectLoopback(int port) {
+// A TCP connection to the server: non-blocking, or blocking with a 5 s receive timeout.
+int connectLoopback(int port, bool nonBlocking) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(fd >= 0);
     sockaddr_in address{};
@@ -102,7 +103,12 @@ int connectLoopback(int port) {
     address.sin_port = htons(static_cast<std::uint16_t>(port));
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    fcntl(fd, F_SETFL, O_NONBLOCK);
+    if (nonBlocking) {
+        fcntl(fd, F_SETFL, O_NONBLOCK);
+    } else {
+        timeval timeout{5, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    }
     return fd;
 }
 
@@ -119,37 +125,22 @@ struct RawResponse {
 RawResponse readResponse(int fd) {
     std::string data;
     char chunk[4096];
+    RawResponse out;
     std::size_t headEnd = std::string::npos, length = 0;
     while (true) {
         if (headEnd == std::string::npos && (headEnd = data.find("\r\n\r\n")) != std::string::npos) {
-            std::string head = data.substr(0, headEnd);
-            for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            auto at = head.find("content-length:");
-            length = at == std::string::npos ? 0 : std::stoul(head.substr(at + 15));
+            out.head = data.substr(0, headEnd);
+            for (char& c : out.head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            auto at = out.head.find("content-length:");
+            length = at == std::string::npos ? 0 : std::stoul(out.head.substr(at + 15));
         }
         if (headEnd != std::string::npos && data.size() >= headEnd + 4 + length) break;
         ssize_t got = recv(fd, chunk, sizeof chunk, 0);
         REQUIRE(got > 0);  // not closed, not timed out (SO_RCVTIMEO)
         data.append(chunk, static_cast<std::size_t>(got));
     }
-    RawResponse out;
-    out.head = data.substr(0, headEnd);
-    for (char& c : out.head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.body = data.substr(headEnd + 4, length);
     return out;
-}
-
-int connectBlocking(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    timeval timeout{5, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    return fd;
 }
 
 void sendText(int fd, const std::string& text) {
@@ -165,7 +156,7 @@ TEST_CASE("HTTP/1.1 connections persist without a Connection header; close and H
     const int port = portOf(node.baseUrl());
     {
         // As curl, GDAL and most HTTP/1.1 clients ask: no Connection header. Three requests, one connection.
-        int fd = connectBlocking(port);
+        int fd = connectLoopback(port, false);
         for (int i = 0; i < 3; ++i) {
             sendText(fd, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             RawResponse response = readResponse(fd);
@@ -178,7 +169,7 @@ TEST_CASE("HTTP/1.1 connections persist without a Connection header; close and H
     }
     for (const char* request : {"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
                                 "GET /health HTTP/1.0\r\n\r\n"}) {
-        int fd = connectBlocking(port);
+        int fd = connectLoopback(port, false);
         sendText(fd, request);
         RawResponse response = readResponse(fd);
         INFO(request);
@@ -323,7 +314,7 @@ TEST_CASE("slow-drip clients are cut off by the header and body timeouts while o
     };
     std::vector<Connection> connections(kHeaderDrips + kBodyDrips);
     for (std::size_t i = 0; i < connections.size(); ++i) {
-        connections[i].fd = connectLoopback(port);
+        connections[i].fd = connectLoopback(port, true);
         connections[i].body = i >= static_cast<std::size_t>(kHeaderDrips);
         if (connections[i].body) send(connections[i].fd, bodyHead.data(), bodyHead.size(), MSG_NOSIGNAL);
     }
