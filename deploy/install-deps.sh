@@ -2,9 +2,16 @@
 # Installs the Debian packages Tweeling needs to build and run, only those that are missing.
 # Used by deploy/quickstart.sh (build and run) and tests/run.sh (with --tests: also the test tools).
 #   deploy/install-deps.sh [--tests] [EXTRA-PACKAGE...]
+#   deploy/install-deps.sh --list [--tests]     print the packages, install nothing
+# Packages are installed without their recommendations (a fresh Debian 12 gets only what is
+# listed here and what it depends on): list every tool the build runs, even one that a listed
+# package merely recommends (make, recommended by cmake). tests/deps/check_install_deps.py checks
+# that every tool the build and the tests run comes from a package listed here.
 set -euo pipefail
 
 with_tests=0
+list_only=0
+[ "${1:-}" = "--list" ] && { list_only=1; shift; }
 if [ "${1:-}" = "--tests" ]; then
   with_tests=1
   shift
@@ -15,14 +22,18 @@ fi
 # nodejs and npm run the SHACL validator of the DCAT-AP test (tests/shacl).
 packages=(libpistache-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev catch2 cmake make g++
           pkg-config libroaring-dev libsodium-dev libzstd-dev curl)
-((with_tests)) && packages+=(python3 python3-owslib gdal-bin nodejs)
+((with_tests)) && packages+=(python3 python3-owslib gdal-bin nodejs npm)
+if ((list_only)); then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 missing=()
 for package in "${packages[@]}" "$@"; do
+  # npm: Debian's package, unless the installed nodejs brings its own (NodeSource's does, and
+  # conflicts with Debian's npm).
+  [ "$package" = npm ] && { command -v npm >/dev/null 2>&1 || missing+=(npm); continue; }
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-# npm: Debian's package, unless the installed nodejs brings its own (NodeSource's does, and conflicts
-# with Debian's npm).
-((with_tests)) && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
 if ((${#missing[@]})); then
   echo "Installing missing Debian packages: ${missing[*]}"
   sudo_cmd=""
