@@ -450,6 +450,18 @@ TEST_CASE("a relaying hub's unsigned tombstones do not remove a signing origin's
     REQUIRE(hub.harvest().exitCode == 0);
     CHECK(count(hub.report("pv27"), "deleted") == 1);
     CHECK(hub.matched("origin=gm0363") == 8);
+
+    // The province is rebuilt (a new epoch) and lists only three of them: its listing is not
+    // Amsterdam's word, so the others stay.
+    province.page("feed?after=12&limit=1000", "e2", 4, {});
+    province.page("feed?after=0&limit=1000", "e2", 4, {entries[1], entries[2], entries[3]});
+    REQUIRE(hub.harvest().exitCode == 0);
+    Json resync = hub.report("pv27");
+    INFO(tweeling::common::toString(resync));
+    CHECK(resync["resync"].GetBool());
+    CHECK(count(resync, "deleted") == 0);
+    CHECK(tweeling::common::toString(resync["notes"]).find("kept 5 records") != std::string::npos);
+    CHECK(hub.matched("origin=gm0363") == 8);
 }
 
 TEST_CASE("a foreign catalog added under a signing origin's id is refused; the origin's records stay") {
