@@ -16,6 +16,7 @@
 #include <chrono>
 #include <future>
 #include <thread>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -198,6 +199,16 @@ public:
             m_report.status = "degraded";
             m_report.error = "the harvest did not complete";
         }
+        // An impostor is not an ordinary bad record: the source (or one behind it) writes under
+        // the name of an origin that signs. The run is not "ok", so that the operator is told.
+        if (m_collisions > 0 && m_report.status == "ok") {
+            m_report.status = "degraded";
+            std::string origins;
+            for (const auto& origin : m_collidingOrigins) origins += (origins.empty() ? "" : ", ") + origin;
+            m_report.error = "refused " + std::to_string(m_collisions) +
+                             " unsigned entries under the name of origins that sign their records here (" + origins +
+                             "); see the rejected records";
+        }
         return m_report;
     }
     const std::string& sourceId() const { return m_state.config.id; }
@@ -253,6 +264,7 @@ protected:
     // The outcome of preparing one record: a write, or a rejection, maybe with warnings.
     struct Prepared {
         bool ok = false;
+        bool collision = false;  // rejected as an unsigned record under a signing origin's name
         PutRequest put;
         RecordProblems rejected;
         std::optional<RecordProblems> warned;
@@ -314,6 +326,10 @@ protected:
                 case PutOutcome::Unchanged: ++m_report.unchanged; break;
                 case PutOutcome::Stale: ++m_report.stale; break;
                 case PutOutcome::Replayed: ++m_report.rejected; break;
+                case PutOutcome::Unsigned:
+                    ++m_report.rejected;
+                    ++m_collisions;
+                    break;
             }
         }
         for (RemoveOutcome remove : outcome.removes)
@@ -342,31 +358,57 @@ protected:
         count(applyDeletions(m_store, m_state.config.id, std::move(pending)));
     }
 
-    // Marks records of this source not seen in a complete listing as deleted (pending).
-    void deleteUnseen(const std::set<RecordKey>& seen) {
+    // Marks records of this source not seen in a complete listing as deleted (pending). Records of
+    // an origin that signs here and is not the source itself (a hub's relays) stay: the listing of
+    // a hub is not signed, and a signing origin's records leave only by its signed tombstone.
+    void deleteUnseen(const std::set<RecordKey>& seen, const std::string& ownOrigin) {
         std::int64_t now = nowSeconds();
-        auto held = m_store.recordsOfSource(m_state.config.id);
+        std::vector<RecordKey> unseen;
+        std::map<std::string, bool> signing;  // origin -> signs here
+        std::int64_t kept = 0;
+        for (const auto& record : m_store.recordsOfSource(m_state.config.id)) {
+            if (seen.count(record)) continue;
+            if (record.first != ownOrigin) {
+                auto known = signing.find(record.first);
+                if (known == signing.end()) known = signing.emplace(record.first, m_keys.signs(record.first)).first;
+                if (known->second) {
+                    ++kept;
+                    continue;
+                }
+            }
+            unseen.push_back(record);
+        }
         m_store.write([&](Database& database) {
             Statement insert(database,
                              "INSERT OR REPLACE INTO pending_deletions(source, origin, id, deleted_at)"
                              " VALUES (?1, ?2, ?3, ?4)");
-            for (const auto& record : held) {
-                if (seen.count(record)) continue;
+            for (const auto& record : unseen) {
                 insert.bind(1, m_state.config.id).bind(2, record.first).bind(3, record.second).bind(4, now);
                 insert.execute();
             }
         });
+        if (kept > 0)
+            m_report.notes.push_back("kept " + std::to_string(kept) +
+                                     " records the source no longer lists: their origins sign their records, and "
+                                     "only an origin's signed tombstone removes them (or removing this source)");
     }
 
-    // Lists each refused replay (an older version than the one held) in the report.
-    void reportReplays(const WriteBatch& batch, const BatchOutcome& outcome) {
+    // Lists each refused replay (an older version than the one held), and each unsigned copy of a
+    // record held signed, in the report (counted by count()).
+    void reportRefusedPuts(const WriteBatch& batch, const BatchOutcome& outcome) {
         for (std::size_t i = 0; i < outcome.puts.size() && i < batch.puts.size(); ++i) {
-            if (outcome.puts[i] != PutOutcome::Replayed) continue;
             const PutRequest& put = batch.puts[i];
-            if (m_report.rejectedRecords.size() < HarvestReport::kMaxListed)
+            if (outcome.puts[i] == PutOutcome::Unsigned) m_collidingOrigins.insert(put.origin);
+            if (m_report.rejectedRecords.size() >= HarvestReport::kMaxListed) continue;
+            if (outcome.puts[i] == PutOutcome::Replayed)
                 m_report.rejectedRecords.push_back(
                     {put.fields.id, put.origin, "feed",
                      {{"/properties/updated", "an older version of this record than the one held (a replay): refused"}}});
+            else if (outcome.puts[i] == PutOutcome::Unsigned)
+                m_report.rejectedRecords.push_back(
+                    {put.fields.id, put.origin, "feed",
+                     {{"/signature", "this hub holds the record signed by origin " + put.origin +
+                                         "; an unsigned copy never replaces it, from any path: refused"}}});
         }
     }
 
@@ -383,6 +425,10 @@ protected:
     std::atomic<bool> m_done{false};
     std::atomic<bool> m_failed{false};
     std::atomic<bool> m_writeFailed{false};  // a page could not be written: no later page may be
+    // Entries refused as unsigned records under the name of a signing origin, and those origins
+    // (under m_reportMutex).
+    std::int64_t m_collisions = 0;
+    std::set<std::string> m_collidingOrigins;
 };
 
 // A Tweeling node or hub: its change feed from the stored cursor.
@@ -446,14 +492,15 @@ private:
         }
         const JsonValue* sources = listing.IsArray() ? &listing : common::member(listing, "sources");
         std::set<std::string> origins{m_identity};
+        std::set<std::string> unsignedOrigins;
         if (sources && sources->IsArray()) {
             for (const auto& source : sources->GetArray()) {
                 auto kind = common::stringMember(source, "kind");
                 auto id = common::stringMember(source, "id");
                 if (kind && id && *kind != "tweeling") {
                     // Records crawled from a foreign catalog are not signed; their origin is the
-                    // hub's source id.
-                    m_verifier.allowUnsigned(std::string(*id));
+                    // hub's source id (unless that is the name of an origin that signs here).
+                    if (!id->empty()) unsignedOrigins.insert(std::string(*id));
                     continue;
                 }
                 const JsonValue* keys = common::member(source, "origins");
@@ -469,7 +516,10 @@ private:
                 }
             }
         }
-        m_keys.load(m_verifier, origins);
+        for (const std::string& origin : m_keys.load(m_verifier, origins, unsignedOrigins))
+            m_report.notes.push_back("source " + m_state.config.id + " lists " + origin +
+                                     " as an unsigned foreign catalog, but origin " + origin +
+                                     " signs its records here: unsigned entries under its name are refused");
         next(fetcher, m_state.cursor);
     }
 
@@ -584,13 +634,18 @@ private:
                 if (check == Verifier::Result::Verified) {
                     deletion.deletedAtText = deletedAt;
                     deletion.signature = signature;
-                } else if (check == Verifier::Result::Missing && origin != m_identity) {
-                    // A hub's own tombstone (it dropped a source, or resynced): it removes only
-                    // what came by this path, never a copy held from elsewhere.
-                    deletion.deletedAt = LLONG_MIN;
                 } else if (check != Verifier::Result::Unsigned) {
+                    // Among these: a hub's own unsigned tombstone for a signing origin (it dropped
+                    // a source, or resynced). Honouring it would let any relay remove what the
+                    // origin still publishes; the origin's signed tombstone does that.
                     report([&](HarvestReport& r) {
-                        r.reject({std::string(*id), origin, where, {{"/signature", Verifier::explain(check, origin)}}});
+                        if (check == Verifier::Result::Collision) {
+                            ++m_collisions;
+                            m_collidingOrigins.insert(origin);
+                        }
+                        r.reject({std::string(*id), origin, where,
+                                  {{Verifier::pointer(check),
+                                    Verifier::explain(check, origin, "delete", m_state.config.id)}}});
                     });
                     continue;
                 }
@@ -622,8 +677,10 @@ private:
                 Verifier::Result check =
                     m_verifier.verify(candidate.origin, id, "put", updated, candidate.record, candidate.signature);
                 if (check != Verifier::Result::Verified && check != Verifier::Result::Unsigned) {
+                    prepared[i].collision = check == Verifier::Result::Collision;
                     prepared[i].rejected = {id, candidate.origin, candidate.where,
-                                            {{"/signature", Verifier::explain(check, candidate.origin)}}};
+                                            {{Verifier::pointer(check),
+                                              Verifier::explain(check, candidate.origin, "put", m_state.config.id)}}};
                     continue;
                 }
                 Json doc;
@@ -642,9 +699,15 @@ private:
             prepareRange(0, candidates.size());
         }
         std::vector<RecordProblems> rejected, warned;
+        std::set<std::string> collisions;  // origins
+        std::int64_t collisionCount = 0;
         for (auto& result : prepared) {
             if (result.warned) warned.push_back(std::move(*result.warned));
             if (!result.ok) {
+                if (result.collision) {
+                    ++collisionCount;
+                    collisions.insert(result.rejected.origin);
+                }
                 rejected.push_back(std::move(result.rejected));
                 continue;
             }
@@ -655,7 +718,7 @@ private:
         // The writer commits the page with its cursor while the next page is fetched and prepared.
         m_writes.push([this, batch = std::move(batch), putKeys = std::move(putKeys), deletions = std::move(deletions),
                        rejected = std::move(rejected), warned = std::move(warned), resync = m_resync,
-                       newEpoch = m_newEpoch, last]() mutable {
+                       newEpoch = m_newEpoch, last, collisions = std::move(collisions), collisionCount]() mutable {
             // Pages commit in feed order: after a page that could not be written, none may be.
             // A later failure to fetch does not undo a page already fetched and checked: it is
             // written, and the next run resumes after it.
@@ -665,6 +728,8 @@ private:
                 std::lock_guard<std::mutex> lock(m_reportMutex);
                 for (auto& problems : warned) m_report.warn(std::move(problems));
                 for (auto& problems : rejected) m_report.reject(std::move(problems));
+                m_collisions += collisionCount;
+                m_collidingOrigins.insert(collisions.begin(), collisions.end());
             } catch (const std::exception& error) {
                 m_writeFailed = true;
                 fail("degraded", std::string("could not apply a page: ") + error.what());
@@ -681,7 +746,7 @@ private:
             try {
                 std::lock_guard<std::mutex> lock(m_reportMutex);
                 if (m_resync) {
-                    deleteUnseen(m_seen);
+                    deleteUnseen(m_seen, m_identity);
                     m_store.write([&](Database& database) {
                         Statement update(database, "UPDATE sources SET epoch = ?2 WHERE id = ?1");
                         update.bind(1, m_state.config.id).bind(2, m_newEpoch);
@@ -731,7 +796,7 @@ private:
         });
         std::lock_guard<std::mutex> lock(m_reportMutex);
         count(outcome);
-        reportReplays(batch, outcome);
+        reportRefusedPuts(batch, outcome);
     }
 
     std::int64_t m_after = 0;
@@ -755,6 +820,9 @@ public:
         if (url.size() < 6 || url.compare(url.size() - 6, 6, "/items") != 0) url += "/items";
         url += "?limit=" + std::to_string(m_options.itemsPageSize);
         m_host = hostOf(url);
+        // A foreign catalog's records are unsigned and take the source's id as their origin: an
+        // id that names an origin signing here (a node added under another source id) collides.
+        m_keys.load(m_verifier, {}, {m_state.config.id});
         next(fetcher, url);
     }
 
@@ -784,6 +852,20 @@ private:
         }
         adapters::MappingContext context{m_state.config.id, m_state.config.url};
         const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
+        Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
+        if (check != Verifier::Result::Unsigned) {
+            // Nothing of this catalog is written, nor deleted; the first page's records are
+            // listed so that the operator sees what collided, and the crawl stops there.
+            for (const JsonValue* feature : items.features) {
+                adapters::MappedRecord mapped = adapters::mapOgcRecord(*feature, context, m_profile);
+                m_report.reject({mapped.id, origin, where,
+                                 {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
+            }
+            fail("degraded", "the records of this catalog would take the origin " + origin +
+                                 ", which signs its records at this hub: nothing was harvested; add the catalog "
+                                 "under another source id");
+            return;
+        }
         WriteBatch batch;
         for (const JsonValue* feature : items.features) {
             adapters::MappedRecord mapped = adapters::mapOgcRecord(*feature, context, m_profile);
@@ -808,13 +890,14 @@ private:
             next(fetcher, items.nextUrl);
             return;
         }
-        deleteUnseen(m_seen);
+        deleteUnseen(m_seen, origin);
         settleDeletions();
         m_done = true;
     }
 
     std::string m_host;
     std::set<RecordKey> m_seen;
+    Verifier m_verifier;
 };
 
 }  // namespace

@@ -149,6 +149,8 @@ void Verifier::allow(const std::string& origin, const common::PublicKey& key, st
 
 void Verifier::allowUnsigned(const std::string& origin) { m_unsigned.insert(origin); }
 
+void Verifier::refuseUnsigned(const std::string& origin) { m_refused.insert(origin); }
+
 bool Verifier::knows(const std::string& origin) const { return m_keys.count(origin) || m_unsigned.count(origin); }
 
 Verifier::Result Verifier::verify(const std::string& origin, const std::string& id, const std::string& op,
@@ -156,6 +158,9 @@ Verifier::Result Verifier::verify(const std::string& origin, const std::string& 
                                   const std::string& signature) const {
     auto it = m_keys.find(origin);
     if (it == m_keys.end()) {
+        // A refused origin is never also allowed unsigned (KeyRing::load), but the check comes
+        // first all the same: an impostor must not depend on the order the sets were filled in.
+        if (m_refused.count(origin)) return Result::Collision;
         if (m_unsigned.count(origin)) return Result::Unsigned;
         return Result::UnknownOrigin;
     }
@@ -170,9 +175,20 @@ Verifier::Result Verifier::verify(const std::string& origin, const std::string& 
     return Result::Bad;
 }
 
-std::string Verifier::explain(Result result, const std::string& origin) {
+std::string Verifier::explain(Result result, const std::string& origin, const std::string& op,
+                              const std::string& via) {
     switch (result) {
-        case Result::Missing: return "the entry carries no signature, and origin " + origin + " signs its records";
+        case Result::Missing:
+            if (op == "delete")
+                return "the deletion carries no signature, and origin " + origin +
+                       " signs its records: they are removed here only by its signed tombstone (a hub "
+                       "withdrawing what it relayed is not enough)";
+            return "the entry carries no signature, and origin " + origin + " signs its records";
+        case Result::Collision:
+            return "origin " + origin + " signs its records at this hub, but " +
+                   (via.empty() ? std::string("this source") : "source " + via) +
+                   " presents it as an unsigned foreign catalog: an unsigned " +
+                   (op == "delete" ? "deletion" : "record") + " under the name of a signing origin is refused";
         case Result::Bad:
             return "the signature does not verify against the pinned key of origin " + origin +
                    " (the record was changed after signing, or signed by another key)";
@@ -181,6 +197,8 @@ std::string Verifier::explain(Result result, const std::string& origin) {
         default: return "";
     }
 }
+
+const char* Verifier::pointer(Result result) { return result == Result::Collision ? "/origin" : "/signature"; }
 
 // ---------------------------------------------------------------------------------------------
 KeyRing::KeyRing(registry::store::Store& store) : m_store(store) {
@@ -336,8 +354,31 @@ std::string KeyRing::rotationsOf(const std::string& origin) const {
     return out + "]";
 }
 
-void KeyRing::load(Verifier& verifier, const std::set<std::string>& origins) const {
+namespace {
+
+// A pending key counts: the origin presented a key, so its records are signed, whether or not an
+// administrator has approved it yet. A source's pin counts under the source's id, the name its
+// node almost always has, so that an impostor cannot get in before the node's first harvest.
+bool signsIn(Database& database, const std::string& origin) {
+    Statement statement(database, "SELECT 1 FROM origin_keys WHERE origin = ?1"
+                                  " UNION ALL SELECT 1 FROM source_pins WHERE source = ?1 LIMIT 1");
+    statement.bind(1, origin);
+    return statement.step();
+}
+
+}  // namespace
+
+bool KeyRing::signs(const std::string& origin) const {
+    if (origin == m_store.nodeId()) return true;
+    bool found = false;
+    m_store.read([&](Database& database) { found = signsIn(database, origin); });
+    return found;
+}
+
+std::vector<std::string> KeyRing::load(Verifier& verifier, const std::set<std::string>& origins,
+                                       const std::set<std::string>& unsignedOrigins) const {
     std::vector<OriginKey> keys;
+    std::vector<std::string> refused;
     m_store.read([&](Database& database) {
         Statement statement(database, std::string("SELECT ") + kKeyColumns +
                                           " FROM origin_keys WHERE origin = ?1 AND state <> 'pending'");
@@ -345,6 +386,14 @@ void KeyRing::load(Verifier& verifier, const std::set<std::string>& origins) con
             statement.bind(1, origin);
             while (statement.step()) keys.push_back(readKey(statement));
             statement.reset();
+        }
+        for (const std::string& origin : unsignedOrigins) {
+            if (origin == m_store.nodeId() || signsIn(database, origin)) {
+                verifier.refuseUnsigned(origin);
+                refused.push_back(origin);
+            } else {
+                verifier.allowUnsigned(origin);
+            }
         }
     });
     for (const OriginKey& key : keys) {
@@ -354,6 +403,7 @@ void KeyRing::load(Verifier& verifier, const std::set<std::string>& origins) con
         } catch (const common::SignatureError&) {
         }
     }
+    return refused;
 }
 
 }  // namespace tweeling::federation::hub

@@ -11,6 +11,12 @@
 //    introduce origins but never change a key already pinned here.
 // A pinned key changes only by a rotation statement signed by the key before it; the old key is then
 // "retired" and still verifies records whose `updated` is not after the rotation.
+//
+// An origin that signs here (any key known for it, pending and retired ones included, a source added
+// with --public-key under its name, or this hub itself) is written only by entries carrying its valid
+// signature, whatever path they come by. Unsigned records (a foreign catalog's, crawled here or
+// relayed by a hub) are a namespace of their own: one that takes the name of a signing origin is
+// refused as an impostor (Result::Collision), never stored under that origin.
 #include "common/json.hpp"
 #include "common/signature.hpp"
 #include "store/store.hpp"
@@ -33,30 +39,41 @@ struct OriginKey {
     std::string retiredAt;  // RFC 3339, for retired keys
 };
 
-// The keys of one harvest run, fixed before its pages are read: thread-safe to use.
+// The keys of one harvest run, fixed before its pages are read: thread-safe to use. Filled only by
+// KeyRing::load, which alone decides which origins may be unsigned.
 class Verifier {
 public:
-    enum class Result { Verified, Unsigned, Missing, Bad, UnknownOrigin };
+    // Collision: an unsigned entry under the name of an origin that signs here (an impostor).
+    enum class Result { Verified, Unsigned, Missing, Bad, UnknownOrigin, Collision };
 
-    // `retiredAt`: epoch seconds after which the key no longer signs (INT64_MAX while current).
-    void allow(const std::string& origin, const common::PublicKey& key, std::int64_t retiredAt);
-    // Origins whose records are not signed at all (crawled from a foreign catalog by a hub).
-    void allowUnsigned(const std::string& origin);
     bool knows(const std::string& origin) const;
 
     // `record`: the record as received (members a hub adds are left out of the check); null for
     // a delete. `updated`: the signed time (properties.updated, or the deletion time).
     Result verify(const std::string& origin, const std::string& id, const std::string& op,
                   const std::string& updated, const common::JsonValue* record, const std::string& signature) const;
-    static std::string explain(Result result, const std::string& origin);
+    // The report's message for a refused entry; `op` "put" or "delete", `via` the source it came by.
+    static std::string explain(Result result, const std::string& origin, const std::string& op = "put",
+                               const std::string& via = "");
+    // The JSON Pointer the report names for a refused entry: /origin for a collision, else /signature.
+    static const char* pointer(Result result);
 
 private:
+    friend class KeyRing;
+    // `retiredAt`: epoch seconds after which the key no longer signs (INT64_MAX while current).
+    void allow(const std::string& origin, const common::PublicKey& key, std::int64_t retiredAt);
+    // Origins whose records are not signed at all (crawled from a foreign catalog by a hub).
+    void allowUnsigned(const std::string& origin);
+    // Origins that sign here but were offered as unsigned: every unsigned entry for them collides.
+    void refuseUnsigned(const std::string& origin);
+
     struct Entry {
         common::PublicKey key;
         std::int64_t retiredAt;
     };
     std::map<std::string, std::vector<Entry>> m_keys;
     std::set<std::string> m_unsigned;
+    std::set<std::string> m_refused;
 };
 
 class KeyRing {
@@ -84,8 +101,14 @@ public:
     std::vector<OriginKey> learnedVia(const std::string& source) const;
     // The signed rotation statements this hub followed for `origin`, as a JSON array.
     std::string rotationsOf(const std::string& origin) const;
-    // Adds every pinned and retired key of these origins to `verifier`.
-    void load(Verifier& verifier, const std::set<std::string>& origins) const;
+    // Whether `origin` signs at this hub: a key is known for it (pinned, pending or retired), a
+    // source was added with --public-key under its name, or it is this hub's own id.
+    bool signs(const std::string& origin) const;
+    // Adds every pinned and retired key of `origins` to `verifier`, and lets it take the records of
+    // `unsignedOrigins` unsigned, except those of an origin that signs here: these collide (and
+    // are returned, for the report).
+    std::vector<std::string> load(Verifier& verifier, const std::set<std::string>& origins,
+                                  const std::set<std::string>& unsignedOrigins = {}) const;
 
 private:
     registry::store::Store& m_store;

@@ -261,18 +261,28 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request, const std
 
     std::optional<std::int64_t> rid;
     {
-        StatementUse statement =
-            writer.statement("SELECT rid, hash, source, updated FROM records WHERE origin = ?1 AND id = ?2");
+        StatementUse statement = writer.statement(
+            "SELECT rid, hash, source, updated, verified FROM records WHERE origin = ?1 AND id = ?2");
         statement->bind(1, origin).bind(2, fields.id);
         if (statement->step()) {
-            if (statement->textView(1) == hash) return PutOutcome::Unchanged;
+            const bool heldVerified = statement->int64(4) != 0;
+            const bool harvested = !request.source.empty();
+            // The same content now signed is not "unchanged": its signature replaces the unsigned copy.
+            if (statement->textView(1) == hash && (heldVerified || !request.verified)) return PutOutcome::Unchanged;
+            // A hub: only the origin's key changes a signed record, whatever path a copy comes by
+            // and whatever `updated` it claims (a relay that lists the origin as an unsigned
+            // catalog, or one that races the origin's key being pinned here).
+            if (harvested && heldVerified && !request.verified) return PutOutcome::Unsigned;
+            const bool signedOverUnsigned = harvested && request.verified && !heldVerified;
             // One record, two paths (a municipality directly and through its province): the newer
-            // `updated` wins; the source that holds it keeps it on a tie.
-            if (statement->textView(2) != request.source && fields.updated <= statement->int64(3))
+            // `updated` wins; the source that holds it keeps it on a tie. A signed copy wins over
+            // an unsigned one from another path, newer or not.
+            if (statement->textView(2) != request.source && fields.updated <= statement->int64(3) &&
+                !signedOverUnsigned)
                 return PutOutcome::Stale;
             // A hub refuses an older version of a record it holds (a replay, or a feed served
             // from a stale copy); a node's publishers own their records and may set any time.
-            if (!request.source.empty() && fields.updated < statement->int64(3)) return PutOutcome::Replayed;
+            if (harvested && fields.updated < statement->int64(3) && !signedOverUnsigned) return PutOutcome::Replayed;
             rid = statement->int64(0);
         }
     }
@@ -349,11 +359,16 @@ RemoveOutcome Store::Private::removeInTransaction(const RemoveRequest& request) 
     std::string key;
     {
         StatementUse statement =
-            writer.statement("SELECT rid, key, source, updated FROM records WHERE origin = ?1 AND id = ?2");
+            writer.statement("SELECT rid, key, source, updated, verified FROM records WHERE origin = ?1 AND id = ?2");
         statement->bind(1, origin).bind(2, id);
         if (!statement->step()) return RemoveOutcome::Absent;
-        if (statement->textView(2) != request.source && request.deletedAt < statement->int64(3))
-            return RemoveOutcome::Kept;
+        if (statement->textView(2) != request.source) {
+            if (request.deletedAt < statement->int64(3)) return RemoveOutcome::Kept;
+            // A deletion without the origin's signature never removes a signed record that came
+            // by another path (it may remove its own path's copy: a resync, a source removed).
+            if (!request.source.empty() && request.signature.empty() && statement->int64(4) != 0)
+                return RemoveOutcome::Kept;
+        }
         rid = statement->int64(0);
         key = statement->text(1);
     }

@@ -59,8 +59,12 @@ struct StoredRecord {
 // Stale: a hub already holds this record from another source with the same or a newer `updated`
 // (the newer record wins when one record reaches a hub by two paths); nothing was written.
 // Replayed: a hub already holds a newer version (a later `updated`) of this record from the same
-// source, so an older one arriving again is refused (issue 5).
-enum class PutOutcome { Created, Replaced, Unchanged, Stale, Replayed };
+// source, so an older one arriving again is refused.
+// Unsigned: a hub holds this record with its origin's verified signature, and the copy offered is
+// not verified: refused whatever its `updated` and whichever path it came by, so that no path
+// without the origin's key can change a signed record. (The other way round, a verified copy
+// replaces an unverified one from another path even when it is not newer.)
+enum class PutOutcome { Created, Replaced, Unchanged, Stale, Replayed, Unsigned };
 
 struct PutRequest {
     record::IndexedRecord fields;
@@ -82,7 +86,8 @@ struct PutRequest {
 };
 
 // Kept: the record is held from another source and was updated after `deletedAt`, so a tombstone
-// travelling by a slower path does not remove a newer record.
+// travelling by a slower path does not remove a newer record; or it is held from another source
+// with its origin's verified signature and the deletion is not signed by the origin.
 enum class RemoveOutcome { Removed, Absent, Kept };
 
 struct RemoveRequest {
@@ -90,7 +95,9 @@ struct RemoveRequest {
     std::string id;
     std::string source;  // hub: the source announcing the deletion
     std::int64_t deletedAt = INT64_MAX;  // epoch seconds of the deletion at its origin
-    // Hub: the origin's time of deletion as it signed it (RFC 3339), and its signature.
+    // Hub: the origin's time of deletion as it signed it (RFC 3339), and its signature, set only
+    // when it verified against the origin's key. Without it a deletion removes no verified record
+    // held from another source: an unsigned deletion speaks for its own path at most.
     std::string deletedAtText;
     std::string signature;
 };

@@ -168,6 +168,14 @@ struct FakeNode {
         return "{\"seq\":" + std::to_string(seq) + ",\"op\":\"put\",\"id\":\"" + id + "\",\"origin\":\"" + origin +
                "\",\"at\":\"2026-11-30T10:00:00Z\",\"signature\":\"" + signature + "\",\"record\":" + record + "}";
     }
+    // Plays a hub instead: its identity says kind "hub", and /sources lists `sources` (a JSON array
+    // of {id, kind, origins}).
+    void playHub(const std::string& sources) const {
+        std::ofstream(root + "/.well-known/tweeling.json")
+            << "{\"nodeId\":\"" << origin << "\",\"kind\":\"hub\",\"publicKey\":\"" << key.publicKey().base64Url()
+            << "\",\"keyRotations\":[]}";
+        std::ofstream(root + "/sources") << "{\"sources\":" << sources << "}";
+    }
     // Writes the feed page served for `path` (e.g. "feed" or "feed?after=3&limit=1000").
     void page(const std::string& path, const std::string& epoch, int latest, const std::vector<std::string>& entries,
               bool truncate = false) const {

@@ -310,3 +310,198 @@ TEST_CASE("an entry without a signature, or signed by another key, is rejected")
     CHECK(rejectedFor(report, all[1]["id"].GetString(), "/signature"));
     CHECK(rejectedFor(report, all[2]["id"].GetString(), "/signature"));
 }
+
+namespace {
+
+// Feed entries of a hub that relays records it does not sign (as it does a foreign catalog's).
+std::string unsignedPut(int seq, const std::string& origin, const Json& record) {
+    return "{\"seq\":" + std::to_string(seq) + ",\"op\":\"put\",\"id\":\"" + record["id"].GetString() +
+           "\",\"origin\":\"" + origin + "\",\"at\":\"2030-01-01T00:00:00Z\",\"record\":" +
+           tweeling::common::toString(record) + "}";
+}
+
+std::string unsignedDelete(int seq, const std::string& origin, const std::string& id) {
+    return "{\"seq\":" + std::to_string(seq) + ",\"op\":\"delete\",\"id\":\"" + id + "\",\"origin\":\"" + origin +
+           "\",\"at\":\"2030-01-01T00:00:00Z\",\"updated\":\"2030-01-01T00:00:00Z\"}";
+}
+
+Json newerSample(const std::string& id, const std::string& title) {
+    Json record = parse(sampleRecord(id, title));
+    record["properties"]["updated"].SetString("2030-01-01T00:00:00Z");
+    return record;
+}
+
+struct HeldRecord {
+    bool verified = false;
+    std::string title, signature, source;
+};
+
+HeldRecord held(Hub& hub, const std::string& origin, const std::string& id) {
+    auto response = get(hub.url + "/collections/twins/items/" + origin + ":" + id);
+    INFO(origin << ":" << id << " " << response.body);
+    REQUIRE(response.status == 200);
+    Json record = parse(response.body);
+    return {record["verified"].GetBool(), record["properties"]["title"].GetString(),
+            record.HasMember("signature") ? record["signature"].GetString() : "",
+            record["harvest"]["source"].GetString()};
+}
+
+}  // namespace
+
+TEST_CASE("a hub listing a signing origin as an unsigned catalog can neither replace nor delete its records") {
+    TempDir dir;
+    Node amsterdam(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    Hub hub(dir, "nl");
+    hub.addSource("gm0363", amsterdam.url);
+    REQUIRE(hub.harvest().exitCode == 0);
+    Json all = parse(readFile(sourcePath("deploy/samples/gm0363-amsterdam.json")));
+    const std::string first = all[0]["id"].GetString(), second = all[1]["id"].GetString(),
+                      third = all[2]["id"].GetString();
+    HeldRecord before = held(hub, "gm0363", first);
+    REQUIRE(before.verified);
+
+    // A source approved under its own key that says it is a hub crawling a catalog named gm0363,
+    // and sends unsigned puts and deletes under that name (newer than anything held); beside
+    // them, records of a catalog of its own, which are its to relay unsigned.
+    FakeNode hostile(dir, "evil");
+    hostile.playHub("[{\"id\":\"gm0363\",\"kind\":\"ogcapi-records\"},{\"id\":\"evil-catalog\",\"kind\":\"ogcapi-records\"}]");
+    Json own = parse(sampleRecord("eigen-record", "Een eigen catalogusrecord"));
+    hostile.page("feed?after=0&limit=1000", "e1", 5,
+                 {unsignedPut(1, "gm0363", newerSample(first, "Vervalst")),
+                  unsignedPut(2, "gm0363", newerSample("gm0363-geplant", "Geplant")),
+                  unsignedDelete(3, "gm0363", second), unsignedDelete(4, "gm0363", third),
+                  unsignedPut(5, "evil-catalog", own)});
+    hub.addSource("evil", hostile.url(), "tweeling", "1");
+    auto round = hub.harvest();
+    INFO(round.out);
+    CHECK(round.exitCode == 1);  // not "ok": the operator must hear of an impostor
+
+    Json report = hub.report("evil");
+    INFO(tweeling::common::toString(report));
+    CHECK(std::string(report["status"].GetString()) == "degraded");
+    CHECK(std::string(report["error"].GetString()).find("gm0363") != std::string::npos);
+    CHECK(count(report, "rejected") == 4);
+    CHECK(count(report, "deleted") == 0);
+    CHECK(count(report, "added") == 1);  // its own catalog's record
+    for (const std::string& id : {first, std::string("gm0363-geplant"), second, third})
+        CHECK(rejectedFor(report, id, "/origin"));
+
+    // The genuine records are intact: the same content, still verified, none deleted or added.
+    HeldRecord after = held(hub, "gm0363", first);
+    CHECK(after.verified);
+    CHECK(after.title == before.title);
+    CHECK(after.signature == before.signature);
+    CHECK(after.source == "gm0363");
+    CHECK(held(hub, "gm0363", second).verified);
+    CHECK(held(hub, "gm0363", third).verified);
+    CHECK(hub.matched("origin=gm0363") == 9);
+    CHECK(hub.matched("source=evil") == 1);
+    CHECK(hub.matched("origin=evil-catalog") == 1);
+
+    // And they stay so through another round of both.
+    REQUIRE(hub.harvest("gm0363").exitCode == 0);
+    hub.harvest("evil");
+    CHECK(hub.matched("origin=gm0363") == 9);
+    CHECK(held(hub, "gm0363", first).title == before.title);
+}
+
+TEST_CASE("a relaying hub's unsigned tombstones do not remove a signing origin's records") {
+    TempDir dir;
+    Node amsterdam(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    // A province hub vouches for Amsterdam's key and relays its signed records faithfully, then
+    // withdraws two of them with tombstones of its own, which Amsterdam did not sign.
+    FakeNode province(dir, "pv27");
+    province.playHub("[{\"id\":\"gm0363\",\"kind\":\"tweeling\",\"origins\":[{\"origin\":\"gm0363\",\"publicKey\":\"" +
+                     publicKeyOf(amsterdam.url) + "\"}]}]");
+    Json feed = parse(get(amsterdam.url + "/feed?after=0&limit=100").body);
+    std::vector<std::string> entries;
+    int seq = 0;
+    for (auto& entry : feed["entries"].GetArray()) {
+        entry["seq"].SetInt64(++seq);
+        entries.push_back(tweeling::common::toString(entry));
+    }
+    REQUIRE(seq == 9);
+    Json all = parse(readFile(sourcePath("deploy/samples/gm0363-amsterdam.json")));
+    const std::string first = all[0]["id"].GetString(), second = all[1]["id"].GetString();
+    entries.push_back(unsignedDelete(10, "gm0363", first));
+    entries.push_back(unsignedDelete(11, "gm0363", second));
+    province.page("feed?after=0&limit=1000", "e1", 11, entries);
+
+    Hub hub(dir, "nl");
+    hub.addSource("pv27", province.url(), "tweeling", "1");
+    auto round = hub.harvest();
+    INFO(round.out);
+    Json report = hub.report("pv27");
+    INFO(tweeling::common::toString(report));
+    CHECK(count(report, "added") == 9);
+    CHECK(count(report, "deleted") == 0);
+    CHECK(count(report, "rejected") == 2);
+    CHECK(rejectedFor(report, first, "/signature"));
+    CHECK(rejectedFor(report, second, "/signature"));
+    CHECK(hub.matched("origin=gm0363") == 9);
+    CHECK(held(hub, "gm0363", first).verified);
+
+    // Amsterdam's own signed tombstone, relayed by the same hub, does remove it.
+    REQUIRE(remove(amsterdam, first) == 204);
+    Json tombstone = parse(get(amsterdam.url + "/feed?after=" + std::to_string(feed["latest"].GetInt64())).body);
+    REQUIRE(tombstone["entries"].Size() == 1);
+    tombstone["entries"][0]["seq"].SetInt64(12);
+    province.page("feed?after=11&limit=1000", "e1", 12, {tweeling::common::toString(tombstone["entries"][0])});
+    REQUIRE(hub.harvest().exitCode == 0);
+    CHECK(count(hub.report("pv27"), "deleted") == 1);
+    CHECK(hub.matched("origin=gm0363") == 8);
+
+    // The province is rebuilt (a new epoch) and lists only three of them: its listing is not
+    // Amsterdam's word, so the others stay.
+    province.page("feed?after=12&limit=1000", "e2", 4, {});
+    province.page("feed?after=0&limit=1000", "e2", 4, {entries[1], entries[2], entries[3]});
+    REQUIRE(hub.harvest().exitCode == 0);
+    Json resync = hub.report("pv27");
+    INFO(tweeling::common::toString(resync));
+    CHECK(resync["resync"].GetBool());
+    CHECK(count(resync, "deleted") == 0);
+    CHECK(tweeling::common::toString(resync["notes"]).find("kept 5 records") != std::string::npos);
+    CHECK(hub.matched("origin=gm0363") == 8);
+}
+
+TEST_CASE("a foreign catalog added under a signing origin's id is refused; the origin's records stay") {
+    TempDir dir;
+    Node amsterdam(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    Hub hub(dir, "nl");
+    hub.addSource("amsterdam", amsterdam.url);  // the node's origin is gm0363, its source id not
+    REQUIRE(hub.harvest().exitCode == 0);
+    const std::string first = firstSampleId();
+    HeldRecord before = held(hub, "gm0363", first);
+
+    // A catalog whose records would take the origin gm0363: one with an id Amsterdam uses, newer.
+    std::filesystem::create_directories(dir.file("site/collections/metadata"));
+    Json foreign = parse(readFile(sourcePath("tests/fixtures/ogcapi-records/pygeoapi-demo__dutch-metadata__record_35149dfb.json")));
+    Json colliding;
+    colliding.CopyFrom(foreign, colliding.GetAllocator());
+    colliding["id"].SetString(first.c_str(), colliding.GetAllocator());
+    colliding["properties"]["updated"].SetString("2030-01-01T00:00:00Z");
+    std::ofstream(dir.file("site/collections/metadata/items"))
+        << "{\"type\":\"FeatureCollection\",\"features\":[" << tweeling::common::toString(foreign) << ","
+        << tweeling::common::toString(colliding) << "],\"links\":[]}";
+    ServerProcess site({"/usr/bin/env", "python3", sourcePath("tests/support/static_server.py"), dir.file("site")});
+    hub.addSource("gm0363", site.baseUrl() + "/collections/metadata", "ogcapi-records", "1");
+    CHECK(hub.harvest("gm0363").exitCode == 1);
+
+    Json report = hub.report("gm0363");
+    INFO(tweeling::common::toString(report));
+    CHECK(std::string(report["status"].GetString()) == "degraded");
+    CHECK(std::string(report["error"].GetString()).find("signs its records") != std::string::npos);
+    CHECK(count(report, "added") + count(report, "updated") + count(report, "deleted") == 0);
+    CHECK(rejectedFor(report, first, "/origin"));
+    CHECK(rejectedFor(report, foreign["id"].GetString(), "/origin"));
+    CHECK(hub.matched("source=gm0363") == 0);
+    CHECK(hub.matched("origin=gm0363") == 9);
+    HeldRecord after = held(hub, "gm0363", first);
+    CHECK(after.verified);
+    CHECK(after.title == before.title);
+    CHECK(after.source == "amsterdam");
+
+    // Removing the refused source removes nothing of Amsterdam's.
+    CHECK(run({hubProgram(), "sources", "remove", "gm0363", "--db", hub.db}).exitCode == 0);
+    CHECK(hub.matched("origin=gm0363") == 9);
+}

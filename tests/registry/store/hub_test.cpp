@@ -78,6 +78,55 @@ TEST_CASE("a tombstone from another source does not remove a newer record", "[st
     CHECK(deletes == 2);
 }
 
+TEST_CASE("an unsigned copy never replaces or removes a signed record; a signed copy replaces an unsigned one",
+          "[store][hub][trust]") {
+    TempDir dir;
+    auto store = openStore(dir.file("hub.db"), "nl");
+    auto signedBy = [](PutRequest request) {
+        request.signature = "c2lnbmVk";
+        request.verified = true;
+        return request;
+    };
+    REQUIRE(store->put(signedBy(harvested(makeRecord("r1").updated(1000).version("a"), "gm0363", "gm0363"))) ==
+            PutOutcome::Created);
+
+    // Newer, from another path or from its own: refused, whatever `updated` it claims.
+    CHECK(store->put(harvested(makeRecord("r1").updated(9000).version("forged"), "evil", "gm0363")) ==
+          PutOutcome::Unsigned);
+    CHECK(store->put(harvested(makeRecord("r1").updated(9000).version("forged"), "gm0363", "gm0363")) ==
+          PutOutcome::Unsigned);
+    auto held = store->get("gm0363", "r1");
+    REQUIRE(held);
+    CHECK(held->verified);
+    CHECK(held->source == "gm0363");
+    CHECK(held->updated == 1000);
+
+    // An unsigned deletion from another path, however late, keeps it; a signed one removes it.
+    WriteBatch batch;
+    batch.removes.push_back({"gm0363", "r1", "evil", 9000, "", ""});
+    CHECK(store->apply(batch).removes.front() == RemoveOutcome::Kept);
+    CHECK(store->get("gm0363", "r1"));
+    batch.removes = {{"gm0363", "r1", "pv27", 9000, "2030-01-01T00:00:00Z", "c2lnbmVk"}};
+    CHECK(store->apply(batch).removes.front() == RemoveOutcome::Removed);
+
+    // Held unsigned (stored before the origin's key was known): the signed copy takes its place,
+    // even when not newer, and the same content now signed is written too.
+    REQUIRE(store->put(harvested(makeRecord("r2").updated(5000).version("u"), "evil", "gm0363")) == PutOutcome::Created);
+    CHECK(store->put(signedBy(harvested(makeRecord("r2").updated(1000).version("s"), "gm0363", "gm0363"))) ==
+          PutOutcome::Replaced);
+    CHECK(store->get("gm0363", "r2")->verified);
+    CHECK(store->get("gm0363", "r2")->source == "gm0363");
+    REQUIRE(store->put(harvested(makeRecord("r3").updated(1000).version("same"), "evil", "gm0363")) ==
+            PutOutcome::Created);
+    CHECK(store->put(signedBy(harvested(makeRecord("r3").updated(1000).version("same"), "gm0363", "gm0363"))) ==
+          PutOutcome::Replaced);
+    CHECK(store->get("gm0363", "r3")->verified);
+
+    // A path's unsigned withdrawal still removes its own copy (a resync, a source removed).
+    batch.removes = {{"gm0363", "r3", "gm0363", 0, "", ""}};
+    CHECK(store->apply(batch).removes.front() == RemoveOutcome::Removed);
+}
+
 TEST_CASE("a page and its cursor commit together or not at all", "[store][hub][transaction]") {
     TempDir dir;
     auto store = openStore(dir.file("hub.db"), "nl");
