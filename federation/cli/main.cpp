@@ -155,8 +155,8 @@ hub::HarvesterOptions harvesterOptions(const Arguments& arguments) {
 int commandServe(Arguments arguments) {
     tweeling::cli::loadConfigFile(arguments);
     tweeling::cli::requireKnown(arguments,
-                                {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config", "quiet", "ca-bundle",
-                                 "no-harvest", "max-run-pages", "max-run-seconds"},
+                                {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config",
+                                 "quiet", "ca-bundle", "no-harvest", "max-run-pages", "max-run-seconds"},
                                 tweeling::cli::kHardeningOptions);
     if (!arguments.has("listen")) arguments.options["listen"] = "127.0.0.1:8090";
     registry::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
@@ -308,8 +308,8 @@ int commandSources(const Arguments& arguments) {
 }
 
 int commandHarvest(const Arguments& arguments) {
-    tweeling::cli::requireKnown(arguments,
-                                {"db", "hub-id", "signing-key", "source", "ca-bundle", "max-run-pages", "max-run-seconds"});
+    tweeling::cli::requireKnown(
+        arguments, {"db", "hub-id", "signing-key", "source", "ca-bundle", "max-run-pages", "max-run-seconds"});
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
     std::vector<std::string> ids;

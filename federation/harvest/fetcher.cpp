@@ -628,7 +628,9 @@ void Fetcher::run() {
     }
 }
 
-void Fetcher::wake() { curl_multi_wakeup(m_private->multi.get()); }
+void Fetcher::wake() {
+    curl_multi_wakeup(m_private->multi.get());
+}
 
 std::size_t Fetcher::pending() const {
     const Private& p = *m_private;
@@ -638,7 +640,7 @@ std::size_t Fetcher::pending() const {
 FetchResult fetchOne(const std::string& url, const FetchOptions& options, const std::vector<std::string>& headers) {
     FetchResult result;
     Fetcher fetcher(1);
-    fetcher.submit(FetchRequest{url, headers, options, [&result](FetchResult&& done) { result = std::move(done); }, {}});
+    fetcher.submit(FetchRequest{url, headers, options, [&result](FetchResult&& done) { result = std::move(done); }});
     fetcher.run();
     return result;
 }

@@ -57,7 +57,7 @@ struct FetchResult {
     std::string body;
     std::map<std::string, std::string> headers;  // lower-case names, last value wins
     bool ok = false;        // transfer completed with a 2xx status (or 304)
-    bool cancelled = false; // ended by FetchRequest::cancelled
+    bool cancelled = false;  // ended by FetchRequest::cancelled
     std::string error;      // when !ok: a sentence for reports, e.g. "timed out after 30 s (4 attempts)"
     int attempts = 0;
     double seconds = 0;     // wall time of all attempts together
@@ -71,7 +71,7 @@ struct FetchRequest {
     // Asked while the request waits, runs or sleeps before a retry (at least once a second, and at
     // once after wake()): true ends it there, not retried, with `cancelled` set in its result. A
     // harvest run past its budget, or a hub shutting down, stops its transfers this way.
-    std::function<bool()> cancelled;
+    std::function<bool()> cancelled = nullptr;
 };
 
 class Fetcher {

@@ -183,8 +183,14 @@ public:
     Job(registry::store::Store& store, SourceRegistry& sources, const registry::record::Profile& profile,
         const HarvesterOptions& options, SourceState state, KeyRing& keys, WriteQueue& writes,
         const std::atomic<bool>& cancelled)
-        : m_store(store), m_sources(sources), m_profile(profile), m_options(options), m_state(std::move(state)),
-          m_keys(keys), m_writes(writes), m_cancelled(cancelled),
+        : m_store(store),
+          m_sources(sources),
+          m_profile(profile),
+          m_options(options),
+          m_state(std::move(state)),
+          m_keys(keys),
+          m_writes(writes),
+          m_cancelled(cancelled),
           m_deadline(std::chrono::steady_clock::now() + std::chrono::seconds(options.maxRunSeconds)) {
         m_report.source = m_state.config.id;
         m_report.kind = kindName(m_state.config.kind);
@@ -409,7 +415,7 @@ protected:
     SourceState m_state;
     KeyRing& m_keys;
     WriteQueue& m_writes;
-    const std::atomic<bool>& m_cancelled;  // the harvester's: the hub is stopping
+    const std::atomic<bool>& m_cancelled;              // the harvester's: the hub is stopping
     std::chrono::steady_clock::time_point m_deadline;  // of the run's time budget
     std::mutex m_reportMutex;
     HarvestReport m_report;
@@ -783,8 +789,9 @@ private:
                    const std::vector<RemoveRequest>& deletions, const std::string& newEpoch, std::int64_t last) {
         BatchOutcome outcome = m_store.apply(batch, [&](Database& database) {
             // The cursor moves with the page (and the epoch, at a first harvest).
-            Statement cursor(database, "UPDATE sources SET cursor = ?2, epoch = CASE WHEN ?3 = '' THEN "
-                                       "epoch ELSE ?3 END WHERE id = ?1");
+            Statement cursor(database,
+                             "UPDATE sources SET cursor = ?2, epoch = CASE WHEN ?3 = '' THEN "
+                             "epoch ELSE ?3 END WHERE id = ?1");
             cursor.bind(1, m_state.config.id).bind(2, last).bind(3, newEpoch);
             cursor.execute();
             Statement cancel(database, "DELETE FROM pending_deletions WHERE source = ?1 AND origin = ?2 AND id = ?3");
@@ -885,8 +892,8 @@ private:
                 continue;
             }
             PutRequest put;
-            if (auto refusal =
-                    prepareUnchecked(mapped.record, origin, put, mapped.warnings.empty() ? nullptr : &mapped.warnings)) {
+            if (auto refusal = prepareUnchecked(mapped.record, origin, put,
+                                                mapped.warnings.empty() ? nullptr : &mapped.warnings)) {
                 m_report.reject({mapped.id, origin, where, {std::move(*refusal)}});
                 continue;
             }

@@ -63,8 +63,8 @@ private:
     HarvesterOptions m_options;
     KeyRing m_keys;
     std::atomic<bool> m_cancelled{false};
-    std::mutex m_fetcherMutex;                   // guards m_fetcher against cancel() from another thread
-    harvest::Fetcher* m_fetcher = nullptr;       // the running round's, to wake it on cancel()
+    std::mutex m_fetcherMutex;              // guards m_fetcher against cancel() from another thread
+    harvest::Fetcher* m_fetcher = nullptr;  // the running round's, to wake it on cancel()
 };
 
 }  // namespace tweeling::federation::hub

@@ -20,8 +20,8 @@ std::optional<SourceKind> parseKind(const std::string& text);
 // conforming node or hub serves is its byte budget plus one entry of at most one record (about
 // 5 MiB): the cap leaves room for a foreign catalog's larger pages and for hub members of records.
 inline constexpr std::int64_t kDefaultMaxBytes = 64ll << 20;
-static_assert(kDefaultMaxBytes >= 8 * static_cast<std::int64_t>(registry::store::kFeedPageBytes +
-                                                                   registry::record::kMaxRecordBytes),
+static_assert(kDefaultMaxBytes >=
+                  8 * static_cast<std::int64_t>(registry::store::kFeedPageBytes + registry::record::kMaxRecordBytes),
               "a source's fetch cap must stay well above the largest /feed page a hub serves");
 
 struct SourceConfig {

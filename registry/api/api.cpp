@@ -988,7 +988,8 @@ Response Api::publish(const Request& request, const Context& context, const std:
     const std::string& origin = m_options.nodeId;
     Prepared prepared = prepareRecord(doc, m_profile, origin);
     if (prepared.tooLarge)
-        throw std::move(ApiError(413, "Record too large", prepared.problems.front().message).problems(prepared.problems));
+        throw std::move(
+            ApiError(413, "Record too large", prepared.problems.front().message).problems(prepared.problems));
     if (!prepared.put) {
         const auto& problems = prepared.problems;
         std::string detail = "The record does not follow the twin record profile (" +

@@ -3,9 +3,9 @@
 // response out. server.cpp adapts Pistache to it; tests can call it directly. One catch point:
 // known errors become application/problem+json (RFC 9457), anything else a generic 500 whose details
 // go only to the log.
+#include "api/search_cache.hpp"
 #include "record/profile.hpp"
 #include "record/size.hpp"
-#include "api/search_cache.hpp"
 #include "store/store.hpp"
 
 #include <cstddef>

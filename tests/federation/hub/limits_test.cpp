@@ -23,8 +23,8 @@ namespace hub = tweeling::federation::hub;
 
 namespace {
 
-constexpr std::size_t kRecordLimit = 1024 * 1024;   // record/size.hpp, kMaxRecordBytes
-constexpr std::size_t kPageBudget = 4u << 20;        // store/store.hpp, kFeedPageBytes
+constexpr std::size_t kRecordLimit = 1024 * 1024;  // record/size.hpp, kMaxRecordBytes
+constexpr std::size_t kPageBudget = 4u << 20;      // store/store.hpp, kFeedPageBytes
 
 // A sample record with `bytes` of padding in its description: over or under the record limit.
 std::string paddedRecord(const std::string& id, std::size_t bytes) {
@@ -48,15 +48,18 @@ bool mentionsLimit(const tweeling::common::JsonValue& rejected) {
 class SignedFeed {
 public:
     SignedFeed(std::string origin, std::int64_t latest, std::int64_t entries)
-        : m_origin(std::move(origin)), m_latest(latest), m_entries(entries),
+        : m_origin(std::move(origin)),
+          m_latest(latest),
+          m_entries(entries),
           m_server([this](const std::string& path) { return answer(path); }) {
         std::string record = sampleRecord(m_origin + "-record", "Gebouwen " + m_origin);
         Json doc = parse(record);
         std::string updated = doc["properties"]["updated"].GetString();
-        std::string signature = m_key.sign(
-            tweeling::common::signedBytes(m_origin, m_origin + "-record", "put", updated, &doc));
+        std::string signature =
+            m_key.sign(tweeling::common::signedBytes(m_origin, m_origin + "-record", "put", updated, &doc));
         m_entryTail = ",\"op\":\"put\",\"id\":\"" + m_origin + "-record\",\"origin\":\"" + m_origin +
-                      "\",\"at\":\"2026-11-30T10:00:00Z\",\"signature\":\"" + signature + "\",\"record\":" + record + "}";
+                      "\",\"at\":\"2026-11-30T10:00:00Z\",\"signature\":\"" + signature + "\",\"record\":" + record +
+                      "}";
     }
     std::string url() const { return m_server.url(""); }
     std::string publicKey() const { return m_key.publicKey().base64Url(); }
@@ -171,7 +174,9 @@ TEST_CASE("import and publish hold records to the size limit, on their stored fo
     }
     std::string body = tweeling::common::toString(doc);
     REQUIRE(body.size() < kRecordLimit);
-    HttpRequest request{"PUT", node.item("gm0363-many"), body,
+    HttpRequest request{"PUT",
+                        node.item("gm0363-many"),
+                        body,
                         {"Content-Type: application/geo+json", "Authorization: Bearer " + node.key, "Expect:"}};
     auto published = send(request);
     INFO(published.body);
@@ -319,4 +324,45 @@ TEST_CASE("twin-federation serve exits promptly on SIGTERM during an endless har
     int requestsAfterExit = endless.feedRequests();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     CHECK(endless.feedRequests() == requestsAfterExit);
+}
+
+TEST_CASE("a feed and its resync go on across rounds when a run's budget stops them") {
+    TempDir dir;
+    FakeNode fake(dir, "gm0363");
+    Hub hub(dir, "pv27");
+    hub.addSource("paged", fake.url());
+    auto record = [](int n) { return sampleRecord("gm0363-r" + std::to_string(n), "Gebouwen " + std::to_string(n)); };
+    auto harvestOnePage = [&] {
+        auto result = run({hubProgram(), "harvest", "--db", hub.db, "--max-run-pages", "1"});
+        INFO(result.out << result.err);
+        CHECK(result.exitCode == 0);
+        return hub.report("paged");
+    };
+    fake.page("feed?after=0&limit=1000", "e1", 4, {fake.put(1, record(1)), fake.put(2, record(2))});
+    fake.page("feed?after=2&limit=1000", "e1", 4, {fake.put(3, record(3)), fake.put(4, record(4))});
+    Json first = harvestOnePage();
+    CHECK(first["continues"].GetBool());
+    CHECK(std::string(first["status"].GetString()) == "ok");
+    CHECK(hub.source("paged")["cursor"].GetInt() == 2);
+    CHECK(std::string(hub.source("paged")["state"].GetString()) == "ok");
+    Json second = harvestOnePage();
+    CHECK_FALSE(second["continues"].GetBool());
+    CHECK(hub.matched("source=paged") == 4);
+
+    // The node is rebuilt (a new epoch) without record 4: the resync takes two rounds, and only at
+    // its end is what the node no longer has deleted.
+    fake.page("feed?after=4&limit=1000", "e2", 3, {});
+    fake.page("feed?after=0&limit=1000", "e2", 3, {fake.put(1, record(1)), fake.put(2, record(2))});
+    fake.page("feed?after=2&limit=1000", "e2", 3, {fake.put(3, record(3))});
+    Json third = harvestOnePage();
+    CHECK(third["resync"].GetBool());
+    CHECK(third["continues"].GetBool());
+    CHECK(count(third, "deleted") == 0);
+    CHECK(hub.matched("source=paged") == 4);
+    Json fourth = harvestOnePage();
+    CHECK_FALSE(fourth["continues"].GetBool());
+    CHECK(count(fourth, "deleted") == 1);
+    CHECK(hub.matched("source=paged") == 3);
+    CHECK(get(hub.url + "/collections/twins/items/gm0363:gm0363-r4").status == 404);
+    CHECK(hub.source("paged")["cursor"].GetInt() == 3);
 }
