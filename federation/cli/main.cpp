@@ -38,7 +38,7 @@ Usage:
   twin-federation sources list   [--db FILE]
   twin-federation sources remove ID [--db FILE]
   twin-federation sources release-deletions ID [--db FILE]
-  twin-federation harvest [--source ID] [--db FILE]
+  twin-federation harvest [--source ID] [--max-run-pages N] [--max-run-seconds S] [--db FILE]
   twin-federation report  --source ID [--json] [--db FILE]
   twin-federation keys create --admin [--expires RFC3339] [--db FILE]
   twin-federation keys list | keys revoke KEY-ID | keys rotate-signing [--db FILE]
@@ -60,6 +60,9 @@ constexpr const char* kServeHelp = R"(twin-federation serve — serve the federa
   --quiet            no request log
   --no-harvest       serve only; harvest with `twin-federation harvest` (e.g. from cron)
   --ca-bundle FILE   PEM certificate authorities for https sources (also for `harvest`)  [the system's]
+  --max-run-pages N  a source's run in one round stops after N pages (also for `harvest`)   [1000]
+  --max-run-seconds S ... or after S seconds; a feed continues next round from its cursor, a
+                     crawl is incomplete and deletes nothing (also for `harvest`)          [60]
   --signing-key FILE this hub's Ed25519 key (made, mode 0600, if missing)  [DB.signing-key.pem]
 Serves OGC API – Records (/collections/twins/items, with ?source= and ?origin=), /feed (harvestable by
 another hub), /sources, /sources/{id}, /sources/{id}/reports/latest; POST /sources, DELETE
@@ -93,8 +96,9 @@ constexpr const char* kSourcesHelp = R"(twin-federation sources — what this hu
 
 constexpr const char* kHarvestHelp = R"(twin-federation harvest — one harvest round now, then exit
 
-  harvest [--source ID] [--ca-bundle FILE] [--db FILE]
+  harvest [--source ID] [--ca-bundle FILE] [--max-run-pages N] [--max-run-seconds S] [--db FILE]
 Harvests every source (or one), prints each report's summary. Exit status 1 if a source failed.
+A feed not read to its end within the run's budget says "continues next round": run it again.
 )";
 
 constexpr const char* kReportHelp = R"(twin-federation report — the last harvest report of a source
@@ -121,8 +125,27 @@ registry::store::StoreOptions storeOptions(const Arguments& arguments) {
     return options;
 }
 
+// A whole number from `minimum` to `maximum`, or the default when the option is absent.
+int boundedNumber(const Arguments& arguments, const std::string& name, int fallback, int minimum, int maximum) {
+    if (!arguments.has(name)) return fallback;
+    const std::string text = arguments.get(name);
+    std::size_t used = 0;
+    long long value = -1;
+    try {
+        value = std::stoll(text, &used);
+    } catch (const std::logic_error&) {
+        used = 0;
+    }
+    if (used != text.size() || text.empty() || value < minimum || value > maximum)
+        throw UsageError("--" + name + " needs a whole number from " + std::to_string(minimum) + " to " +
+                         std::to_string(maximum) + ", got '" + text + "'");
+    return static_cast<int>(value);
+}
+
 hub::HarvesterOptions harvesterOptions(const Arguments& arguments) {
     hub::HarvesterOptions options;
+    options.maxRunPages = boundedNumber(arguments, "max-run-pages", options.maxRunPages, 1, 1000000);
+    options.maxRunSeconds = boundedNumber(arguments, "max-run-seconds", options.maxRunSeconds, 1, 86400);
     options.caBundlePath = arguments.get("ca-bundle", "");
     if (!options.caBundlePath.empty() && ::access(options.caBundlePath.c_str(), R_OK) != 0)
         throw UsageError("--ca-bundle " + options.caBundlePath + " cannot be read");
@@ -132,8 +155,8 @@ hub::HarvesterOptions harvesterOptions(const Arguments& arguments) {
 int commandServe(Arguments arguments) {
     tweeling::cli::loadConfigFile(arguments);
     tweeling::cli::requireKnown(arguments,
-                                {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config", "quiet", "ca-bundle",
-                                 "no-harvest"},
+                                {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config",
+                                 "quiet", "ca-bundle", "no-harvest", "max-run-pages", "max-run-seconds"},
                                 tweeling::cli::kHardeningOptions);
     if (!arguments.has("listen")) arguments.options["listen"] = "127.0.0.1:8090";
     registry::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
@@ -181,6 +204,7 @@ int commandServe(Arguments arguments) {
               << std::endl;
     int received = tweeling::cli::waitForStopSignal();
     std::cerr << "{\"event\":\"stop\",\"signal\":" << received << "}" << std::endl;
+    harvester.cancel();  // a round in flight winds down while the server drains
     server.stop();
     scheduler.stop();
     return 0;
@@ -284,7 +308,8 @@ int commandSources(const Arguments& arguments) {
 }
 
 int commandHarvest(const Arguments& arguments) {
-    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "signing-key", "source", "ca-bundle"});
+    tweeling::cli::requireKnown(
+        arguments, {"db", "hub-id", "signing-key", "source", "ca-bundle", "max-run-pages", "max-run-seconds"});
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
     std::vector<std::string> ids;

@@ -527,8 +527,57 @@ struct Fetcher::Private {
         return timeoutMs;
     }
 
+    static bool isCancelled(const Transfer& transfer) {
+        return transfer.request.cancelled && transfer.request.cancelled();
+    }
+
+    // Ends every cancelled request, wherever it is: waiting, in libcurl, or asleep before a retry.
+    // Collected first, answered after: an answer's callback may submit (or cancel) more.
+    void dropCancelled() {
+        std::vector<std::unique_ptr<Transfer>> cancelled;
+        for (auto it = waiting.begin(); it != waiting.end();) {
+            if (!isCancelled(**it)) {
+                ++it;
+                continue;
+            }
+            cancelled.push_back(std::move(*it));
+            it = waiting.erase(it);
+        }
+        for (auto it = retries.begin(); it != retries.end();) {
+            if (!isCancelled(*it->second)) {
+                ++it;
+                continue;
+            }
+            cancelled.push_back(std::move(it->second));
+            it = retries.erase(it);
+        }
+        for (auto it = active.begin(); it != active.end();) {
+            if (!isCancelled(*it->second)) {
+                ++it;
+                continue;
+            }
+            std::unique_ptr<Transfer> transfer = std::move(it->second);
+            it = active.erase(it);
+            --activePerHost[transfer->hostKey];
+            curl_multi_remove_handle(multi.get(), transfer->easy.get());  // aborts the transfer
+            idleHandles.push_back(std::move(transfer->easy));
+            transfer->headerList.reset();
+            cancelled.push_back(std::move(transfer));
+        }
+        for (auto& transfer : cancelled) {
+            FetchResult result;
+            result.url = transfer->request.url;
+            result.finalUrl = result.url;
+            result.attempts = transfer->attempts;
+            result.cancelled = true;
+            result.error = "cancelled";
+            deliver(std::move(transfer), std::move(result));
+        }
+    }
+
     void drive() {
         for (;;) {
+            dropCancelled();
             promoteDueRetries();
             admit();
             if (active.empty() && waiting.empty() && retries.empty()) return;
@@ -577,6 +626,10 @@ void Fetcher::run() {
         std::exception_ptr error = std::exchange(p.callbackError, nullptr);
         std::rethrow_exception(error);
     }
+}
+
+void Fetcher::wake() {
+    curl_multi_wakeup(m_private->multi.get());
 }
 
 std::size_t Fetcher::pending() const {

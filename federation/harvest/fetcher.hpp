@@ -14,8 +14,8 @@
 // pool of their own, so a request that does not allow them never reuses one. Proxies from the
 // environment are not used, since the check must see the real target. A refusal is not retried.
 //
-// Threading: a Fetcher is used from one thread. Callbacks run on the thread that calls run(), and
-// may submit more requests (the next page of a feed).
+// Threading: a Fetcher is used from one thread (but for wake()). Callbacks run on the thread that
+// calls run(), and may submit more requests (the next page of a feed).
 #include <chrono>
 #include <functional>
 #include <map>
@@ -57,6 +57,7 @@ struct FetchResult {
     std::string body;
     std::map<std::string, std::string> headers;  // lower-case names, last value wins
     bool ok = false;        // transfer completed with a 2xx status (or 304)
+    bool cancelled = false;  // ended by FetchRequest::cancelled
     std::string error;      // when !ok: a sentence for reports, e.g. "timed out after 30 s (4 attempts)"
     int attempts = 0;
     double seconds = 0;     // wall time of all attempts together
@@ -67,6 +68,10 @@ struct FetchRequest {
     std::vector<std::string> headers;  // "Name: value"
     FetchOptions options;
     std::function<void(FetchResult&&)> onDone;
+    // Asked while the request waits, runs or sleeps before a retry (at least once a second, and at
+    // once after wake()): true ends it there, not retried, with `cancelled` set in its result. A
+    // harvest run past its budget, or a hub shutting down, stops its transfers this way.
+    std::function<bool()> cancelled = nullptr;
 };
 
 class Fetcher {
@@ -81,6 +86,9 @@ public:
     void run();
     // How many transfers are running or waiting (for tests and metrics).
     std::size_t pending() const;
+    // Makes run() ask every request's `cancelled` now instead of at its next wake-up. The one
+    // method that may be called from another thread.
+    void wake();
 
 private:
     struct Private;

@@ -6,6 +6,7 @@
 #include "harvest/fetcher.hpp"
 #include "hub/trust.hpp"
 #include "record/record.hpp"
+#include "record/size.hpp"
 #include "store/sqlite.hpp"
 
 #include <atomic>
@@ -181,9 +182,17 @@ private:
 class Job {
 public:
     Job(registry::store::Store& store, SourceRegistry& sources, const registry::record::Profile& profile,
-        const HarvesterOptions& options, SourceState state, KeyRing& keys, WriteQueue& writes)
-        : m_store(store), m_sources(sources), m_profile(profile), m_options(options), m_state(std::move(state)),
-          m_keys(keys), m_writes(writes) {
+        const HarvesterOptions& options, SourceState state, KeyRing& keys, WriteQueue& writes,
+        const std::atomic<bool>& cancelled)
+        : m_store(store),
+          m_sources(sources),
+          m_profile(profile),
+          m_options(options),
+          m_state(std::move(state)),
+          m_keys(keys),
+          m_writes(writes),
+          m_cancelled(cancelled),
+          m_deadline(std::chrono::steady_clock::now() + std::chrono::seconds(options.maxRunSeconds)) {
         m_report.source = m_state.config.id;
         m_report.kind = kindName(m_state.config.kind);
         m_report.url = m_state.config.url;
@@ -195,7 +204,7 @@ public:
 
     HarvestReport finishReport() {
         m_report.finished = common::nowRfc3339();
-        if (!m_done && m_report.error.empty()) {
+        if (!m_done && !m_stopped && m_report.error.empty()) {
             m_report.status = "degraded";
             m_report.error = "the harvest did not complete";
         }
@@ -235,9 +244,16 @@ protected:
         request.url = url;
         request.options = fetchOptions();
         request.headers = {"Accept: application/json, application/geo+json"};
+        // Past the run's budget (or when the hub stops) a transfer still running is cancelled: a slow
+        // source cannot hold the round beyond its budget.
+        request.cancelled = [this] { return outOfTime(); };
         harvest::Fetcher* fetcherPointer = &fetcher;
         request.onDone = [this, fetcherPointer, onPage = std::move(onPage)](harvest::FetchResult&& result) {
             try {
+                if (result.cancelled) {
+                    stopEarly();
+                    return;
+                }
                 onPage(*fetcherPointer, std::move(result));
             } catch (const std::exception& error) {
                 // A page that cannot be applied (a database error) ends this source's run only.
@@ -246,6 +262,18 @@ protected:
         };
         fetcher.submit(std::move(request));
     }
+
+    // True once the run's time budget is spent or the hub is stopping.
+    bool outOfTime() const { return m_cancelled.load() || std::chrono::steady_clock::now() >= m_deadline; }
+    // Whether the run may fetch another page after `pages` pages.
+    bool withinBudget(int pages) const { return pages < m_options.maxRunPages && !outOfTime(); }
+    std::string budgetSpent() const {
+        if (m_cancelled.load()) return "the hub is shutting down";
+        return "the run's budget (" + std::to_string(m_options.maxRunPages) + " pages or " +
+               std::to_string(m_options.maxRunSeconds) + " s) is spent";
+    }
+    // The run stops before its end, with more to read (its budget is spent, or the hub stops).
+    virtual void stopEarly() = 0;
 
     void fail(const std::string& status, const std::string& error) {
         std::lock_guard<std::mutex> lock(m_reportMutex);
@@ -280,7 +308,10 @@ protected:
         if (auto text = common::stringMember(doc, "id")) id = std::string(*text);
         common::Problems problems = m_profile.validate(doc);
         if (problems.empty()) {
-            result.ok = prepareUnchecked(doc, origin, result.put);
+            if (auto refusal = prepareUnchecked(doc, origin, result.put))
+                result.rejected = {id, origin, where, {std::move(*refusal)}};
+            else
+                result.ok = true;
             return result;
         }
         bool warnedUpstream = false;
@@ -292,8 +323,12 @@ protected:
             result.rejected = {id, origin, where, std::move(problems)};
             return result;
         }
+        if (auto refusal = prepareUnchecked(doc, origin, result.put, &problems)) {
+            result.rejected = {id, origin, where, {std::move(*refusal)}};
+            return result;
+        }
         result.warned = RecordProblems{id, origin, where, problems};
-        result.ok = prepareUnchecked(doc, origin, result.put, &problems);
+        result.ok = true;
         return result;
     }
 
@@ -303,10 +338,13 @@ protected:
         return pointer.empty();
     }
 
-    bool prepareUnchecked(Json& doc, const std::string& origin, PutRequest& put,
-                          const common::Problems* warnings = nullptr) const {
+    // Normalises the record and prepares its write; refuses it (the returned problem) when it is over
+    // the record size limit, measured on the normalised form as its origin measured it.
+    std::optional<common::Problem> prepareUnchecked(Json& doc, const std::string& origin, PutRequest& put,
+                                                    const common::Problems* warnings = nullptr) const {
         put.fields = registry::record::extractIndexFields(doc);
         registry::record::normalizeForStorage(doc, origin);
+        if (auto problem = registry::record::checkRecordSize(doc)) return problem;
         put.contentHash = adapters::contentHash(doc);
         if (warnings) addValidation(doc, *warnings);
         addProvenance(doc, m_state.config.id, put.contentHash, m_harvestedAt);
@@ -315,7 +353,7 @@ protected:
         put.json = common::toString(doc);
         // Compressed here, on the page-preparation threads, not by the store's one writer.
         put.document = m_store.compressDocument(put.json);
-        return true;
+        return std::nullopt;
     }
 
     void count(const BatchOutcome& outcome) {
@@ -358,11 +396,11 @@ protected:
         count(applyDeletions(m_store, m_state.config.id, std::move(pending)));
     }
 
-    // Marks records of this source not seen in a complete listing as deleted (pending). Records of
-    // an origin that signs here and is not the source itself (a hub's relays) stay: the listing of
-    // a hub is not signed, and a signing origin's records leave only by its signed tombstone.
-    void deleteUnseen(const std::set<RecordKey>& seen, const std::string& ownOrigin) {
-        std::int64_t now = nowSeconds();
+    // The records held from this source that a complete listing without them deletes: all but those
+    // in `seen` and those of an origin that signs here and is not `ownOrigin` (a hub's relays): the
+    // listing of a hub is not signed, and a signing origin's records leave only by its signed
+    // tombstone. Notes in the report how many were kept for that reason.
+    std::vector<RecordKey> deletableUnlisted(const std::set<RecordKey>& seen, const std::string& ownOrigin) {
         std::vector<RecordKey> unseen;
         std::map<std::string, bool> signing;  // origin -> signs here
         std::int64_t kept = 0;
@@ -378,6 +416,19 @@ protected:
             }
             unseen.push_back(record);
         }
+        if (kept > 0)
+            report([&](HarvestReport& r) {
+                r.notes.push_back("kept " + std::to_string(kept) +
+                                  " records the source does not list (again): their origins sign their records, and "
+                                  "only an origin's signed tombstone removes them (or removing this source)");
+            });
+        return unseen;
+    }
+
+    // Marks records of this source not seen in a complete listing as deleted (pending).
+    void deleteUnseen(const std::set<RecordKey>& seen, const std::string& ownOrigin) {
+        std::int64_t now = nowSeconds();
+        std::vector<RecordKey> unseen = deletableUnlisted(seen, ownOrigin);
         m_store.write([&](Database& database) {
             Statement insert(database,
                              "INSERT OR REPLACE INTO pending_deletions(source, origin, id, deleted_at)"
@@ -387,10 +438,6 @@ protected:
                 insert.execute();
             }
         });
-        if (kept > 0)
-            m_report.notes.push_back("kept " + std::to_string(kept) +
-                                     " records the source no longer lists: their origins sign their records, and "
-                                     "only an origin's signed tombstone removes them (or removing this source)");
     }
 
     // Lists each refused replay (an older version than the one held), and each unsigned copy of a
@@ -419,12 +466,15 @@ protected:
     SourceState m_state;
     KeyRing& m_keys;
     WriteQueue& m_writes;
+    const std::atomic<bool>& m_cancelled;              // the harvester's: the hub is stopping
+    std::chrono::steady_clock::time_point m_deadline;  // of the run's time budget
     std::mutex m_reportMutex;
     HarvestReport m_report;
     std::string m_harvestedAt;
     std::atomic<bool> m_done{false};
     std::atomic<bool> m_failed{false};
     std::atomic<bool> m_writeFailed{false};  // a page could not be written: no later page may be
+    std::atomic<bool> m_stopped{false};      // stopped early by stopEarly(): not a failure
     // Entries refused as unsigned records under the name of a signing origin, and those origins
     // (under m_reportMutex).
     std::int64_t m_collisions = 0;
@@ -439,11 +489,23 @@ public:
     // The source's identity comes first: its node id and signing key (pinned, followed through a
     // signed rotation, or waiting for approval), and for a hub the keys of the origins it relays.
     void start(harvest::Fetcher& fetcher) override {
+        m_after = m_state.cursor;
         fetch(fetcher, trimSlash(m_state.config.url) + "/.well-known/tweeling.json",
               [this](harvest::Fetcher& f, harvest::FetchResult&& result) { onIdentity(f, result); });
     }
 
 private:
+    // Every page up to m_after is committed (or queued to be, in order) with its cursor: the next
+    // round continues from there, and the source stays due.
+    void stopEarly() override {
+        report([&](HarvestReport& r) {
+            r.continues = true;
+            r.notes.push_back("stopped after seq " + std::to_string(m_after) + " with more to read: " + budgetSpent() +
+                              "; continues next round");
+        });
+        m_stopped = true;
+    }
+
     void onIdentity(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
         if (!result.ok) {
             fail("down", "could not read the source's identity: " + result.error + " (GET " + result.url +
@@ -569,6 +631,14 @@ private:
                 });
                 m_resync = true;
                 m_newEpoch = pageEpoch;
+                m_writes.push([this, epoch = pageEpoch] {
+                    try {
+                        startResync(epoch);
+                    } catch (const std::exception& error) {
+                        m_writeFailed = true;
+                        fail("degraded", std::string("could not start the resync: ") + error.what());
+                    }
+                });
                 if (m_after != 0) {
                     m_firstPageAfterReset = true;
                     next(fetcher, 0);
@@ -659,7 +729,9 @@ private:
                 });
                 continue;
             }
-            if (m_resync) m_seen.insert({origin, std::string(*id)});
+            // Listed, even if refused below: not deleted as missing by a resync (whichever of its
+            // rounds this is), nor by a deletion announced earlier.
+            putKeys.push_back({origin, std::string(*id)});
             candidates.push_back({record, origin, where, std::move(signature)});
         }
 
@@ -669,8 +741,13 @@ private:
         auto prepareRange = [&](std::size_t begin, std::size_t end) {
             for (std::size_t i = begin; i < end; ++i) {
                 const Candidate& candidate = candidates[i];
-                // The signature first: a record that fails it is not even validated.
                 std::string id(common::stringMember(*candidate.record, "id").value_or(""));
+                // The size first: an oversized record costs no signature check or validation.
+                if (auto problem = registry::record::checkRecordSize(*candidate.record)) {
+                    prepared[i].rejected = {id, candidate.origin, candidate.where, {std::move(*problem)}};
+                    continue;
+                }
+                // Then the signature: a record that fails it is not even validated.
                 std::string updated;
                 if (const JsonValue* properties = common::member(*candidate.record, "properties"))
                     updated = std::string(common::stringMember(*properties, "updated").value_or(""));
@@ -717,14 +794,14 @@ private:
 
         // The writer commits the page with its cursor while the next page is fetched and prepared.
         m_writes.push([this, batch = std::move(batch), putKeys = std::move(putKeys), deletions = std::move(deletions),
-                       rejected = std::move(rejected), warned = std::move(warned), resync = m_resync,
-                       newEpoch = m_newEpoch, last, collisions = std::move(collisions), collisionCount]() mutable {
+                       rejected = std::move(rejected), warned = std::move(warned), newEpoch = m_newEpoch,
+                       last, collisions = std::move(collisions), collisionCount]() mutable {
             // Pages commit in feed order: after a page that could not be written, none may be.
             // A later failure to fetch does not undo a page already fetched and checked: it is
             // written, and the next run resumes after it.
             if (m_writeFailed) return;
             try {
-                writePage(batch, putKeys, deletions, resync, newEpoch, last);
+                writePage(batch, putKeys, deletions, newEpoch, last);
                 std::lock_guard<std::mutex> lock(m_reportMutex);
                 for (auto& problems : warned) m_report.warn(std::move(problems));
                 for (auto& problems : rejected) m_report.reject(std::move(problems));
@@ -736,23 +813,20 @@ private:
             }
         });
 
-        if (!entries->Empty() && last < latest->GetInt64() && pages < m_options.maxPages) {
-            next(fetcher, last);
+        if (!entries->Empty() && last < latest->GetInt64()) {
+            m_after = last;
+            if (withinBudget(pages))
+                next(fetcher, last);
+            else
+                stopEarly();  // this page commits with its cursor; the next round reads on from it
             return;
         }
-        // The end of the run, after its last page is written.
+        // The end of the run, after its last page is written (for a resync: everything the source
+        // did not list since it began, maybe rounds ago, is deleted now).
         m_writes.push([this] {
             if (m_failed) return;
             try {
                 std::lock_guard<std::mutex> lock(m_reportMutex);
-                if (m_resync) {
-                    deleteUnseen(m_seen, m_identity);
-                    m_store.write([&](Database& database) {
-                        Statement update(database, "UPDATE sources SET epoch = ?2 WHERE id = ?1");
-                        update.bind(1, m_state.config.id).bind(2, m_newEpoch);
-                        update.execute();
-                    });
-                }
                 settleDeletions();
                 m_done = true;
             } catch (const std::exception& error) {
@@ -763,18 +837,37 @@ private:
         });
     }
 
+    // A resync may take several rounds (each run has a budget), so it is kept in the database, not in
+    // memory: in one transaction every record held from this source is marked deleted (pending),
+    // and the cursor starts again under the new epoch. Each page then cancels the marks of the
+    // records it lists, and the end of a complete run applies the rest (with the threshold), as it
+    // applies announced deletions. A crash or a budget stop part-way resumes from the cursor.
+    void startResync(const std::string& epoch) {
+        std::int64_t now = nowSeconds();
+        std::vector<RecordKey> held = deletableUnlisted({}, m_identity);
+        m_store.write([&](Database& database) {
+            Statement mark(database,
+                           "INSERT OR IGNORE INTO pending_deletions(source, origin, id, deleted_at)"
+                           " VALUES (?1, ?2, ?3, ?4)");
+            for (const auto& record : held) {
+                mark.bind(1, m_state.config.id).bind(2, record.first).bind(3, record.second).bind(4, now);
+                mark.execute();
+            }
+            Statement restart(database, "UPDATE sources SET cursor = 0, epoch = ?2 WHERE id = ?1");
+            restart.bind(1, m_state.config.id).bind(2, epoch);
+            restart.execute();
+        });
+    }
+
     // One page and its cursor in one transaction (on the writer's thread).
     void writePage(const WriteBatch& batch, const std::vector<RecordKey>& putKeys,
-                   const std::vector<RemoveRequest>& deletions, bool resync, const std::string& newEpoch,
-                   std::int64_t last) {
+                   const std::vector<RemoveRequest>& deletions, const std::string& newEpoch, std::int64_t last) {
         BatchOutcome outcome = m_store.apply(batch, [&](Database& database) {
-            // The cursor moves with the page. During a resync the epoch is stored only at the end,
-            // so a crash part-way starts the resync again.
-            Statement cursor(database, resync ? "UPDATE sources SET cursor = ?2 WHERE id = ?1"
-                                              : "UPDATE sources SET cursor = ?2, epoch = CASE WHEN ?3 = '' THEN "
-                                                "epoch ELSE ?3 END WHERE id = ?1");
-            cursor.bind(1, m_state.config.id).bind(2, last);
-            if (!resync) cursor.bind(3, newEpoch);
+            // The cursor moves with the page (and the epoch, at a first harvest).
+            Statement cursor(database,
+                             "UPDATE sources SET cursor = ?2, epoch = CASE WHEN ?3 = '' THEN "
+                             "epoch ELSE ?3 END WHERE id = ?1");
+            cursor.bind(1, m_state.config.id).bind(2, last).bind(3, newEpoch);
             cursor.execute();
             Statement cancel(database, "DELETE FROM pending_deletions WHERE source = ?1 AND origin = ?2 AND id = ?3");
             for (const auto& key : putKeys) {
@@ -804,7 +897,6 @@ private:
     bool m_firstPageAfterReset = false;
     bool m_resync = false;
     std::string m_newEpoch;
-    std::set<RecordKey> m_seen;
     std::string m_identity;  // the source's node id
     Verifier m_verifier;
 };
@@ -829,6 +921,23 @@ public:
 private:
     void next(harvest::Fetcher& fetcher, const std::string& url) {
         fetch(fetcher, url, [this](harvest::Fetcher& f, harvest::FetchResult&& result) { onPage(f, result); });
+    }
+
+    // A crawl has no cursor: stopped early it is incomplete, so what it did not reach is not taken
+    // for deleted. Its budget spent, the catalog is larger (or slower) than one run may take, which
+    // the operator must see; a hub shutting down is no fault of the source.
+    void stopEarly() override {
+        std::string why = "the crawl stopped after " + std::to_string(m_report.pages) + " pages: " + budgetSpent() +
+                          "; what it read is kept, and no deletions were applied";
+        if (m_cancelled.load()) {
+            report([&](HarvestReport& r) {
+                r.continues = true;
+                r.notes.push_back(why);
+            });
+        } else {
+            fail("degraded", why);
+        }
+        m_stopped = true;
     }
 
     void onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
@@ -874,20 +983,27 @@ private:
                 m_report.reject({mapped.id, origin, where, mapped.rejections});
                 continue;
             }
-            if (!mapped.warnings.empty()) m_report.warn({mapped.id, origin, where, mapped.warnings});
             PutRequest put;
-            prepareUnchecked(mapped.record, origin, put, mapped.warnings.empty() ? nullptr : &mapped.warnings);
+            if (auto refusal = prepareUnchecked(mapped.record, origin, put,
+                                                mapped.warnings.empty() ? nullptr : &mapped.warnings)) {
+                m_report.reject({mapped.id, origin, where, {std::move(*refusal)}});
+                continue;
+            }
+            if (!mapped.warnings.empty()) m_report.warn({mapped.id, origin, where, mapped.warnings});
             batch.puts.push_back(std::move(put));
         }
         count(m_store.apply(batch));
 
-        if (!items.nextUrl.empty() && m_report.pages < m_options.maxPages) {
+        if (!items.nextUrl.empty()) {
             if (hostOf(items.nextUrl) != m_host) {
                 fail("degraded", where + ": the next link leaves the catalog's host (" + items.nextUrl +
                                      "); the crawl stopped and no deletions were applied");
                 return;
             }
-            next(fetcher, items.nextUrl);
+            if (withinBudget(m_report.pages))
+                next(fetcher, items.nextUrl);
+            else
+                stopEarly();
             return;
         }
         deleteUnseen(m_seen, origin);
@@ -914,21 +1030,45 @@ std::vector<HarvestReport> Harvester::harvest(const std::vector<std::string>& so
         auto state = m_sources.get(id);
         if (!state) continue;
         if (state->config.kind == SourceKind::Tweeling)
-            jobs.push_back(std::make_unique<FeedJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes));
+            jobs.push_back(std::make_unique<FeedJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
+                                                     m_cancelled));
         else
-            jobs.push_back(std::make_unique<CrawlJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes));
+            jobs.push_back(std::make_unique<CrawlJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
+                                                      m_cancelled));
     }
-    harvest::Fetcher fetcher(m_options.maxInFlight);
-    for (auto& job : jobs) job->start(fetcher);
-    fetcher.run();
+    {
+        harvest::Fetcher fetcher(m_options.maxInFlight);
+        // cancel() wakes the fetcher from another thread: it is known to it only while it lives.
+        struct Published {
+            Harvester& harvester;
+            Published(Harvester& h, harvest::Fetcher& fetcher) : harvester(h) {
+                std::lock_guard<std::mutex> lock(harvester.m_fetcherMutex);
+                harvester.m_fetcher = &fetcher;
+            }
+            ~Published() {
+                std::lock_guard<std::mutex> lock(harvester.m_fetcherMutex);
+                harvester.m_fetcher = nullptr;
+            }
+        } published(*this, fetcher);
+        for (auto& job : jobs) job->start(fetcher);
+        fetcher.run();
+    }
     writes.drain();
     for (auto& job : jobs) {
         HarvestReport report = job->finishReport();
         m_sources.recordAttempt(report.source, report.status, report.error, report.rejected);
+        // A run that stopped at its budget goes on in the next round, not an interval later.
+        if (report.continues) m_sources.queue(report.source);
         m_sources.saveReport(report.source, report.toJson());
         reports.push_back(std::move(report));
     }
     return reports;
+}
+
+void Harvester::cancel() {
+    m_cancelled = true;
+    std::lock_guard<std::mutex> lock(m_fetcherMutex);
+    if (m_fetcher) m_fetcher->wake();
 }
 
 std::int64_t Harvester::releaseDeletions(const std::string& sourceId) {

@@ -10,8 +10,14 @@
 #include "record/profile.hpp"
 #include "store/store.hpp"
 
+#include <atomic>
+#include <mutex>
 #include <string>
 #include <vector>
+
+namespace tweeling::federation::harvest {
+class Fetcher;
+}
 
 namespace tweeling::federation::hub {
 
@@ -19,7 +25,14 @@ struct HarvesterOptions {
     int maxInFlight = 16;
     int feedPageSize = 1000;
     int itemsPageSize = 100;
-    int maxPages = 100000;  // per source and run: a guard against endless `next` chains
+    // The budget of one source's run in a round: after this many pages, or once this many seconds
+    // have passed (a transfer still running then is cancelled), the run stops. A feed stops at its
+    // last committed page and continues from there in the next round (the source stays due); a
+    // crawl has no cursor, so it is incomplete and applies no deletions. Sources of a round wait
+    // for one another, so this is also about the longest a due source waits for a slow or endless
+    // one (scheduler.hpp).
+    int maxRunPages = 1000;
+    int maxRunSeconds = 60;
     long backoffBaseMs = 500;
     int maxAttempts = 4;
     // PEM file of the certificate authorities https sources are checked against; empty: the system's.
@@ -38,12 +51,20 @@ public:
     // Applies the deletions held back for a source (after an admin has checked them).
     std::int64_t releaseDeletions(const std::string& sourceId);
 
+    // Stops the running round, and every later one, at once (the hub is shutting down): transfers
+    // are aborted, pages already fetched and checked are committed (each with its cursor, as
+    // always), nothing else is. Thread-safe; harvest() then returns within about a second.
+    void cancel();
+
 private:
     registry::store::Store& m_store;
     SourceRegistry& m_sources;
     const registry::record::Profile& m_profile;
     HarvesterOptions m_options;
     KeyRing m_keys;
+    std::atomic<bool> m_cancelled{false};
+    std::mutex m_fetcherMutex;              // guards m_fetcher against cancel() from another thread
+    harvest::Fetcher* m_fetcher = nullptr;  // the running round's, to wake it on cancel()
 };
 
 }  // namespace tweeling::federation::hub

@@ -63,6 +63,8 @@ std::string HarvestReport::toJson() const {
     if (!error.empty()) text(writer, "error", error);
     writer.Key("resync");
     writer.Bool(resync);
+    writer.Key("continues");
+    writer.Bool(continues);
     writer.Key("pages");
     writer.Int(pages);
     writer.Key("counts");
@@ -93,6 +95,7 @@ std::string HarvestReport::toText() const {
     std::ostringstream out;
     out << source << " (" << kind << ", " << url << "): " << status;
     if (resync) out << ", full resync";
+    if (continues) out << ", continues next round";
     out << "\n  " << added << " added, " << updated << " updated, " << unchanged << " unchanged, " << stale
         << " stale, " << deleted << " deleted, " << rejected << " rejected, " << warnings << " with warnings";
     if (heldDeletions) out << ", " << heldDeletions << " deletions held back";

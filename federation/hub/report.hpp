@@ -26,6 +26,7 @@ struct HarvestReport {
     std::string status = "ok";  // ok | degraded | down
     std::string error;          // why the run failed or was partial
     bool resync = false;        // the source's epoch changed: full resync
+    bool continues = false;     // stopped at the run's budget: the next round goes on (notes say where)
     int pages = 0;
     std::int64_t added = 0, updated = 0, unchanged = 0, stale = 0, deleted = 0, rejected = 0, warnings = 0;
     std::int64_t heldDeletions = 0;

@@ -26,6 +26,7 @@ void Scheduler::stop() {
         m_stopping = true;
     }
     m_condition.notify_all();
+    m_harvester.cancel();
     if (m_thread.joinable()) m_thread.join();
 }
 

@@ -2,6 +2,14 @@
 // Harvests each source on its interval, inside `twin-federation serve`, on one background thread.
 // A round takes every source that is due; a queued source (POST /sources/{id}/harvest) is due at
 // once. Failing sources are pushed back by SourceRegistry::recordAttempt (backoff).
+//
+// Sources must not hold one another up. Decision: rather than a thread per source, every run has a
+// budget of pages and seconds (HarvesterOptions::maxRunPages, maxRunSeconds; a transfer still
+// running at its end is cancelled), so a round lasts at most about the largest budget and a source
+// that falls due meanwhile waits no longer than that. A feed that is not through by then goes on
+// from its committed cursor in the next round, a tick later, together with whatever else is due.
+// One round at a time keeps one libcurl multi handle, one writer thread and the key ring's
+// read-then-write steps on one thread, as they were built for.
 #include "hub/harvester.hpp"
 
 #include <atomic>
@@ -21,7 +29,9 @@ public:
     ~Scheduler();
     void start();
     void wake();  // look for due sources now
-    void stop();  // waits for a running round to finish (bounded by the fetch timeouts)
+    // Cancels a running round (Harvester::cancel: transfers aborted, nothing half-written) and waits
+    // for it, about a second; no round starts after.
+    void stop();
     std::uint64_t roundsCompleted() const { return m_rounds.load(); }
 
 private:

@@ -2,6 +2,7 @@
 // The sources a hub federates, their harvest state (cursor, epoch, health) and their harvest
 // reports. Kept in the hub's own SQLite database beside the records (tables created here), so a
 // page of records and the cursor that follows it commit in one transaction.
+#include "record/size.hpp"
 #include "store/store.hpp"
 
 #include <cstdint>
@@ -15,6 +16,14 @@ enum class SourceKind { Tweeling, OgcApiRecords };
 const char* kindName(SourceKind kind);
 std::optional<SourceKind> parseKind(const std::string& text);
 
+// The default cap on one response of a source (a feed or items page). The largest /feed page a
+// conforming node or hub serves is its byte budget plus one entry of at most one record (about
+// 5 MiB): the cap leaves room for a foreign catalog's larger pages and for hub members of records.
+inline constexpr std::int64_t kDefaultMaxBytes = 64ll << 20;
+static_assert(kDefaultMaxBytes >=
+                  8 * static_cast<std::int64_t>(registry::store::kFeedPageBytes + registry::record::kMaxRecordBytes),
+              "a source's fetch cap must stay well above the largest /feed page a hub serves");
+
 struct SourceConfig {
     std::string id;    // [a-z0-9][a-z0-9._-]{0,63}
     std::string url;   // Tweeling: the node's base URL; OGC API – Records: the collection URL
@@ -22,7 +31,7 @@ struct SourceConfig {
     std::int64_t everySeconds = 900;
     long connectTimeoutMs = 5000;
     long totalTimeoutMs = 30000;
-    std::int64_t maxBytes = 64ll << 20;
+    std::int64_t maxBytes = kDefaultMaxBytes;
     double maxDeleteFraction = 0.30;  // a harvest deleting more than this share of records deletes none
     // Lets the harvester connect to loopback, private and link-local addresses for this source (a
     // node on the hub's own machine or network); otherwise such connections are refused.

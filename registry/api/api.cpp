@@ -987,6 +987,9 @@ Response Api::publish(const Request& request, const Context& context, const std:
 
     const std::string& origin = m_options.nodeId;
     Prepared prepared = prepareRecord(doc, m_profile, origin);
+    if (prepared.tooLarge)
+        throw std::move(
+            ApiError(413, "Record too large", prepared.problems.front().message).problems(prepared.problems));
     if (!prepared.put) {
         const auto& problems = prepared.problems;
         std::string detail = "The record does not follow the twin record profile (" +
@@ -1085,7 +1088,9 @@ Response Api::feed(const Request& request, const Context& context) const {
     if (auto value = number("after", 0)) after = *value;
     if (auto value = number("limit", 10000)) limit = static_cast<int>(*value);
 
-    store::FeedPage page = m_store.feed(after, limit);
+    // Bounded in bytes as well as in entries, so that a page of large records stays far below the
+    // fetch cap of the hubs that harvest it; `next` continues after the last entry served.
+    store::FeedPage page = m_store.feed(after, limit, m_options.feedPageBytes);
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
     writer.StartObject();

@@ -3,8 +3,9 @@
 // response out. server.cpp adapts Pistache to it; tests can call it directly. One catch point:
 // known errors become application/problem+json (RFC 9457), anything else a generic 500 whose details
 // go only to the log.
-#include "record/profile.hpp"
 #include "api/search_cache.hpp"
+#include "record/profile.hpp"
+#include "record/size.hpp"
 #include "store/store.hpp"
 
 #include <cstddef>
@@ -26,7 +27,11 @@ struct ApiOptions {
     std::string name = "Tweeling registry node";
     std::string description = "Metadata of 3D datasets, models and simulation results of a digital twin.";
     std::string publicUrl;                  // base URL used in links; empty: taken from the Host header
-    std::size_t maxBodyBytes = 1024 * 1024;  // publish bodies above this get 413
+    // Publish bodies above this get 413 before they are parsed; the record itself is then held to
+    // the same limit on its normalised form (record/size.hpp).
+    std::size_t maxBodyBytes = record::kMaxRecordBytes;
+    // A /feed page ends after the entry that passes this many bytes (store.hpp, kFeedPageBytes).
+    std::size_t feedPageBytes = store::kFeedPageBytes;
     // A hub's records arrive by harvest: publishing methods then answer 405.
     bool publishing = true;
     // /api also describes the hub's routes (schemas/openapi-hub.json merged into schemas/openapi.json).

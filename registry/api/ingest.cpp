@@ -1,6 +1,7 @@
 #include "api/ingest.hpp"
 
 #include "record/record.hpp"
+#include "record/size.hpp"
 
 #include <fstream>
 
@@ -13,6 +14,11 @@ Prepared prepareRecord(common::Json& record, const record::Profile& profile, con
     store::PutRequest put;
     put.fields = record::extractIndexFields(record);
     record::normalizeForStorage(record, origin);
+    if (auto problem = record::checkRecordSize(record)) {
+        prepared.problems.push_back(std::move(*problem));
+        prepared.tooLarge = true;
+        return prepared;
+    }
     put.origin = origin;
     put.json = common::toString(record);
     prepared.put = std::move(put);

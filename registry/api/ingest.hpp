@@ -17,9 +17,11 @@ namespace tweeling::registry::api {
 struct Prepared {
     std::optional<store::PutRequest> put;  // set when the record is valid
     common::Problems problems;             // every problem otherwise
+    bool tooLarge = false;                 // over record::kMaxRecordBytes (publishing answers 413)
 };
 
-// `record` is modified (normalised) when valid.
+// `record` is modified (normalised) when valid. Its size is checked on the normalised form, the
+// one every hub measures again (record/size.hpp).
 Prepared prepareRecord(common::Json& record, const record::Profile& profile, const std::string& origin);
 
 // One record read from an import file, with where it came from (for messages).

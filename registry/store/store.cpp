@@ -632,7 +632,7 @@ std::optional<StoredRecord> Store::find(const std::string& keyOrId) const {
     return stored;
 }
 
-FeedPage Store::feed(std::int64_t after, int limit) const {
+FeedPage Store::feed(std::int64_t after, int limit, std::size_t maxBytes) const {
     FeedPage page;
     page.epoch = m_private->epoch;
     page.origin = m_private->options.nodeId;
@@ -648,6 +648,8 @@ FeedPage Store::feed(std::int64_t after, int limit) const {
         " LEFT JOIN records r ON f.op = 'put' AND r.origin = f.origin AND r.id = f.id"
         " WHERE f.seq > ?1 ORDER BY f.seq LIMIT ?2");
     statement->bind(1, after).bind(2, limit);
+    constexpr std::size_t kEntryOverhead = 96;  // member names, seq, op, quotes and commas
+    std::size_t bytes = 0;
     while (statement->step()) {
         FeedEntry entry;
         entry.seq = statement->int64(0);
@@ -660,7 +662,11 @@ FeedPage Store::feed(std::int64_t after, int limit) const {
         if (!statement->isNull(7)) entry.deletedAt = statement->text(7);
         if (!statement->isNull(8)) entry.signature = statement->text(8);
         entry.verified = entry.op == "put" ? statement->int64(9) != 0 : !entry.signature.empty();
+        // What the entry adds to the page: its record, signature and names, and a little JSON around.
+        bytes += (entry.json ? entry.json->size() : 0) + entry.signature.size() + entry.id.size() +
+                 entry.origin.size() + entry.at.size() + entry.deletedAt.size() + kEntryOverhead;
         page.entries.push_back(std::move(entry));
+        if (bytes >= maxBytes) break;
     }
     return page;
 }

@@ -125,6 +125,11 @@ struct FeedEntry {
     bool verified = false;
 };
 
+// The byte budget of one /feed page: a page ends after the entry that passes it. With a record at
+// most record::kMaxRecordBytes (record/size.hpp), the largest page a node or hub serves is about
+// 5 MiB, far below the fetch cap of the hubs that read it (hub/sources.hpp).
+inline constexpr std::size_t kFeedPageBytes = 4u << 20;
+
 struct FeedPage {
     std::string epoch;
     std::string origin;   // this node's id
@@ -191,9 +196,11 @@ public:
     // hub, where item keys are origin:id); nullopt when none or when several origins use the id.
     std::optional<StoredRecord> find(const std::string& keyOrId) const;
 
-    // Entries with seq > after, in seq order, at most `limit`. The feed keeps only the latest entry
-    // per record (older entries of a replaced record are compacted away); tombstones stay.
-    FeedPage feed(std::int64_t after, int limit) const;
+    // Entries with seq > after, in seq order, at most `limit`, and no more once their records and
+    // signatures pass `maxBytes` (but always the first, so a reader moves on whatever its size). The
+    // feed keeps only the latest entry per record (older entries of a replaced record are compacted
+    // away); tombstones stay.
+    FeedPage feed(std::int64_t after, int limit, std::size_t maxBytes = SIZE_MAX) const;
 
     SearchResult search(const SearchQuery& query) const;
     // The feed seq of the latest write (by any process): the version of the data, which

@@ -8,11 +8,13 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace tweeling::federation::harvest;
@@ -632,4 +634,45 @@ TEST_CASE("TLS: certificates are verified, a CA bundle can be given, and a publi
     const FetchResult noBundle = fetchOne(url, options);
     CHECK_FALSE(noBundle.ok);
     CHECK(noBundle.error.rfind("cannot read the CA bundle " + dir.file("missing.pem"), 0) == 0);
+}
+
+TEST_CASE("a cancelled request ends at once, wherever it is, and is not retried") {
+    TestServer server([](const std::string& path) {
+        Reply reply;
+        reply.stall = path == "/stall";
+        reply.status = path == "/busy" ? 503 : 200;
+        reply.headers.emplace_back("Retry-After", "30");  // the retry would wait half a minute
+        return reply;
+    });
+    std::atomic<bool> cancel{false};
+    Fetcher fetcher(4);
+    std::vector<FetchResult> results;
+    for (const char* path : {"/stall", "/busy"}) {
+        FetchRequest request{
+            server.url(path), {}, quickOptions(), [&](FetchResult&& result) { results.push_back(std::move(result)); }};
+        request.options.totalTimeoutMs = 60000;
+        request.options.backoffMaxMs = 60000;
+        request.cancelled = [&] { return cancel.load(); };
+        fetcher.submit(std::move(request));
+    }
+    // Cancelled from another thread, as a hub shutting down does: wake() makes run() look at once.
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        cancel = true;
+        fetcher.wake();
+    });
+    const auto started = std::chrono::steady_clock::now();
+    fetcher.run();
+    const auto took = std::chrono::steady_clock::now() - started;
+    canceller.join();
+    server.stop();
+
+    CHECK(took < std::chrono::seconds(2));
+    REQUIRE(results.size() == 2);
+    for (const auto& result : results) {
+        CHECK(result.cancelled);
+        CHECK_FALSE(result.ok);
+        CHECK(result.error == "cancelled");
+    }
+    CHECK(fetcher.pending() == 0);
 }

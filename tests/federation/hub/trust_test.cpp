@@ -460,7 +460,7 @@ TEST_CASE("a relaying hub's unsigned tombstones do not remove a signing origin's
     INFO(tweeling::common::toString(resync));
     CHECK(resync["resync"].GetBool());
     CHECK(count(resync, "deleted") == 0);
-    CHECK(tweeling::common::toString(resync["notes"]).find("kept 5 records") != std::string::npos);
+    CHECK(tweeling::common::toString(resync["notes"]).find("kept 8 records") != std::string::npos);
     CHECK(hub.matched("origin=gm0363") == 8);
 }
 
