@@ -350,10 +350,13 @@ TEST_CASE("a feed and its resync go on across rounds when a run's budget stops t
     CHECK(hub.matched("source=paged") == 4);
 
     // The node is rebuilt (a new epoch) without record 4: the resync takes two rounds, and only at
-    // its end is what the node no longer has deleted.
+    // its end is what the node no longer has deleted. Record 3 is listed in the second round with a
+    // version the hub refuses: listed all the same, so the version held stays.
+    Json invalid = parse(record(3));
+    invalid["type"].SetString("NotAFeature");
     fake.page("feed?after=4&limit=1000", "e2", 3, {});
     fake.page("feed?after=0&limit=1000", "e2", 3, {fake.put(1, record(1)), fake.put(2, record(2))});
-    fake.page("feed?after=2&limit=1000", "e2", 3, {fake.put(3, record(3))});
+    fake.page("feed?after=2&limit=1000", "e2", 3, {fake.put(3, tweeling::common::toString(invalid))});
     Json third = harvestOnePage();
     CHECK(third["resync"].GetBool());
     CHECK(third["continues"].GetBool());
@@ -361,7 +364,9 @@ TEST_CASE("a feed and its resync go on across rounds when a run's budget stops t
     CHECK(hub.matched("source=paged") == 4);
     Json fourth = harvestOnePage();
     CHECK_FALSE(fourth["continues"].GetBool());
+    CHECK(count(fourth, "rejected") == 1);
     CHECK(count(fourth, "deleted") == 1);
+    CHECK(get(hub.url + "/collections/twins/items/gm0363:gm0363-r3").status == 200);
     CHECK(hub.matched("source=paged") == 3);
     CHECK(get(hub.url + "/collections/twins/items/gm0363:gm0363-r4").status == 404);
     CHECK(hub.source("paged")["cursor"].GetInt() == 3);
