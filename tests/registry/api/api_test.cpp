@@ -409,6 +409,31 @@ TEST_CASE("JSON that parsers read differently is refused: a member name twice, t
     }
 }
 
+TEST_CASE("updated (or created) later than now is refused: hubs would refuse every later correction") {
+    Node node;
+    const std::string& key = node.amsterdamKey;
+    auto withUpdated = [](const std::string& id, const std::string& updated) {
+        Json doc = parse(sampleRecord(id));
+        doc["properties"]["updated"].SetString(updated.c_str(), doc.GetAllocator());
+        return tweeling::common::toString(doc);
+    };
+    auto now = static_cast<std::int64_t>(std::time(nullptr));
+    for (const std::string& future : {std::string("9999-12-31"), std::string("9999-12-31T23:59:59Z"),
+                                      tweeling::common::formatRfc3339(now + 3600)}) {
+        INFO(future);
+        auto response = publish("PUT", node.items + "/future", withUpdated("future", future), key);
+        requireProblem(response, 400);
+        Json problem = parse(response.body);
+        REQUIRE(problem["errors"].Size() == 1);
+        CHECK(std::string(problem["errors"][0]["pointer"].GetString()) == "/properties/updated");
+        CHECK(std::string(problem["errors"][0]["detail"].GetString()).find("future") != std::string::npos);
+    }
+    CHECK(get(node.items + "/future").status == 404);
+    // A clock a minute ahead of the server's is fine.
+    CHECK(publish("PUT", node.items + "/future", withUpdated("future", tweeling::common::formatRfc3339(now + 60)), key)
+              .status == 201);
+}
+
 TEST_CASE("search over the sample records of three municipalities") {
     Node node(true);
 
