@@ -358,6 +358,12 @@ Response Api::handle(const Request& request) const {
         response = route(request, context);
     } catch (const ApiError& error) {
         response = problemResponse(error.status(), error.title(), error.detail(), request.rawPath, &error);
+    } catch (const store::QueryTooComplex& error) {
+        ApiError problem(400, "Invalid query parameter",
+                         "The search is too large for the database to compile; use fewer conditions or terms" +
+                             (error.parameter().empty() ? std::string() : " in '" + error.parameter() + "'"));
+        problem.parameter(error.parameter());
+        response = problemResponse(problem.status(), problem.title(), problem.detail(), request.rawPath, &problem);
     } catch (const std::exception& error) {
         if (m_errorLog) m_errorLog(error.what());
         response = problemResponse(500, "Internal server error",
