@@ -6,6 +6,7 @@
 #include "api/ingest.hpp"
 #include "api/query.hpp"
 #include "common/json.hpp"
+#include "common/text.hpp"
 #include "common/time.hpp"
 #include "record/record.hpp"
 #include "record/vocabulary.hpp"
@@ -113,10 +114,12 @@ Response problemResponse(int status, const std::string& title, const std::string
     member(writer, "title", title);
     key(writer, "status");
     writer.Int(status);
-    member(writer, "detail", detail);
-    member(writer, "instance", instance);
+    // A detail may quote what the client sent (a header, the path), and the raw path may hold any
+    // bytes: the problem document stays UTF-8 whatever came in.
+    member(writer, "detail", common::toValidUtf8(detail));
+    member(writer, "instance", common::toValidUtf8(instance));
     if (error) {
-        if (!error->parameter().empty()) member(writer, "parameter", error->parameter());
+        if (!error->parameter().empty()) member(writer, "parameter", common::toValidUtf8(error->parameter()));
         for (const auto& [name, value] : error->extras()) {
             writer.Key(name.c_str());
             writer.Int64(value);
@@ -355,6 +358,12 @@ Response Api::handle(const Request& request) const {
         response = route(request, context);
     } catch (const ApiError& error) {
         response = problemResponse(error.status(), error.title(), error.detail(), request.rawPath, &error);
+    } catch (const store::QueryTooComplex& error) {
+        ApiError problem(400, "Invalid query parameter",
+                         "The search is too large for the database to compile; use fewer conditions or terms" +
+                             (error.parameter().empty() ? std::string() : " in '" + error.parameter() + "'"));
+        problem.parameter(error.parameter());
+        response = problemResponse(problem.status(), problem.title(), problem.detail(), request.rawPath, &problem);
     } catch (const std::exception& error) {
         if (m_errorLog) m_errorLog(error.what());
         response = problemResponse(500, "Internal server error",
@@ -453,6 +462,12 @@ Response Api::route(const Request& request, const Context& context) const {
     std::vector<std::string> raw = splitPath(request.rawPath.empty() ? request.path : request.rawPath);
     std::vector<std::string> segments;
     for (const auto& segment : raw) segments.push_back(percentDecode(segment, false));
+    // An id or a query value that is not UTF-8 would be stored, or echoed into JSON, HTML and RDF
+    // that no reader accepts: refused here, before any route (the hub's too) sees it.
+    for (const auto& segment : segments)
+        if (!common::isValidUtf8(segment))
+            throw ApiError(400, "Invalid path", "The path is not valid UTF-8 once percent-decoded");
+    requireUtf8Parameters(request.query);
     const std::string& method = request.method;
     bool isGet = method == "GET" || method == "HEAD";
 
@@ -958,11 +973,13 @@ Response Api::publish(const Request& request, const Context& context, const std:
                            std::to_string(request.body.size()));
 
     common::Json doc;
-    if (auto error = common::parseUntrusted(request.body, doc))
-        throw std::move(ApiError(400, "Malformed JSON",
-                                 "The body is not valid JSON at byte " + std::to_string(error->offset) + ": " +
-                                     error->message)
-                            .extra("offset", static_cast<long long>(error->offset)));
+    if (auto error = common::parseUntrusted(request.body, doc)) {
+        ApiError problem(400, "Malformed JSON",
+                         "The body is not valid JSON at byte " + std::to_string(error->offset) + ": " + error->message);
+        problem.extra("offset", static_cast<long long>(error->offset));
+        if (error->pointer) problem.problems({{*error->pointer, error->message}});
+        throw problem;
+    }
     if (!doc.IsObject())
         throw std::move(ApiError(400, "Invalid record", "The body must be a JSON object (a GeoJSON Feature)")
                             .problems({{"", "must be a JSON object (a GeoJSON Feature)"}}));

@@ -71,7 +71,9 @@ bool isNdjsonFile(const std::string& path) {
     while (std::getline(in, line)) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         common::Json doc;
-        if (common::parseUntrusted(line, doc) || !doc.IsObject()) return false;
+        // Only the shape matters here; the lines are each checked fully when read.
+        if (common::parseUntrusted(line, doc, common::kMaxJsonDepth, common::JsonChecks::SyntaxOnly) || !doc.IsObject())
+            return false;
         auto type = common::stringMember(doc, "type");
         return !(type && *type == "FeatureCollection");
     }
@@ -81,7 +83,10 @@ bool isNdjsonFile(const std::string& path) {
 std::vector<ImportItem> splitImportFile(const std::string& name, std::string_view content) {
     std::vector<ImportItem> items;
     common::Json doc;
-    auto error = common::parseUntrusted(content, doc, 256);
+    // Split on the grammar alone: each item is written back as it came (a duplicate member name and
+    // text that is not UTF-8 included) and parsed again, fully, before it is used, so a bad record
+    // is reported on its own and the file's other records are still read.
+    auto error = common::parseUntrusted(content, doc, 256, common::JsonChecks::SyntaxOnly);
     if (!error) {
         if (doc.IsArray()) {
             int index = 0;

@@ -28,7 +28,9 @@ Prepared prepareRecord(common::Json& record, const record::Profile& profile, con
 struct ImportItem {
     std::string where;   // "file.json: record 3" or "file.ndjson: line 7"
     std::string id;      // the record's id when it has one
-    std::string text;    // the record's JSON text
+    // The record's JSON text, split off on the grammar alone: parse it with parseUntrusted before use,
+    // which refuses a duplicate member name or text that is not UTF-8 in this record.
+    std::string text;
     std::optional<std::string> parseError;
 };
 

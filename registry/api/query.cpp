@@ -1,6 +1,7 @@
 #include "api/query.hpp"
 
 #include "api/errors.hpp"
+#include "common/text.hpp"
 #include "common/time.hpp"
 #include "store/cql2.hpp"
 
@@ -179,7 +180,19 @@ std::vector<std::string> splitList(const std::string& text) {
     return out;
 }
 
+void requireUtf8Parameters(const std::map<std::string, std::string>& query) {
+    for (const auto& [name, value] : query) {
+        // A name that is not UTF-8 is named as well as it can be; the problem document stays UTF-8.
+        if (!common::isValidUtf8(name))
+            throw badParameter(common::toValidUtf8(name),
+                               "the parameter's name is not valid UTF-8 once percent-decoded");
+        if (!common::isValidUtf8(value))
+            throw badParameter(name, "is not valid UTF-8 once percent-decoded (encode text as UTF-8: á is %C3%A1)");
+    }
+}
+
 store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& params) {
+    requireUtf8Parameters(params);  // terms, values and filter text are echoed: in links, messages, pages
     store::SearchQuery query;
     auto find = [&](const char* name) -> const std::string* {
         auto it = params.find(name);

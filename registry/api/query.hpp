@@ -17,6 +17,10 @@ constexpr int kMaxFacetLimit = 1000;
 
 store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& query);
 
+// Every parameter name and value (percent-decoded) must be valid UTF-8: a 400 naming the first that
+// is not.
+void requireUtf8Parameters(const std::map<std::string, std::string>& query);
+
 // Splits on commas, trims spaces, drops empty parts.
 std::vector<std::string> splitList(const std::string& text);
 

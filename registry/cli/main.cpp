@@ -312,7 +312,11 @@ int commandValidate(const Arguments& arguments) {
                 continue;
             }
             Json doc;
-            tweeling::common::parseUntrusted(item.text, doc);
+            if (auto error = tweeling::common::parseUntrusted(item.text, doc)) {
+                ++invalid;
+                std::cerr << item.where << ": " << error->message << '\n';
+                continue;
+            }
             auto problems = profile.validate(doc);
             if (!problems.empty()) {
                 ++invalid;

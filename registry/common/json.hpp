@@ -1,7 +1,10 @@
 #pragma once
 // JSON helpers shared by every part of Tweeling. Untrusted input is always parsed through
 // parseUntrusted(): iterative parser (no stack overflow on deep nesting) plus a depth limit, so
-// nothing that walks the tree recursively afterwards (schema validation, CopyFrom) can crash.
+// nothing that walks the tree recursively afterwards (schema validation, CopyFrom) can crash; and it
+// refuses what other JSON parsers would read differently, so what we check, index and sign is what
+// every reader sees: duplicate member names (most parsers keep the last, RapidJSON finds the first)
+// and strings that are not UTF-8.
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -19,13 +22,26 @@ using JsonValue = rapidjson::Value;
 struct JsonParseError {
     std::size_t offset = 0;   // byte offset of the error in the input
     std::string message;      // e.g. "Missing a comma or '}' after an object member."
+    // The JSON Pointer of what was refused in well-formed JSON (a duplicate member, a string that is
+    // not UTF-8), e.g. "/properties/publisher" ("" is the whole document); the message names it too.
+    // None for syntax errors and too deep nesting.
+    std::optional<std::string> pointer;
 };
 
 constexpr int kMaxJsonDepth = 64;
 
-// Parses `text` into `out`. Returns an error (with byte offset) on malformed JSON or nesting deeper
-// than `maxDepth`.
-std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, int maxDepth = kMaxJsonDepth);
+enum class JsonChecks {
+    Full,  // grammar, depth, unique member names, UTF-8: for every document that is used
+    // Grammar and depth only: for splitting a container (an import file) into items that are each
+    // parsed again with Full before they are used, so one bad item does not hide the others.
+    SyntaxOnly,
+};
+
+// Parses `text` into `out`. Returns an error (with byte offset) on malformed JSON, nesting deeper
+// than `maxDepth`, and (JsonChecks::Full) a member name that occurs twice in one object or a string
+// or name that is not valid UTF-8 (raw bytes, or a \u escape of half a surrogate pair).
+std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, int maxDepth = kMaxJsonDepth,
+                                             JsonChecks checks = JsonChecks::Full);
 
 std::string toString(const JsonValue& value);
 

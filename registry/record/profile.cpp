@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <array>
 #include <sstream>
@@ -227,6 +228,8 @@ struct Corner {
 
 class Walk {
 public:
+    explicit Walk(std::int64_t now) : m_now(now) {}
+
     Problems problems;
 
     void add(std::string pointer, std::string message) { problems.push_back({std::move(pointer), std::move(message)}); }
@@ -298,6 +301,19 @@ public:
             add(at, quoted(text(value)) +
                         " is not an RFC 3339 date or date-time; write e.g. 2024-05-01 or 2024-05-01T12:00:00Z "
                         "(a time needs Z or an offset such as +02:00).");
+    }
+
+    // A date of the record's own history (`updated`, `created`): not later than now.
+    void pastDate(const JsonValue& value, const std::string& at) {
+        if (!isString(value, at)) return;
+        std::optional<std::int64_t> seconds = common::parseRfc3339(text(value));
+        if (!seconds) return date(value, at);
+        std::int64_t latest = m_now + kMaxClockSkewSeconds + (isFullDate(text(value)) ? kEarliestTimeZoneSeconds : 0);
+        if (*seconds > latest)
+            add(at, quoted(text(value)) + " is in the future (this server's clock says " +
+                        common::formatRfc3339(m_now) + " and allows " + std::to_string(kMaxClockSkewSeconds / 60) +
+                        " minutes ahead): a record cannot have changed later than now, and hubs would refuse "
+                        "every correction dated before it.");
     }
 
     void httpUrl(const JsonValue& value, const std::string& at, const char* example) {
@@ -725,14 +741,14 @@ public:
         if (const JsonValue* member = required(value, at, "themes")) themes(*member, child(at, "themes"));
         if (const JsonValue* member = required(value, at, "adminUnits")) adminUnits(*member, child(at, "adminUnits"));
         if (const JsonValue* member = required(value, at, "crs")) crs(*member, child(at, "crs"));
-        if (const JsonValue* member = required(value, at, "updated")) date(*member, child(at, "updated"));
+        if (const JsonValue* member = required(value, at, "updated")) pastDate(*member, child(at, "updated"));
         if (const JsonValue* member = required(value, at, "license")) isString(*member, child(at, "license"));
         if (const JsonValue* member = required(value, at, "rights"))
             oneOf(*member, child(at, "rights"), kRightsValues, "a known kind of rights");
         if (const JsonValue* member = required(value, at, "distributions"))
             distributions(*member, child(at, "distributions"));
 
-        if (const JsonValue* member = common::member(value, "created")) date(*member, child(at, "created"));
+        if (const JsonValue* member = common::member(value, "created")) pastDate(*member, child(at, "created"));
         if (const JsonValue* member = common::member(value, "keywords")) stringList(*member, child(at, "keywords"));
         if (const JsonValue* member = common::member(value, "language")) {
             const std::string languageAt = child(at, "language");
@@ -771,6 +787,7 @@ public:
     }
 
 private:
+    std::int64_t m_now;  // seconds since 1970
     int m_outOfRange = 0;
     std::size_t m_firstOutOfRange = 0;
 };
@@ -916,6 +933,10 @@ Profile Profile::fromFile(const std::string& path) {
 }
 
 Problems Profile::validate(const JsonValue& record) const {
+    return validate(record, static_cast<std::int64_t>(std::time(nullptr)));
+}
+
+Problems Profile::validate(const JsonValue& record, std::int64_t now) const {
     if (!record.IsObject())
         return {{"", "A record must be a JSON object (a GeoJSON Feature), not " + kindOf(record) + "."}};
     // The schema validator and our walk recurse: refuse pathological nesting before either runs.
@@ -923,7 +944,7 @@ Problems Profile::validate(const JsonValue& record) const {
         return {{"", "The record is nested deeper than " + std::to_string(common::kMaxJsonDepth) +
                          " levels; a twin record never needs that."}};
 
-    Walk walk;
+    Walk walk(now);
     walk.record(record);
     Problems problems = std::move(walk.problems);
 

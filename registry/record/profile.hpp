@@ -5,10 +5,19 @@
 #include "common/json.hpp"
 #include "common/problem.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
 namespace tweeling::registry::record {
+
+// `updated` and `created` may be at most this far ahead of the validating clock: room for clocks
+// that drift, too little to freeze a record (a hub refuses an `updated` older than the one it holds,
+// so one far in the future would make it refuse every later correction as a replay).
+inline constexpr std::int64_t kMaxClockSkewSeconds = 5 * 60;
+// A bare date ("2024-05-01") names no time zone: it is accepted from the moment that day has begun
+// somewhere (UTC+14), so a publisher east of UTC can date a record today just after midnight.
+inline constexpr std::int64_t kEarliestTimeZoneSeconds = 14 * 60 * 60;
 
 class Profile {
 public:
@@ -20,8 +29,10 @@ public:
     ~Profile();
     Profile(Profile&&) noexcept;
 
-    // Thread-safe (the compiled schema is shared and const; validators are per call).
+    // Thread-safe (the compiled schema is shared and const; validators are per call). Dates are
+    // checked against the system clock, or against `now` (seconds since 1970) when given.
     common::Problems validate(const common::JsonValue& record) const;
+    common::Problems validate(const common::JsonValue& record, std::int64_t now) const;
 
 private:
     struct Private;

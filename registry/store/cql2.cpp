@@ -297,6 +297,11 @@ private:
             expect(Token::Kind::RightParen, "')' to close the '(' at offset " + std::to_string(offset));
             return inner;
         }
+        // Every other primary is one condition: a leaf of the tree.
+        if (++m_predicates > kMaxPredicates)
+            fail("the filter has more than " + std::to_string(kMaxPredicates) +
+                     " conditions; for several values of one property use IN ('a', 'b', ...) or A_OVERLAPS",
+                 offset);
         if (m_token.kind == Token::Kind::Identifier && m_token.beforeParen) {
             std::string name = upper(m_token.text);
             if (name == "S_INTERSECTS") return parseSpatial();
@@ -876,6 +881,7 @@ private:
     std::size_t m_chars = 0;
     Token m_token;
     int m_depth = 0;
+    int m_predicates = 0;
     record::Bbox m_envelope;
     bool m_envelopeEmpty = true;
 };

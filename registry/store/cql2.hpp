@@ -134,8 +134,14 @@ struct Expression {
     std::vector<Term> terms;
 };
 
+// Bounds that keep every filter the parser accepts within what SQLite compiles, so that a filter
+// over them is a 400 naming it and never a database error: its expression trees may be at most 1000
+// deep, and a chain of N ANDs or ORs is N deep there; its parser holds about a hundred nested
+// tokens, and each level of a AND (b OR (c ...)) takes three of them (23 levels overflow SQLite
+// 3.40 inside our queries). The largest filters within these bounds are tested against SQLite.
 inline constexpr std::size_t kMaxFilterLength = 16384;  // bytes
-inline constexpr int kMaxDepth = 64;                    // nesting of parentheses, NOT, AND/OR chains
+inline constexpr int kMaxDepth = 16;                    // nesting of parentheses and NOT
+inline constexpr int kMaxPredicates = 200;              // comparisons, LIKE, IN, BETWEEN, functions, TRUE/FALSE
 
 // Parses and checks a CQL2 text filter. Throws FilterError.
 Expression parse(std::string_view text);

@@ -78,9 +78,8 @@ public:
             }
             case Expression::Kind::Not:
                 ++m_negations;
-                sql("NOT (");
+                sql("NOT ");
                 expression_(expression.children.at(0));
-                sql(")");
                 --m_negations;
                 break;
             case Expression::Kind::Constant: sql(expression.constant ? "1" : "0"); break;
@@ -100,8 +99,11 @@ public:
     }
 
 private:
-    // Parenthesised, so a compiled child never binds differently inside its parent.
+    // Parenthesised, so a compiled child never binds differently inside its parent. An AND or OR
+    // group brings its own parentheses: no second pair, since SQLite's parser has room for only
+    // about a hundred nested tokens (parser stack overflow), and each pair is one more.
     void expression_(const Expression& child) {
+        if (child.kind == Expression::Kind::And || child.kind == Expression::Kind::Or) return expression(child);
         sql("(");
         expression(child);
         sql(")");

@@ -8,6 +8,7 @@
 #include "store/store_private.hpp"
 
 #include <roaring/roaring.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cmath>
@@ -1595,15 +1596,34 @@ FacetIndexStats Store::facetIndexStats() const {
     return m_private->facetStats;
 }
 
+namespace {
+
+// SQLite's refusals of a statement for its size: "Expression tree is too large", "parser stack
+// overflow", "too many SQL variables", "string or blob too big", "too many terms in compound SELECT".
+bool isTooComplex(const SqliteError& error) {
+    if (error.code() == SQLITE_TOOBIG) return true;
+    std::string_view message = error.what();
+    for (const char* symptom : {"too large", "too many", "stack overflow", "too big", "too deep"})
+        if (message.find(symptom) != std::string_view::npos) return true;
+    return false;
+}
+
+}  // namespace
+
 SearchResult Store::search(const SearchQuery& query) const {
     ConnectionPool::Lease connection = m_private->readers.acquire();
     // One SQL text per query shape: keep the statement cache bounded.
     connection->trimCache(256);
     // One snapshot for the words, the facets and the search (the paths below nest in it).
     ReadSnapshot outer(connection->database());
-    SearchResult result = m_private->searchAt(*connection, query);
-    result.seq = latestSeq(*connection);
-    return result;
+    try {
+        SearchResult result = m_private->searchAt(*connection, query);
+        result.seq = latestSeq(*connection);
+        return result;
+    } catch (const SqliteError& error) {
+        if (!isTooComplex(error)) throw;
+        throw QueryTooComplex(query.filter ? "filter" : !query.terms.empty() ? "q" : "");
+    }
 }
 
 std::int64_t Store::currentSeq() const {

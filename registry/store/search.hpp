@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,19 @@ struct SearchResult {
     std::vector<SearchHit> hits;
     std::vector<Facet> facets;       // in the order of SearchQuery::facets
     std::int64_t seq = 0;            // the feed seq of the snapshot it was answered at
+};
+
+// A search SQLite refused as too large or too deep to compile (its limits on expression depth,
+// parser nesting, variables). The CQL2 parser's bounds keep filters within them; this is what is
+// left, a problem of the request, not of the server. `parameter` is the one most likely at fault.
+class QueryTooComplex : public std::runtime_error {
+public:
+    explicit QueryTooComplex(std::string parameter)
+        : std::runtime_error("the search is too complex for the database"), m_parameter(std::move(parameter)) {}
+    const std::string& parameter() const noexcept { return m_parameter; }
+
+private:
+    std::string m_parameter;
 };
 
 }  // namespace tweeling::registry::store

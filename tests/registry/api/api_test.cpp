@@ -1,10 +1,13 @@
 // Integration tests: the real twin-registry program on a free loopback port, driven over HTTP.
 #include "common/json.hpp"
+#include "common/text.hpp"
+#include "common/time.hpp"
 #include "support/http_client.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -338,6 +341,99 @@ TEST_CASE("bad requests get problem documents that name what is wrong") {
     }
 }
 
+TEST_CASE("JSON that parsers read differently is refused: a member name twice, text that is not UTF-8") {
+    Node node;
+    const std::string& key = node.amsterdamKey;
+    auto requirePointer = [](const HttpResponse& response, const std::string& pointer) {
+        requireProblem(response, 400);
+        CHECK(tweeling::common::isValidUtf8(response.body));
+        Json problem = parse(response.body);
+        CHECK(std::string(problem["detail"].GetString()).find(pointer) != std::string::npos);
+        REQUIRE(problem.HasMember("errors"));
+        REQUIRE(problem["errors"].Size() == 1);
+        CHECK(std::string(problem["errors"][0]["pointer"].GetString()) == pointer);
+    };
+
+    SECTION("publisher twice: our check read the first (gm0363), others the second (gm0392)") {
+        Json doc = parse(sampleRecord("dup-publisher"));
+        Json other;
+        other.SetObject();
+        other.AddMember("id", "https://identifier.overheid.nl/tooi/id/gemeente/gm0392", other.GetAllocator());
+        other.AddMember("name", "Gemeente Haarlem", other.GetAllocator());
+        // RapidJSON's AddMember does not look for an existing name: the text gets both.
+        doc["properties"].AddMember("publisher", tweeling::common::JsonValue(other, doc.GetAllocator()),
+                                    doc.GetAllocator());
+        std::string body = tweeling::common::toString(doc);
+        REQUIRE(body.find("gm0363") < body.find("gm0392"));
+        requirePointer(publish("PUT", node.items + "/dup-publisher", body, key), "/properties/publisher");
+        requirePointer(publish("POST", node.items, body, key), "/properties/publisher");
+        CHECK(get(node.items + "/dup-publisher").status == 404);  // nothing was stored
+        CHECK(parse(get(node.url("/feed?after=0")).body)["entries"].Size() == 0);
+    }
+    SECTION("title twice") {
+        Json doc = parse(sampleRecord("dup-title"));
+        doc["properties"].AddMember("title", "Another title", doc.GetAllocator());
+        requirePointer(publish("PUT", node.items + "/dup-title", tweeling::common::toString(doc), key),
+                       "/properties/title");
+        CHECK(get(node.items + "/dup-title").status == 404);
+    }
+    SECTION("a title with the bytes FF FE, or a \\u escape of half a surrogate pair") {
+        std::string body = sampleRecord("bad-utf8", "Gebouwen TITLE");
+        body.replace(body.find("TITLE"), 5, "\xFF\xFE");
+        requirePointer(publish("PUT", node.items + "/bad-utf8", body, key), "/properties/title");
+        body = sampleRecord("bad-utf8", "Gebouwen TITLE");
+        body.replace(body.find("TITLE"), 5, "\\uDC00");
+        requirePointer(publish("PUT", node.items + "/bad-utf8", body, key), "/properties/title");
+        CHECK(get(node.items + "/bad-utf8").status == 404);
+        CHECK(parse(get(node.url("/feed?after=0")).body)["entries"].Size() == 0);
+    }
+    SECTION("query parameters and ids that are not UTF-8 once percent-decoded") {
+        for (auto [query, parameter] :
+             std::vector<std::pair<std::string, std::string>>{{"q=%FF%FE", "q"},
+                                                              {"q=gebouwen,%C0%AF", "q"},
+                                                              {"filter=title%20%3D%20%27%FF%27", "filter"},
+                                                              {"themes=%ED%A0%80", "themes"}}) {
+            INFO(query);
+            auto response = get(node.items + "?" + query);
+            requireProblem(response, 400);
+            CHECK(tweeling::common::isValidUtf8(response.body));
+            CHECK(std::string(parse(response.body)["parameter"].GetString()) == parameter);
+        }
+        auto feed = get(node.url("/feed?after=%FF"));
+        requireProblem(feed, 400);
+        CHECK(std::string(parse(feed.body)["parameter"].GetString()) == "after");
+        requireProblem(get(node.items + "/%FF%FE"), 400);
+        auto put = publish("PUT", node.items + "/%FF%FE", sampleRecord("x"), key);
+        requireProblem(put, 400);
+        CHECK(tweeling::common::isValidUtf8(put.body));
+    }
+}
+
+TEST_CASE("updated (or created) later than now is refused: hubs would refuse every later correction") {
+    Node node;
+    const std::string& key = node.amsterdamKey;
+    auto withUpdated = [](const std::string& id, const std::string& updated) {
+        Json doc = parse(sampleRecord(id));
+        doc["properties"]["updated"].SetString(updated.c_str(), doc.GetAllocator());
+        return tweeling::common::toString(doc);
+    };
+    auto now = static_cast<std::int64_t>(std::time(nullptr));
+    for (const std::string& future : {std::string("9999-12-31"), std::string("9999-12-31T23:59:59Z"),
+                                      tweeling::common::formatRfc3339(now + 3600)}) {
+        INFO(future);
+        auto response = publish("PUT", node.items + "/future", withUpdated("future", future), key);
+        requireProblem(response, 400);
+        Json problem = parse(response.body);
+        REQUIRE(problem["errors"].Size() == 1);
+        CHECK(std::string(problem["errors"][0]["pointer"].GetString()) == "/properties/updated");
+        CHECK(std::string(problem["errors"][0]["detail"].GetString()).find("future") != std::string::npos);
+    }
+    CHECK(get(node.items + "/future").status == 404);
+    // A clock a minute ahead of the server's is fine.
+    CHECK(publish("PUT", node.items + "/future", withUpdated("future", tweeling::common::formatRfc3339(now + 60)), key)
+              .status == 201);
+}
+
 TEST_CASE("search over the sample records of three municipalities") {
     Node node(true);
 
@@ -583,4 +679,42 @@ TEST_CASE("import, validate and export on the command line") {
     CHECK(run({program(), "serve", "--help"}).exitCode == 0);
     CHECK(run({program(), "import", "--help"}).out.find("--strict") != std::string::npos);
     CHECK(run({program(), "frobnicate"}).exitCode == 2);
+}
+
+TEST_CASE("import and validate refuse a member name twice or text that is not UTF-8, record by record") {
+    TempDir dir;
+    std::string db = dir.file("cli.db");
+    Json duplicate = parse(sampleRecord("cli-dup"));
+    duplicate["properties"].AddMember("title", "Another title", duplicate.GetAllocator());
+    std::string notUtf8 = sampleRecord("cli-utf8", "Gebouwen TITLE");
+    notUtf8.replace(notUtf8.find("TITLE"), 5, "\xFF\xFE");
+    // A JSON array over several lines: one record per line would not be NDJSON.
+    std::string array = dir.file("records.json");
+    std::ofstream(array) << "[\n"
+                         << sampleRecord("cli-ok") << ",\n"
+                         << tweeling::common::toString(duplicate) << ",\n"
+                         << notUtf8 << "\n]\n";
+
+    auto validate = run({program(), "validate", array});
+    INFO(validate.err);
+    CHECK(validate.exitCode == 1);
+    CHECK(validate.err.find("record 2: Duplicate member name at /properties/title") != std::string::npos);
+    CHECK(validate.err.find("record 3: A string is not valid UTF-8 at /properties/title") != std::string::npos);
+    CHECK(validate.out.find("1 of 3 records valid") != std::string::npos);
+
+    auto imported = run({program(), "import", "--db", db, "--node-id", "gm0363", array});
+    INFO(imported.err);
+    CHECK(imported.exitCode == 1);
+    CHECK(imported.err.find("record 2: Duplicate member name at /properties/title") != std::string::npos);
+    CHECK(imported.err.find("1 created") != std::string::npos);
+    auto exported = run({program(), "export", "--db", db, "--node-id", "gm0363"});
+    CHECK(std::count(exported.out.begin(), exported.out.end(), '\n') == 1);
+    CHECK(exported.out.find("cli-ok") != std::string::npos);
+
+    std::string ndjson = dir.file("records.ndjson");
+    std::ofstream(ndjson) << sampleRecord("cli-ok-2") << "\n" << tweeling::common::toString(duplicate) << "\n";
+    validate = run({program(), "validate", ndjson});
+    CHECK(validate.exitCode == 1);
+    CHECK(validate.err.find("line 2: not valid JSON at byte") != std::string::npos);
+    CHECK(validate.err.find("Duplicate member name at /properties/title") != std::string::npos);
 }

@@ -200,6 +200,32 @@ TEST_CASE("a filter that cannot be answered is a 400 naming the construct and it
                  "filter-crs");
 }
 
+TEST_CASE("a filter of more conditions than SQLite compiles is a 400; the largest allowed ones answer") {
+    SampleNode node;
+    // 999 ANDs, well under the filter length limit, were a 500 ("Expression tree is too large").
+    std::string tooMany = "themes = 'buildings'";
+    for (int i = 0; i < 999; ++i) tooMany += " AND id <> 'x'";
+    REQUIRE(tooMany.size() < 16384);
+    Json problem = node.problem(filter(tooMany), "filter");
+    CHECK(std::string(problem["detail"].GetString()).find("more than 200 conditions") != std::string::npos);
+    std::string ors = "id = 'x'";
+    for (int i = 0; i < 999; ++i) ors += " OR id = 'x'";
+    node.problem(filter(ors), "filter");
+
+    // 200 conditions, and 16 levels of nesting, answer (with the other parameters beside them).
+    std::string largest = "themes = 'buildings'";
+    for (int i = 1; i < 200; ++i) largest += " AND id <> 'x" + std::to_string(i) + "'";
+    Json all = node.search(filter(largest) + "&limit=1000");
+    Json plain = node.search("themes=buildings&limit=1000");
+    CHECK(all["numberMatched"].GetInt() == plain["numberMatched"].GetInt());
+    CHECK(all["numberMatched"].GetInt() > 0);
+    node.search(filter(largest) + "&q=gebouwen&bbox=3,50,7,54&facets=themes,formats");
+    std::string nested = "title LIKE '%a%' AND NOT adminUnits IN ('GM0000')";
+    for (int i = 0; i < 15; ++i) nested = "id <> 'n' " + std::string(i % 2 ? "OR" : "AND") + " (" + nested + ")";
+    node.search(filter(nested) + "&q=gebouwen&facets=themes");
+    node.problem(filter("NOT (" + nested + ")"), "filter");
+}
+
 TEST_CASE("facets= counts values over the whole query") {
     SampleNode node;
 

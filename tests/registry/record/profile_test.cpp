@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "common/json.hpp"
+#include "common/time.hpp"
 #include "record/record.hpp"
 #include "record/vocabulary.hpp"
 #include "support/http_client.hpp"
@@ -331,6 +333,47 @@ TEST_CASE("dates must be RFC 3339") {
     CHECK(has(validate(record), "/time/timestamp"));
     set(record, "/time", R"({"interval": ["2024-01-01", "soon"]})");
     CHECK(has(validate(record), "/time/interval/1"));
+}
+
+TEST_CASE("updated and created may not be later than now, give or take the allowed clock skew") {
+    using tweeling::common::formatRfc3339;
+    using tweeling::registry::record::kMaxClockSkewSeconds;
+    const std::int64_t now = *tweeling::common::parseRfc3339("2026-06-15T12:00:00Z");
+    auto problemsAt = [&](const char* pointer, const std::string& value, std::int64_t clock) {
+        Json record = simulationRecord();
+        set(record, pointer, "\"" + value + "\"");
+        return Profile::builtin().validate(record, clock);
+    };
+    for (const char* pointer : {"/properties/updated", "/properties/created"}) {
+        INFO(pointer);
+        for (const std::string& refused : {formatRfc3339(now + 3600), formatRfc3339(now + kMaxClockSkewSeconds + 1),
+                                           std::string("9999-12-31"), std::string("9999-12-31T23:59:59Z"),
+                                           std::string("2026-06-15T14:06:00+02:00"), std::string("2026-06-17")}) {
+            INFO(refused);
+            auto problems = problemsAt(pointer, refused, now);
+            INFO(describe(problems));
+            REQUIRE(problems.size() == 1);
+            CHECK(problems[0].pointer == pointer);
+            CHECK(problems[0].message.find("in the future") != std::string::npos);
+        }
+        for (const std::string& accepted :
+             {formatRfc3339(now), formatRfc3339(now + 60), formatRfc3339(now + kMaxClockSkewSeconds),
+              formatRfc3339(now - 86400 * 365), std::string("2026-06-15T14:04:00+02:00"),
+              // A bare date is accepted once its day has begun somewhere: tomorrow already has in UTC+14.
+              std::string("2026-06-15"), std::string("2026-06-16")}) {
+            INFO(accepted);
+            auto problems = problemsAt(pointer, accepted, now);
+            INFO(describe(problems));
+            CHECK(problems.empty());
+        }
+    }
+    // Without a clock given, the system clock: an hour ahead is refused, a minute ahead accepted.
+    std::int64_t system = static_cast<std::int64_t>(std::time(nullptr));
+    Json record = validRecord();
+    set(record, "/properties/updated", "\"" + formatRfc3339(system + 3600) + "\"");
+    CHECK(has(validate(record), "/properties/updated"));
+    set(record, "/properties/updated", "\"" + formatRfc3339(system + 60) + "\"");
+    CHECK(validate(record).empty());
 }
 
 TEST_CASE("an interval that starts after it ends is rejected") {

@@ -502,8 +502,88 @@ TEST_CASE("CQL2 errors name the construct and its character offset", "[cql2]") {
     for (int i = 0; i < 1000; ++i) nots += "NOT ";
     CHECK(errorOffset(nots + "TRUE") == 4 * cql2::kMaxDepth);
     CHECK(errorOffset(std::string(cql2::kMaxFilterLength + 1, ' ')) >= 0);
-    // A long flat chain is fine: AND/OR chains do not recurse.
-    std::string chain = "id = 'a'";
-    for (int i = 0; i < 500; ++i) chain += " OR id = 'b'";
-    CHECK(errorOffset(chain) == -1);
+}
+
+namespace {
+
+// `count` conditions joined by `joiner`, cycling through kinds that compile differently (columns,
+// postings, LIKE, IN, BETWEEN, functions).
+std::string chainOf(int count, const std::string& joiner) {
+    static const char* const kinds[] = {
+        "title LIKE '%gebouw%'",
+        "themes = 'buildings'",
+        "NOT adminUnits IN ('GM0363', 'GM0518')",
+        "updated BETWEEN TIMESTAMP('2020-01-01T00:00:00Z') AND TIMESTAMP('2030-01-01T00:00:00Z')",
+        "S_INTERSECTS(geometry, BBOX(3, 50, 7, 54))",
+        "T_INTERSECTS(datetime, INTERVAL('2000-01-01', '..'))",
+        "A_OVERLAPS(formats, ('3dtiles', 'wms'))",
+        "A_CONTAINEDBY(themes, ('buildings', 'heat-stress'))",
+        "A_EQUALS(adminUnits, ('GM0518', 'PV28'))",
+        "CASEI(title) = CASEI('Gebouwen Den Haag LoD2')",
+        "license IS NULL",
+        "id <> 'x'"};
+    std::string out;
+    for (int i = 0; i < count; ++i) out += (i ? joiner : "") + kinds[i % (sizeof kinds / sizeof *kinds)];
+    return out;
+}
+
+// `levels` parentheses, alternating AND and OR, a condition beside each: a AND (b OR (c AND (...))).
+std::string nestingOf(int levels, const std::string& innermost) {
+    std::string out = innermost;
+    for (int i = 0; i < levels; ++i)
+        out = "id <> 'n" + std::to_string(i) + "'" + (i % 2 ? " OR (" : " AND (") + out + ")";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("CQL2 filters are bounded in conditions and nesting; the largest allowed ones run", "[cql2]") {
+    std::string message;
+    // 999 ANDs answered 500 ("Expression tree is too large") from SQLite: now a FilterError at the
+    // first condition over the limit.
+    std::string tooMany = "id = 'a'";
+    for (int i = 0; i < 999; ++i) tooMany += " AND id = 'a'";
+    REQUIRE(tooMany.size() < cql2::kMaxFilterLength);
+    CHECK(errorOffset(tooMany, &message) ==
+          static_cast<long>(std::string(" AND id = 'a'").size()) * cql2::kMaxPredicates);
+    CHECK(message.find("more than " + std::to_string(cql2::kMaxPredicates) + " conditions") != std::string::npos);
+    CHECK(errorOffset(chainOf(cql2::kMaxPredicates + 1, " OR ")) >= 0);
+    CHECK(errorOffset(chainOf(cql2::kMaxPredicates, " OR ")) == -1);
+    // Conditions count wherever they are, also inside parentheses and NOT.
+    CHECK(errorOffset("(" + chainOf(cql2::kMaxPredicates, " OR ") + ") AND NOT (id = 'x')") >= 0);
+
+    // The largest filters the parser accepts compile to SQL that SQLite runs, alone and beside the
+    // other parameters (which add conditions of their own).
+    Catalog catalog;
+    SearchQuery withParameters;
+    withParameters.terms = {"gebouwen", "hitte"};
+    withParameters.bbox = tweeling::registry::record::Bbox{3, 50, 7, 54};
+    withParameters.themes = {"buildings", "heat-stress"};
+    withParameters.ids = {"r1", "r2", "r3"};
+    // The chain's own NOT (in one of its kinds) and the '(' are two levels besides the NOTs around it.
+    std::string nots;
+    for (int i = 0; i < cql2::kMaxDepth - 2; ++i) nots += "NOT ";
+    std::string parens(cql2::kMaxDepth - 1, '(');
+    const std::string largest[] = {
+        chainOf(cql2::kMaxPredicates, " AND "),
+        chainOf(cql2::kMaxPredicates, " OR "),
+        nots + "(" + chainOf(cql2::kMaxPredicates, " OR ") + ")",
+        nestingOf(cql2::kMaxDepth - 1, chainOf(cql2::kMaxPredicates - cql2::kMaxDepth + 1, " AND ")),
+        nestingOf(cql2::kMaxDepth - 1, chainOf(cql2::kMaxPredicates - cql2::kMaxDepth + 1, " OR ")),
+        parens + chainOf(cql2::kMaxPredicates, " AND ") + std::string(cql2::kMaxDepth - 1, ')'),
+    };
+    CHECK(errorOffset("NOT " + largest[2]) >= 0);
+    CHECK(errorOffset(nestingOf(cql2::kMaxDepth, chainOf(10, " AND "))) >= 0);
+    CHECK(errorOffset("(" + largest[5] + ")") >= 0);
+    for (std::size_t i = 0; i < std::size(largest); ++i) {
+        INFO("filter " << i);
+        const std::string& filter = largest[i];
+        REQUIRE(errorOffset(filter) == -1);
+        CHECK_NOTHROW(catalog.run(filter));
+        CHECK_NOTHROW(catalog.run(filter, withParameters));
+        SearchQuery faceted = withParameters;
+        faceted.facets = {"themes", "formats"};
+        CHECK_NOTHROW(catalog.run(filter, faceted));
+    }
+    CHECK(errorOffset(nestingOf(cql2::kMaxDepth + 1, "TRUE")) >= 0);
 }

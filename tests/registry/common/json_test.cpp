@@ -1,0 +1,127 @@
+#include "common/json.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+
+using namespace tweeling::common;
+
+TEST_CASE("untrusted JSON: a member name twice in one object is refused, with its pointer") {
+    Json doc;
+    // The record that was stored, signed and served: our index read the first publisher, Python's
+    // json (and most parsers) the second.
+    std::string text = R"({"type":"Feature","properties":{"title":"T",)"
+                       R"("publisher":{"id":"https://identifier.overheid.nl/tooi/id/gemeente/gm0363"},)"
+                       R"("publisher":{"id":"https://identifier.overheid.nl/tooi/id/gemeente/gm0392"}}})";
+    auto error = parseUntrusted(text, doc);
+    REQUIRE(error);
+    REQUIRE(error->pointer);
+    CHECK(*error->pointer == "/properties/publisher");
+    CHECK(error->message.find("Duplicate member name at /properties/publisher") != std::string::npos);
+    // Stopped at the second name, before its value.
+    CHECK(error->offset == text.rfind("\"publisher\"") + std::string("\"publisher\"").size());
+    CHECK(doc.IsNull());
+
+    error = parseUntrusted(R"({"title":"a","title":"b"})", doc);
+    REQUIRE(error);
+    CHECK(*error->pointer == "/title");
+
+    // The same name written with an escape is the same name.
+    error = parseUntrusted(R"({"properties":{"title":"a","t\u0069tle":"b"}})", doc);
+    REQUIRE(error);
+    CHECK(*error->pointer == "/properties/title");
+
+    // Inside arrays, at any depth; pointer tokens escaped (RFC 6901).
+    error = parseUntrusted(R"({"features":[{"id":"a"},{"id":"b","p":{"a/b~":1,"a/b~":2}}]})", doc);
+    REQUIRE(error);
+    CHECK(*error->pointer == "/features/1/p/a~1b~0");
+
+    // Names that differ (case, a NUL inside) are different names; the same name in different
+    // objects is fine.
+    CHECK_FALSE(parseUntrusted(R"({"a":1,"A":2,"a\u0000":3,"x":{"a":1},"y":[{"a":1},{"a":2}]})", doc));
+    CHECK(doc["x"]["a"].GetInt() == 1);
+}
+
+TEST_CASE("untrusted JSON: duplicates in large objects are found, in linear time") {
+    Json doc;
+    auto object = [](int members, bool duplicateLast) {
+        std::string text = "{";
+        for (int i = 0; i < members; ++i) text += "\"member" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+        text += duplicateLast ? "\"member7\":0}" : "\"last\":0}";
+        return text;
+    };
+    for (int members : {15, 16, 17, 40}) {
+        auto error = parseUntrusted(object(members, true), doc);
+        REQUIRE(error);
+        CHECK(*error->pointer == "/member7");
+        CHECK_FALSE(parseUntrusted(object(members, false), doc));
+        CHECK(doc.MemberCount() == static_cast<unsigned>(members + 1));
+    }
+    // 200,000 members: a quadratic scan would take minutes.
+    std::string big = object(200000, false);
+    auto started = std::chrono::steady_clock::now();
+    CHECK_FALSE(parseUntrusted(big, doc, kMaxJsonDepth));
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+    auto error = parseUntrusted(object(200000, true), doc);
+    REQUIRE(error);
+    CHECK(*error->pointer == "/member7");
+}
+
+TEST_CASE("untrusted JSON: text that is not UTF-8 is refused, with its pointer") {
+    Json doc;
+    struct Case {
+        const char* what;
+        std::string text;
+        const char* pointer;
+    };
+    const Case cases[] = {
+        {"FF FE", "{\"properties\":{\"title\":\"\xFF\xFE\"}}", "/properties/title"},
+        {"overlong '/'", "{\"a\":[\"x\",\"\xC0\xAF\"]}", "/a/1"},
+        {"overlong 3-byte", "{\"a\":\"\xE0\x80\xAF\"}", "/a"},
+        {"surrogate as bytes", "{\"a\":\"\xED\xA0\x80\"}", "/a"},
+        {"above U+10FFFF", "{\"a\":\"\xF4\x90\x80\x80\"}", "/a"},
+        {"truncated", "{\"a\":\"\xE2\x82\"}", "/a"},
+        {"stray continuation", "{\"a\":\"x\x80y\"}", "/a"},
+        // RapidJSON itself turns a lone low surrogate escape into the bytes ED B0 80.
+        {"escaped lone low surrogate", R"({"a":{"b":"\uDC00"}})", "/a/b"},
+        {"a top-level string", "\"\xFF\"", ""},
+        {"in a member name: the object is named", "{\"o\":{\"\xFF\":1}}", "/o"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        auto error = parseUntrusted(c.text, doc);
+        REQUIRE(error);
+        REQUIRE(error->pointer);
+        CHECK(*error->pointer == c.pointer);
+        CHECK(error->message.find("not valid UTF-8") != std::string::npos);
+    }
+    CHECK(parseUntrusted(R"({"a":"\uD800"})", doc));  // a lone high surrogate: RapidJSON's own error
+    CHECK_FALSE(parseUntrusted("{\"a\":\"Den Ha\xC3\xA1g \xE2\x82\xAC \xF0\x9F\x98\x80 \\uD83D\\uDE00\"}", doc));
+}
+
+TEST_CASE("untrusted JSON: SyntaxOnly leaves names and text to a later full parse of each item") {
+    Json doc;
+    std::string text = "[{\"a\":1,\"a\":2},{\"t\":\"\xFF\"}]";
+    CHECK(parseUntrusted(text, doc));
+    REQUIRE_FALSE(parseUntrusted(text, doc, kMaxJsonDepth, JsonChecks::SyntaxOnly));
+    REQUIRE(doc.IsArray());
+    // Written back, each item keeps what the full parse refuses.
+    CHECK(parseUntrusted(toString(doc[0]), doc));
+    CHECK(parseUntrusted(text, doc, kMaxJsonDepth, JsonChecks::SyntaxOnly) == std::nullopt);
+    CHECK(parseUntrusted(toString(doc[1]), doc));
+    // Grammar and depth still count.
+    CHECK(parseUntrusted("[{\"a\":1,}]", doc, kMaxJsonDepth, JsonChecks::SyntaxOnly));
+    CHECK(parseUntrusted(std::string(100, '['), doc, kMaxJsonDepth, JsonChecks::SyntaxOnly));
+}
+
+TEST_CASE("untrusted JSON: the depth limit counts containers, a top-level object being 1") {
+    Json doc;
+    auto nested = [](int levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+    CHECK_FALSE(parseUntrusted(nested(3), doc, 3));
+    auto error = parseUntrusted(nested(4), doc, 3);
+    REQUIRE(error);
+    CHECK(error->offset == 3);  // at the fourth '['
+    CHECK_FALSE(error->pointer);
+    CHECK_FALSE(parseUntrusted("1", doc, 1));
+}
