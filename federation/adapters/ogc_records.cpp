@@ -2059,11 +2059,6 @@ bool within(const std::string& inner, const std::string& outer) {
     return inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 && inner[outer.size()] == '/';
 }
 
-bool rejectedPointer(const std::string& pointer) {
-    return pointer.empty() || within(pointer, "/id") || within(pointer, "/type") || within(pointer, "/geometry") ||
-           within(pointer, "/properties/title");
-}
-
 }  // namespace
 
 MappedRecord mapOgcRecord(const JsonValue& foreign, const MappingContext& context,
@@ -2079,7 +2074,7 @@ MappedRecord mapOgcRecord(const JsonValue& foreign, const MappingContext& contex
         for (Problem& problem : problems) {
             auto covers = [&](const Problem& own) { return within(problem.pointer, own.pointer); };
             if (std::any_of(out.rejections.begin(), out.rejections.end(), covers)) continue;
-            if (rejectedPointer(problem.pointer)) {
+            if (registry::record::isEssentialProblem(problem.pointer)) {
                 out.rejections.push_back(std::move(problem));
                 continue;
             }

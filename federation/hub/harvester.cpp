@@ -318,7 +318,8 @@ protected:
         if (const JsonValue* validation = common::member(doc, "validation"))
             warnedUpstream = common::stringMember(*validation, "status").value_or("") == "warn";
         bool essential = false;
-        for (const auto& problem : problems) essential = essential || isEssential(problem.pointer);
+        for (const auto& problem : problems)
+            essential = essential || registry::record::isEssentialProblem(problem.pointer);
         if (!warnedUpstream || essential) {
             result.rejected = {id, origin, where, std::move(problems)};
             return result;
@@ -330,12 +331,6 @@ protected:
         result.warned = RecordProblems{id, origin, where, problems};
         result.ok = true;
         return result;
-    }
-
-    static bool isEssential(const std::string& pointer) {
-        for (const char* prefix : {"/id", "/type", "/geometry", "/properties/title"})
-            if (pointer.rfind(prefix, 0) == 0) return true;
-        return pointer.empty();
     }
 
     // Normalises the record and prepares its write; refuses it (the returned problem) when it is over

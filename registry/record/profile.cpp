@@ -979,4 +979,13 @@ Problems Profile::validate(const JsonValue& record, std::int64_t now) const {
     return problems;
 }
 
+bool isEssentialProblem(const std::string& pointer) {
+    if (pointer.empty()) return true;
+    for (std::string_view member : {"/id", "/type", "/geometry", "/properties/title", "/properties/updated"}) {
+        if (pointer.size() < member.size() || pointer.compare(0, member.size(), member) != 0) continue;
+        if (pointer.size() == member.size() || pointer[member.size()] == '/') return true;
+    }
+    return false;
+}
+
 }  // namespace tweeling::registry::record

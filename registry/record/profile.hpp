@@ -19,6 +19,12 @@ inline constexpr std::int64_t kMaxClockSkewSeconds = 5 * 60;
 // somewhere (UTC+14), so a publisher east of UTC can date a record today just after midnight.
 inline constexpr std::int64_t kEarliestTimeZoneSeconds = 14 * 60 * 60;
 
+// Whether a problem at `pointer` makes a record unusable even where records are kept with warnings
+// (a hub keeps a foreign catalog's record that lacks twin fields): its identity, kind, place and
+// name, and `updated`, the version clock by which hubs refuse replays (an `updated` in the future
+// would freeze the record there). The pointer names the member or one inside it; "" is the record.
+bool isEssentialProblem(const std::string& pointer);
+
 class Profile {
 public:
     // The schema compiled into the program (generated from schemas/twin-record.schema.json).

@@ -699,6 +699,11 @@ TEST_CASE("time, updated, crs, licence and rights", "[ogc-records]") {
         MappedRecord none = mapText(foreignRecord(""));
         CHECK(textAt(none.record, "/properties/updated") == "1970-01-01");  // deterministic, never "now"
         CHECK(warnedAt(none, "/properties/updated"));
+        // A catalog's record dated in the future would be frozen at the hub (every later version
+        // is older, so refused as a replay): rejected, not kept with a warning.
+        MappedRecord future = mapText(foreignRecord(R"("updated": "9999-12-31T00:00:00Z")"));
+        CHECK(rejectedAt(future, "/properties/updated"));
+        CHECK_FALSE(mapText(foreignRecord(R"("updated": "2023-02-03T10:00:00Z")")).rejections.size());
     }
     SECTION("crs") {
         MappedRecord mapped = mapText(foreignRecord(R"("crs": "EPSG:28992", "conformsTo": ["urn:ogc:def:crs:EPSG::7415"])",
