@@ -3,8 +3,8 @@
 // Their records are Records GeoJSON records, not twin records. mapOgcRecord() maps one onto the twin
 // profile (schemas/twin-record.schema.json) so it is still findable; what the twin profile needs and
 // the foreign record does not say becomes a warning, not a rejection, as long as the record is still
-// useful (it has an id, a title and a usable or null footprint). See DESIGN.md "The record" and
-// issue 3 ("Generic OGC API – Records catalogs").
+// useful (it has an id, a title and a usable or null footprint). See docs/ARCHITECTURE.md, "Where to
+// add things", for adding another kind of catalog.
 //
 // Mapping (foreign member -> twin member; "W" = kept with a warning, "R" = rejected):
 //

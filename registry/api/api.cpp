@@ -1022,8 +1022,8 @@ Response Api::publish(const Request& request, const Context& context, const std:
 
     // Ownership and precondition checks read before the write; the store serialises writers, and a
     // record changing publisher between the two needs two keys of different publishers racing on
-    // the same id within milliseconds. Moving the check into the write transaction is noted for
-    // the trust issue.
+    // the same id within milliseconds. Moving the check into the write transaction is still to do
+    // (docs/ARCHITECTURE.md, "Known gaps").
     auto existing = m_store.get(origin, id);
     if (existing) {
         if (!pathKey)

@@ -1,5 +1,5 @@
 #pragma once
-// Serves an Api over HTTP with Pistache. Hides Pistache's lifecycle pitfalls (CONVENTIONS.md): body
+// Serves an Api over HTTP with Pistache. Hides Pistache's lifecycle pitfalls (docs/ARCHITECTURE.md): body
 // limits set explicitly, short header/body timeouts, unknown methods answered before routing, and a
 // drain of in-flight requests before shutdown; and the per-client-address rate limit.
 #include "api/api.hpp"

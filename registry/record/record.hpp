@@ -1,6 +1,6 @@
 #pragma once
 // The twin record model: what the store and the search engine need from a validated record, and
-// the normalised form a node stores and serves. See DESIGN.md "The record".
+// the normalised form a node stores and serves. See docs/ARCHITECTURE.md, "A record's path".
 #include "common/json.hpp"
 
 #include <cstdint>

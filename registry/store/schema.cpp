@@ -145,7 +145,7 @@ DROP TRIGGER records_fts_delete;
 DROP TRIGGER records_fts_update;
 )sql";
 
-// Version 6: signed records (issue 5). A record and a tombstone carry the Ed25519 signature of their
+// Version 6: signed records. A record and a tombstone carry the Ed25519 signature of their
 // origin (base64url), and a hub notes whether it verified it; a tombstone keeps the origin's time of
 // deletion, which is part of what was signed.
 constexpr const char* kSchemaV6 = R"sql(

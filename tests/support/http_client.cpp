@@ -59,7 +59,7 @@ HttpResponse send(const HttpRequest& request) {
     if (!curl) throw std::runtime_error("curl_easy_init failed");
     HttpResponse response;
     curl_slist* headers = nullptr;
-    // Pistache does not answer "Expect: 100-continue": never send it (CONVENTIONS.md).
+    // Pistache does not answer "Expect: 100-continue": never send it (curl would wait ~1 s for it).
     headers = curl_slist_append(headers, "Expect:");
     for (const auto& header : request.headers) headers = curl_slist_append(headers, header.c_str());
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());

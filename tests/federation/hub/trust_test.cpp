@@ -1,4 +1,4 @@
-// Trust across the federation (issue 5): records signed by their origin, keys pinned at hubs,
+// Trust across the federation (signed records): records signed by their origin, keys pinned at hubs,
 // signed key rotation, replays refused — with real nodes and hubs on loopback.
 #include "live_federation.hpp"
 

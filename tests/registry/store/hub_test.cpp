@@ -39,7 +39,7 @@ TEST_CASE("one record reached by two sources is stored once; the newer wins", "[
     REQUIRE(held);
     CHECK(held->source == "pv27");
     CHECK(held->key == "gm0363:gebouwen");
-    // An older version from its own source is a replay and is refused (issue 5); a newer one from
+    // An older version from its own source is a replay and is refused (signed records); a newer one from
     // it replaces it.
     auto replay = harvested(makeRecord("gebouwen").updated(1500).version("own"), "pv27", "gm0363");
     CHECK(store->put(replay) == PutOutcome::Replayed);
