@@ -3,14 +3,14 @@
 
     bench/report.py bench/.data/run > last-run.md
 
-Targets are those of issue 6; the 1,000,000-record ones are shown beside any size for reference
-(they apply at 1M), the pycsw ones apply at 100,000.
+Targets are the national-scale targets (bench/README.md); the 1,000,000-record ones are shown
+beside any size for reference (they apply at 1M), the pycsw ones apply at 100,000.
 """
 import json
 import os
 import sys
 
-PYCSW_BEST_RPS = {"q": 3.8, "bbox": 29.0, "qbbox": 20.0}  # PERFORMANCE-NOTES.md, 100k, better set-up
+PYCSW_BEST_RPS = {"q": 3.8, "bbox": 29.0, "qbbox": 20.0}  # the pycsw baseline (bench/README.md), 100k, better set-up
 
 
 def load_facts(run):
@@ -102,7 +102,7 @@ def main():
       "(other work shares these cores).")
     w("")
 
-    w("| harvest (`twin-federation harvest`, all sources) | figure | issue 6 target (at 1M) |")
+    w("| harvest (`twin-federation harvest`, all sources) | figure | target (at 1M) |")
     w("| --- | --- | --- |")
     h1 = number(facts, "harvest1_seconds")
     added = number(facts, "harvest1_added") or 0
