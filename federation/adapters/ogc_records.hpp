@@ -110,10 +110,12 @@
 // or the twin member that was filled in or left out (e.g. /properties/publisher/id). At most 1000
 // entries of any foreign array (links, contacts, keywords, themes, ...) are read.
 //
-// Then profile.validate() runs on the result: a problem at or inside a pointer already warned about
-// is not repeated; problems on "", /id, /type, /geometry..., /properties/title... are rejections;
-// everything else is a warning (pointer kept). The mapped record is always a JSON object that
-// registry::record::extractIndexFields and normalizeForStorage accept.
+// Then profile.validate() runs on the result: a problem at or inside a pointer already rejected is
+// not repeated; problems registry::record::isEssentialProblem names ("", /id, /type, /geometry...,
+// /properties/title..., /properties/updated...) are rejections; a problem at or inside a pointer
+// already warned about is not repeated; everything else is a warning (pointer kept). The mapped
+// record is always a JSON object that registry::record::extractIndexFields and normalizeForStorage
+// accept.
 //
 // Nothing here throws on hostile input (not an object, wrong types everywhere, huge arrays, deep
 // nesting): such input yields rejections or warnings.

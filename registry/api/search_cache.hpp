@@ -1,5 +1,6 @@
 #pragma once
-// Finished search pages, kept for the data version they were answered at (README, "Search").
+// Finished search pages, kept for the data version they were answered at (README, "A walk through
+// publishing and searching"; docs/ARCHITECTURE.md, "The store").
 //
 // A page of /items (JSON or GeoJSON) is kept under its request (base URL, every parameter) with
 // the feed seq of the snapshot that answered it. It is served again only while the store's latest

@@ -38,7 +38,7 @@ std::string signedBytesCanonical(std::string_view origin, std::string_view id, s
 std::string rotationStatementBytes(std::string_view origin, std::string_view previousKey, std::string_view publicKey,
                                    std::string_view at);
 
-// A public key: verify() is thread-safe and allocates nothing but one EVP context.
+// A public key: verify() is thread-safe (libsodium, on the raw 32 bytes).
 class PublicKey {
 public:
     // From the raw 32 bytes in base64url; throws SignatureError when malformed.

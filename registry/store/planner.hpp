@@ -3,11 +3,11 @@
 //
 // A SearchQuery is turned into a Plan: a list of Constraints (each one candidate set: text, bbox,
 // time, a value list, keys, origins, a compiled CQL2 filter) that a record must all satisfy, and an
-// order. The plan is then
-// answered by an execution path. Today there is one path, SQL: the constraints become candidate
-// sub-selects of one parameterised query for the page and one for the exact count. The plan is the
-// seam for the next path: counts and candidate sets from in-memory posting bitmaps, with SQLite only
-// fetching and ranking the page.
+// order. The plan is then answered by one of two execution paths (search.cpp), which must agree:
+// the candidate path, for the common shapes (words, bbox, datetime, value lists), intersects each
+// condition's record ids (from the in-memory term index, grids and facet bitmaps, or from index-only
+// scans) and reads only the page's rows; the general SQL path turns the constraints into candidate
+// sub-selects of one parameterised query for the page and one for the exact count.
 #include "record/record.hpp"
 #include "store/cql2.hpp"
 #include "store/search.hpp"
