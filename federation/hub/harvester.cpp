@@ -420,19 +420,23 @@ protected:
         return unseen;
     }
 
+    // Marks these records of this source deleted (pending) at `now`; `onConflict` (REPLACE or
+    // IGNORE) says what happens to a mark already there.
+    void markDeleted(Database& database, const std::vector<RecordKey>& records, std::int64_t now,
+                     const char* onConflict) {
+        Statement insert(database, std::string("INSERT OR ") + onConflict +
+                                       " INTO pending_deletions(source, origin, id, deleted_at) VALUES (?1, ?2, ?3, ?4)");
+        for (const auto& record : records) {
+            insert.bind(1, m_state.config.id).bind(2, record.first).bind(3, record.second).bind(4, now);
+            insert.execute();
+        }
+    }
+
     // Marks records of this source not seen in a complete listing as deleted (pending).
     void deleteUnseen(const std::set<RecordKey>& seen, const std::string& ownOrigin) {
         std::int64_t now = nowSeconds();
         std::vector<RecordKey> unseen = deletableUnlisted(seen, ownOrigin);
-        m_store.write([&](Database& database) {
-            Statement insert(database,
-                             "INSERT OR REPLACE INTO pending_deletions(source, origin, id, deleted_at)"
-                             " VALUES (?1, ?2, ?3, ?4)");
-            for (const auto& record : unseen) {
-                insert.bind(1, m_state.config.id).bind(2, record.first).bind(3, record.second).bind(4, now);
-                insert.execute();
-            }
-        });
+        m_store.write([&](Database& database) { markDeleted(database, unseen, now, "REPLACE"); });
     }
 
     // Lists each refused replay (an older version than the one held), and each unsigned copy of a
@@ -841,13 +845,7 @@ private:
         std::int64_t now = nowSeconds();
         std::vector<RecordKey> held = deletableUnlisted({}, m_identity);
         m_store.write([&](Database& database) {
-            Statement mark(database,
-                           "INSERT OR IGNORE INTO pending_deletions(source, origin, id, deleted_at)"
-                           " VALUES (?1, ?2, ?3, ?4)");
-            for (const auto& record : held) {
-                mark.bind(1, m_state.config.id).bind(2, record.first).bind(3, record.second).bind(4, now);
-                mark.execute();
-            }
+            markDeleted(database, held, now, "IGNORE");  // a deletion the source announced keeps its signature
             Statement restart(database, "UPDATE sources SET cursor = 0, epoch = ?2 WHERE id = ?1");
             restart.bind(1, m_state.config.id).bind(2, epoch);
             restart.execute();

@@ -1,4 +1,5 @@
 #include "api/dcat.hpp"
+#include "common/text.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -846,27 +847,6 @@ namespace rdf {
 
 namespace {
 
-// Appends the code point at text[i...] to out if valid UTF-8; returns the length consumed (0 if invalid).
-std::size_t utf8Length(std::string_view text, std::size_t i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    std::size_t length;
-    std::uint32_t code;
-    if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) length = 2, code = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) length = 3, code = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) length = 4, code = c & 0x07;
-    else return 0;
-    if (i + length > text.size()) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        unsigned char next = static_cast<unsigned char>(text[i + k]);
-        if ((next & 0xC0) != 0x80) return 0;
-        code = (code << 6) | (next & 0x3F);
-    }
-    static const std::uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < minimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-    return length;
-}
-
 std::string compact(const std::string& iriText) {
     for (const auto& [prefix, ns] : prefixes()) {
         if (iriText.size() <= ns.size() || iriText.compare(0, ns.size(), ns) != 0) continue;
@@ -1103,21 +1083,7 @@ void writeContext(JsonWriter& writer) {
 
 }  // namespace
 
-std::string cleanText(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size();) {
-        std::size_t length = utf8Length(text, i);
-        if (length == 0) {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        } else {
-            out.append(text.substr(i, length));
-            i += length;
-        }
-    }
-    return out;
-}
+std::string cleanText(std::string_view text) { return common::toValidUtf8(text); }
 
 std::string cleanIri(std::string_view iriText) {
     static const char* kHex = "0123456789ABCDEF";
