@@ -103,6 +103,18 @@ std::string problemType(const std::string& title) {
     return "https://w3id.org/tweeling/problem/" + slug;
 }
 
+// Problem documents quote what the client sent (a parameter, a member name, a media type): each text
+// is cut to a bound, and the list of errors too, so that no input is echoed without limit.
+constexpr std::size_t kMaxProblemText = 1024;
+constexpr std::size_t kMaxProblemErrors = 100;
+
+std::string bounded(const std::string& text, std::size_t limit = kMaxProblemText) {
+    if (text.size() <= limit) return text;
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a whole UTF-8 sequence
+    return text.substr(0, cut) + "…";
+}
+
 Response problemResponse(int status, const std::string& title, const std::string& detail,
                          const std::string& instance, const ApiError* error = nullptr) {
     rapidjson::StringBuffer buffer;
@@ -113,10 +125,10 @@ Response problemResponse(int status, const std::string& title, const std::string
     member(writer, "title", title);
     key(writer, "status");
     writer.Int(status);
-    member(writer, "detail", detail);
-    member(writer, "instance", instance);
+    member(writer, "detail", bounded(detail));
+    member(writer, "instance", bounded(instance, 8192));
     if (error) {
-        if (!error->parameter().empty()) member(writer, "parameter", error->parameter());
+        if (!error->parameter().empty()) member(writer, "parameter", bounded(error->parameter()));
         for (const auto& [name, value] : error->extras()) {
             writer.Key(name.c_str());
             writer.Int64(value);
@@ -124,10 +136,12 @@ Response problemResponse(int status, const std::string& title, const std::string
         if (!error->problems().empty()) {
             key(writer, "errors");
             writer.StartArray();
+            std::size_t listed = 0;
             for (const auto& problem : error->problems()) {
+                if (listed++ == kMaxProblemErrors) break;  // "detail" says how many there are
                 writer.StartObject();
-                member(writer, "pointer", problem.pointer);
-                member(writer, "detail", problem.message);
+                member(writer, "pointer", bounded(problem.pointer));
+                member(writer, "detail", bounded(problem.message));
                 writer.EndObject();
             }
             writer.EndArray();
@@ -173,6 +187,25 @@ std::string uuid4() {
                   bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
                   bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
     return text;
+}
+
+// Query parameters are bounded: a value longer than any the API needs (a CQL2 filter, a list of
+// ids) is refused rather than carried into links, headers and problem documents. The request
+// target as a whole is bounded by the HTTP server (ServerOptions::maxRequestLineBytes).
+constexpr std::size_t kMaxParameterNameBytes = 64;
+constexpr std::size_t kMaxParameterValueBytes = 4096;
+
+void checkParameterSizes(const Request& request) {
+    for (const auto& [name, value] : request.query) {
+        if (name.size() > kMaxParameterNameBytes)
+            throw std::move(ApiError(400, "Invalid query parameter",
+                                     "A parameter name is longer than " + std::to_string(kMaxParameterNameBytes) +
+                                         " bytes: '" + bounded(name, kMaxParameterNameBytes) + "'")
+                                .parameter(bounded(name, kMaxParameterNameBytes)));
+        if (value.size() > kMaxParameterValueBytes)
+            throw badParameter(name, "is " + std::to_string(value.size()) + " bytes long; at most " +
+                                         std::to_string(kMaxParameterValueBytes) + " are accepted");
+    }
 }
 
 // OGC API – Features/Records: a parameter the API does not define is a 400, not silently ignored.
@@ -368,7 +401,16 @@ Api::Api(ApiOptions options, store::Store& store, const record::Profile& profile
                                                       m_options.searchCacheMaxAge);
 }
 
-Response Api::handle(const Request& request) const {
+Response Api::handle(const Request& received) const {
+    // A browser's search form sends its empty fields too (q=gebouwen&bbox=&datetime=&type=): an
+    // empty query parameter is one left out, on every endpoint (README, "HTTP surface").
+    std::optional<Request> withoutEmpty;
+    if (std::any_of(received.query.begin(), received.query.end(), [](const auto& entry) { return entry.second.empty(); })) {
+        withoutEmpty = received;
+        for (auto it = withoutEmpty->query.begin(); it != withoutEmpty->query.end();)
+            it = it->second.empty() ? withoutEmpty->query.erase(it) : std::next(it);
+    }
+    const Request& request = withoutEmpty ? *withoutEmpty : received;
     Context context;
     context.request = &request;
     if (!m_options.publicUrl.empty()) {
@@ -386,6 +428,7 @@ Response Api::handle(const Request& request) const {
     auto started = std::chrono::steady_clock::now();
     Response response;
     try {
+        checkParameterSizes(request);
         response = route(request, context);
     } catch (const ApiError& error) {
         response = problemResponse(error.status(), error.title(), error.detail(), request.rawPath, &error);
