@@ -243,7 +243,9 @@ dcat::CatalogInfo dcatCatalogInfo(const ApiOptions& options, const std::string& 
 }
 
 // A record's entity tag, without quotes (store::entityTag).
-std::string recordTag(const store::StoredRecord& stored) { return store::entityTag(stored.hash, stored.signature); }
+std::string recordTag(const store::StoredRecord& stored) {
+    return store::entityTag(stored.hash, stored.signature);
+}
 
 // RFC 9110 §13.1: If-None-Match uses weak comparison and may list several tags or "*";
 // If-Match uses strong comparison.
@@ -405,7 +407,8 @@ Response Api::handle(const Request& received) const {
     // A browser's search form sends its empty fields too (q=gebouwen&bbox=&datetime=&type=): an
     // empty query parameter is one left out, on every endpoint (README, "HTTP surface").
     std::optional<Request> withoutEmpty;
-    if (std::any_of(received.query.begin(), received.query.end(), [](const auto& entry) { return entry.second.empty(); })) {
+    if (std::any_of(received.query.begin(), received.query.end(),
+                    [](const auto& entry) { return entry.second.empty(); })) {
         withoutEmpty = received;
         for (auto it = withoutEmpty->query.begin(); it != withoutEmpty->query.end();)
             it = it->second.empty() ? withoutEmpty->query.erase(it) : std::next(it);
@@ -1095,10 +1098,10 @@ Response Api::publish(const Request& request, const Context& context, const std:
                            keyInfo.publisher);
     if (outcome.refusal == store::Refusal::PreconditionFailed) {
         if (!pathKey)
-            throw std::move(ApiError(409, "Conflict",
-                                     "A record with id '" + id + "' exists already; replace it with PUT " +
-                                         context.itemUrl(key))
-                                .header("Location", context.itemUrl(key)));
+            throw std::move(
+                ApiError(409, "Conflict",
+                         "A record with id '" + id + "' exists already; replace it with PUT " + context.itemUrl(key))
+                    .header("Location", context.itemUrl(key)));
         throw preconditionFailed(request, outcome.held, id);
     }
 

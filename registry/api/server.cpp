@@ -115,8 +115,10 @@ struct HeadCount {
             ++headBytes;
             const char c = data[i];
             if (c == '\n') {
-                if (lineBytes > 0) inRequestLine = false;
-                else if (!inRequestLine) inHead = false;  // the empty line after the header fields
+                if (lineBytes > 0)
+                    inRequestLine = false;
+                else if (!inRequestLine)
+                    inHead = false;  // the empty line after the header fields
                 lineBytes = 0;
             } else if (c != '\r') {
                 ++lineBytes;
@@ -159,11 +161,12 @@ public:
         auto parser = getParser(peer);
         if (head->inHead) {
             switch (head->count(buffer, length, m_shared->maxRequestLineBytes, m_shared->maxHeadBytes)) {
-                case HeadCount::Verdict::Fine: break;
+                case HeadCount::Verdict::Fine:
+                    break;
                 case HeadCount::Verdict::RequestLineTooLong:
-                    refuse(peer, *head, 414, "URI too long",
-                           "The request line is longer than " + std::to_string(m_shared->maxRequestLineBytes) +
-                               " bytes");
+                    refuse(
+                        peer, *head, 414, "URI too long",
+                        "The request line is longer than " + std::to_string(m_shared->maxRequestLineBytes) + " bytes");
                     return;
                 case HeadCount::Verdict::HeadTooLarge:
                     refuse(peer, *head, 431, "Request header fields too large",

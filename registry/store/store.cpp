@@ -568,8 +568,8 @@ ConditionalOutcome Store::putIf(const PutRequest& request, const WriteCondition&
     if (outcome.refusal != Refusal::None) return outcome;  // rolled back: nothing was written
     outcome.put = m_private->putInTransaction(request, &compressed);
     {
-        StatementUse statement = m_private->writer.statement(
-            "SELECT hash, signature, verified FROM records WHERE origin = ?1 AND id = ?2");
+        StatementUse statement =
+            m_private->writer.statement("SELECT hash, signature, verified FROM records WHERE origin = ?1 AND id = ?2");
         statement->bind(1, origin).bind(2, request.fields.id);
         if (statement->step()) {
             outcome.hash = statement->text(0);
@@ -581,8 +581,7 @@ ConditionalOutcome Store::putIf(const PutRequest& request, const WriteCondition&
     return outcome;
 }
 
-ConditionalOutcome Store::removeIf(const std::string& origin, const std::string& id,
-                                   const WriteCondition& condition) {
+ConditionalOutcome Store::removeIf(const std::string& origin, const std::string& id, const WriteCondition& condition) {
     const std::string resolved = m_private->resolveOrigin(origin);
     std::lock_guard<std::mutex> lock(m_private->writeMutex);
     Transaction transaction(m_private->writer.database());

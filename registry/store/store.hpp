@@ -113,9 +113,9 @@ struct WriteCondition {
 enum class Refusal { None, NotOwner, PreconditionFailed };
 
 struct ConditionalOutcome {
-    Refusal refusal = Refusal::None;  // None: the write was applied
-    bool held = false;                // a record was held when the conditions were checked
-    std::string heldOwner;            // the held record's publisher (for a NotOwner message)
+    Refusal refusal = Refusal::None;         // None: the write was applied
+    bool held = false;                       // a record was held when the conditions were checked
+    std::string heldOwner;                   // the held record's publisher (for a NotOwner message)
     PutOutcome put = PutOutcome::Unchanged;  // putIf
     bool removed = false;                    // removeIf
     // putIf: the record as the write left it (read in the same transaction, so that the entity tag

@@ -428,8 +428,8 @@ TEST_CASE("request targets and query values are bounded, and no response header 
 
     // A query within the bounds, with values of 3,000 bytes: answered, and its Link header stays
     // small (the links that repeat the query are in the body).
-    const std::string within = items + "?q=gebouwen&themes=" + std::string(3000, 'x') + "&formats=" +
-                               std::string(3000, 'y');
+    const std::string within =
+        items + "?q=gebouwen&themes=" + std::string(3000, 'x') + "&formats=" + std::string(3000, 'y');
     for (const std::string& target : {within, within + "&f=html", items + "?q=gebouwen"}) {
         RawResponse answered = rawGet(port, target);
         INFO(target.substr(0, 100) << "\n" << answered.head.substr(0, 2000));
@@ -469,7 +469,8 @@ TEST_CASE("a client streaming a huge request head is refused early while others 
         while (std::chrono::steady_clock::now() < until) {
             char buffer[4096];
             ssize_t got;
-            while ((got = recv(fd, buffer, sizeof buffer, 0)) > 0) received.append(buffer, static_cast<std::size_t>(got));
+            while ((got = recv(fd, buffer, sizeof buffer, 0)) > 0)
+                received.append(buffer, static_cast<std::size_t>(got));
             if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
                 closed = true;
                 break;
