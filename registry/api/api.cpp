@@ -104,6 +104,18 @@ std::string problemType(const std::string& title) {
     return "https://w3id.org/tweeling/problem/" + slug;
 }
 
+// Problem documents quote what the client sent (a parameter, a member name, a media type): each text
+// is cut to a bound, and the list of errors too, so that no input is echoed without limit.
+constexpr std::size_t kMaxProblemText = 1024;
+constexpr std::size_t kMaxProblemErrors = 100;
+
+std::string bounded(const std::string& text, std::size_t limit = kMaxProblemText) {
+    if (text.size() <= limit) return text;
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a whole UTF-8 sequence
+    return text.substr(0, cut) + "…";
+}
+
 Response problemResponse(int status, const std::string& title, const std::string& detail,
                          const std::string& instance, const ApiError* error = nullptr) {
     rapidjson::StringBuffer buffer;
@@ -115,11 +127,11 @@ Response problemResponse(int status, const std::string& title, const std::string
     key(writer, "status");
     writer.Int(status);
     // A detail may quote what the client sent (a header, the path), and the raw path may hold any
-    // bytes: the problem document stays UTF-8 whatever came in.
-    member(writer, "detail", common::toValidUtf8(detail));
-    member(writer, "instance", common::toValidUtf8(instance));
+    // bytes: the problem document stays UTF-8, and small, whatever came in.
+    member(writer, "detail", common::toValidUtf8(bounded(detail)));
+    member(writer, "instance", common::toValidUtf8(bounded(instance, 8192)));
     if (error) {
-        if (!error->parameter().empty()) member(writer, "parameter", common::toValidUtf8(error->parameter()));
+        if (!error->parameter().empty()) member(writer, "parameter", common::toValidUtf8(bounded(error->parameter())));
         for (const auto& [name, value] : error->extras()) {
             writer.Key(name.c_str());
             writer.Int64(value);
@@ -127,10 +139,12 @@ Response problemResponse(int status, const std::string& title, const std::string
         if (!error->problems().empty()) {
             key(writer, "errors");
             writer.StartArray();
+            std::size_t listed = 0;
             for (const auto& problem : error->problems()) {
+                if (listed++ == kMaxProblemErrors) break;  // "detail" says how many there are
                 writer.StartObject();
-                member(writer, "pointer", problem.pointer);
-                member(writer, "detail", problem.message);
+                member(writer, "pointer", bounded(problem.pointer));
+                member(writer, "detail", bounded(problem.message));
                 writer.EndObject();
             }
             writer.EndArray();
@@ -178,6 +192,27 @@ std::string uuid4() {
     return text;
 }
 
+// Query parameters are bounded: a value longer than any the API needs (a CQL2 filter, a list of
+// ids) is refused rather than carried into links, headers and problem documents. The request
+// target as a whole is bounded by the HTTP server (ServerOptions::maxRequestLineBytes).
+constexpr std::size_t kMaxParameterNameBytes = 64;
+constexpr std::size_t kMaxParameterValueBytes = 4096;
+
+void checkParameterSizes(const Request& request) {
+    for (const auto& [name, value] : request.query) {
+        if (name.size() > kMaxParameterNameBytes)
+            throw std::move(ApiError(400, "Invalid query parameter",
+                                     "A parameter name is longer than " + std::to_string(kMaxParameterNameBytes) +
+                                         " bytes: '" + bounded(name, kMaxParameterNameBytes) + "'")
+                                .parameter(bounded(name, kMaxParameterNameBytes)));
+        // A CQL2 filter may be longer: the parser bounds it (store::cql2::kMaxFilterLength) and its
+        // expression, and answers 400 naming `filter`.
+        if (value.size() > kMaxParameterValueBytes && name != "filter")
+            throw badParameter(name, "is " + std::to_string(value.size()) + " bytes long; at most " +
+                                         std::to_string(kMaxParameterValueBytes) + " are accepted");
+    }
+}
+
 // OGC API – Features/Records: a parameter the API does not define is a 400, not silently ignored.
 void checkParameters(const Request& request, std::initializer_list<const char*> allowed) {
     for (const auto& [name, value] : request.query) {
@@ -212,11 +247,9 @@ dcat::CatalogInfo dcatCatalogInfo(const ApiOptions& options, const std::string& 
     return info;
 }
 
-// A record's entity tag, without quotes: its content hash and, when it is signed, the start of its
-// signature. The representation carries the signature, which changes when the node's key is
-// rotated although the content does not: a strong validator must change with it (RFC 9110 §8.8.1).
+// A record's entity tag, without quotes (store::entityTag).
 std::string recordTag(const store::StoredRecord& stored) {
-    return stored.signature.empty() ? stored.hash : stored.hash + "-" + stored.signature.substr(0, 16);
+    return store::entityTag(stored.hash, stored.signature);
 }
 
 // RFC 9110 §13.1: If-None-Match uses weak comparison and may list several tags or "*";
@@ -240,6 +273,44 @@ bool etagMatches(const std::string& header, const std::string& etag, bool weak) 
         if (tag == etag) return true;
     }
     return false;
+}
+
+// The entity tags of an If-Match or If-None-Match header of a write, without their quotes ("*" as
+// it is), for store::WriteCondition; nullopt when the header is absent. If-Match compares strongly
+// (RFC 9110 §13.1.1): its weak tags never match and are left out; If-None-Match compares weakly.
+std::optional<std::vector<std::string>> preconditionTags(const Request& request, const char* name) {
+    auto found = request.headers.find(name);
+    if (found == request.headers.end()) return std::nullopt;
+    const bool weak = std::strcmp(name, "if-none-match") == 0;
+    std::vector<std::string> tags;
+    const std::string& header = found->second;
+    std::size_t start = 0;
+    while (start < header.size()) {
+        auto comma = header.find(',', start);
+        if (comma == std::string::npos) comma = header.size();
+        std::string tag = header.substr(start, comma - start);
+        start = comma + 1;
+        auto begin = tag.find_first_not_of(" \t");
+        if (begin == std::string::npos) continue;
+        tag = tag.substr(begin, tag.find_last_not_of(" \t") - begin + 1);
+        if (tag.rfind("W/", 0) == 0) {
+            if (!weak) continue;
+            tag = tag.substr(2);
+        }
+        if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+        tags.push_back(std::move(tag));
+    }
+    return tags;
+}
+
+ApiError preconditionFailed(const Request& request, bool held, const std::string& id) {
+    if (!held) return ApiError(412, "Precondition failed", "If-Match was sent but there is no record '" + id + "'");
+    if (request.headers.count("if-match") && !request.headers.count("if-none-match"))
+        return ApiError(412, "Precondition failed", "The record has changed since the ETag in If-Match");
+    if (!request.headers.count("if-match"))
+        return ApiError(412, "Precondition failed",
+                        "The record '" + id + "' exists and If-None-Match asks not to replace it (or this version)");
+    return ApiError(412, "Precondition failed", "The record does not meet the If-Match and If-None-Match conditions");
 }
 
 }  // namespace
@@ -337,7 +408,17 @@ Api::Api(ApiOptions options, store::Store& store, const record::Profile& profile
                                                       m_options.searchCacheMaxAge);
 }
 
-Response Api::handle(const Request& request) const {
+Response Api::handle(const Request& received) const {
+    // A browser's search form sends its empty fields too (q=gebouwen&bbox=&datetime=&type=): an
+    // empty query parameter is one left out, on every endpoint (README, "HTTP surface").
+    std::optional<Request> withoutEmpty;
+    if (std::any_of(received.query.begin(), received.query.end(),
+                    [](const auto& entry) { return entry.second.empty(); })) {
+        withoutEmpty = received;
+        for (auto it = withoutEmpty->query.begin(); it != withoutEmpty->query.end();)
+            it = it->second.empty() ? withoutEmpty->query.erase(it) : std::next(it);
+    }
+    const Request& request = withoutEmpty ? *withoutEmpty : received;
     Context context;
     context.request = &request;
     if (!m_options.publicUrl.empty()) {
@@ -355,6 +436,7 @@ Response Api::handle(const Request& request) const {
     auto started = std::chrono::steady_clock::now();
     Response response;
     try {
+        checkParameterSizes(request);
         response = route(request, context);
     } catch (const ApiError& error) {
         response = problemResponse(error.status(), error.title(), error.detail(), request.rawPath, &error);
@@ -1020,66 +1102,63 @@ Response Api::publish(const Request& request, const Context& context, const std:
                        "This key publishes for " + keyInfo.publisher + " and may not publish a record of " +
                            (publisher.empty() ? std::string("no publisher") : publisher));
 
-    // Ownership and precondition checks read before the write; the store serialises writers, and a
-    // record changing publisher between the two needs two keys of different publishers racing on
-    // the same id within milliseconds. Moving the check into the write transaction is still to do
-    // (docs/ARCHITECTURE.md, "Known gaps").
-    auto existing = m_store.get(origin, id);
-    if (existing) {
+    // Ownership, If-Match and If-None-Match are checked by the store inside the write transaction:
+    // checked before it, two clients doing read-modify-write could both pass and one change be lost.
+    store::WriteCondition condition;
+    if (pathKey) {
+        condition.owner = keyInfo.publisher;
+        condition.ifMatch = preconditionTags(request, "if-match");
+        condition.ifNoneMatch = preconditionTags(request, "if-none-match");
+    } else {
+        condition.ifNoneMatch = std::vector<std::string>{"*"};  // POST creates, never replaces
+    }
+    store::ConditionalOutcome outcome = m_store.putIf(*prepared.put, condition);
+    std::string key = m_store.itemKey(origin, id);
+    if (outcome.refusal == store::Refusal::NotOwner)
+        throw ApiError(403, "Forbidden",
+                       "The record '" + id + "' belongs to " + outcome.heldOwner + "; this key publishes for " +
+                           keyInfo.publisher);
+    if (outcome.refusal == store::Refusal::PreconditionFailed) {
         if (!pathKey)
-            throw std::move(ApiError(409, "Conflict",
-                                     "A record with id '" + id + "' exists already; replace it with PUT " +
-                                         context.itemUrl(m_store.itemKey(origin, id)))
-                                .header("Location", context.itemUrl(m_store.itemKey(origin, id))));
-        common::Json old;
-        old.Parse(existing->json.c_str(), existing->json.size());
-        std::string oldPublisher = old.HasParseError() ? "" : publisherOf(old);
-        if (oldPublisher != keyInfo.publisher)
-            throw ApiError(403, "Forbidden",
-                           "The record '" + id + "' belongs to " + oldPublisher + "; this key publishes for " +
-                               keyInfo.publisher);
-        std::string ifMatch = request.header("if-match");
-        if (!ifMatch.empty() && !etagMatches(ifMatch, "\"" + recordTag(*existing) + "\"", false))
-            throw ApiError(412, "Precondition failed", "The record has changed since the ETag in If-Match");
-    } else if (!request.header("if-match").empty()) {
-        throw ApiError(412, "Precondition failed", "If-Match was sent but there is no record '" + id + "' yet");
+            throw std::move(
+                ApiError(409, "Conflict",
+                         "A record with id '" + id + "' exists already; replace it with PUT " + context.itemUrl(key))
+                    .header("Location", context.itemUrl(key)));
+        throw preconditionFailed(request, outcome.held, id);
     }
 
-    store::PutOutcome outcome = m_store.put(*prepared.put);
-
-    std::string key = m_store.itemKey(origin, id);
-    auto stored = m_store.get(key);
     Response response;
-    response.status = outcome == store::PutOutcome::Created ? 201 : 200;
+    response.status = outcome.put == store::PutOutcome::Created ? 201 : 200;
     response.contentType = kGeoJson;
     response.headers.emplace_back("Location", context.itemUrl(key));
-    if (stored) {
-        response.headers.emplace_back("ETag", "\"" + recordTag(*stored) + "\"");
-        rapidjson::StringBuffer buffer;
-        Writer writer(buffer);
-        writeRecord(writer, stored->json, stored->source, key, context, stored->signature, stored->verified);
-        response.body = bufferText(buffer);
-    }
+    // The record as this write left it, with its own entity tag: read back later, it could already
+    // be another client's newer version, whose tag would let this client overwrite what it never saw.
+    response.headers.emplace_back("ETag", "\"" + store::entityTag(outcome.hash, outcome.signature) + "\"");
+    rapidjson::StringBuffer buffer;
+    Writer writer(buffer);
+    writeRecord(writer, prepared.put->json, prepared.put->source, key, context, outcome.signature, outcome.verified);
+    response.body = bufferText(buffer);
     return response;
 }
 
 Response Api::remove(const Request& request, const Context& /*context*/, const std::string& key) const {
     store::KeyInfo keyInfo = authenticate(request, m_store);
     if (m_writeAdmission) m_writeAdmission(keyInfo.keyId);
+    // The key names one origin and id for good; whether the record is still held, whose it is and
+    // its preconditions are checked inside the delete's transaction.
     auto existing = m_store.get(key);
     if (!existing) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
-    common::Json old;
-    old.Parse(existing->json.c_str(), existing->json.size());
-    std::string oldPublisher = old.HasParseError() ? "" : publisherOf(old);
-    if (oldPublisher != keyInfo.publisher)
+    store::WriteCondition condition;
+    condition.owner = keyInfo.publisher;
+    condition.ifMatch = preconditionTags(request, "if-match");
+    condition.ifNoneMatch = preconditionTags(request, "if-none-match");
+    store::ConditionalOutcome outcome = m_store.removeIf(existing->origin, existing->id, condition);
+    if (outcome.refusal == store::Refusal::NotOwner)
         throw ApiError(403, "Forbidden",
-                       "The record '" + key + "' belongs to " + oldPublisher + "; this key publishes for " +
+                       "The record '" + key + "' belongs to " + outcome.heldOwner + "; this key publishes for " +
                            keyInfo.publisher);
-    std::string ifMatch = request.header("if-match");
-    if (!ifMatch.empty() && !etagMatches(ifMatch, "\"" + recordTag(*existing) + "\"", false))
-        throw ApiError(412, "Precondition failed", "The record has changed since the ETag in If-Match");
-    if (!m_store.remove(existing->origin, existing->id))
-        throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
+    if (outcome.refusal == store::Refusal::PreconditionFailed) throw preconditionFailed(request, outcome.held, key);
+    if (!outcome.removed) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
     Response response;
     response.status = 204;
     response.contentType.clear();

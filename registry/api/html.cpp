@@ -910,13 +910,15 @@ std::string linkHeaderValue(const std::vector<Link>& links) {
                 href += static_cast<char>(c);
             }
         }
-        if (!out.empty()) out += ", ";
-        out += "<" + href + ">; rel=\"" + link.rel + "\"";
-        if (token(link.type)) out += "; type=\"" + link.type + "\"";
+        std::string entry = "<" + href + ">; rel=\"" + link.rel + "\"";
+        if (token(link.type)) entry += "; type=\"" + link.type + "\"";
         bool printable = !link.title.empty() && std::all_of(link.title.begin(), link.title.end(), [](unsigned char c) {
             return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
         });
-        if (printable) out += "; title=\"" + link.title + "\"";
+        if (printable) entry += "; title=\"" + link.title + "\"";
+        if (entry.size() > kMaxLinkHeaderEntry || out.size() + 2 + entry.size() > kMaxLinkHeaderBytes) continue;
+        if (!out.empty()) out += ", ";
+        out += entry;
     }
     return out;
 }

@@ -51,7 +51,13 @@ struct Link {
 
 // The Link header value (RFC 8288 §3): `<href>; rel="..."; type="..."`, comma-separated. Characters
 // not allowed in a URI reference are percent-encoded; a rel or type that is not a plain token is
-// left out, and so is a title that is not printable ASCII.
+// left out, and so is a title that is not printable ASCII. The header stays small whatever the
+// query: a link longer than kMaxLinkHeaderEntry, or one that would take the header past
+// kMaxLinkHeaderBytes, is left out of it (it stays in the body, and in an HTML page's head).
+// Clients refuse long header lines (Python's http.client at 64 KiB), and a search's links repeat
+// its query several times.
+inline constexpr std::size_t kMaxLinkHeaderEntry = 1024;
+inline constexpr std::size_t kMaxLinkHeaderBytes = 4096;
 std::string linkHeaderValue(const std::vector<Link>& links);
 
 }  // namespace tweeling::registry::api::html

@@ -5,6 +5,9 @@
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <pistache/net.h>
+#include <pistache/peer.h>
+
+#include <sys/socket.h>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -57,6 +60,10 @@ private:
 
 std::mutex g_logMutex;
 
+constexpr const char* kInternalErrorProblem =
+    R"({"type":"about:blank","title":"Internal server error","status":500,)"
+    R"("detail":"The server could not complete the request. The error has been logged."})";
+
 void logLine(const std::string& method, const std::string& path, int status, double ms, const std::string& client) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
@@ -81,16 +88,127 @@ void logLine(const std::string& method, const std::string& path, int status, dou
 struct Shared {
     const Api* api = nullptr;
     bool logRequests = true;
+    // Set from ServerOptions when the server starts.
+    std::size_t maxRequestLineBytes = 0;
+    std::size_t maxHeadBytes = 0;
+    std::size_t maxRequestBytes = 0;
     std::unique_ptr<RateLimiter> clientLimiter;  // null: no per-address limit
     TrustedProxies trustedProxies;
     std::atomic<int> inFlight{0};
     std::atomic<bool> stopping{false};
 };
 
+// How far one connection is into the head of its current request, counted on the raw bytes before
+// Pistache's parser sees them (ServerOptions::maxHeadBytes). Kept with the connection (Peer data).
+struct HeadCount {
+    bool inHead = true;         // false while the body comes (Pistache bounds it by maxRequestSize)
+    bool inRequestLine = true;  // the head's first line (empty lines before it are skipped)
+    std::size_t headBytes = 0;
+    std::size_t lineBytes = 0;  // of the current line, without CR
+    bool refused = false;       // answered 414 or 431: what else comes is discarded
+    std::size_t discarded = 0;
+
+    enum class Verdict { Fine, RequestLineTooLong, HeadTooLarge };
+    // Counts one chunk: what of it is head (up to the empty line that ends the head) and whether
+    // that is over a bound.
+    Verdict count(const char* data, std::size_t length, std::size_t maxRequestLine, std::size_t maxHead) {
+        for (std::size_t i = 0; i < length && inHead; ++i) {
+            ++headBytes;
+            const char c = data[i];
+            if (c == '\n') {
+                if (lineBytes > 0)
+                    inRequestLine = false;
+                else if (!inRequestLine)
+                    inHead = false;  // the empty line after the header fields
+                lineBytes = 0;
+            } else if (c != '\r') {
+                ++lineBytes;
+                if (inRequestLine && lineBytes > maxRequestLine) return Verdict::RequestLineTooLong;
+            }
+            if (headBytes > maxHead) return inRequestLine ? Verdict::RequestLineTooLong : Verdict::HeadTooLarge;
+        }
+        return Verdict::Fine;
+    }
+    void nextRequest() {
+        inHead = inRequestLine = true;
+        headBytes = lineBytes = 0;
+    }
+};
+
+constexpr const char* kHeadCountData = "tweeling.headCount";
+
 class Handler : public Pistache::Http::Handler {
 public:
     HTTP_PROTOTYPE(Handler)
     explicit Handler(std::shared_ptr<Shared> shared) : m_shared(std::move(shared)) {}
+
+    // Pistache::Http::Handler::onInput (0.0.5) with the request head counted and bounded before its
+    // parser is fed; otherwise the same steps, except that an unexpected exception is answered with a
+    // generic problem document instead of its what().
+    void onInput(const char* buffer, std::size_t length, const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+        auto head = std::static_pointer_cast<HeadCount>(peer->tryGetData(kHeadCountData));
+        if (!head) {
+            head = std::make_shared<HeadCount>();
+            peer->putData(kHeadCountData, head);
+        }
+        if (head->refused) {
+            head->discarded += length;
+            // A client that sends its whole request before it reads (most do) gets to read the
+            // answer; beyond a request's worth of bytes the connection is closed (the reactor sees
+            // the end of input and lets it go). Dropping costs no parsing.
+            if (head->discarded > m_shared->maxRequestBytes) ::shutdown(peer->fd(), SHUT_RDWR);
+            return;
+        }
+        auto parser = getParser(peer);
+        if (head->inHead) {
+            switch (head->count(buffer, length, m_shared->maxRequestLineBytes, m_shared->maxHeadBytes)) {
+                case HeadCount::Verdict::Fine:
+                    break;
+                case HeadCount::Verdict::RequestLineTooLong:
+                    refuse(
+                        peer, *head, 414, "URI too long",
+                        "The request line is longer than " + std::to_string(m_shared->maxRequestLineBytes) + " bytes");
+                    return;
+                case HeadCount::Verdict::HeadTooLarge:
+                    refuse(peer, *head, 431, "Request header fields too large",
+                           "The request line and header fields are longer than " +
+                               std::to_string(m_shared->maxHeadBytes) + " bytes");
+                    return;
+            }
+        }
+        if (!parser->feed(buffer, length)) {
+            // Pistache answers 413 and then parses the rest of the body as the next request.
+            refuse(peer, *head, 413, "Request too large",
+                   "The request is larger than " + std::to_string(m_shared->maxRequestBytes) + " bytes");
+            return;
+        }
+        auto& request = parser->request;
+        try {
+            if (parser->parse() == Pistache::Http::Private::State::Done) {
+                Pistache::Http::ResponseWriter response(request.version(), transport(), this, peer);
+                request.copyAddress(peer->address());
+                peer->setIdle(false);
+                onRequest(request, std::move(response));
+                parser->reset();
+                head->nextRequest();
+            }
+        } catch (const Pistache::Http::HttpError& error) {
+            Pistache::Http::ResponseWriter response(request.version(), transport(), this, peer);
+            response.send(static_cast<Pistache::Http::Code>(error.code()), error.reason());
+            parser->reset();
+            head->nextRequest();
+        } catch (const std::exception& error) {
+            {
+                std::lock_guard<std::mutex> lock(g_logMutex);
+                std::cerr << "{\"error\":\"reading a request failed\",\"what\":\"" << error.what() << "\"}\n";
+            }
+            Pistache::Http::ResponseWriter response(request.version(), transport(), this, peer);
+            response.headers().add(std::make_shared<NamedHeader>("Content-Type", "application/problem+json"));
+            response.send(Pistache::Http::Code::Internal_Server_Error, kInternalErrorProblem);
+            parser->reset();
+            head->nextRequest();
+        }
+    }
 
     void onRequest(const Pistache::Http::Request& pistacheRequest, Pistache::Http::ResponseWriter writer) override {
         auto started = std::chrono::steady_clock::now();
@@ -211,6 +329,41 @@ public:
     }
 
 private:
+    // Answers a request over a bound with a problem document, then closes the connection: its
+    // remaining bytes cannot be told apart from a next request. Nothing of the request is echoed.
+    void refuse(const std::shared_ptr<Pistache::Tcp::Peer>& peer, HeadCount& head, int status, const char* title,
+                const std::string& detail) {
+        head.refused = true;
+        getParser(peer)->reset();
+        std::string slug;
+        for (const char* c = title; *c; ++c) slug += *c == ' ' ? '-' : static_cast<char>(std::tolower(*c));
+        rapidjson::StringBuffer body;
+        rapidjson::Writer<rapidjson::StringBuffer> writer(body);
+        writer.StartObject();
+        writer.Key("type");
+        writer.String(("https://w3id.org/tweeling/problem/" + slug).c_str());
+        writer.Key("title");
+        writer.String(title);
+        writer.Key("status");
+        writer.Int(status);
+        writer.Key("detail");
+        writer.String(detail.c_str());
+        writer.EndObject();
+        Pistache::Http::ResponseWriter response(Pistache::Http::Version::Http11, transport(), this, peer);
+        response.headers().add(std::make_shared<NamedHeader>("Content-Type", "application/problem+json"));
+        response.headers().add<Pistache::Http::Header::Connection>(Pistache::Http::ConnectionControl::Close);
+        std::weak_ptr<Pistache::Tcp::Peer> written = peer;
+        // Once the answer is out, a FIN follows it; the client's further bytes are read and dropped
+        // (onInput) so that it can read the answer before the connection closes.
+        response.send(static_cast<Pistache::Http::Code>(status), std::string(body.GetString(), body.GetSize()))
+            .then(
+                [written](ssize_t) {
+                    if (auto open = written.lock()) ::shutdown(open->fd(), SHUT_WR);
+                },
+                [](std::exception_ptr) {});
+        if (m_shared->logRequests) logLine("?", "", status, 0, peer->address().host());
+    }
+
     std::shared_ptr<Shared> m_shared;
 };
 
@@ -227,6 +380,9 @@ HttpServer::HttpServer(ServerOptions options, const Api& api) : m_private(std::m
     m_private->options = std::move(options);
     m_private->shared->api = &api;
     m_private->shared->logRequests = m_private->options.logRequests;
+    m_private->shared->maxRequestLineBytes = m_private->options.maxRequestLineBytes;
+    m_private->shared->maxHeadBytes = m_private->options.maxHeadBytes;
+    m_private->shared->maxRequestBytes = m_private->options.maxRequestBytes;
     if (m_private->options.clientLimit.enabled())
         m_private->shared->clientLimiter = std::make_unique<RateLimiter>(m_private->options.clientLimit);
     m_private->shared->trustedProxies = TrustedProxies(m_private->options.trustedProxies);

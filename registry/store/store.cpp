@@ -100,6 +100,12 @@ StoreOptions checked(StoreOptions options) {
 
 }  // namespace
 
+std::string entityTag(std::string_view hash, std::string_view signature) {
+    std::string tag(hash);
+    if (!signature.empty()) tag.append("-").append(signature.substr(0, 16));
+    return tag;
+}
+
 Store::Private::Private(StoreOptions storeOptions)
     : options(checked(std::move(storeOptions))),
       writer(options.path, Database::Mode::ReadWrite, options.cacheKiB),
@@ -395,6 +401,36 @@ RemoveOutcome Store::Private::removeInTransaction(const RemoveRequest& request) 
     return RemoveOutcome::Removed;
 }
 
+ConditionalOutcome Store::Private::checkCondition(const std::string& origin, const std::string& id,
+                                                  const WriteCondition& condition) {
+    ConditionalOutcome outcome;
+    std::string tag;
+    {
+        StatementUse statement =
+            writer.statement("SELECT hash, signature, publisher_id FROM records WHERE origin = ?1 AND id = ?2");
+        statement->bind(1, origin).bind(2, id);
+        if (statement->step()) {
+            outcome.held = true;
+            tag = entityTag(statement->textView(0), statement->isNull(1) ? "" : statement->textView(1));
+            outcome.heldOwner = statement->text(2);
+        }
+    }
+    auto listed = [&](const std::vector<std::string>& tags) {
+        for (const std::string& candidate : tags)
+            if (candidate == "*" || candidate == tag) return true;
+        return false;
+    };
+    // RFC 9110 §13.2.2: If-Match first, then If-None-Match; ownership before either, so that
+    // another publisher learns nothing from a 412.
+    if (outcome.held && !condition.owner.empty() && outcome.heldOwner != condition.owner)
+        outcome.refusal = Refusal::NotOwner;
+    else if (condition.ifMatch && !(outcome.held && listed(*condition.ifMatch)))
+        outcome.refusal = Refusal::PreconditionFailed;
+    else if (condition.ifNoneMatch && outcome.held && listed(*condition.ifNoneMatch))
+        outcome.refusal = Refusal::PreconditionFailed;
+    return outcome;
+}
+
 void Store::Private::commitWrite(Transaction& transaction) {
     {
         std::lock_guard<std::mutex> lock(changeMutex);
@@ -535,6 +571,44 @@ bool Store::remove(const std::string& origin, const std::string& id) {
     bool removed = m_private->removeInTransaction(request) == RemoveOutcome::Removed;
     if (removed) m_private->commitWrite(transaction);
     return removed;
+}
+
+ConditionalOutcome Store::putIf(const PutRequest& request, const WriteCondition& condition) {
+    const std::string compressed = request.document.empty() ? m_private->documents.compress(request.json) : "";
+    const std::string origin = m_private->resolveOrigin(request.origin);
+    std::lock_guard<std::mutex> lock(m_private->writeMutex);
+    Transaction transaction(m_private->writer.database());
+    m_private->pendingChanges.clear();
+    ConditionalOutcome outcome = m_private->checkCondition(origin, request.fields.id, condition);
+    if (outcome.refusal != Refusal::None) return outcome;  // rolled back: nothing was written
+    outcome.put = m_private->putInTransaction(request, &compressed);
+    {
+        StatementUse statement =
+            m_private->writer.statement("SELECT hash, signature, verified FROM records WHERE origin = ?1 AND id = ?2");
+        statement->bind(1, origin).bind(2, request.fields.id);
+        if (statement->step()) {
+            outcome.hash = statement->text(0);
+            if (!statement->isNull(1)) outcome.signature = statement->text(1);
+            outcome.verified = statement->int64(2) != 0;
+        }
+    }
+    m_private->commitWrite(transaction);
+    return outcome;
+}
+
+ConditionalOutcome Store::removeIf(const std::string& origin, const std::string& id, const WriteCondition& condition) {
+    const std::string resolved = m_private->resolveOrigin(origin);
+    std::lock_guard<std::mutex> lock(m_private->writeMutex);
+    Transaction transaction(m_private->writer.database());
+    m_private->pendingChanges.clear();
+    ConditionalOutcome outcome = m_private->checkCondition(resolved, id, condition);
+    if (outcome.refusal != Refusal::None || !outcome.held) return outcome;
+    RemoveRequest request;
+    request.origin = resolved;
+    request.id = id;
+    outcome.removed = m_private->removeInTransaction(request) == RemoveOutcome::Removed;
+    if (outcome.removed) m_private->commitWrite(transaction);
+    return outcome;
 }
 
 BatchOutcome Store::apply(const WriteBatch& batch, const std::function<void(Database&)>& inTransaction) {

@@ -102,6 +102,42 @@ struct RemoveRequest {
     std::string signature;
 };
 
+// A publisher's write on conditions: the key's ownership and the HTTP preconditions (RFC 9110
+// §13.1), checked against the record held once the write transaction has begun, so that no other
+// write can come between the check and the write. Checked before the write, two clients doing
+// read-modify-write with If-Match could both pass and one change be lost.
+struct WriteCondition {
+    // The publisher (properties.publisher.id) a held record must have; empty: any.
+    std::string owner;
+    // If-Match: the held record's entityTag() must be one of these, or "*" for any held record;
+    // nullopt: no such condition. Strong comparison: the caller leaves weak tags out.
+    std::optional<std::vector<std::string>> ifMatch;
+    // If-None-Match: refused when the held record's entityTag() is one of these, or when any record
+    // is held and "*" is one of them (a create that must not replace).
+    std::optional<std::vector<std::string>> ifNoneMatch;
+};
+
+enum class Refusal { None, NotOwner, PreconditionFailed };
+
+struct ConditionalOutcome {
+    Refusal refusal = Refusal::None;         // None: the write was applied
+    bool held = false;                       // a record was held when the conditions were checked
+    std::string heldOwner;                   // the held record's publisher (for a NotOwner message)
+    PutOutcome put = PutOutcome::Unchanged;  // putIf
+    bool removed = false;                    // removeIf
+    // putIf: the record as the write left it (read in the same transaction, so that the entity tag
+    // a client gets back is the one of its own write and never of a later one).
+    std::string hash;
+    std::string signature;
+    bool verified = false;
+};
+
+// A record's entity tag (an HTTP ETag, without quotes): its content hash and, when it is signed, the
+// start of its signature. The representation carries the signature, which changes when the node's
+// key is rotated although the content does not: a strong validator must change with it (RFC 9110
+// §8.8.1).
+std::string entityTag(std::string_view hash, std::string_view signature);
+
 struct WriteBatch {
     std::vector<PutRequest> puts;  // applied first, in order
     std::vector<RemoveRequest> removes;
@@ -175,6 +211,10 @@ public:
     std::vector<PutOutcome> putBatch(const std::vector<PutRequest>& requests);
     // Deletes and leaves a tombstone in the feed. Returns false when no such record.
     bool remove(const std::string& origin, const std::string& id);
+    // put and remove on a WriteCondition, checked inside their write transaction; a refused write
+    // writes nothing. removeIf of a record not held is neither refused nor removed.
+    ConditionalOutcome putIf(const PutRequest& request, const WriteCondition& condition);
+    ConditionalOutcome removeIf(const std::string& origin, const std::string& id, const WriteCondition& condition);
     // Puts and removes in ONE transaction; `inTransaction`, when given, runs inside the same
     // transaction after them on the writer connection (a harvester advances its cursor there, so a
     // page and its cursor commit together). Any exception rolls everything back.

@@ -46,6 +46,9 @@ struct Store::Private {
     // `compressed`: the stored form of request.json when the caller already has it.
     PutOutcome putInTransaction(const PutRequest& request, const std::string* compressed);
     RemoveOutcome removeInTransaction(const RemoveRequest& request);
+    // Checks a WriteCondition against the record held, inside the caller's write transaction.
+    ConditionalOutcome checkCondition(const std::string& origin, const std::string& id,
+                                      const WriteCondition& condition);
     void ftsRemove(std::int64_t rid);
     void ftsAdd(std::int64_t rid, const record::IndexedRecord& fields);
     // Appends a feed entry and compacts older entries of the same record; returns the new seq.

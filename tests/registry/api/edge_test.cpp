@@ -13,9 +13,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -367,6 +370,147 @@ TEST_CASE("slow-drip clients are cut off by the header and body timeouts while o
     }
     CHECK(cutOff == kHeaderDrips + kBodyDrips);
     CHECK(answered408 == kHeaderDrips + kBodyDrips);
+}
+
+namespace {
+
+int statusOf(const RawResponse& response) {
+    return response.head.size() >= 12 ? std::atoi(response.head.c_str() + 9) : 0;
+}
+
+std::size_t longestHeaderLine(const std::string& head) {
+    std::size_t longest = 0, start = 0;
+    while (start <= head.size()) {
+        auto end = head.find("\r\n", start);
+        if (end == std::string::npos) end = head.size();
+        longest = std::max(longest, end - start);
+        start = end + 2;
+    }
+    return longest;
+}
+
+// One GET on a fresh connection, as raw bytes: the client sends the whole request, then reads.
+RawResponse rawGet(int port, const std::string& target) {
+    int fd = connectLoopback(port, false);
+    sendText(fd, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    RawResponse response = readResponse(fd);
+    close(fd);
+    return response;
+}
+
+}  // namespace
+
+TEST_CASE("request targets and query values are bounded, and no response header grows with the query", "[edge]") {
+    TempDir dir;
+    auto imported = run({registry(), "import", "--db", dir.file("node.db"), "--node-id", "gm0363",
+                         sourcePath("deploy/samples/gm0363-amsterdam.json")});
+    REQUIRE(imported.exitCode == 0);
+    ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
+                        "gm0363", "--quiet", "--rate-limit", "0"});
+    const int port = portOf(node.baseUrl());
+    const std::string items = "/collections/twins/items";
+
+    // A 1 MB URL: 414, a problem document that does not echo it.
+    RawResponse huge = rawGet(port, items + "?q=" + std::string(1000000, 'a'));
+    INFO(huge.head << "\n" << huge.body.substr(0, 500));
+    CHECK(statusOf(huge) == 414);
+    CHECK(huge.head.find("content-type: application/problem+json") != std::string::npos);
+    CHECK(parse(huge.body)["status"].GetInt() == 414);
+    CHECK(huge.body.size() < 1024);
+
+    // A 12 KB query: refused, or answered with small header lines (Python's http.client gives up on
+    // a line of 64 KiB); either way every header line is small.
+    RawResponse long12k = rawGet(port, items + "?q=gebouwen&themes=" + std::string(12000, 'x'));
+    INFO(long12k.head.substr(0, 2000));
+    const int status12k = statusOf(long12k);
+    CHECK(((status12k >= 400 && status12k < 500) || longestHeaderLine(long12k.head) < 4096));
+    CHECK(longestHeaderLine(long12k.head) < 4096);
+
+    // A query within the bounds, with values of 3,000 bytes: answered, and its Link header stays
+    // small (the links that repeat the query are in the body).
+    const std::string within =
+        items + "?q=gebouwen&themes=" + std::string(3000, 'x') + "&formats=" + std::string(3000, 'y');
+    for (const std::string& target : {within, within + "&f=html", items + "?q=gebouwen"}) {
+        RawResponse answered = rawGet(port, target);
+        INFO(target.substr(0, 100) << "\n" << answered.head.substr(0, 2000));
+        CHECK(statusOf(answered) == 200);
+        CHECK(longestHeaderLine(answered.head) < 4096);
+        CHECK(answered.head.find("link: <") != std::string::npos);  // the short links are still there
+    }
+
+    // One value over its bound: 400 naming the parameter, without echoing the value.
+    RawResponse tooLong = rawGet(port, items + "?q=gebouwen&themes=" + std::string(5000, 'z'));
+    INFO(tooLong.body.substr(0, 500));
+    CHECK(statusOf(tooLong) == 400);
+    Json problem = parse(tooLong.body);
+    CHECK(std::string(problem["parameter"].GetString()) == "themes");
+    CHECK(tooLong.body.find(std::string(100, 'z')) == std::string::npos);
+}
+
+TEST_CASE("a client streaming a huge request head is refused early while others are served", "[edge]") {
+    TempDir dir;
+    // One reactor thread: the streaming client and the others share it.
+    ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
+                        "gm0363", "--quiet", "--threads", "1", "--rate-limit", "0"});
+    const int port = portOf(node.baseUrl());
+
+    // A header line that never ends, written 64 KiB at a time for up to 10 s, reading between
+    // writes. Catch's assertions are not thread-safe: the thread only records what happened.
+    int fd = connectLoopback(port, true);
+    std::atomic<bool> streaming{true};
+    std::string received;
+    bool closed = false;
+    std::size_t sent = 0;
+    std::thread streamer([&] {
+        const std::string start = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Huge: ";
+        ::send(fd, start.data(), start.size(), MSG_NOSIGNAL);
+        const std::string chunk(64 * 1024, 'h');
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (std::chrono::steady_clock::now() < until) {
+            char buffer[4096];
+            ssize_t got;
+            while ((got = recv(fd, buffer, sizeof buffer, 0)) > 0)
+                received.append(buffer, static_cast<std::size_t>(got));
+            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+                closed = true;
+                break;
+            }
+            if (!received.empty()) break;  // answered
+            ssize_t written = ::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+            if (written > 0) {
+                sent += static_cast<std::size_t>(written);
+            } else if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+                closed = true;
+                break;
+            } else {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        }
+        streaming.store(false);
+    });
+
+    // Meanwhile, and after, /health answers promptly (each within 2 s, a generous bound).
+    int asked = 0, healthy = 0;
+    for (int after = 0; after < 5; after += streaming.load() ? 0 : 1) {
+        HttpRequest request;
+        request.url = node.baseUrl() + "/health";
+        request.timeoutMs = 2000;
+        ++asked;
+        try {
+            if (send(request).status == 200) ++healthy;
+        } catch (const std::exception&) {
+            // timed out: counted as not healthy
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (asked > 1000) break;
+    }
+    streamer.join();
+    close(fd);
+    CHECK(healthy == asked);
+    INFO("sent " << sent << " bytes; got: " << received.substr(0, 300));
+    CHECK((received.rfind("HTTP/1.1 431", 0) == 0 || (received.empty() && closed)));
+    // Refused soon after the 32 KiB bound, not after megabytes (kernel buffers hold a few).
+    CHECK(sent < 16 * 1024 * 1024);
 }
 
 TEST_CASE("the hardening options are checked and documented", "[edge]") {

@@ -422,3 +422,90 @@ TEST_CASE("values from records are escaped in HTML and a record's own links are 
     CHECK(record.body.find("&lt;b&gt;not a link&lt;/b&gt;") != std::string::npos);
     CHECK(record.body.find("<title>&lt;script&gt;") != std::string::npos);
 }
+
+namespace {
+
+// The fields a browser submits from the search form of an HTML page: every named <input> with its
+// value and every <select> with its selected option (the first when none is), empty ones included.
+struct Form {
+    std::string action;
+    std::vector<std::pair<std::string, std::string>> fields;
+};
+
+Form searchFormOf(const std::string& page) {
+    Form form;
+    std::smatch match;
+    std::regex formElement("<form\\s([^>]*)>([\\s\\S]*?)</form>", std::regex::icase);
+    REQUIRE(std::regex_search(page, match, formElement));
+    std::string formAttributes = match[1], body = match[2];
+    std::regex attribute("([a-zA-Z-]+)\\s*=\\s*\"([^\"]*)\"");
+    auto attributesOf = [&](const std::string& text) {
+        std::map<std::string, std::string> out;
+        for (std::sregex_iterator a(text.begin(), text.end(), attribute), end; a != end; ++a)
+            out[(*a)[1]] = unescape((*a)[2]);
+        return out;
+    };
+    auto formAttributeMap = attributesOf(formAttributes);
+    CHECK(formAttributeMap["method"] == "get");
+    form.action = formAttributeMap["action"];
+    // Inputs and selects in document order.
+    std::regex field("<input\\s([^>]*)>|<select\\s([^>]*)>([\\s\\S]*?)</select>", std::regex::icase);
+    std::regex option("<option([^>]*)>([^<]*)", std::regex::icase);
+    for (std::sregex_iterator it(body.begin(), body.end(), field), end; it != end; ++it) {
+        if ((*it)[1].matched) {
+            auto input = attributesOf((*it)[1]);
+            if (input.count("name")) form.fields.emplace_back(input["name"], input["value"]);
+            continue;
+        }
+        auto select = attributesOf((*it)[2]);
+        std::string options = (*it)[3];
+        std::string value;
+        bool first = true;
+        for (std::sregex_iterator o(options.begin(), options.end(), option); o != end; ++o) {
+            std::string optionAttributes = (*o)[1];
+            auto attributes = attributesOf(optionAttributes);
+            std::string optionValue = attributes.count("value") ? attributes["value"] : unescape((*o)[2]);
+            bool selected = std::regex_search(optionAttributes, std::regex("\\bselected\\b"));
+            if (first || selected) value = optionValue;
+            first = false;
+        }
+        if (select.count("name")) form.fields.emplace_back(select["name"], value);
+    }
+    return form;
+}
+
+}  // namespace
+
+TEST_CASE("the search form works as a browser submits it: one word typed, every other field empty") {
+    Node node;
+    for (const std::string& page : {std::string("/"), std::string("/collections/twins/items?f=html")}) {
+        auto response = get(node.url(page), {kBrowserAccept});
+        REQUIRE(response.status == 200);
+        Form form = searchFormOf(response.body);
+        INFO(page << " " << form.action);
+        REQUIRE(startsWith(form.action, node.url("/collections/twins/items")));
+        std::set<std::string> names;
+        std::string query;
+        for (auto& [name, value] : form.fields) {
+            names.insert(name);
+            if (name == "q") value = "gebouwen";  // what the person typed
+            query += (query.empty() ? "" : "&") + urlEncode(name) + "=" + urlEncode(value);
+        }
+        CHECK(names.count("bbox"));  // the fields the form has always had, sent empty
+        CHECK(names.count("datetime"));
+        CHECK(names.count("type"));
+        INFO(query);
+        auto results = get(form.action + "?" + query, {kBrowserAccept});
+        INFO(results.body.substr(0, 2000));
+        REQUIRE(results.status == 200);
+        CHECK(startsWith(results.header("content-type"), "text/html"));
+        CHECK(std::regex_search(results.body, std::regex("[1-9][0-9]* records? match")));
+    }
+    // An empty parameter is one left out, in JSON too (README).
+    Json plain = parse(get(node.url("/collections/twins/items?q=gebouwen")).body);
+    auto empties = get(node.url("/collections/twins/items?q=gebouwen&bbox=&datetime=&type=&sortby=&filter=&limit="));
+    REQUIRE(empties.status == 200);
+    Json withEmpties = parse(empties.body);
+    CHECK(plain["numberMatched"].GetInt() > 0);
+    CHECK(withEmpties["numberMatched"].GetInt() == plain["numberMatched"].GetInt());
+}
