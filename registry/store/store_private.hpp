@@ -1,6 +1,6 @@
 #pragma once
-// The guts of Store, shared by the .cpp files that implement it (store.cpp, search.cpp, keys.cpp).
-// Internal to registry/store.
+// The guts of Store, shared by the .cpp files that implement it (store.cpp, keys.cpp, and for
+// searching search.cpp, index_builder.cpp, fts_query.cpp). Internal to registry/store.
 #include "store/connection.hpp"
 #include "store/documents.hpp"
 #include "store/planner.hpp"
@@ -22,12 +22,12 @@
 
 namespace tweeling::registry::store {
 
-struct FacetIndex;  // search.cpp
+struct FacetIndex;  // facet_index.hpp
 
 // The highest feed seq (every write appends to the feed): the version of the data.
 std::int64_t latestSeq(Connection& connection);
 // The number of records: every record has one FTS5 row, and FTS5 keeps their count in its totals
-// record (search.cpp). O(1), where count(*) reads a whole index.
+// record (fts_query.cpp). O(1), where count(*) reads a whole index.
 std::int64_t ftsRowCount(Connection& connection);
 
 // The signature of one record published on this node: over the canonical JSON of its stored form.
@@ -57,7 +57,7 @@ struct Store::Private {
     // transaction; returns how many were signed.
     std::int64_t signOwnRecords(bool all);
 
-    // Facet bitmaps follow writes by the rids each feed seq touched (see FacetIndex in search.cpp).
+    // Facet bitmaps follow writes by the rids each feed seq touched (see facet_index.hpp).
     // A write notes its rids while in its transaction; commitWrite publishes them to the change log
     // just before COMMIT, so a reader that sees a seq finds its rids logged. The log is complete for
     // the seqs this process wrote after `changeFloor`; a seq written by another process is missing
@@ -132,7 +132,7 @@ struct Store::Private {
     std::shared_ptr<const common::SigningKey> signer;
     mutable std::mutex signerMutex;
     mutable std::mutex facetMutex;
-    // The last few versions of the facet bitmaps (search.cpp), oldest first; one build at a time.
+    // The last few versions of the facet bitmaps (facet_index.hpp), oldest first; one build at a time.
     mutable std::deque<std::shared_ptr<const FacetIndex>> facetVersions;
     mutable FacetIndexStats facetStats;
     std::vector<std::pair<std::int64_t, std::int64_t>> pendingChanges;  // seq, rid; under writeMutex
