@@ -74,21 +74,83 @@ bool liftValues(const cql2::Expression& expression, Constraint& out) {
     return false;
 }
 
+// The words of `q` as one text constraint; none when no term has words.
+void addText(Plan& plan, const SearchQuery& query) {
+    std::string match = ftsQuery(query.terms);
+    if (match.empty()) return;
+    Constraint text;
+    text.kind = Constraint::Kind::Text;
+    text.match = std::move(match);
+    for (const std::string& term : query.terms) {
+        std::vector<std::string> words = splitWords(term);
+        if (!words.empty()) text.termWords.push_back(std::move(words));
+    }
+    plan.constraints.push_back(std::move(text));
+}
+
+// `themes = 'x'` and `formats IN ('a', 'b')` at the filter's top level (alone or AND-ed) mean
+// exactly what the `themes=`/`formats=` parameters mean: they become value constraints, which the
+// index-only path answers; the rest stays one SQL condition.
+void addFilter(Plan& plan, const cql2::Expression& filter) {
+    std::vector<const cql2::Expression*> parts;
+    if (filter.kind == cql2::Expression::Kind::And)
+        for (const auto& child : filter.children) parts.push_back(&child);
+    else
+        parts.push_back(&filter);
+    cql2::Expression rest;
+    rest.kind = cql2::Expression::Kind::And;
+    rest.offset = filter.offset;
+    for (const cql2::Expression* part : parts) {
+        Constraint lifted;
+        if (liftValues(*part, lifted))
+            plan.constraints.push_back(std::move(lifted));
+        else
+            rest.children.push_back(*part);
+    }
+    if (!rest.children.empty()) {
+        Constraint condition;
+        condition.kind = Constraint::Kind::Sql;
+        condition.condition = filterSql(rest.children.size() == 1 ? rest.children.front() : rest);
+        plan.constraints.push_back(std::move(condition));
+    }
+}
+
+void addFacets(Plan& plan, const SearchQuery& query) {
+    for (const std::string& facet : query.facets) {
+        if (std::find(plan.facets.begin(), plan.facets.end(), facet) != plan.facets.end()) continue;
+        bool known = false;
+        for (const char* name : kFacetNames) known = known || facet == name;
+        if (!known) throw std::invalid_argument("unknown facet '" + facet + "'");
+        plan.facets.push_back(facet);
+    }
+    plan.facetLimit = std::max(1, query.facetLimit);
+}
+
+void setOrder(Plan& plan, const SearchQuery& query) {
+    bool hasText = plan.text() != nullptr;
+    switch (query.sort) {
+    case SortKey::Default:
+    case SortKey::Relevance:
+        // Relevance needs words to rank by; without them the newest records come first.
+        plan.order = hasText ? Order::Relevance : Order::Updated;
+        plan.descending = query.sort == SortKey::Default ? true : query.descending;
+        break;
+    case SortKey::Updated:
+        plan.order = Order::Updated;
+        plan.descending = query.descending;
+        break;
+    case SortKey::Title:
+        plan.order = Order::Title;
+        plan.descending = query.descending;
+        break;
+    }
+}
+
 }  // namespace
 
 Plan makePlan(const SearchQuery& query) {
     Plan plan;
-    std::string match = ftsQuery(query.terms);
-    if (!match.empty()) {
-        Constraint text;
-        text.kind = Constraint::Kind::Text;
-        text.match = std::move(match);
-        for (const std::string& term : query.terms) {
-            std::vector<std::string> words = splitWords(term);
-            if (!words.empty()) text.termWords.push_back(std::move(words));
-        }
-        plan.constraints.push_back(std::move(text));
-    }
+    addText(plan, query);
     if (query.bbox) {
         Constraint box;
         box.kind = Constraint::Kind::Bbox;
@@ -118,58 +180,9 @@ Plan makePlan(const SearchQuery& query) {
     addValues(Constraint::Kind::Values, kFormat, query.formats);
     addValues(Constraint::Kind::Values, kAdminUnit, query.adminUnits);
     addValues(Constraint::Kind::Values, kPublisher, query.publishers);
-    if (query.filter) {
-        // `themes = 'x'` and `formats IN ('a', 'b')` at the filter's top level (alone or AND-ed)
-        // mean exactly what the `themes=`/`formats=` parameters mean: they become value
-        // constraints, which the index-only path answers; the rest stays one SQL condition.
-        std::vector<const cql2::Expression*> parts;
-        if (query.filter->kind == cql2::Expression::Kind::And)
-            for (const auto& child : query.filter->children) parts.push_back(&child);
-        else
-            parts.push_back(query.filter.get());
-        cql2::Expression rest;
-        rest.kind = cql2::Expression::Kind::And;
-        rest.offset = query.filter->offset;
-        for (const cql2::Expression* part : parts) {
-            Constraint lifted;
-            if (liftValues(*part, lifted))
-                plan.constraints.push_back(std::move(lifted));
-            else
-                rest.children.push_back(*part);
-        }
-        if (!rest.children.empty()) {
-            Constraint filter;
-            filter.kind = Constraint::Kind::Sql;
-            filter.condition = filterSql(rest.children.size() == 1 ? rest.children.front() : rest);
-            plan.constraints.push_back(std::move(filter));
-        }
-    }
-    for (const std::string& facet : query.facets) {
-        if (std::find(plan.facets.begin(), plan.facets.end(), facet) != plan.facets.end()) continue;
-        bool known = false;
-        for (const char* name : kFacetNames) known = known || facet == name;
-        if (!known) throw std::invalid_argument("unknown facet '" + facet + "'");
-        plan.facets.push_back(facet);
-    }
-    plan.facetLimit = std::max(1, query.facetLimit);
-
-    bool hasText = plan.text() != nullptr;
-    switch (query.sort) {
-    case SortKey::Default:
-    case SortKey::Relevance:
-        // Relevance needs words to rank by; without them the newest records come first.
-        plan.order = hasText ? Order::Relevance : Order::Updated;
-        plan.descending = query.sort == SortKey::Default ? true : query.descending;
-        break;
-    case SortKey::Updated:
-        plan.order = Order::Updated;
-        plan.descending = query.descending;
-        break;
-    case SortKey::Title:
-        plan.order = Order::Title;
-        plan.descending = query.descending;
-        break;
-    }
+    if (query.filter) addFilter(plan, *query.filter);
+    addFacets(plan, query);
+    setOrder(plan, query);
     plan.limit = std::max(0, query.limit);
     plan.offset = std::max<std::int64_t>(0, query.offset);
     return plan;

@@ -151,55 +151,56 @@ bool splitClasses(const roaring_bitmap_t* rows, const std::vector<std::pair<std:
 }
 
 
-}  // namespace
+using MaskRows = std::unordered_map<std::uint64_t, std::vector<std::int64_t>>;  // mask -> rids
+using Classes = std::vector<std::pair<std::uint64_t, Bitmap>>;                  // mask, rows
 
-Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& text, const MatchSet* filter,
-                   const TermIndex* memory) {
-    std::unordered_map<std::uint64_t, std::vector<std::int64_t>> byMask;
-    // From the term index: classes of rows by mask, as bitmaps; a group is listed only when the page
-    // falls in it.
-    std::vector<std::pair<std::uint64_t, Bitmap>> classes;
-    if (text.set) {
-        Bitmap kept;
-        const roaring_bitmap_t* rows = text.set.get();
-        if (filter) {
-            Bitmap scratch;
-            if (const roaring_bitmap_t* matches = filter->asBitmap(scratch)) {
-                kept.reset(roaring_bitmap_and(rows, matches));
-            } else {  // a filter rid beyond 32 bits matches no word: keep the words' rows it holds
-                std::vector<std::uint32_t> ids;
-                for (std::int64_t rid : listed(rows))
-                    if (filter->contains(rid)) ids.push_back(static_cast<std::uint32_t>(rid));
-                kept = bitmapOf(ids);
+// The matches from the term index (`text.set`, within `filter`) by mask: as classes of bitmaps, or
+// in `byMask` when there are too many classes.
+void classifyIndexed(const TextMatches& text, const MatchSet* filter, MaskRows& byMask, Classes& classes) {
+    Bitmap kept;
+    const roaring_bitmap_t* rows = text.set.get();
+    if (filter) {
+        Bitmap scratch;
+        if (const roaring_bitmap_t* matches = filter->asBitmap(scratch)) {
+            kept.reset(roaring_bitmap_and(rows, matches));
+        } else {  // a filter rid beyond 32 bits matches no word: keep the words' rows it holds
+            std::vector<std::uint32_t> ids;
+            for (std::int64_t rid : listed(rows))
+                if (filter->contains(rid)) ids.push_back(static_cast<std::uint32_t>(rid));
+            kept = bitmapOf(ids);
+        }
+        rows = kept.get();
+    }
+    // Each (word, field) bit's rows among these: smallest operand first; with one group every
+    // match is in it.
+    std::vector<std::pair<std::uint64_t, Bitmap>> fields;
+    for (const TextMatches::FieldRows& field : text.fields) {
+        Bitmap in(roaring_bitmap_and(rows, field.postings.get()));
+        if (text.groupRows.size() > 1) roaring_bitmap_and_inplace(in.get(), text.groupRows[field.group].get());
+        if (!roaring_bitmap_is_empty(in.get())) fields.emplace_back(field.bit, std::move(in));
+    }
+    if (!splitClasses(rows, fields, classes)) {
+        classes.clear();
+        Rids ids = listed(rows);
+        std::vector<std::uint64_t> masks(ids.size(), 0);
+        std::vector<std::uint32_t> members;
+        for (const auto& [bit, in] : fields) {
+            members.resize(roaring_bitmap_get_cardinality(in.get()));
+            roaring_bitmap_to_uint32_array(in.get(), members.data());
+            // Both ascending: each member's position among the matches.
+            std::size_t at = 0;
+            for (std::uint32_t rid : members) {
+                while (ids[at] < rid) ++at;
+                masks[at] |= bit;
             }
-            rows = kept.get();
         }
-        // Each (word, field) bit's rows among these: smallest operand first; with one group every
-        // match is in it.
-        std::vector<std::pair<std::uint64_t, Bitmap>> fields;
-        for (const TextMatches::FieldRows& field : text.fields) {
-            Bitmap in(roaring_bitmap_and(rows, field.postings.get()));
-            if (text.groupRows.size() > 1) roaring_bitmap_and_inplace(in.get(), text.groupRows[field.group].get());
-            if (!roaring_bitmap_is_empty(in.get())) fields.emplace_back(field.bit, std::move(in));
-        }
-        if (!splitClasses(rows, fields, classes)) {
-            classes.clear();
-            Rids ids = listed(rows);
-            std::vector<std::uint64_t> masks(ids.size(), 0);
-            std::vector<std::uint32_t> members;
-            for (const auto& [bit, in] : fields) {
-                members.resize(roaring_bitmap_get_cardinality(in.get()));
-                roaring_bitmap_to_uint32_array(in.get(), members.data());
-                // Both ascending: each member's position among the matches.
-                std::size_t at = 0;
-                for (std::uint32_t rid : members) {
-                    while (ids[at] < rid) ++at;
-                    masks[at] |= bit;
-                }
-            }
-            for (std::size_t i = 0; i < ids.size(); ++i) byMask[masks[i]].push_back(ids[i]);
-        }
-    } else if (filter && filter->bitmap) {
+        for (std::size_t i = 0; i < ids.size(); ++i) byMask[masks[i]].push_back(ids[i]);
+    }
+}
+
+// The matches from FTS5 (`text.rids` and `text.masks`, within `filter`) by mask.
+void classifyListed(const TextMatches& text, const MatchSet* filter, MaskRows& byMask) {
+    if (filter && filter->bitmap) {
         for (std::size_t i = 0; i < text.rids.size(); ++i)
             if (filter->contains(text.rids[i])) byMask[text.masks[i]].push_back(text.rids[i]);
     } else if (filter) {
@@ -212,8 +213,27 @@ Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& 
     } else {
         for (std::size_t i = 0; i < text.rids.size(); ++i) byMask[text.masks[i]].push_back(text.rids[i]);
     }
+}
+
+// A group's rids, or the bitmaps of its classes until the page needs them listed.
+struct ScoreGroup {
+    std::vector<std::int64_t> rids;
+    std::vector<const roaring_bitmap_t*> bitmaps;
+    std::size_t size = 0;
+    void list() {
+        if (bitmaps.empty()) return;
+        TermIndex::Bitmap any(roaring_bitmap_or_many(bitmaps.size(), bitmaps.data()));
+        std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(any.get()));
+        roaring_bitmap_to_uint32_array(any.get(), ids.data());
+        rids.insert(rids.end(), ids.begin(), ids.end());
+        bitmaps.clear();
+    }
+};
+
+// Score groups: rows with the same mask score the same; masks with equal scores merge. The groups
+// point into `classes`' bitmaps; `byMask` is emptied.
+std::map<double, ScoreGroup> scoreGroups(const TextMatches& text, MaskRows& byMask, const Classes& classes) {
     const std::int64_t documents = text.documents;
-    // Score groups: rows with the same mask score the same; masks with equal scores merge.
     double idf[kMaxRankedPhrases];
     for (int phrase = 0; phrase < kMaxRankedPhrases; ++phrase) {
         const double n = static_cast<double>(text.documentFrequency[phrase]);
@@ -229,39 +249,68 @@ Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& 
         }
         return score;
     };
-    // A group's rids, or the bitmaps of its classes until the page needs them listed.
-    struct Group {
-        std::vector<std::int64_t> rids;
-        std::vector<const roaring_bitmap_t*> bitmaps;
-        std::size_t size = 0;
-        void list() {
-            if (bitmaps.empty()) return;
-            TermIndex::Bitmap any(roaring_bitmap_or_many(bitmaps.size(), bitmaps.data()));
-            std::vector<std::uint32_t> ids(roaring_bitmap_get_cardinality(any.get()));
-            roaring_bitmap_to_uint32_array(any.get(), ids.data());
-            rids.insert(rids.end(), ids.begin(), ids.end());
-            bitmaps.clear();
-        }
-    };
-    std::map<double, Group> groups;  // score -> rids
+    std::map<double, ScoreGroup> groups;  // score -> rids
     for (auto& [mask, rids] : byMask) {
-        Group& group = groups[scoreOf(mask)];
+        ScoreGroup& group = groups[scoreOf(mask)];
         group.rids.insert(group.rids.end(), rids.begin(), rids.end());
         group.size += rids.size();
     }
     byMask.clear();
     for (const auto& [mask, rows] : classes) {
         if (roaring_bitmap_is_empty(rows.get())) continue;
-        Group& group = groups[scoreOf(mask)];
+        ScoreGroup& group = groups[scoreOf(mask)];
         group.bitmaps.push_back(rows.get());
         group.size += roaring_bitmap_get_cardinality(rows.get());
     }
+    return groups;
+}
 
-    const bool best = plan.descending;  // best first: score, updated and rid descending
-    const auto first = static_cast<std::size_t>(plan.offset), end = static_cast<std::size_t>(plan.offset + plan.limit);
-    Rids page;
+// The first `need` rids of `group` (ascending) by (updated, rid), best first when `best`: each
+// member's `updated` looked up (in the in-memory index, or by a seek of its row) when the group is
+// small, else the (updated, rid) index walked until `need` members have passed (about need/density
+// steps); the costs are in units of an index step.
+Rids orderByUpdated(Connection& connection, const std::vector<std::int64_t>& group, std::size_t need, bool best,
+                    std::int64_t documents, const TermIndex* memory) {
+    Rids ordered;
+    const double lookupCost = static_cast<double>(group.size()) * (memory ? 0.05 : 30.0);
+    const double walkCost = static_cast<double>(need) * static_cast<double>(std::max<std::int64_t>(documents, 1)) /
+                            static_cast<double>(group.size());
+    if (lookupCost <= walkCost) {
+        std::vector<std::pair<std::int64_t, std::int64_t>> keyed;  // updated, rid
+        keyed.reserve(group.size());
+        if (memory) {
+            for (std::int64_t rid : group) keyed.emplace_back(memory->updated(static_cast<std::uint32_t>(rid)), rid);
+        } else {
+            StatementUse statement = connection.statement("SELECT updated FROM records WHERE rid = ?1");
+            for (std::int64_t rid : group) {
+                statement->bind(1, rid);
+                if (statement->step()) keyed.emplace_back(statement->int64(0), rid);
+                statement->reset();
+            }
+        }
+        auto order = [best](const auto& a, const auto& b) { return best ? a > b : a < b; };
+        std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(std::min(need, keyed.size())),
+                          keyed.end(), order);
+        for (std::size_t i = 0; i < need && i < keyed.size(); ++i) ordered.push_back(keyed[i].second);
+    } else {
+        StatementUse statement = connection.statement(
+            best ? "SELECT rid FROM records INDEXED BY records_by_updated ORDER BY updated DESC, rid DESC"
+                 : "SELECT rid FROM records INDEXED BY records_by_updated ORDER BY updated ASC, rid ASC");
+        while (ordered.size() < need && statement->step())
+            if (contains(group, statement->int64(0))) ordered.push_back(statement->int64(0));
+    }
+    return ordered;
+}
+
+// Rows offset..offset+limit over the score groups in turn: a group before the page is only
+// counted; one the page falls in is listed and ordered by `updated`.
+struct PageWindow {
+    bool best;               // best first: score, updated and rid descending
+    std::size_t first, end;  // the page's rows
     std::size_t before = 0;  // rows in the groups already passed
-    auto visit = [&](Group& listed) {
+    Rids page = {};
+
+    void visit(Connection& connection, ScoreGroup& listed, std::int64_t documents, const TermIndex* memory) {
         if (before >= end) return;
         if (before + listed.size <= first) {
             before += listed.size;
@@ -271,47 +320,36 @@ Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& 
         std::vector<std::int64_t>& group = listed.rids;
         if (!std::is_sorted(group.begin(), group.end())) std::sort(group.begin(), group.end());
         const std::size_t need = std::min(group.size(), end - before);  // this group's leading rows
-        Rids ordered;
-        // Order by (updated, rid): look each member's `updated` up (in the in-memory index, or by a
-        // seek of its row) when the group is small, else walk the (updated, rid) index until `need`
-        // members have passed (about need/density steps). In units of an index step.
-        const double lookupCost = static_cast<double>(group.size()) * (memory ? 0.05 : 30.0);
-        const double walkCost = static_cast<double>(need) * static_cast<double>(std::max<std::int64_t>(documents, 1)) /
-                                static_cast<double>(group.size());
-        if (lookupCost <= walkCost) {
-            std::vector<std::pair<std::int64_t, std::int64_t>> keyed;  // updated, rid
-            keyed.reserve(group.size());
-            if (memory) {
-                for (std::int64_t rid : group) keyed.emplace_back(memory->updated(static_cast<std::uint32_t>(rid)), rid);
-            } else {
-                StatementUse statement = connection.statement("SELECT updated FROM records WHERE rid = ?1");
-                for (std::int64_t rid : group) {
-                    statement->bind(1, rid);
-                    if (statement->step()) keyed.emplace_back(statement->int64(0), rid);
-                    statement->reset();
-                }
-            }
-            auto order = [best](const auto& a, const auto& b) { return best ? a > b : a < b; };
-            std::partial_sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(std::min(need, keyed.size())),
-                              keyed.end(), order);
-            for (std::size_t i = 0; i < need && i < keyed.size(); ++i) ordered.push_back(keyed[i].second);
-        } else {
-            StatementUse statement = connection.statement(
-                best ? "SELECT rid FROM records INDEXED BY records_by_updated ORDER BY updated DESC, rid DESC"
-                     : "SELECT rid FROM records INDEXED BY records_by_updated ORDER BY updated ASC, rid ASC");
-            while (ordered.size() < need && statement->step())
-                if (contains(group, statement->int64(0))) ordered.push_back(statement->int64(0));
-        }
+        Rids ordered = orderByUpdated(connection, group, need, best, documents, memory);
         for (std::size_t i = 0; i < ordered.size(); ++i)
             if (before + i >= first) page.push_back(ordered[i]);
         before += group.size();
-    };
-    if (best) {
-        for (auto it = groups.rbegin(); it != groups.rend() && before < end; ++it) visit(it->second);
-    } else {
-        for (auto it = groups.begin(); it != groups.end() && before < end; ++it) visit(it->second);
     }
-    return page;
+};
+
+}  // namespace
+
+Rids relevancePage(Connection& connection, const Plan& plan, const TextMatches& text, const MatchSet* filter,
+                   const TermIndex* memory) {
+    MaskRows byMask;
+    // From the term index: classes of rows by mask, as bitmaps; a group is listed only when the page
+    // falls in it.
+    Classes classes;
+    if (text.set)
+        classifyIndexed(text, filter, byMask, classes);
+    else
+        classifyListed(text, filter, byMask);
+    std::map<double, ScoreGroup> groups = scoreGroups(text, byMask, classes);
+    PageWindow window{plan.descending, static_cast<std::size_t>(plan.offset),
+                      static_cast<std::size_t>(plan.offset + plan.limit)};
+    if (window.best) {
+        for (auto it = groups.rbegin(); it != groups.rend() && window.before < window.end; ++it)
+            window.visit(connection, it->second, text.documents, memory);
+    } else {
+        for (auto it = groups.begin(); it != groups.end() && window.before < window.end; ++it)
+            window.visit(connection, it->second, text.documents, memory);
+    }
+    return std::move(window.page);
 }
 
 }  // namespace tweeling::registry::store::planner

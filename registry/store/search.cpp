@@ -33,6 +33,47 @@ bool isTooComplex(const SqliteError& error) {
     return false;
 }
 
+// `plan` answered with its facets counted from `index`, the facet bitmaps of this snapshot:
+// matches, facets and page in one snapshot. `candidates`: the candidate path can answer the plan
+// without its facets. `indexed`: the words' matches from the term index `memory`, when it had them.
+SearchResult facetedSearch(Connection& connection, const planner::Plan& plan, const FacetIndex& index,
+                           bool candidates, const planner::TextMatches* indexed, const TermIndex* memory) {
+    planner::Plan withoutFacets = plan;
+    withoutFacets.facets.clear();
+    if (plan.constraints.empty()) {
+        // The whole catalog: each value's bitmap is its count.
+        SearchResult result = planner::execute(connection, withoutFacets);
+        result.facets = planner::countFacets(index, nullptr, plan);
+        return result;
+    }
+    const planner::TextMatches* words = indexed;
+    std::optional<planner::TextMatches> own;
+    if (!words && candidates && plan.order == planner::Order::Relevance && plan.text() && plan.limit > 0) {
+        own = planner::textMatches(connection, *plan.text());
+        words = &*own;
+    }
+    planner::MatchSet matches;
+    if (candidates)
+        matches = planner::candidateMatches(connection, withoutFacets, words, &index, memory);
+    else
+        matches.rids = planner::sqlMatches(connection, withoutFacets);
+    // The facet bitmaps exist only while every rid fits 32 bits: so do the matches'.
+    planner::Bitmap scratch;
+    const roaring_bitmap_t* matched = matches.asBitmap(scratch);
+    if (!matched) return planner::execute(connection, plan);
+    SearchResult result;
+    result.numberMatched = static_cast<std::int64_t>(matches.size());
+    result.facets = planner::countFacets(index, matched, plan);
+    if (plan.limit > 0 && plan.offset < result.numberMatched) {
+        if (candidates) {
+            planner::readHits(connection, planner::pageRids(connection, withoutFacets, matches, words, memory), result);
+        } else {
+            planner::readHits(connection, planner::sqlPage(connection, withoutFacets), result);
+        }
+    }
+    return result;
+}
+
 }  // namespace
 
 SearchResult Store::search(const SearchQuery& query) const {
@@ -85,42 +126,7 @@ SearchResult Store::Private::searchAt(Connection& connectionRef, const SearchQue
     if (!plan.facets.empty() && indexes) {
         // Facets from the value bitmaps of this feed seq; matches, facets and page in one snapshot.
         std::shared_ptr<const FacetIndex> index = facetIndexAt(*connection, latestSeq(*connection));
-        if (index) {
-            planner::Plan withoutFacets = plan;
-            withoutFacets.facets.clear();
-            if (plan.constraints.empty()) {
-                // The whole catalog: each value's bitmap is its count.
-                SearchResult result = planner::execute(*connection, withoutFacets);
-                result.facets = planner::countFacets(*index, nullptr, plan);
-                return result;
-            }
-            const planner::TextMatches* words = indexed ? &*indexed : nullptr;
-            std::optional<planner::TextMatches> own;
-            if (!words && candidates && plan.order == planner::Order::Relevance && plan.text() && plan.limit > 0) {
-                own = planner::textMatches(*connection, *plan.text());
-                words = &*own;
-            }
-            planner::MatchSet matches;
-            if (candidates)
-                matches = planner::candidateMatches(*connection, withoutFacets, words, index.get(), terms.index);
-            else
-                matches.rids = planner::sqlMatches(*connection, withoutFacets);
-            // The facet bitmaps exist only while every rid fits 32 bits: so do the matches'.
-            planner::Bitmap scratch;
-            const roaring_bitmap_t* matched = matches.asBitmap(scratch);
-            if (!matched) return planner::execute(*connection, plan);
-            SearchResult result;
-            result.numberMatched = static_cast<std::int64_t>(matches.size());
-            result.facets = planner::countFacets(*index, matched, plan);
-            if (plan.limit > 0 && plan.offset < result.numberMatched) {
-                if (candidates) {
-                    planner::readHits(*connection, planner::pageRids(*connection, withoutFacets, matches, words, terms.index), result);
-                } else {
-                    planner::readHits(*connection, planner::sqlPage(*connection, withoutFacets), result);
-                }
-            }
-            return result;
-        }
+        if (index) return facetedSearch(*connection, plan, *index, candidates, indexed ? &*indexed : nullptr, terms.index);
     }
     if (candidates && plan.facets.empty()) {
         // Value lists come from the facet bitmaps of this snapshot when there are any.
