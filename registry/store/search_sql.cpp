@@ -22,28 +22,9 @@ void appendCondition(SqlBuilder& out, const Constraint& constraint) {
     case Constraint::Kind::Text:
         out.sql("r.rid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ").param(constraint.match).sql(")");
         break;
-    case Constraint::Kind::Bbox: {
-        const record::Bbox& box = constraint.bbox;
-        // The R*Tree narrows to a superset (it rounds outwards to 32-bit floats); the row's exact
-        // bbox decides.
-        out.sql("r.rid IN (SELECT rid FROM records_rtree WHERE min_x <= ")
-            .param(box.maxX)
-            .sql(" AND max_x >= ")
-            .param(box.minX)
-            .sql(" AND min_y <= ")
-            .param(box.maxY)
-            .sql(" AND max_y >= ")
-            .param(box.minY)
-            .sql(") AND r.min_x <= ")
-            .param(box.maxX)
-            .sql(" AND r.max_x >= ")
-            .param(box.minX)
-            .sql(" AND r.min_y <= ")
-            .param(box.maxY)
-            .sql(" AND r.max_y >= ")
-            .param(box.minY);
+    case Constraint::Kind::Bbox:
+        appendBoxCondition(out, constraint.bbox);
         break;
-    }
     case Constraint::Kind::Time:
         // Records without time have NULLs here and never match.
         out.sql("r.time_start <= ").param(constraint.end).sql(" AND r.time_end >= ").param(constraint.start);

@@ -1,6 +1,6 @@
 #pragma once
-// The builder of parameterised SQL text of the general SQL path (search_sql.cpp). Internal to
-// registry/store.
+// The one builder of parameterised SQL text: the general SQL path (search_sql.cpp) and the CQL2
+// compiler (cql2_sql.cpp) both write through it. Internal to registry/store.
 #include "record/record.hpp"
 #include "store/planner.hpp"
 
@@ -42,5 +42,26 @@ public:
 private:
     SqlQuery m_query;
 };
+
+// Records whose footprint intersects `box`: bbox= and CQL2's S_INTERSECTS mean the same. The
+// R*Tree narrows to a superset (it rounds outwards to 32-bit floats); the row's exact bbox decides.
+inline void appendBoxCondition(SqlBuilder& out, const record::Bbox& box) {
+    out.sql("r.rid IN (SELECT rid FROM records_rtree WHERE min_x <= ")
+        .param(box.maxX)
+        .sql(" AND max_x >= ")
+        .param(box.minX)
+        .sql(" AND min_y <= ")
+        .param(box.maxY)
+        .sql(" AND max_y >= ")
+        .param(box.minY)
+        .sql(") AND r.min_x <= ")
+        .param(box.maxX)
+        .sql(" AND r.max_x >= ")
+        .param(box.minX)
+        .sql(" AND r.min_y <= ")
+        .param(box.maxY)
+        .sql(" AND r.max_y >= ")
+        .param(box.minY);
+}
 
 }  // namespace tweeling::registry::store::planner
