@@ -34,6 +34,36 @@ std::int64_t ftsRowCount(Connection& connection);
 std::string signRecord(const common::SigningKey& key, const std::string& origin, const std::string& id,
                        const std::string& json);
 
+// Locks. What each mutex guards (atomics and members fixed after construction need none):
+//
+//   writeMutex      writes: the writer connection and its transactions, pendingChanges,
+//                   putsSinceDictionaryCheck, recordsEstimate; `signer` changes only under it
+//   signerMutex     `signer` (the pointer): read by signingKey(), swapped by rotateSigningKey
+//   changeMutex     the change log: `changes` and `changeFloor`
+//   facetMutex      facetVersions and facetStats; held for a whole facet build or catch-up
+//   termGate        nothing of its own: taken only for the moment of acquiring termMutex
+//                   (readTermIndex, writeTermIndex), so that a waiting writer is not starved
+//   termMutex       termIndex: shared while a search reads it (a TermIndexLease, held for the rest
+//                   of the search), unique while it is replaced or caught up
+//   termBuildMutex  nothing of its own: held for a whole build, so that one build runs at a time
+//   termStatsMutex  termStats
+//   builderMutex    builderWanted, builderStopping and the `builder` thread object (builderWake
+//                   waits on it); released while the builder works
+//
+// The order they may be taken in (a lock is only ever taken after the ones left of it; the
+// right-most are leaves, which hold nothing while taking another):
+//
+//   writeMutex -> signerMutex                                       (rotateSigningKey)
+//   writeMutex -> changeMutex                                       (commitWrite)
+//   termBuildMutex -> termGate -> termMutex -> facetMutex -> changeMutex
+//                                 termMutex -> termStatsMutex
+//   builderMutex alone
+//
+// termGate is released as soon as termMutex is held; termMutex -> facetMutex is a search holding its
+// lease while it asks for the facet bitmaps; termMutex -> changeMutex is a catch-up reading and
+// trimming the log. Nothing that holds facetMutex or changeMutex asks for a term lock, nothing that
+// holds a term lock asks for writeMutex, and wakeBuilder (builderMutex) is called with no term lock
+// held. Outside Private, ConnectionPool and DocumentCodec have their own mutexes, taken last.
 struct Store::Private {
     explicit Private(StoreOptions storeOptions);
 
