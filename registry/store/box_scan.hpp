@@ -1,7 +1,7 @@
 #pragma once
 // tw_box: an R*Tree query callback that collects the ids of the entries whose stored box meets a
 // query box, straight from the tree walk, instead of returning them as rows: the bbox condition of
-// the candidate path (search.cpp) reads tens of thousands of entries, and a row per entry (virtual
+// the candidate path (match_set.cpp) reads tens of thousands of entries, and a row per entry (virtual
 // table column reads, the VDBE loop) cost more than the walk itself. The callback sorts each id into
 // `certain` (the stored box, rounded outward to 32-bit floats, meets the query box by more than that
 // rounding) or `edge` (to be checked against the row's exact bbox). It never yields a row.

@@ -10,6 +10,7 @@
 //
 // Absent text values are stored as '', so `license IS NULL` is `r.license = ''`.
 #include "store/planner.hpp"
+#include "store/sql_builder.hpp"
 
 #include <set>
 
@@ -59,9 +60,11 @@ bool isTemporal(const Term& term) {
             (term.property == Property::Updated || term.property == Property::Datetime));
 }
 
-class Compiler {
+// Writes through SqlBuilder (sql_builder.hpp), as the general SQL path does, so text and parameters
+// stay in step the same way in both.
+class Compiler : private SqlBuilder {
 public:
-    SqlQuery take() { return std::move(m_out); }
+    using SqlBuilder::take;
 
     void expression(const Expression& expression) {
         switch (expression.kind) {
@@ -107,16 +110,6 @@ private:
         sql("(");
         expression(child);
         sql(")");
-    }
-
-    Compiler& sql(std::string_view text) {
-        m_out.sql.append(text);
-        return *this;
-    }
-    Compiler& param(SqlParam value) {
-        m_out.sql.push_back('?');
-        m_out.params.push_back(std::move(value));
-        return *this;
     }
 
     // A scalar: a column, or a parameter for a literal; CASEI lowers it.
@@ -174,6 +167,8 @@ private:
         listParams(values, caseInsensitive);
         sql("))");
     }
+    // Not SqlBuilder::list: the values are Terms, each lowered under CASEI, and the caller writes
+    // the parentheses.
     void listParams(const std::vector<Term>& values, bool caseInsensitive) {
         for (std::size_t i = 0; i < values.size(); ++i) {
             if (i) sql(", ");
@@ -314,11 +309,7 @@ private:
         if (negated) sql("CASE WHEN r.min_x IS NULL THEN NULL ELSE (");
         // As for bbox=: the R*Tree narrows to a superset (32-bit floats rounded outwards), the row's
         // exact envelope decides.
-        sql("r.rid IN (SELECT rid FROM records_rtree WHERE min_x <= ").param(box.maxX);
-        sql(" AND max_x >= ").param(box.minX).sql(" AND min_y <= ").param(box.maxY);
-        sql(" AND max_y >= ").param(box.minY).sql(") AND r.min_x <= ").param(box.maxX);
-        sql(" AND r.max_x >= ").param(box.minX).sql(" AND r.min_y <= ").param(box.maxY);
-        sql(" AND r.max_y >= ").param(box.minY);
+        appendBoxCondition(*this, box);
         if (negated) sql(") END");
     }
 
@@ -386,7 +377,6 @@ private:
         }
     }
 
-    SqlQuery m_out;
     int m_negations = 0;  // NOTs around the part being compiled
 };
 

@@ -4,7 +4,7 @@
 // (0-based, at most kMaxRankedPhrases) occurs in column `column` (0 title, 1 description,
 // 2 keywords). It reads only the row's position lists, which FTS5 has in memory while it iterates
 // the match, and never the document lengths that bm25 looks up row by row; relevance ranking
-// (search.cpp) is computed from it. Internal to registry/store.
+// (relevance.cpp) is computed from it. Internal to registry/store.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -3,13 +3,24 @@
 //
 // A SearchQuery is turned into a Plan: a list of Constraints (each one candidate set: text, bbox,
 // time, a value list, keys, origins, a compiled CQL2 filter) that a record must all satisfy, and an
-// order. The plan is then answered by one of two execution paths (search.cpp), which must agree:
-// the candidate path, for the common shapes (words, bbox, datetime, value lists), intersects each
-// condition's record ids (from the in-memory term index, grids and facet bitmaps, or from index-only
-// scans) and reads only the page's rows; the general SQL path turns the constraints into candidate
-// sub-selects of one parameterised query for the page and one for the exact count.
+// order. The plan is then answered by one of two execution paths, which must agree: the candidate
+// path, for the common shapes (words, bbox, datetime, value lists), intersects each condition's
+// record ids (from the in-memory term index, grids and facet bitmaps, or from index-only scans) and
+// reads only the page's rows; the general SQL path turns the constraints into candidate sub-selects
+// of one parameterised query for the page and one for the exact count. Where each part lives:
+//
+//   planner.cpp        makePlan: the query as constraints, facets and an order
+//   fts_query.cpp      the words of `q` and their FTS5 MATCH text (and its rewrite with exact terms)
+//   search_sql.cpp     the general SQL path: pageSql, countSql, facetSql, execute, sqlMatches, sqlPage
+//   cql2_sql.cpp       a CQL2 filter as one SQL condition (filterSql)
+//   match_set.cpp      the candidate path: each condition's rids or bitmap, their intersection, the page
+//   relevance.cpp      the words' matches (FTS5 or the term index) and the relevance ranking
+//   facet_index.cpp    the facet value bitmaps (FacetIndex) and facet counts from them
+//   index_builder.cpp  the in-memory indexes brought to a snapshot; the background builder
+//   search.cpp         Store::search: which path answers, with which in-memory indexes
 #include "record/record.hpp"
 #include "store/cql2.hpp"
+#include "store/fts_query.hpp"  // splitWords, ftsQuery
 #include "store/search.hpp"
 
 #include <cstdint>
@@ -23,18 +34,7 @@ namespace tweeling::registry::store {
 
 class Connection;
 
-struct FacetIndex;
-
 namespace planner {
-
-// Splits one search term into words the way FTS5's unicode61 tokenizer does (runs of letters and
-// digits; punctuation, symbols and spaces separate).
-std::vector<std::string> splitWords(std::string_view term);
-
-// The FTS5 MATCH expression for `terms`: each word quoted as an FTS5 string with a prefix `*`,
-// words of one term AND-ed, terms OR-ed. Terms without words are skipped; "" when no term has words
-// (no text filter).
-std::string ftsQuery(const std::vector<std::string>& terms);
 
 // Kinds of values in record_values (the postings of multi-valued filters).
 inline constexpr const char* kTheme = "theme";
@@ -87,7 +87,7 @@ Plan makePlan(const SearchQuery& query);
 // parameters; property names map through a fixed list to columns and sub-selects.
 SqlQuery filterSql(const cql2::Expression& expression);
 
-SqlQuery pageSql(const Plan& plan);   // key, origin, json, seq, source of the page, in order
+SqlQuery pageSql(const Plan& plan);   // the page's rids, in order (not for relevance)
 SqlQuery countSql(const Plan& plan);  // one row: count(*)
 // Rows (value, count) of one facet over every record the plan matches, count descending, value
 // ascending, at most plan.facetLimit. Throws std::invalid_argument for an unknown facet.
@@ -95,12 +95,6 @@ SqlQuery facetSql(const Plan& plan, const std::string& facet);
 
 // Answers a plan on a read connection, count and page from one snapshot.
 SearchResult execute(Connection& connection, const Plan& plan);
-
-// Facet value bitmaps (FacetIndex, search.cpp) at feed seq `seq`: built from the database, or caught
-// up from the previous version by the rids changed since. nullptr when a rid does not fit 32 bits.
-std::shared_ptr<FacetIndex> buildFacetIndex(Connection& connection, std::int64_t seq);
-std::shared_ptr<FacetIndex> catchUpFacetIndex(Connection& connection, const FacetIndex& previous,
-                                              const std::vector<std::int64_t>& changedRids, std::int64_t seq);
 
 }  // namespace planner
 }  // namespace tweeling::registry::store

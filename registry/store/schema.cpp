@@ -167,7 +167,7 @@ CREATE TABLE dictionaries(
 )sql";
 
 // Version 8: the FTS5 vocabulary as a table (it stores nothing), so that the store can list the
-// terms FTS5 holds and match a word as its exact terms instead of as a prefix (search.cpp).
+// terms FTS5 holds and match a word as its exact terms instead of as a prefix (fts_query.cpp).
 constexpr const char* kSchemaV8 = R"sql(
 CREATE VIRTUAL TABLE records_fts_vocab USING fts5vocab(records_fts, 'row');
 )sql";

@@ -1,6 +1,6 @@
 #pragma once
-// The guts of Store, shared by the .cpp files that implement it (store.cpp, search.cpp, keys.cpp).
-// Internal to registry/store.
+// The guts of Store, shared by the .cpp files that implement it (store.cpp, keys.cpp, and for
+// searching search.cpp, index_builder.cpp, fts_query.cpp). Internal to registry/store.
 #include "store/connection.hpp"
 #include "store/documents.hpp"
 #include "store/planner.hpp"
@@ -22,18 +22,48 @@
 
 namespace tweeling::registry::store {
 
-struct FacetIndex;  // search.cpp
+struct FacetIndex;  // facet_index.hpp
 
 // The highest feed seq (every write appends to the feed): the version of the data.
 std::int64_t latestSeq(Connection& connection);
 // The number of records: every record has one FTS5 row, and FTS5 keeps their count in its totals
-// record (search.cpp). O(1), where count(*) reads a whole index.
+// record (fts_query.cpp). O(1), where count(*) reads a whole index.
 std::int64_t ftsRowCount(Connection& connection);
 
 // The signature of one record published on this node: over the canonical JSON of its stored form.
 std::string signRecord(const common::SigningKey& key, const std::string& origin, const std::string& id,
                        const std::string& json);
 
+// Locks. What each mutex guards (atomics and members fixed after construction need none):
+//
+//   writeMutex      writes: the writer connection and its transactions, pendingChanges,
+//                   putsSinceDictionaryCheck, recordsEstimate; `signer` changes only under it
+//   signerMutex     `signer` (the pointer): read by signingKey(), swapped by rotateSigningKey
+//   changeMutex     the change log: `changes` and `changeFloor`
+//   facetMutex      facetVersions and facetStats; held for a whole facet build or catch-up
+//   termGate        nothing of its own: taken only for the moment of acquiring termMutex
+//                   (readTermIndex, writeTermIndex), so that a waiting writer is not starved
+//   termMutex       termIndex: shared while a search reads it (a TermIndexLease, held for the rest
+//                   of the search), unique while it is replaced or caught up
+//   termBuildMutex  nothing of its own: held for a whole build, so that one build runs at a time
+//   termStatsMutex  termStats
+//   builderMutex    builderWanted, builderStopping and the `builder` thread object (builderWake
+//                   waits on it); released while the builder works
+//
+// The order they may be taken in (a lock is only ever taken after the ones left of it; the
+// right-most are leaves, which hold nothing while taking another):
+//
+//   writeMutex -> signerMutex                                       (rotateSigningKey)
+//   writeMutex -> changeMutex                                       (commitWrite)
+//   termBuildMutex -> termGate -> termMutex -> facetMutex -> changeMutex
+//                                 termMutex -> termStatsMutex
+//   builderMutex alone
+//
+// termGate is released as soon as termMutex is held; termMutex -> facetMutex is a search holding its
+// lease while it asks for the facet bitmaps; termMutex -> changeMutex is a catch-up reading and
+// trimming the log. Nothing that holds facetMutex or changeMutex asks for a term lock, nothing that
+// holds a term lock asks for writeMutex, and wakeBuilder (builderMutex) is called with no term lock
+// held. Outside Private, ConnectionPool and DocumentCodec have their own mutexes, taken last.
 struct Store::Private {
     explicit Private(StoreOptions storeOptions);
 
@@ -60,7 +90,7 @@ struct Store::Private {
     // transaction; returns how many were signed.
     std::int64_t signOwnRecords(bool all);
 
-    // Facet bitmaps follow writes by the rids each feed seq touched (see FacetIndex in search.cpp).
+    // Facet bitmaps follow writes by the rids each feed seq touched (see facet_index.hpp).
     // A write notes its rids while in its transaction; commitWrite publishes them to the change log
     // just before COMMIT, so a reader that sees a seq finds its rids logged. The log is complete for
     // the seqs this process wrote after `changeFloor`; a seq written by another process is missing
@@ -135,7 +165,7 @@ struct Store::Private {
     std::shared_ptr<const common::SigningKey> signer;
     mutable std::mutex signerMutex;
     mutable std::mutex facetMutex;
-    // The last few versions of the facet bitmaps (search.cpp), oldest first; one build at a time.
+    // The last few versions of the facet bitmaps (facet_index.hpp), oldest first; one build at a time.
     mutable std::deque<std::shared_ptr<const FacetIndex>> facetVersions;
     mutable FacetIndexStats facetStats;
     std::vector<std::pair<std::int64_t, std::int64_t>> pendingChanges;  // seq, rid; under writeMutex

@@ -587,3 +587,13 @@ TEST_CASE("CQL2 filters are bounded in conditions and nesting; the largest allow
     }
     CHECK(errorOffset(nestingOf(cql2::kMaxDepth + 1, "TRUE")) >= 0);
 }
+
+TEST_CASE("S_INTERSECTS with a BBOX compiles to the same condition as bbox=", "[cql2][planner]") {
+    planner::SqlQuery filter = planner::filterSql(cql2::parse("S_INTERSECTS(geometry, BBOX(1,2,3,4))"));
+    SearchQuery query;
+    query.bbox = tweeling::registry::record::Bbox{1, 2, 3, 4};
+    planner::SqlQuery page = planner::pageSql(planner::makePlan(query));
+    CHECK(page.sql.find(" WHERE " + filter.sql + " ORDER BY ") != std::string::npos);
+    REQUIRE(page.params.size() >= filter.params.size());
+    CHECK(std::equal(filter.params.begin(), filter.params.end(), page.params.begin()));
+}

@@ -128,24 +128,6 @@ using Keys = std::set<std::string>;
 
 }  // namespace
 
-TEST_CASE("search words are split like unicode61 and quoted for FTS5", "[search][planner]") {
-    using planner::ftsQuery;
-    using planner::splitWords;
-    CHECK(splitWords("Den Haág") == std::vector<std::string>{"Den", "Haág"});
-    CHECK(splitWords("3D-tiles, LoD2.2") == std::vector<std::string>{"3D", "tiles", "LoD2", "2"});
-    CHECK(splitWords("  ,;:!  ").empty());
-    CHECK(splitWords("café—terras") == std::vector<std::string>{"café", "terras"});  // em dash separates
-    CHECK(splitWords("\xff\xfe broken") == std::vector<std::string>{"broken"});
-
-    CHECK(ftsQuery({"gebouw"}) == "(\"gebouw\"*)");
-    CHECK(ftsQuery({"den haag", "gebouw"}) == "(\"den\"* AND \"haag\"*) OR (\"gebouw\"*)");
-    CHECK(ftsQuery({"", " - ", "delft"}) == "(\"delft\"*)");
-    CHECK(ftsQuery({"", "()"}).empty());
-    CHECK(ftsQuery({}).empty());
-    // FTS5 syntax in a term is only words: operators, quotes and column filters lose their meaning.
-    CHECK(ftsQuery({"a\" OR title:b NEAR(c*"}) == "(\"a\"* AND \"OR\"* AND \"title\"* AND \"b\"* AND \"NEAR\"* AND \"c\"*)");
-}
-
 TEST_CASE("the planner turns a query into constraints and an order", "[search][planner]") {
     SearchQuery q = terms({"gebouw"});
     q.bbox = Bbox{4, 52, 5, 53};
