@@ -14,6 +14,7 @@
 namespace tweeling::federation::hub {
 
 using registry::api::ApiError;
+namespace problem = registry::api::problem;
 using registry::api::Request;
 using registry::api::Response;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -156,15 +157,15 @@ struct HubRoutes::Private {
     void requireAdmin(const Request& request) {
         std::string authorization = request.header("authorization");
         if (authorization.size() < 8 || (authorization.compare(0, 7, "Bearer ") != 0 && authorization.compare(0, 7, "bearer ") != 0))
-            throw std::move(ApiError(401, "Authentication required",
+            throw std::move(ApiError(problem::kAuthenticationRequired,
                                      "Managing sources needs an admin key: send 'Authorization: Bearer <key>'")
                                 .header("WWW-Authenticate", "Bearer realm=\"tweeling-hub\""));
         auto key = store.authenticate(authorization.substr(7));
         if (!key)
-            throw std::move(ApiError(401, "Invalid key", "The key is unknown, revoked or expired")
+            throw std::move(ApiError(problem::kInvalidKey, "The key is unknown, revoked or expired")
                                 .header("WWW-Authenticate", "Bearer realm=\"tweeling-hub\", error=\"invalid_token\""));
         if (key->publisher != kAdminPublisher)
-            throw ApiError(403, "Forbidden", "This is a publisher key; managing sources needs an admin key "
+            throw ApiError(problem::kForbidden, "This is a publisher key; managing sources needs an admin key "
                                              "(twin-federation keys create --admin)");
         // Admin writes count against the same per-key rate limit as publishing on a node.
         if (api) api->admitWrite(key->keyId);
@@ -176,7 +177,7 @@ struct HubRoutes::Private {
         const std::string& method = request.method;
         bool isGet = method == "GET" || method == "HEAD";
         auto notAllowed = [&](const char* allowed) {
-            return std::move(ApiError(405, "Method not allowed", "Method " + method + " is not allowed here; allowed: " + allowed)
+            return std::move(ApiError(problem::kMethodNotAllowed, "Method " + method + " is not allowed here; allowed: " + allowed)
                                  .header("Allow", allowed));
         };
         if (segments.size() == 1) {
@@ -193,18 +194,18 @@ struct HubRoutes::Private {
         if (segments.size() == 3 && segments[2] == "harvest") {
             if (method != "POST") throw notAllowed("POST");
             requireAdmin(request);
-            if (!sources.queue(id)) throw ApiError(404, "Source not found", "There is no source '" + id + "'");
+            if (!sources.queue(id)) throw ApiError(problem::kSourceNotFound, "There is no source '" + id + "'");
             if (wake) wake();
             return json(202, "{\"source\":\"" + id + "\",\"queued\":true}");
         }
         if (segments.size() == 4 && segments[2] == "reports" && segments[3] == "latest") {
             if (!isGet) throw notAllowed("GET, HEAD");
-            if (!sources.get(id)) throw ApiError(404, "Source not found", "There is no source '" + id + "'");
+            if (!sources.get(id)) throw ApiError(problem::kSourceNotFound, "There is no source '" + id + "'");
             auto report = sources.latestReport(id);
-            if (!report) throw ApiError(404, "No report yet", "Source '" + id + "' has not been harvested yet");
+            if (!report) throw ApiError(problem::kNoReportYet, "Source '" + id + "' has not been harvested yet");
             return json(200, *report);
         }
-        throw ApiError(404, "Not found", "There is nothing at " + request.path);
+        throw ApiError(problem::kNotFound, "There is nothing at " + request.path);
     }
 
     Response list(const std::string& base) {
@@ -225,7 +226,7 @@ struct HubRoutes::Private {
 
     Response one(const std::string& id, const std::string& base) {
         auto state = sources.get(id);
-        if (!state) throw ApiError(404, "Source not found", "There is no source '" + id + "'");
+        if (!state) throw ApiError(problem::kSourceNotFound, "There is no source '" + id + "'");
         return json(200, sourceJson(*state, base, &keys));
     }
 
@@ -233,14 +234,14 @@ struct HubRoutes::Private {
         requireAdmin(request);
         common::Json body;
         if (auto error = common::parseUntrusted(request.body, body))
-            throw std::move(ApiError(400, "Malformed JSON", "The body is not valid JSON at byte " +
+            throw std::move(ApiError(problem::kMalformedJson, "The body is not valid JSON at byte " +
                                                                 std::to_string(error->offset) + ": " + error->message)
                                 .extra("offset", static_cast<long long>(error->offset)));
-        if (!body.IsObject()) throw ApiError(400, "Invalid source", "The body must be a JSON object");
+        if (!body.IsObject()) throw ApiError(problem::kInvalidSource, "The body must be a JSON object");
         SourceConfig config;
         auto field = [&](const char* name) { return common::stringMember(body, name); };
         auto bad = [&](const std::string& pointer, const std::string& message) {
-            return std::move(ApiError(400, "Invalid source", pointer + ": " + message).problems({{pointer, message}}));
+            return std::move(ApiError(problem::kInvalidSource, pointer + ": " + message).problems({{pointer, message}}));
         };
         if (auto id = field("id")) config.id = std::string(*id);
         if (auto url = field("url")) config.url = std::string(*url);
@@ -291,7 +292,7 @@ struct HubRoutes::Private {
             throw bad(pointer, problem->substr(problem->find(':') + 2));
         }
         if (sources.get(config.id))
-            throw std::move(ApiError(409, "Conflict", "A source with id '" + config.id + "' exists already")
+            throw std::move(ApiError(problem::kConflict, "A source with id '" + config.id + "' exists already")
                                 .header("Location", base + "/sources/" + config.id));
         sources.add(config);
         if (!publicKey.empty()) keys.pinForSource(config.id, publicKey);
@@ -303,7 +304,7 @@ struct HubRoutes::Private {
 
     Response removeSource(const Request& request, const std::string& id) {
         requireAdmin(request);
-        if (!sources.remove(id)) throw ApiError(404, "Source not found", "There is no source '" + id + "'");
+        if (!sources.remove(id)) throw ApiError(problem::kSourceNotFound, "There is no source '" + id + "'");
         keys.forgetSource(id);
         Response response;
         response.status = 204;

@@ -94,64 +94,12 @@ Response jsonResponse(int status, const rapidjson::StringBuffer& buffer, const c
     return response;
 }
 
-std::string problemType(const std::string& title) {
-    std::string slug;
-    for (unsigned char c : title) {
-        if (std::isalnum(c)) slug += static_cast<char>(std::tolower(c));
-        else if (!slug.empty() && slug.back() != '-') slug += '-';
-    }
-    while (!slug.empty() && slug.back() == '-') slug.pop_back();
-    return "https://w3id.org/tweeling/problem/" + slug;
-}
-
-// Problem documents quote what the client sent (a parameter, a member name, a media type): each text
-// is cut to a bound, and the list of errors too, so that no input is echoed without limit.
-constexpr std::size_t kMaxProblemText = 1024;
-constexpr std::size_t kMaxProblemErrors = 100;
-
-std::string bounded(const std::string& text, std::size_t limit = kMaxProblemText) {
-    if (text.size() <= limit) return text;
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a whole UTF-8 sequence
-    return text.substr(0, cut) + "…";
-}
-
-Response problemResponse(int status, const std::string& title, const std::string& detail,
-                         const std::string& instance, const ApiError* error = nullptr) {
-    rapidjson::StringBuffer buffer;
-    Writer writer(buffer);
-    writer.StartObject();
-    // Each kind of problem has its own type URI, so clients can branch on it (RFC 9457 §3.1.1).
-    member(writer, "type", problemType(title));
-    member(writer, "title", title);
-    key(writer, "status");
-    writer.Int(status);
-    // A detail may quote what the client sent (a header, the path), and the raw path may hold any
-    // bytes: the problem document stays UTF-8, and small, whatever came in.
-    member(writer, "detail", common::toValidUtf8(bounded(detail)));
-    member(writer, "instance", common::toValidUtf8(bounded(instance, 8192)));
-    if (error) {
-        if (!error->parameter().empty()) member(writer, "parameter", common::toValidUtf8(bounded(error->parameter())));
-        for (const auto& [name, value] : error->extras()) {
-            writer.Key(name.c_str());
-            writer.Int64(value);
-        }
-        if (!error->problems().empty()) {
-            key(writer, "errors");
-            writer.StartArray();
-            std::size_t listed = 0;
-            for (const auto& problem : error->problems()) {
-                if (listed++ == kMaxProblemErrors) break;  // "detail" says how many there are
-                writer.StartObject();
-                member(writer, "pointer", bounded(problem.pointer));
-                member(writer, "detail", bounded(problem.message));
-                writer.EndObject();
-            }
-            writer.EndArray();
-        }
-    }
-    writer.EndObject();
-    Response response = jsonResponse(status, buffer, kProblemJson);
+Response problemResponse(const ProblemType& type, const std::string& detail, const std::string& instance,
+                         const ApiError* error = nullptr) {
+    Response response;
+    response.status = type.status;
+    response.contentType = kProblemJson;
+    response.body = problemDocument(type, detail, instance, error);
     if (error) response.headers = error->headers();
     return response;
 }
@@ -201,10 +149,10 @@ constexpr std::size_t kMaxParameterValueBytes = 4096;
 void checkParameterSizes(const Request& request) {
     for (const auto& [name, value] : request.query) {
         if (name.size() > kMaxParameterNameBytes)
-            throw std::move(ApiError(400, "Invalid query parameter",
+            throw std::move(ApiError(problem::kInvalidQueryParameter,
                                      "A parameter name is longer than " + std::to_string(kMaxParameterNameBytes) +
-                                         " bytes: '" + bounded(name, kMaxParameterNameBytes) + "'")
-                                .parameter(bounded(name, kMaxParameterNameBytes)));
+                                         " bytes: '" + common::truncateUtf8(name, kMaxParameterNameBytes) + "'")
+                                .parameter(common::truncateUtf8(name, kMaxParameterNameBytes)));
         // A CQL2 filter may be longer: the parser bounds it (store::cql2::kMaxFilterLength) and its
         // expression, and answers 400 naming `filter`.
         if (value.size() > kMaxParameterValueBytes && name != "filter")
@@ -304,13 +252,13 @@ std::optional<std::vector<std::string>> preconditionTags(const Request& request,
 }
 
 ApiError preconditionFailed(const Request& request, bool held, const std::string& id) {
-    if (!held) return ApiError(412, "Precondition failed", "If-Match was sent but there is no record '" + id + "'");
+    if (!held) return ApiError(problem::kPreconditionFailed, "If-Match was sent but there is no record '" + id + "'");
     if (request.headers.count("if-match") && !request.headers.count("if-none-match"))
-        return ApiError(412, "Precondition failed", "The record has changed since the ETag in If-Match");
+        return ApiError(problem::kPreconditionFailed, "The record has changed since the ETag in If-Match");
     if (!request.headers.count("if-match"))
-        return ApiError(412, "Precondition failed",
+        return ApiError(problem::kPreconditionFailed,
                         "The record '" + id + "' exists and If-None-Match asks not to replace it (or this version)");
-    return ApiError(412, "Precondition failed", "The record does not meet the If-Match and If-None-Match conditions");
+    return ApiError(problem::kPreconditionFailed, "The record does not meet the If-Match and If-None-Match conditions");
 }
 
 }  // namespace
@@ -439,21 +387,21 @@ Response Api::handle(const Request& received) const {
         checkParameterSizes(request);
         response = route(request, context);
     } catch (const ApiError& error) {
-        response = problemResponse(error.status(), error.title(), error.detail(), request.rawPath, &error);
+        response = problemResponse(error.type(), error.detail(), request.rawPath, &error);
     } catch (const store::QueryTooComplex& error) {
-        ApiError problem(400, "Invalid query parameter",
+        ApiError problem(problem::kInvalidQueryParameter,
                          "The search is too large for the database to compile; use fewer conditions or terms" +
                              (error.parameter().empty() ? std::string() : " in '" + error.parameter() + "'"));
         problem.parameter(error.parameter());
-        response = problemResponse(problem.status(), problem.title(), problem.detail(), request.rawPath, &problem);
+        response = problemResponse(problem.type(), problem.detail(), request.rawPath, &problem);
     } catch (const std::exception& error) {
         if (m_errorLog) m_errorLog(error.what());
-        response = problemResponse(500, "Internal server error",
+        response = problemResponse(problem::kInternalError,
                                    "The server could not complete the request. The error has been logged.",
                                    request.rawPath);
     } catch (...) {
         if (m_errorLog) m_errorLog("unknown exception");
-        response = problemResponse(500, "Internal server error",
+        response = problemResponse(problem::kInternalError,
                                    "The server could not complete the request. The error has been logged.",
                                    request.rawPath);
     }
@@ -533,7 +481,7 @@ std::vector<std::string> splitPath(const std::string& path) {
 }
 
 ApiError methodNotAllowed(const std::string& method, const std::string& allowed) {
-    return std::move(ApiError(405, "Method not allowed", "Method " + method + " is not allowed here; allowed: " + allowed)
+    return std::move(ApiError(problem::kMethodNotAllowed, "Method " + method + " is not allowed here; allowed: " + allowed)
                          .header("Allow", allowed));
 }
 
@@ -548,7 +496,7 @@ Response Api::route(const Request& request, const Context& context) const {
     // that no reader accepts: refused here, before any route (the hub's too) sees it.
     for (const auto& segment : segments)
         if (!common::isValidUtf8(segment))
-            throw ApiError(400, "Invalid path", "The path is not valid UTF-8 once percent-decoded");
+            throw ApiError(problem::kInvalidPath, "The path is not valid UTF-8 once percent-decoded");
     requireUtf8Parameters(request.query);
     const std::string& method = request.method;
     bool isGet = method == "GET" || method == "HEAD";
@@ -598,7 +546,7 @@ Response Api::route(const Request& request, const Context& context) const {
     }
     if (first == "collections" && segments.size() >= 2) {
         if (segments[1] != kCollectionId)
-            throw ApiError(404, "Not found", "There is no collection '" + segments[1] + "'; this node serves 'twins'");
+            throw ApiError(problem::kNotFound, "There is no collection '" + segments[1] + "'; this node serves 'twins'");
         if (segments.size() == 2)
             return only("GET, HEAD"), page(html::Page::Collection, [&](const Context& at) { return collection(at); });
         if (segments.size() == 3 && segments[2] == "queryables") return only("GET, HEAD"), queryables(context, false);
@@ -619,7 +567,7 @@ Response Api::route(const Request& request, const Context& context) const {
             }
         }
     }
-    throw ApiError(404, "Not found", "There is nothing at " + request.path);
+    throw ApiError(problem::kNotFound, "There is nothing at " + request.path);
 }
 
 Response Api::landing(const Context& context) const {
@@ -928,7 +876,7 @@ Response Api::item(const Request& request, const Context& context, const std::st
     checkParameters(request, {});
     // On a hub the item key is origin:id; the record's own id works too when only one origin uses it.
     auto stored = m_store.find(key);
-    if (!stored) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
+    if (!stored) throw ApiError(problem::kRecordNotFound, "There is no record with id '" + key + "'");
     std::optional<dcat::Format> dcatFormat = negotiatedDcat(request);
     // Each representation has its own strong ETag (RFC 9110 §8.8.3).
     std::string etag = "\"" + recordTag(*stored) + (dcatFormat ? std::string("-") + dcat::formatParameter(*dcatFormat) : "") + "\"";
@@ -1013,15 +961,15 @@ store::KeyInfo authenticate(const Request& request, store::Store& store) {
     std::string authorization = request.header("authorization");
     const std::string prefix = "bearer ";
     if (authorization.empty())
-        throw std::move(ApiError(401, "Authentication required",
+        throw std::move(ApiError(problem::kAuthenticationRequired,
                                  "Publishing needs a publisher key: send 'Authorization: Bearer <key>'")
                             .header("WWW-Authenticate", "Bearer realm=\"tweeling\""));
     if (authorization.size() <= prefix.size() || lower(authorization.substr(0, prefix.size())) != prefix)
-        throw std::move(ApiError(401, "Authentication required", "The Authorization header must be 'Bearer <key>'")
+        throw std::move(ApiError(problem::kAuthenticationRequired, "The Authorization header must be 'Bearer <key>'")
                             .header("WWW-Authenticate", "Bearer realm=\"tweeling\", error=\"invalid_request\""));
     auto info = store.authenticate(authorization.substr(prefix.size()));
     if (!info)
-        throw std::move(ApiError(401, "Invalid key", "The publisher key is unknown, revoked or expired")
+        throw std::move(ApiError(problem::kInvalidKey, "The publisher key is unknown, revoked or expired")
                             .header("WWW-Authenticate", "Bearer realm=\"tweeling\", error=\"invalid_token\""));
     return *info;
 }
@@ -1046,24 +994,24 @@ Response Api::publish(const Request& request, const Context& context, const std:
     std::string mediaType = contentType.substr(0, semicolon);
     while (!mediaType.empty() && mediaType.back() == ' ') mediaType.pop_back();
     if (mediaType != "application/json" && mediaType != "application/geo+json")
-        throw ApiError(415, "Unsupported media type",
+        throw ApiError(problem::kUnsupportedMediaType,
                        "Send the record as application/json or application/geo+json (got '" +
                            (contentType.empty() ? std::string("nothing") : contentType) + "')");
     if (request.body.size() > m_options.maxBodyBytes)
-        throw ApiError(413, "Record too large",
+        throw ApiError(problem::kRecordTooLarge,
                        "A record may be at most " + std::to_string(m_options.maxBodyBytes) + " bytes; this one is " +
                            std::to_string(request.body.size()));
 
     common::Json doc;
     if (auto error = common::parseUntrusted(request.body, doc)) {
-        ApiError problem(400, "Malformed JSON",
+        ApiError problem(problem::kMalformedJson,
                          "The body is not valid JSON at byte " + std::to_string(error->offset) + ": " + error->message);
         problem.extra("offset", static_cast<long long>(error->offset));
         if (error->pointer) problem.problems({{*error->pointer, error->message}});
         throw problem;
     }
     if (!doc.IsObject())
-        throw std::move(ApiError(400, "Invalid record", "The body must be a JSON object (a GeoJSON Feature)")
+        throw std::move(ApiError(problem::kInvalidRecord, "The body must be a JSON object (a GeoJSON Feature)")
                             .problems({{"", "must be a JSON object (a GeoJSON Feature)"}}));
 
     // The id: from the path for PUT (the body may omit it, or must agree), made up for POST without one.
@@ -1071,7 +1019,7 @@ Response Api::publish(const Request& request, const Context& context, const std:
     auto bodyId = common::stringMember(doc, "id");
     if (pathKey) {
         if (bodyId && *bodyId != *pathKey)
-            throw std::move(ApiError(400, "Invalid record",
+            throw std::move(ApiError(problem::kInvalidRecord,
                                      "The record's id '" + std::string(*bodyId) + "' differs from the id in the path '" +
                                          *pathKey + "'")
                                 .problems({{"/id", "must equal the id in the path ('" + *pathKey + "')"}}));
@@ -1088,17 +1036,17 @@ Response Api::publish(const Request& request, const Context& context, const std:
     Prepared prepared = prepareRecord(doc, m_profile, origin);
     if (prepared.tooLarge)
         throw std::move(
-            ApiError(413, "Record too large", prepared.problems.front().message).problems(prepared.problems));
+            ApiError(problem::kRecordTooLarge, prepared.problems.front().message).problems(prepared.problems));
     if (!prepared.put) {
         const auto& problems = prepared.problems;
         std::string detail = "The record does not follow the twin record profile (" +
                              std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems") +
                              "): " + problems.front().pointer + " " + problems.front().message;
-        throw std::move(ApiError(400, "Invalid record", detail).problems(problems));
+        throw std::move(ApiError(problem::kInvalidRecord, detail).problems(problems));
     }
     std::string publisher = publisherOf(doc);
     if (publisher != keyInfo.publisher)
-        throw ApiError(403, "Forbidden",
+        throw ApiError(problem::kForbidden,
                        "This key publishes for " + keyInfo.publisher + " and may not publish a record of " +
                            (publisher.empty() ? std::string("no publisher") : publisher));
 
@@ -1115,13 +1063,13 @@ Response Api::publish(const Request& request, const Context& context, const std:
     store::ConditionalOutcome outcome = m_store.putIf(*prepared.put, condition);
     std::string key = m_store.itemKey(origin, id);
     if (outcome.refusal == store::Refusal::NotOwner)
-        throw ApiError(403, "Forbidden",
+        throw ApiError(problem::kForbidden,
                        "The record '" + id + "' belongs to " + outcome.heldOwner + "; this key publishes for " +
                            keyInfo.publisher);
     if (outcome.refusal == store::Refusal::PreconditionFailed) {
         if (!pathKey)
             throw std::move(
-                ApiError(409, "Conflict",
+                ApiError(problem::kConflict,
                          "A record with id '" + id + "' exists already; replace it with PUT " + context.itemUrl(key))
                     .header("Location", context.itemUrl(key)));
         throw preconditionFailed(request, outcome.held, id);
@@ -1147,18 +1095,18 @@ Response Api::remove(const Request& request, const Context& /*context*/, const s
     // The key names one origin and id for good; whether the record is still held, whose it is and
     // its preconditions are checked inside the delete's transaction.
     auto existing = m_store.get(key);
-    if (!existing) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
+    if (!existing) throw ApiError(problem::kRecordNotFound, "There is no record with id '" + key + "'");
     store::WriteCondition condition;
     condition.owner = keyInfo.publisher;
     condition.ifMatch = preconditionTags(request, "if-match");
     condition.ifNoneMatch = preconditionTags(request, "if-none-match");
     store::ConditionalOutcome outcome = m_store.removeIf(existing->origin, existing->id, condition);
     if (outcome.refusal == store::Refusal::NotOwner)
-        throw ApiError(403, "Forbidden",
+        throw ApiError(problem::kForbidden,
                        "The record '" + key + "' belongs to " + outcome.heldOwner + "; this key publishes for " +
                            keyInfo.publisher);
     if (outcome.refusal == store::Refusal::PreconditionFailed) throw preconditionFailed(request, outcome.held, key);
-    if (!outcome.removed) throw ApiError(404, "Record not found", "There is no record with id '" + key + "'");
+    if (!outcome.removed) throw ApiError(problem::kRecordNotFound, "There is no record with id '" + key + "'");
     Response response;
     response.status = 204;
     response.contentType.clear();

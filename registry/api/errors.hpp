@@ -1,6 +1,7 @@
 #pragma once
 // Expected failures of a request, turned into application/problem+json (RFC 9457) at the one catch
 // point in Api::handle.
+#include "api/problem_types.hpp"
 #include "common/problem.hpp"
 
 #include <chrono>
@@ -13,11 +14,11 @@ namespace tweeling::registry::api {
 
 class ApiError : public std::runtime_error {
 public:
-    ApiError(int status, std::string title, std::string detail)
-        : std::runtime_error(detail), m_status(status), m_title(std::move(title)), m_detail(std::move(detail)) {}
+    ApiError(const ProblemType& type, std::string detail)
+        : std::runtime_error(detail), m_type(type), m_detail(std::move(detail)) {}
 
-    int status() const noexcept { return m_status; }
-    const std::string& title() const noexcept { return m_title; }
+    const ProblemType& type() const noexcept { return m_type; }
+    int status() const noexcept { return m_type.status; }
     const std::string& detail() const noexcept { return m_detail; }
 
     // The query parameter at fault (reported as "parameter" in the problem document).
@@ -47,8 +48,7 @@ public:
     const std::vector<std::pair<std::string, long long>>& extras() const noexcept { return m_extras; }
 
 private:
-    int m_status;
-    std::string m_title;
+    ProblemType m_type;
     std::string m_detail;
     std::string m_parameter;
     common::Problems m_problems;
@@ -57,17 +57,19 @@ private:
 };
 
 inline ApiError badParameter(const std::string& name, const std::string& detail) {
-    return std::move(ApiError(400, "Invalid query parameter", "Parameter '" + name + "': " + detail).parameter(name));
+    return std::move(ApiError(problem::kInvalidQueryParameter, "Parameter '" + name + "': " + detail).parameter(name));
 }
 
-// A rate limit was hit (api/rate_limit.hpp). The type URI is the one Api derives from the title; the
-// HTTP layer, which answers the per-address limit before the Api is called, writes it as is.
-inline constexpr const char* kTooManyRequestsTitle = "Too many requests";
-inline constexpr const char* kTooManyRequestsType = "https://w3id.org/tweeling/problem/too-many-requests";
-
+// A rate limit was hit (api/rate_limit.hpp).
 inline ApiError tooManyRequests(const std::string& detail, std::chrono::seconds retryAfter) {
-    return std::move(
-        ApiError(429, kTooManyRequestsTitle, detail).header("Retry-After", std::to_string(retryAfter.count())));
+    return std::move(ApiError(problem::kTooManyRequests, detail)
+                         .header("Retry-After", std::to_string(retryAfter.count())));
 }
+
+// The application/problem+json document (RFC 9457) of a problem of kind `type`: the one writer of
+// problem documents, for the Api, the rate limits and the HTTP server's own refusals. `error` adds
+// its parameter, extra members and record problems (`errors`, with their JSON Pointers).
+std::string problemDocument(const ProblemType& type, const std::string& detail, const std::string& instance,
+                            const ApiError* error = nullptr);
 
 }  // namespace tweeling::registry::api

@@ -220,24 +220,10 @@ std::string TrustedProxies::clientAddress(const std::string& peer, const std::st
 
 Response tooManyRequestsResponse(const std::string& detail, std::chrono::seconds retryAfter,
                                  const std::string& instance) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    writer.StartObject();
-    writer.Key("type");
-    writer.String(kTooManyRequestsType);
-    writer.Key("title");
-    writer.String(kTooManyRequestsTitle);
-    writer.Key("status");
-    writer.Int(429);
-    writer.Key("detail");
-    writer.String(detail.c_str(), static_cast<rapidjson::SizeType>(detail.size()));
-    writer.Key("instance");
-    writer.String(instance.c_str(), static_cast<rapidjson::SizeType>(instance.size()));
-    writer.EndObject();
     Response response;
-    response.status = 429;
+    response.status = problem::kTooManyRequests.status;
     response.contentType = "application/problem+json";
-    response.body.assign(buffer.GetString(), buffer.GetSize());
+    response.body = problemDocument(problem::kTooManyRequests, detail, instance);
     response.headers.emplace_back("Retry-After", std::to_string(retryAfter.count()));
     return response;
 }

@@ -1,5 +1,6 @@
 #include "api/server.hpp"
 
+#include "api/errors.hpp"
 #include "common/time.hpp"
 
 #include <pistache/endpoint.h>
@@ -166,11 +167,11 @@ public:
                     break;
                 case HeadCount::Verdict::RequestLineTooLong:
                     refuse(
-                        peer, *head, 414, "URI too long",
+                        peer, *head, problem::kUriTooLong,
                         "The request line is longer than " + std::to_string(m_shared->maxRequestLineBytes) + " bytes");
                     return;
                 case HeadCount::Verdict::HeadTooLarge:
-                    refuse(peer, *head, 431, "Request header fields too large",
+                    refuse(peer, *head, problem::kHeaderFieldsTooLarge,
                            "The request line and header fields are longer than " +
                                std::to_string(m_shared->maxHeadBytes) + " bytes");
                     return;
@@ -178,7 +179,7 @@ public:
         }
         if (!parser->feed(buffer, length)) {
             // Pistache answers 413 and then parses the rest of the body as the next request.
-            refuse(peer, *head, 413, "Request too large",
+            refuse(peer, *head, problem::kRequestTooLarge,
                    "The request is larger than " + std::to_string(m_shared->maxRequestBytes) + " bytes");
             return;
         }
@@ -237,10 +238,9 @@ public:
                 !(request.path == "/health" && (methodName == "GET" || methodName == "HEAD")))
                 admission = m_shared->clientLimiter->admit(clientKey(request.clientAddress));
             if (m_shared->stopping.load()) {
-                response.status = 503;
+                response.status = problem::kUnavailable.status;
                 response.contentType = "application/problem+json";
-                response.body = R"({"type":"about:blank","title":"Service unavailable","status":503,)"
-                                R"("detail":"The server is shutting down"})";
+                response.body = problemDocument(problem::kUnavailable, "The server is shutting down", request.rawPath);
                 response.headers.emplace_back("Connection", "close");
             } else if (!admission.admitted) {
                 response = tooManyRequestsResponse(
@@ -331,31 +331,19 @@ public:
 private:
     // Answers a request over a bound with a problem document, then closes the connection: its
     // remaining bytes cannot be told apart from a next request. Nothing of the request is echoed.
-    void refuse(const std::shared_ptr<Pistache::Tcp::Peer>& peer, HeadCount& head, int status, const char* title,
+    void refuse(const std::shared_ptr<Pistache::Tcp::Peer>& peer, HeadCount& head, const ProblemType& type,
                 const std::string& detail) {
         head.refused = true;
         getParser(peer)->reset();
-        std::string slug;
-        for (const char* c = title; *c; ++c) slug += *c == ' ' ? '-' : static_cast<char>(std::tolower(*c));
-        rapidjson::StringBuffer body;
-        rapidjson::Writer<rapidjson::StringBuffer> writer(body);
-        writer.StartObject();
-        writer.Key("type");
-        writer.String(("https://w3id.org/tweeling/problem/" + slug).c_str());
-        writer.Key("title");
-        writer.String(title);
-        writer.Key("status");
-        writer.Int(status);
-        writer.Key("detail");
-        writer.String(detail.c_str());
-        writer.EndObject();
+        const int status = type.status;
+        const std::string body = problemDocument(type, detail, "");
         Pistache::Http::ResponseWriter response(Pistache::Http::Version::Http11, transport(), this, peer);
         response.headers().add(std::make_shared<NamedHeader>("Content-Type", "application/problem+json"));
         response.headers().add<Pistache::Http::Header::Connection>(Pistache::Http::ConnectionControl::Close);
         std::weak_ptr<Pistache::Tcp::Peer> written = peer;
         // Once the answer is out, a FIN follows it; the client's further bytes are read and dropped
         // (onInput) so that it can read the answer before the connection closes.
-        response.send(static_cast<Pistache::Http::Code>(status), std::string(body.GetString(), body.GetSize()))
+        response.send(static_cast<Pistache::Http::Code>(status), body)
             .then(
                 [written](ssize_t) {
                     if (auto open = written.lock()) ::shutdown(open->fd(), SHUT_WR);

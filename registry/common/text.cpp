@@ -62,4 +62,11 @@ std::string toValidUtf8(std::string_view text) {
     return out;
 }
 
+std::string truncateUtf8(std::string_view text, std::size_t limit) {
+    if (text.size() <= limit) return std::string(text);
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(text.substr(0, cut)) + "\u2026";
+}
+
 }  // namespace tweeling::common

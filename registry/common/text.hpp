@@ -17,4 +17,8 @@ bool isValidUtf8(std::string_view text);
 // echoing untrusted text in a message.
 std::string toValidUtf8(std::string_view text);
 
+// At most `limit` bytes of `text`, cut before a UTF-8 sequence rather than inside one, with "…"
+// appended when something was cut: for quoting untrusted text in a bounded message.
+std::string truncateUtf8(std::string_view text, std::size_t limit);
+
 }  // namespace tweeling::common

@@ -158,13 +158,13 @@ TEST_CASE("a 429 is a problem document with Retry-After, the same type from the 
     doc.Parse(response.body.c_str());
     REQUIRE(doc.IsObject());
     CHECK(std::string(doc["type"].GetString()) == "https://w3id.org/tweeling/problem/too-many-requests");
-    CHECK(std::string(doc["title"].GetString()) == kTooManyRequestsTitle);
+    CHECK(std::string(doc["title"].GetString()) == problem::kTooManyRequests.title);
     CHECK(doc["status"].GetInt() == 429);
     CHECK(std::string(doc["instance"].GetString()) == "/feed");
 
     ApiError error = tooManyRequests("x", 7s);
     CHECK(error.status() == 429);
-    CHECK(error.title() == kTooManyRequestsTitle);
+    CHECK(std::string(error.type().code) == "too-many-requests");
     REQUIRE(error.headers().size() == 1);
     CHECK(error.headers()[0].second == "7");
     CHECK(describeLimit(RateLimit{0.5, 2}, "publisher key", 2s) ==
