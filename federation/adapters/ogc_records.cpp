@@ -14,6 +14,8 @@
 
 #include "common/jcs.hpp"
 #include "common/time.hpp"
+#include "record/geometry.hpp"
+#include "record/identifiers.hpp"
 #include "record/record.hpp"
 #include "record/vocabulary.hpp"
 
@@ -115,14 +117,6 @@ bool isUri(std::string_view value) {
 
 bool digitsOnly(std::string_view value) {
     return !value.empty() && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool isAdminUnit(std::string_view code) {
-    if (code.size() < 2) return false;
-    std::string_view prefix = code.substr(0, 2), rest = code.substr(2);
-    if (prefix == "GM" || prefix == "WS") return rest.size() == 4 && digitsOnly(rest);
-    if (prefix == "PV") return rest.size() == 2 && digitsOnly(rest);
-    return false;
 }
 
 // "Gemeente Zaanstad" -> "gemeente-zaanstad"
@@ -365,140 +359,6 @@ std::string resolveUrl(const std::string& base, const std::string& reference) {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Geometry
-
-struct Envelope {
-    double minX = 0, minY = 0, maxX = 0, maxY = 0;
-    bool any = false;
-    bool bad = false;  // a coordinate out of WGS84 range or not finite
-    void add(double x, double y) {
-        if (!std::isfinite(x) || !std::isfinite(y) || std::fabs(x) > 180 || std::fabs(y) > 90) {
-            bad = true;
-            return;
-        }
-        if (!any) {
-            minX = maxX = x;
-            minY = maxY = y;
-            any = true;
-            return;
-        }
-        minX = std::min(minX, x);
-        minY = std::min(minY, y);
-        maxX = std::max(maxX, x);
-        maxY = std::max(maxY, y);
-    }
-};
-
-constexpr int kMaxCoordinateDepth = 8;
-
-void envelopeOf(const JsonValue& coordinates, Envelope& box, int depth) {
-    if (!coordinates.IsArray() || depth > kMaxCoordinateDepth) return;
-    if (coordinates.Size() >= 2 && coordinates[0].IsNumber() && coordinates[1].IsNumber()) {
-        box.add(coordinates[0].GetDouble(), coordinates[1].GetDouble());
-        return;
-    }
-    for (const auto& element : coordinates.GetArray()) envelopeOf(element, box, depth + 1);
-}
-
-void envelopeOfGeometry(const JsonValue& geometry, Envelope& box, int depth) {
-    if (!geometry.IsObject() || depth > kMaxCoordinateDepth) return;
-    if (const JsonValue* coordinates = member(geometry, "coordinates")) envelopeOf(*coordinates, box, 0);
-    if (const JsonValue* geometries = arrayMember(geometry, "geometries"))
-        for (const auto& part : geometries->GetArray()) envelopeOfGeometry(part, box, depth + 1);
-}
-
-bool validPosition(const JsonValue& position) {
-    if (!position.IsArray() || position.Size() < 2 || position.Size() > 3) return false;
-    for (const auto& number : position.GetArray())
-        if (!number.IsNumber() || !std::isfinite(number.GetDouble())) return false;
-    return std::fabs(position[0].GetDouble()) <= 180 && std::fabs(position[1].GetDouble()) <= 90;
-}
-
-bool validRing(const JsonValue& ring) {
-    if (!ring.IsArray() || ring.Size() < 4) return false;
-    for (const auto& position : ring.GetArray())
-        if (!validPosition(position)) return false;
-    const JsonValue& first = ring[0];
-    const JsonValue& last = ring[ring.Size() - 1];
-    return first[0].GetDouble() == last[0].GetDouble() && first[1].GetDouble() == last[1].GetDouble();
-}
-
-bool validPolygon(const JsonValue& coordinates) {
-    if (!coordinates.IsArray() || coordinates.Empty()) return false;
-    for (const auto& ring : coordinates.GetArray())
-        if (!validRing(ring)) return false;
-    return true;
-}
-
-// The profile reads an axis-aligned rectangle as a bbox and refuses one whose first edge runs west,
-// or south (see boxOrder in registry/record/profile.cpp). True for such a rectangle.
-bool swappedRectangle(const JsonValue& coordinates) {
-    if (coordinates.Size() != 1 || coordinates[0].Size() != 5) return false;
-    const JsonValue& ring = coordinates[0];
-    for (rapidjson::SizeType i = 0; i + 1 < ring.Size(); ++i) {
-        double x0 = ring[i][0].GetDouble(), y0 = ring[i][1].GetDouble();
-        double x1 = ring[i + 1][0].GetDouble(), y1 = ring[i + 1][1].GetDouble();
-        bool horizontal = y0 == y1 && x0 != x1, vertical = x0 == x1 && y0 != y1;
-        if (!horizontal && !vertical) return false;
-    }
-    double x0 = ring[0][0].GetDouble(), y0 = ring[0][1].GetDouble();
-    double x1 = ring[1][0].GetDouble(), y1 = ring[1][1].GetDouble(), y2 = ring[2][1].GetDouble();
-    if (y0 == y1) return x1 < x0 || y2 < y1;
-    return y1 < y0;
-}
-
-JsonValue position(double x, double y, Allocator& allocator) {
-    JsonValue out(rapidjson::kArrayType);
-    out.PushBack(x, allocator).PushBack(y, allocator);
-    return out;
-}
-
-JsonValue boxRing(double w, double s, double e, double n, Allocator& allocator) {
-    JsonValue ring(rapidjson::kArrayType);
-    ring.PushBack(position(w, s, allocator), allocator)
-        .PushBack(position(e, s, allocator), allocator)
-        .PushBack(position(e, n, allocator), allocator)
-        .PushBack(position(w, n, allocator), allocator)
-        .PushBack(position(w, s, allocator), allocator);
-    JsonValue polygon(rapidjson::kArrayType);
-    polygon.PushBack(ring, allocator);
-    return polygon;
-}
-
-// A footprint from a bbox: Point, Polygon, or (west > east, across the antimeridian) MultiPolygon.
-JsonValue boxGeometry(double w, double s, double e, double n, Allocator& allocator) {
-    JsonValue geometry(rapidjson::kObjectType);
-    if (w == e && s == n) {
-        geometry.AddMember("type", "Point", allocator);
-        geometry.AddMember("coordinates", position(w, s, allocator), allocator);
-    } else if (w > e) {
-        JsonValue polygons(rapidjson::kArrayType);
-        polygons.PushBack(boxRing(w, s, 180, n, allocator), allocator);
-        polygons.PushBack(boxRing(-180, s, e, n, allocator), allocator);
-        geometry.AddMember("type", "MultiPolygon", allocator);
-        geometry.AddMember("coordinates", polygons, allocator);
-    } else {
-        geometry.AddMember("type", "Polygon", allocator);
-        geometry.AddMember("coordinates", boxRing(w, s, e, n, allocator), allocator);
-    }
-    return geometry;
-}
-
-// [w, s, e, n] or [w, s, zmin, e, n, zmax] in WGS84 range with s <= n.
-std::optional<std::array<double, 4>> readBbox(const JsonValue& bbox) {
-    if (!bbox.IsArray() || (bbox.Size() != 4 && bbox.Size() != 6)) return std::nullopt;
-    for (const auto& number : bbox.GetArray())
-        if (!number.IsNumber() || !std::isfinite(number.GetDouble())) return std::nullopt;
-    rapidjson::SizeType half = bbox.Size() / 2;
-    std::array<double, 4> box{bbox[0].GetDouble(), bbox[1].GetDouble(), bbox[half].GetDouble(),
-                              bbox[half + 1].GetDouble()};
-    if (std::fabs(box[0]) > 180 || std::fabs(box[2]) > 180 || std::fabs(box[1]) > 90 || std::fabs(box[3]) > 90 ||
-        box[1] > box[3])
-        return std::nullopt;
-    return box;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Time
 
 // Normalises a date or date-time to what common::parseRfc3339 accepts. `guessed` is set when the
@@ -554,43 +414,8 @@ std::string typeKey(std::string_view raw) {
 // ---------------------------------------------------------------------------------------------
 // Themes from words
 
-struct ThemeTerm {
-    const char* theme;
-    const char* term;  // matched in " " + lower-cased words + " "; a leading/trailing space anchors a word edge
-};
-
-// Dutch and English terms that obviously name a twin theme. Matched against keywords, theme concepts
-// and the title, after lower-casing and turning everything but letters and digits into spaces.
-constexpr ThemeTerm kThemeTerms[] = {
-    {"buildings", "gebouw"},        {"buildings", "building"},      {"buildings", " pand "},
-    {"buildings", " panden "},      {"buildings", " bag "},         {"buildings", "3dbag"},
-    {"buildings", "bouwwerk"},      {"terrain", "hoogte"},           {"terrain", " ahn"},
-    {"terrain", "terrain"},         {"terrain", " dtm "},            {"terrain", " dsm "},
-    {"terrain", " dem "},           {"terrain", "elevation"},        {"terrain", "maaiveld"},
-    {"vegetation", "bomen"},        {"vegetation", " boom"},         {"vegetation", " tree "},
-    {"vegetation", " trees "},      {"vegetation", "vegetat"},       {"vegetation", " groen"},
-    {"vegetation", "beplanting"},   {"pointcloud", "puntenwolk"},    {"pointcloud", "point cloud"},
-    {"pointcloud", "pointcloud"},   {"pointcloud", " lidar"},        {"heat-stress", "hittestress"},
-    {"heat-stress", " hitte"},      {"heat-stress", " heat "},       {"heat-stress", "heat stress"},
-    {"heat-stress", "urban heat"},  {"flooding", "overstroming"},    {"flooding", "wateroverlast"},
-    {"flooding", " flood"},         {"flooding", "inundatie"},       {"noise", "geluid"},
-    {"noise", " noise"},            {"noise", "lawaai"},             {"nitrogen", "stikstof"},
-    {"nitrogen", "nitrogen"},       {"air-quality", "luchtkwaliteit"}, {"air-quality", "air quality"},
-    {"air-quality", "fijnstof"},    {"energy", "energie"},           {"energy", " energy"},
-    {"energy", "warmtenet"},        {"energy", "zonnepane"},         {"bim", " bim "},
-    {"bim", " ifc "},               {"water", " water "},            {"water", "oppervlaktewater"},
-    {"water", "hydrograph"},        {"water", "hydrografie"},        {"water", "inlandwaters"},
-    {"subsurface", "ondergrond"},   {"subsurface", "subsurface"},    {"subsurface", " geolog"},
-    {"subsurface", "kabels en leidingen"}, {"subsurface", " bodem"}, {"infrastructure", "infrastru"},
-    {"infrastructure", " wegen "},  {"infrastructure", " roads "},   {"infrastructure", "bruggen"},
-    {"infrastructure", "bridges"},  {"infrastructure", "transport network"}, {"mobility", "mobiliteit"},
-    {"mobility", "mobility"},       {"mobility", "verkeer"},         {"mobility", "traffic"},
-    {"housing", "woning"},          {"housing", "housing"},          {"housing", "huisvesting"},
-    {"spatial-planning", "bestemmingsplan"}, {"spatial-planning", "omgevingsplan"},
-    {"spatial-planning", "ruimtelijke ordening"}, {"spatial-planning", "spatial planning"},
-    {"spatial-planning", "land use"}, {"spatial-planning", "landgebruik"}, {"spatial-planning", " zoning "},
-};
-
+// " " + the lower-cased words of `value` + " ", everything but letters and digits turned into spaces:
+// the form a theme's search terms are matched in.
 std::string wordsOf(std::string_view value) {
     std::string out = " ";
     bool space = true;
@@ -608,13 +433,17 @@ std::string wordsOf(std::string_view value) {
     return out;
 }
 
+// Adds the twin themes whose search terms (record/vocabulary.hpp) occur in keywords, theme concepts
+// or a title, in the vocabulary's order.
 void themesIn(std::string_view value, std::vector<std::string>& themes) {
     if (value.size() > 4096) value = value.substr(0, 4096);
     const std::string words = wordsOf(value);
-    for (const ThemeTerm& term : kThemeTerms)
-        if (words.find(term.term) != std::string::npos &&
-            std::find(themes.begin(), themes.end(), term.theme) == themes.end())
-            themes.emplace_back(term.theme);
+    for (const registry::record::Theme& theme : registry::record::kThemes)
+        for (const char* term : theme.searchTerms)
+            if (term && words.find(term) != std::string::npos) {
+                if (std::find(themes.begin(), themes.end(), theme.id) == themes.end()) themes.emplace_back(theme.id);
+                break;
+            }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -637,85 +466,54 @@ bool isMediaType(std::string_view value) {
 // The path of a URL, lower-cased (for its file name).
 std::string pathOf(std::string_view url) { return lower(splitUrl(url).path); }
 
+FormatGuess guessOf(const registry::record::Format& format, std::string_view mediaType) {
+    return {format.id, std::string(mediaType), format.impliedVersion};
+}
+
+// Media types under which a file of several formats is served: the file name says which (a JSON
+// file named tileset.json is 3D Tiles, a LASzip file named .copc.laz is COPC).
+struct SharedMediaType {
+    const char* mediaType;
+    const char* format;
+};
+constexpr SharedMediaType kSharedMediaTypes[] = {
+    {"application/json", "3dtiles"},       {"application/json", "ept"},     {"application/json", "quantized-mesh"},
+    {"application/vnd.laszip", "copc"},    {"application/x-step", "ifc"},   {"application/x-sqlite3", "gpkg"},
+};
+
 std::optional<FormatGuess> formatFromMediaType(std::string_view mediaType, std::string_view href) {
     std::string type = lower(trim(mediaType.substr(0, mediaType.find(';'))));
     std::string full = lower(mediaType);
-    std::string path = pathOf(href);
-    FormatGuess g;
-    g.mediaType = trim(mediaType);
-    if (type == "application/city+json") g.format = "cityjson";
-    else if (type == "application/city+json-seq" || type == "application/city+jsonl") g.format = "cityjsonseq";
-    else if ((type == "application/gml+xml" || type == "text/xml" || type == "application/xml") &&
-             (full.find("citygml") != std::string::npos || lower(href).find("citygml") != std::string::npos))
-        g.format = "citygml";
-    else if (type == "model/gltf+json" || type == "model/gltf-binary") g.format = "gltf", g.version = "2.0";
-    else if (type == "model/ifc" || type == "application/ifc" || type == "application/x-ifc" ||
-             (type == "application/x-step" && endsWith(path, ".ifc")))
-        g.format = "ifc";
-    else if (type == "application/vnd.laszip+copc") g.format = "copc", g.version = "1.0";
-    else if (type == "application/vnd.laszip") g.format = endsWith(path, ".copc.laz") ? "copc" : "laz";
-    else if (type == "application/vnd.las") g.format = "las";
-    else if (type == "application/geopackage+sqlite3" || (type == "application/x-sqlite3" && endsWith(path, ".gpkg")))
-        g.format = "gpkg";
-    else if (type == "application/geo+json" || type == "application/vnd.geo+json") g.format = "geojson", g.version = "RFC 7946";
-    else if (type == "text/csv") g.format = "csv", g.version = "RFC 4180";
-    else if (type == "application/vnd.ogc.wms_xml") g.format = "wms", g.version = "1.3.0";
-    else if (type == "application/vnd.ogc.wmts_xml") g.format = "wmts", g.version = "1.0.0";
-    else if (type == "application/vnd.quantized-mesh") g.format = "quantized-mesh";
-    else if (type == "application/json" && endsWith(path, "tileset.json")) g.format = "3dtiles";
-    else if (type == "application/json" && endsWith(path, "ept.json")) g.format = "ept";
-    else if (type == "application/json" && endsWith(path, "layer.json")) g.format = "quantized-mesh";
-    else if (type.empty()) return std::nullopt;
-    return g;
+    const std::string given = trim(mediaType);
+    const registry::record::Format* named = registry::record::formatOfFileName(pathOf(href));
+    if (named)
+        for (const SharedMediaType& shared : kSharedMediaTypes)
+            // A type several formats share implies no version, whatever the file is named.
+            if (type == shared.mediaType && std::string_view(named->id) == shared.format)
+                return FormatGuess{named->id, given, ""};
+    // GML is CityGML only when the type or the URL says so.
+    if ((type == "application/gml+xml" || type == "text/xml" || type == "application/xml") &&
+        (full.find("citygml") != std::string::npos || lower(href).find("citygml") != std::string::npos))
+        return guessOf(*registry::record::findFormat("citygml"), given);
+    if (const registry::record::Format* format = registry::record::formatOfMediaType(type)) return guessOf(*format, given);
+    if (type.empty()) return std::nullopt;
+    return FormatGuess{"other", given, ""};
 }
 
 std::optional<FormatGuess> formatFromFileName(std::string_view href) {
     std::string path = pathOf(href);
-    struct Ending {
-        const char* suffix;
-        const char* format;
-        const char* mediaType;
-        const char* version;
+    const registry::record::FileSuffix* suffix = nullptr;
+    if (const registry::record::Format* format = registry::record::formatOfFileName(path, &suffix))
+        return guessOf(*format, suffix->mediaType);
+    // Files of no twin format, so that they are at least served with their media type.
+    static const registry::record::FileSuffix kOtherFiles[] = {
+        {".zip", "application/zip"}, {".tif", "image/tiff"},      {".tiff", "image/tiff"}, {".pdf", "application/pdf"},
+        {".xml", "application/xml"}, {".json", "application/json"}, {".html", "text/html"},
     };
-    static const Ending kEndings[] = {
-        {"tileset.json", "3dtiles", "application/json", ""},
-        {"ept.json", "ept", "application/json", ""},
-        {"layer.json", "quantized-mesh", "application/json", ""},
-        {".city.jsonl", "cityjsonseq", "application/city+json-seq", ""},
-        {".city.json", "cityjson", "application/city+json", ""},
-        {".jsonl", "cityjsonseq", "application/city+json-seq", ""},
-        {".copc.laz", "copc", "application/vnd.laszip+copc", "1.0"},
-        {".laz", "laz", "application/vnd.laszip", ""},
-        {".las", "las", "application/vnd.las", ""},
-        {".ifc", "ifc", "application/x-step", ""},
-        {".glb", "gltf", "model/gltf-binary", "2.0"},
-        {".gltf", "gltf", "model/gltf+json", "2.0"},
-        {".gpkg", "gpkg", "application/geopackage+sqlite3", ""},
-        {".geojson", "geojson", "application/geo+json", "RFC 7946"},
-        {".csv", "csv", "text/csv", "RFC 4180"},
-        {".slpk", "i3s", "application/octet-stream", ""},
-        {".zip", "other", "application/zip", ""},
-        {".tif", "other", "image/tiff", ""},
-        {".tiff", "other", "image/tiff", ""},
-        {".pdf", "other", "application/pdf", ""},
-        {".xml", "other", "application/xml", ""},
-        {".json", "other", "application/json", ""},
-        {".html", "other", "text/html", ""},
-    };
-    for (const Ending& ending : kEndings) {
-        if (!endsWith(path, ending.suffix)) continue;
-        FormatGuess g;
-        g.format = ending.format;
-        g.mediaType = ending.mediaType;
-        g.version = ending.version;
-        return g;
-    }
-    if (endsWith(path, ".gml")) {
-        FormatGuess g;
-        g.format = path.find("citygml") != std::string::npos ? "citygml" : "other";
-        g.mediaType = "application/gml+xml";
-        return g;
-    }
+    for (const registry::record::FileSuffix& other : kOtherFiles)
+        if (endsWith(path, other.suffix)) return FormatGuess{"other", other.mediaType, ""};
+    if (endsWith(path, ".gml"))
+        return FormatGuess{path.find("citygml") != std::string::npos ? "citygml" : "other", "application/gml+xml", ""};
     return std::nullopt;
 }
 
@@ -807,17 +605,11 @@ FormatGuess guessFormat(std::string_view href, std::string_view linkType) {
     return {"other", "application/octet-stream", ""};
 }
 
-bool isServiceFormat(std::string_view format) {
-    return format == "wms" || format == "wmts" || format == "ogcapi-features" || format == "i3s" ||
-           format == "quantized-mesh";
-}
-
 // ---------------------------------------------------------------------------------------------
 // The mapper
 
 constexpr std::size_t kMaxIdLength = 256;
 constexpr std::size_t kMaxEntries = 1000;  // entries read from one foreign array (contacts, links, ...)
-const char* const kEpsgPrefix = "http://www.opengis.net/def/crs/EPSG/0/";
 
 // Warnings about many entries of one member are counted, then reported once.
 struct Dropped {
@@ -920,9 +712,9 @@ private:
     }
 
     // --- geometry ---
-    std::optional<std::array<double, 4>> fallbackBbox(std::string& where) {
+    std::optional<registry::record::Bbox> fallbackBbox(std::string& where) {
         if (const JsonValue* bbox = member(m_in, "bbox"))
-            if (auto box = readBbox(*bbox)) {
+            if (auto box = registry::record::readGeojsonBbox(*bbox)) {
                 where = "its 'bbox'";
                 return box;
             }
@@ -937,7 +729,7 @@ private:
         const JsonValue* bbox = member(*spatial, "bbox");
         if (!bbox || !bbox->IsArray() || bbox->Empty()) return std::nullopt;
         const JsonValue& first = (*bbox)[0].IsArray() ? (*bbox)[0] : *bbox;
-        if (auto box = readBbox(first)) {
+        if (auto box = registry::record::readGeojsonBbox(first)) {
             where = "properties.extent.spatial.bbox";
             return box;
         }
@@ -950,8 +742,7 @@ private:
         std::string where;
         if (!geometry || geometry->IsNull()) {
             if (auto box = fallbackBbox(where)) {
-                record.AddMember("geometry", boxGeometry((*box)[0], (*box)[1], (*box)[2], (*box)[3], m_allocator),
-                                 m_allocator);
+                record.AddMember("geometry", registry::record::boxGeometry(*box, m_allocator), m_allocator);
                 warn("/geometry", "The record has no geometry; its footprint is the bounding box from " + where + ".");
             } else {
                 record.AddMember("geometry", JsonValue(rapidjson::kNullType), m_allocator);
@@ -963,20 +754,19 @@ private:
         const JsonValue* coordinates = geometry->IsObject() ? member(*geometry, "coordinates") : nullptr;
         if (type && coordinates) {
             bool keep = false;
-            if (*type == "Point") keep = validPosition(*coordinates);
-            else if (*type == "Polygon") keep = validPolygon(*coordinates);
+            if (*type == "Point") keep = registry::record::isPosition(*coordinates);
+            else if (*type == "Polygon") keep = registry::record::isPolygon(*coordinates);
             else if (*type == "MultiPolygon") {
                 keep = coordinates->IsArray() && !coordinates->Empty();
                 if (keep)
-                    for (const auto& polygon : coordinates->GetArray()) keep = keep && validPolygon(polygon);
+                    for (const auto& polygon : coordinates->GetArray()) keep = keep && registry::record::isPolygon(polygon);
             }
             if (keep) {
                 JsonValue copy(rapidjson::kObjectType);
                 copy.AddMember("type", s(*type), m_allocator);
-                if (*type == "Polygon" && swappedRectangle(*coordinates)) {
-                    Envelope box;
-                    envelopeOf(*coordinates, box, 0);
-                    copy = boxGeometry(box.minX, box.minY, box.maxX, box.maxY, m_allocator);
+                if (*type == "Polygon" && coordinates->Size() == 1 && registry::record::swappedBox((*coordinates)[0])) {
+                    copy = registry::record::boxGeometry(*registry::record::coordinatesEnvelope(*coordinates),
+                                                         m_allocator);
                     warn("/geometry",
                          "The footprint rectangle was written with minimum and maximum swapped; it was rewritten "
                          "in bounding-box order.");
@@ -987,29 +777,26 @@ private:
                 return;
             }
         }
-        Envelope box;
-        envelopeOfGeometry(*geometry, box, 0);
-        if (box.any && !box.bad) {
-            record.AddMember("geometry", boxGeometry(box.minX, box.minY, box.maxX, box.maxY, m_allocator),
-                             m_allocator);
+        const std::optional<registry::record::Bbox> box = registry::record::envelope(*geometry);
+        const bool outside = box && !registry::record::isWgs84(*box);  // e.g. RD New metres
+        if (box && !outside) {
+            record.AddMember("geometry", registry::record::boxGeometry(*box, m_allocator), m_allocator);
             warn("/geometry", "The geometry" + (type ? " (" + std::string(*type) + ")" : std::string()) +
                                   " is not a footprint the profile accepts (Polygon, MultiPolygon, Point); its "
                                   "bounding box is used instead.");
             return;
         }
         if (auto fallback = fallbackBbox(where)) {
-            record.AddMember("geometry",
-                             boxGeometry((*fallback)[0], (*fallback)[1], (*fallback)[2], (*fallback)[3], m_allocator),
-                             m_allocator);
+            record.AddMember("geometry", registry::record::boxGeometry(*fallback, m_allocator), m_allocator);
             warn("/geometry", "The geometry is not usable (" +
-                                  std::string(box.bad ? "coordinates outside WGS84 longitude/latitude"
+                                  std::string(outside ? "coordinates outside WGS84 longitude/latitude"
                                                       : "no coordinates") +
                                   "); the footprint is the bounding box from " + where + ".");
             return;
         }
         record.AddMember("geometry", JsonValue(rapidjson::kNullType), m_allocator);
         reject("/geometry",
-               box.bad ? "The geometry has coordinates outside WGS84 longitude/latitude (a projected CRS such as RD "
+               outside ? "The geometry has coordinates outside WGS84 longitude/latitude (a projected CRS such as RD "
                          "New?) and the record has no usable bbox: its footprint is unusable."
                        : "The geometry is not a GeoJSON geometry with coordinates: its footprint is unusable.");
     }
@@ -1659,11 +1446,10 @@ private:
         if (const JsonValue* foreign = arrayMember(*m_props, "adminUnits"))
             for (rapidjson::SizeType i = 0; i < foreign->Size() && i < kMaxEntries; ++i)
                 if ((*foreign)[i].IsString()) {
-                    std::string code = trim(text((*foreign)[i]));
-                    for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                    if (isAdminUnit(code) && std::find(seen.begin(), seen.end(), code) == seen.end()) {
-                        seen.push_back(code);
-                        units.PushBack(s(code), m_allocator);
+                    auto unit = registry::record::parseAdminUnit(trim(text((*foreign)[i])));
+                    if (unit && std::find(seen.begin(), seen.end(), unit->code) == seen.end()) {
+                        seen.push_back(unit->code);
+                        units.PushBack(s(unit->code), m_allocator);
                     }
                 }
         if (units.Empty()) {
@@ -1676,21 +1462,6 @@ private:
     }
 
     // --- crs ---
-    static std::string epsgUri(std::string_view raw) {
-        std::string value = trim(raw);
-        std::string l = lower(value);
-        if (l.find("crs84") != std::string::npos) return std::string(kEpsgPrefix) + "4326";
-        for (const char* prefix : {"http://www.opengis.net/def/crs/epsg/0/", "https://www.opengis.net/def/crs/epsg/0/",
-                                   "epsg:", "urn:ogc:def:crs:epsg::", "urn:ogc:def:crs:epsg:"}) {
-            if (!startsWith(l, prefix)) continue;
-            std::string code = value.substr(std::char_traits<char>::length(prefix));
-            std::size_t colon = code.rfind(':');  // urn:ogc:def:crs:EPSG:6.6:28992
-            if (colon != std::string::npos) code = code.substr(colon + 1);
-            if (digitsOnly(code) && code.size() <= 9) return std::string(kEpsgPrefix) + code;
-        }
-        return {};
-    }
-
     void mapCrs() {
         std::vector<std::string> found;
         auto scan = [&](const JsonValue* value) {
@@ -1699,7 +1470,7 @@ private:
                 std::optional<std::string> raw = entry.IsString() ? nonEmpty(&entry) : nonEmptyMember(entry, "id");
                 if (!raw) raw = nonEmptyMember(entry, "href");
                 if (!raw) return;
-                std::string uri = epsgUri(*raw);
+                std::string uri = registry::record::epsgUriOf(*raw);
                 if (!uri.empty() && std::find(found.begin(), found.end(), uri) == found.end()) found.push_back(uri);
             };
             if (value->IsArray()) {
@@ -1713,7 +1484,7 @@ private:
         scan(member(m_in, "conformsTo"));
         JsonValue list(rapidjson::kArrayType);
         if (found.empty()) {
-            list.PushBack(JsonValue((std::string(kEpsgPrefix) + "4326").c_str(), m_allocator), m_allocator);
+            list.PushBack(JsonValue((std::string(registry::record::kEpsgUriPrefix) + "4326").c_str(), m_allocator), m_allocator);
             warn("/properties/crs",
                  "The record states no coordinate reference system; WGS 84 (EPSG:4326) is assumed.");
         }
@@ -1904,7 +1675,7 @@ private:
                 std::string type = nonEmptyMember(link, "type").value_or("");
                 std::string href = resolveUrl(m_recordUrl, *rawHref);
                 FormatGuess guess = guessFormat(href, type);
-                bool service = isServiceFormat(guess.format) || !ogcProtocol(type, href).empty();
+                bool service = registry::record::isServiceFormat(guess.format) || !ogcProtocol(type, href).empty();
                 bool take = isDataRel(rel) || (rel == "alternate" && guess.format != "other") ||
                             (service && !rel.empty() && rel != "alternate" && !isNonDataRel(rel));
                 if (!take) continue;
@@ -1964,7 +1735,7 @@ private:
                         if (const JsonValue* value = member(*language, field); value && value->IsString())
                             out.AddMember(JsonValue(field, m_allocator), s(text(*value)), m_allocator);
                     if (auto dir = common::stringMember(*language, "dir");
-                        dir && (*dir == "ltr" || *dir == "rtl" || *dir == "ttb" || *dir == "btt"))
+                        dir && contains(registry::record::kTextDirections, *dir))
                         out.AddMember("dir", s(*dir), m_allocator);
                 }
             }
@@ -1983,14 +1754,12 @@ private:
             if (!out.Empty()) m_p.AddMember("externalIds", out, m_allocator);
         }
         if (const JsonValue* lod = arrayMember(*m_props, "lod")) {
-            static const char* const kLods[] = {"0",   "0.0", "0.1", "0.2", "0.3", "1",   "1.0", "1.1", "1.2", "1.3",
-                                                "2",   "2.0", "2.1", "2.2", "2.3", "3",   "3.0", "3.1", "3.2", "3.3"};
             JsonValue out(rapidjson::kArrayType);
             for (rapidjson::SizeType i = 0; i < lod->Size() && i < kMaxEntries; ++i) {
                 std::string value = (*lod)[i].IsString() ? std::string(text((*lod)[i]))
                                     : (*lod)[i].IsNumber() ? numberText((*lod)[i])
                                                            : std::string();
-                if (contains(kLods, value)) out.PushBack(s(value), m_allocator);
+                if (contains(registry::record::kLods, value)) out.PushBack(s(value), m_allocator);
             }
             if (!out.Empty()) m_p.AddMember("lod", out, m_allocator);
         }
@@ -2047,7 +1816,8 @@ private:
         if (!foreign) return;
         JsonValue list(rapidjson::kArrayType);
         for (rapidjson::SizeType i = 0; i < foreign->Size() && i < kMaxEntries; ++i)
-            if ((*foreign)[i].IsString() && isUri(text((*foreign)[i])) && epsgUri(text((*foreign)[i])).empty())
+            if ((*foreign)[i].IsString() && isUri(text((*foreign)[i])) &&
+                registry::record::epsgUriOf(trim(text((*foreign)[i]))).empty())
                 list.PushBack(s(text((*foreign)[i])), m_allocator);
         if (!list.Empty()) m_out.record.AddMember("conformsTo", list, m_allocator);
     }

@@ -57,8 +57,9 @@
 //                twin scheme that are not twin themes are dropped (W). Themes without a scheme
 //                (pygeoapi) cannot be Records themes: their concepts become keywords (W). Twin themes
 //                are derived from keywords, theme concept ids/titles and the title by the Dutch and
-//                English terms in kThemeTerms (ogc_records.cpp), e.g. gebouwen/buildings ->
-//                buildings, hoogte/AHN/terrain/elevation -> terrain, bomen/trees -> vegetation,
+//                English search terms of the theme table (registry/record/vocabulary.hpp), in the
+//                table's order, e.g. gebouwen/buildings -> buildings, hoogte/AHN/terrain/elevation ->
+//                terrain, bomen/trees -> vegetation,
 //                puntenwolk/point cloud/lidar -> pointcloud, hittestress/heat stress -> heat-stress,
 //                overstroming/wateroverlast/flood -> flooding, geluid/noise -> noise, stikstof ->
 //                nitrogen, luchtkwaliteit -> air-quality, energie -> energy, BIM/IFC -> bim; found:

@@ -1,5 +1,8 @@
 #include "api/dcat.hpp"
 #include "common/text.hpp"
+#include "record/geometry.hpp"
+#include "record/identifiers.hpp"
+#include "record/vocabulary.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -10,7 +13,6 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
-#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -47,84 +49,26 @@ const std::vector<std::pair<std::string, std::string>>& prefixes() {
     return list;
 }
 
-const std::string kTwinThemeScheme = "https://w3id.org/tweeling/def/theme";
-const std::string kTwinTypeScheme = "https://w3id.org/tweeling/def/type";
+const std::string kTwinThemeScheme = record::kTwinThemeScheme;
 const std::string kEuDataTheme = "http://publications.europa.eu/resource/authority/data-theme";
-const std::string kEuAccessRight = "http://publications.europa.eu/resource/authority/access-right/";
 const std::string kEuLanguage = "http://publications.europa.eu/resource/authority/language/";
-const std::string kEuFileType = "http://publications.europa.eu/resource/authority/file-type/";
 const std::string kDcatAp3 = "https://semiceu.github.io/DCAT-AP/releases/3.0.0";
 
-struct ThemeInfo {
-    const char* id;
-    const char* en;
-    const char* nl;
-    const char* euTheme;  // EU data theme code where the match is obvious, else nullptr
-};
-const ThemeInfo kThemes[] = {
-    {"buildings", "Buildings", "Gebouwen", nullptr},
-    {"terrain", "Terrain", "Terrein", nullptr},
-    {"vegetation", "Vegetation", "Vegetatie", "ENVI"},
-    {"subsurface", "Subsurface", "Ondergrond", nullptr},
-    {"infrastructure", "Infrastructure", "Infrastructuur", nullptr},
-    {"water", "Water", "Water", "ENVI"},
-    {"pointcloud", "Point clouds", "Puntenwolken", nullptr},
-    {"bim", "Building information models", "Bouwwerkinformatiemodellen", nullptr},
-    {"heat-stress", "Heat stress", "Hittestress", "ENVI"},
-    {"flooding", "Flooding", "Wateroverlast en overstromingen", "ENVI"},
-    {"nitrogen", "Nitrogen", "Stikstof", "ENVI"},
-    {"air-quality", "Air quality", "Luchtkwaliteit", "ENVI"},
-    {"noise", "Noise", "Geluid", "ENVI"},
-    {"energy", "Energy", "Energie", "ENER"},
-    {"mobility", "Mobility", "Mobiliteit", "TRAN"},
-    {"housing", "Housing", "Wonen", "REGI"},
-    {"spatial-planning", "Spatial planning", "Ruimtelijke ordening", "REGI"},
-};
+// The English labels of the EU data themes the twin themes fall under (record/vocabulary.hpp).
 const std::map<std::string, std::string> kEuThemeLabels = {
-    {"ENVI", "Environment"}, {"ENER", "Energy"}, {"TRAN", "Transport"}, {"REGI", "Regions and cities"}};
-
-struct FormatInfo {
-    const char* id;
-    const char* label;
-    bool service;          // an API, not a file
-    const char* spec;      // dct:conformsTo
-    const char* fileType;  // EU file-type code where one fits exactly, else nullptr
-};
-const FormatInfo kFormatTable[] = {
-    {"3dtiles", "OGC 3D Tiles", false, "https://docs.ogc.org/cs/22-025r4/22-025r4.html", nullptr},
-    {"cityjson", "CityJSON", false, "https://www.cityjson.org/specs/", nullptr},
-    {"cityjsonseq", "CityJSON Text Sequences (CityJSONSeq)", false, "https://www.cityjson.org/cityjsonseq/", nullptr},
-    {"citygml", "OGC CityGML", false, "http://www.opengis.net/doc/IS/CityGML-1/3.0", nullptr},
-    {"i3s", "OGC Indexed 3D Scene Layer (I3S)", true, "http://www.opengis.net/doc/CS/i3s/1.2", nullptr},
-    {"gltf", "glTF 2.0", false, "https://registry.khronos.org/glTF/specs/2.0/glTF-2.0.html", nullptr},
-    {"ifc", "Industry Foundation Classes (ISO 16739-1)", false, "https://www.iso.org/standard/70303.html", nullptr},
-    {"las", "ASPRS LAS", false, "https://www.asprs.org/wp-content/uploads/2019/07/LAS_1_4_r15.pdf", "LAS"},
-    {"laz", "LASzip compressed LAS", false, "https://laszip.org/", "LAZ"},
-    {"copc", "Cloud Optimized Point Cloud", false, "https://copc.io/", nullptr},
-    {"ept", "Entwine Point Tile", false, "https://entwine.io/en/latest/entwine-point-tile.html", nullptr},
-    {"quantized-mesh", "quantized-mesh terrain", true, "https://github.com/CesiumGS/quantized-mesh", nullptr},
-    {"wms", "OGC Web Map Service", true, "http://www.opengis.net/doc/IS/wms/1.3", "WMS_SRVC"},
-    {"wmts", "OGC Web Map Tile Service", true, "http://www.opengis.net/doc/IS/wmts/1.0", "WMTS_SRVC"},
-    {"ogcapi-features", "OGC API - Features", true, "http://www.opengis.net/doc/IS/ogcapi-features-1/1.0", nullptr},
-    {"gpkg", "OGC GeoPackage", false, "http://www.opengis.net/doc/IS/geopackage/1.3", "GPKG"},
-    {"geojson", "GeoJSON (RFC 7946)", false, "https://www.rfc-editor.org/rfc/rfc7946", "GEOJSON"},
-    {"csv", "CSV (RFC 4180)", false, "https://www.rfc-editor.org/rfc/rfc4180", "CSV"},
-};
-
-const FormatInfo* formatInfo(std::string_view id) {
-    for (const auto& info : kFormatTable)
-        if (id == info.id) return &info;
-    return nullptr;
-}
+    {kEuDataTheme + "/ENVI", "Environment"},
+    {kEuDataTheme + "/ENER", "Energy"},
+    {kEuDataTheme + "/TRAN", "Transport"},
+    {kEuDataTheme + "/REGI", "Regions and cities"}};
 
 // The spec a distribution conforms to; some formats have a URI per version.
-std::string formatSpec(const FormatInfo& info, std::string_view version) {
-    std::string id = info.id;
+std::string formatSpec(const record::Format& format, std::string_view version) {
+    std::string id = format.id;
     if (id == "3dtiles" && (version == "1.0" || version == "1")) return "https://docs.ogc.org/cs/18-053r2/18-053r2.html";
     if (id == "citygml" && version.rfind("2", 0) == 0) return "http://www.opengis.net/spec/citygml/2.0";
     if (id == "citygml" && version.rfind("1", 0) == 0) return "http://www.opengis.net/spec/citygml/1.0";
     if (id == "ogcapi-features" && version.rfind("2", 0) == 0) return "http://www.opengis.net/doc/IS/ogcapi-features-2/1.0";
-    return info.spec;
+    return format.spec;
 }
 
 // ---- small helpers ----
@@ -306,46 +250,7 @@ NodePtr agent(const std::string& agentIri, const std::string& name) {
     return result;
 }
 
-// CBS code (GM0363, PV27, WS0155) to its TOOI URI.
-std::optional<std::string> adminUnitIri(std::string code) {
-    code = lowerCase(code);
-    if (code.size() == 6 && code.rfind("gm", 0) == 0) return "https://identifier.overheid.nl/tooi/id/gemeente/" + code;
-    if (code.size() == 4 && code.rfind("pv", 0) == 0) return "https://identifier.overheid.nl/tooi/id/provincie/" + code;
-    if (code.size() == 6 && code.rfind("ws", 0) == 0) return "https://identifier.overheid.nl/tooi/id/waterschap/" + code;
-    return std::nullopt;
-}
-
 // ---- geometry ----
-struct Bounds {
-    double minX = std::numeric_limits<double>::infinity();
-    double minY = std::numeric_limits<double>::infinity();
-    double maxX = -std::numeric_limits<double>::infinity();
-    double maxY = -std::numeric_limits<double>::infinity();
-    bool empty() const { return !(minX <= maxX && minY <= maxY); }
-};
-
-void walkCoordinates(const JsonValue& value, Bounds& bounds, int depth = 0) {
-    if (!value.IsArray() || depth > 8) return;
-    if (value.Size() >= 2 && value[0].IsNumber() && value[1].IsNumber()) {
-        double x = value[0].GetDouble();
-        double y = value[1].GetDouble();
-        if (!std::isfinite(x) || !std::isfinite(y)) return;
-        bounds.minX = std::min(bounds.minX, x);
-        bounds.maxX = std::max(bounds.maxX, x);
-        bounds.minY = std::min(bounds.minY, y);
-        bounds.maxY = std::max(bounds.maxY, y);
-        return;
-    }
-    for (const auto& child : value.GetArray()) walkCoordinates(child, bounds, depth + 1);
-}
-
-void geometryBounds(const JsonValue& geometry, Bounds& bounds, int depth = 0) {
-    if (!geometry.IsObject() || depth > 4) return;
-    if (const JsonValue* coordinates = arr(&geometry, "coordinates")) walkCoordinates(*coordinates, bounds);
-    if (const JsonValue* geometries = arr(&geometry, "geometries"))
-        for (const auto& child : geometries->GetArray()) geometryBounds(child, bounds, depth + 1);
-}
-
 // dct:spatial: a dct:Location with the footprint's bounding box as a WKT literal (CRS84 lon/lat, the
 // GeoSPARQL default) in dcat:bbox, and the footprint itself as a GeoJSON literal (GeoSPARQL 1.1
 // geo:asGeoJSON) on its locn:Geometry. The DCAT-AP 3 shapes allow one dcat:bbox per location, so the
@@ -353,13 +258,12 @@ void geometryBounds(const JsonValue& geometry, Bounds& bounds, int depth = 0) {
 std::optional<Object> location(const JsonValue& record) {
     auto it = record.FindMember("geometry");
     if (it == record.MemberEnd() || !it->value.IsObject()) return std::nullopt;
-    Bounds bounds;
-    geometryBounds(it->value, bounds);
-    if (bounds.empty()) return std::nullopt;
+    std::optional<record::Bbox> bounds = record::envelope(it->value);
+    if (!bounds) return std::nullopt;
     auto place = node("", {kDct + "Location"});
-    std::string minX = number(bounds.minX), minY = number(bounds.minY);
-    std::string maxX = number(bounds.maxX), maxY = number(bounds.maxY);
-    if (bounds.minX == bounds.maxX && bounds.minY == bounds.maxY) {
+    std::string minX = number(bounds->minX), minY = number(bounds->minY);
+    std::string maxX = number(bounds->maxX), maxY = number(bounds->maxY);
+    if (bounds->minX == bounds->maxX && bounds->minY == bounds->maxY) {
         add(*place, kDcat + "centroid", literal("POINT(" + minX + " " + minY + ")", kGsp + "wktLiteral"));
     } else {
         add(*place, kDcat + "bbox",
@@ -427,13 +331,6 @@ std::optional<std::string> licenseIri(const std::string& license) {
         return std::isalnum(c) || c == '-' || c == '.' || c == '+';
     });
     if (spdx) return "http://spdx.org/licenses/" + license;
-    return std::nullopt;
-}
-
-std::optional<std::string> accessRightsIri(const std::string& rights) {
-    if (rights == "public") return kEuAccessRight + "PUBLIC";
-    if (rights == "restricted") return kEuAccessRight + "RESTRICTED";
-    if (rights == "non-public") return kEuAccessRight + "NON_PUBLIC";
     return std::nullopt;
 }
 
@@ -553,14 +450,12 @@ void describeResource(Node& subject, const RecordView& view, const std::string& 
                 auto id = str(&entry, "id");
                 if (!id) continue;
                 if (scheme == kTwinThemeScheme) {
-                    const ThemeInfo* info = nullptr;
-                    for (const auto& candidate : kThemes)
-                        if (*id == candidate.id) info = &candidate;
+                    const record::Theme* info = record::findTheme(*id);
                     std::vector<std::pair<std::string, std::string>> labels;
-                    if (info) labels = {{info->en, "en"}, {info->nl, "nl"}};
+                    if (info) labels = {{info->labelEn, "en"}, {info->labelNl, "nl"}};
                     else labels = {{*id, ""}};
                     add(subject, kDcat + "theme", concept(kTwinThemeScheme + "/" + *id, kTwinThemeScheme, labels));
-                    if (info && info->euTheme) euThemes.insert(info->euTheme);
+                    if (info && info->euDataTheme) euThemes.insert(info->euDataTheme);
                     continue;
                 }
                 // Another scheme: only where the concept has an IRI of its own.
@@ -571,9 +466,8 @@ void describeResource(Node& subject, const RecordView& view, const std::string& 
                 add(subject, kDcat + "theme", concept(*conceptIri, isAbsoluteIri(scheme) ? scheme : "", {{label, ""}}));
             }
         }
-        for (const auto& code : euThemes)
-            add(subject, kDcat + "theme",
-                concept(kEuDataTheme + "/" + code, kEuDataTheme, {{kEuThemeLabels.at(code), "en"}}));
+        for (const auto& euTheme : euThemes)
+            add(subject, kDcat + "theme", concept(euTheme, kEuDataTheme, {{kEuThemeLabels.at(euTheme), "en"}}));
     }
     if (const JsonValue* keywords = arr(p, "keywords"))
         for (const auto& keyword : keywords->GetArray())
@@ -599,8 +493,8 @@ void describeResource(Node& subject, const RecordView& view, const std::string& 
         if (auto licenseUri = licenseIri(*license))
             add(subject, kDct + "license", ref(node(*licenseUri, {kDct + "LicenseDocument"})));
     if (auto rights = view.prop("rights"))
-        if (auto rightsIri = accessRightsIri(*rights))
-            add(subject, kDct + "accessRights", ref(node(*rightsIri, {kDct + "RightsStatement"})));
+        if (const record::Rights* known = record::findRights(*rights))
+            add(subject, kDct + "accessRights", ref(node(known->euAccessRight, {kDct + "RightsStatement"})));
     if (auto frequency = view.prop("updateFrequency"); frequency && isAbsoluteIri(*frequency))
         add(subject, kDct + "accrualPeriodicity", ref(node(*frequency, {kDct + "Frequency"})));
 
@@ -612,8 +506,7 @@ void describeResource(Node& subject, const RecordView& view, const std::string& 
             std::string uri = crs.GetString();
             auto system = node(uri, {kDct + "Standard"});
             add(*system, kDct + "type", iri("http://inspire.ec.europa.eu/glossary/SpatialReferenceSystem"));
-            auto epsg = uri.find("/EPSG/0/");
-            if (epsg != std::string::npos) add(*system, kDct + "identifier", literal("EPSG:" + uri.substr(epsg + 8)));
+            if (auto code = record::epsgCode(uri)) add(*system, kDct + "identifier", literal("EPSG:" + *code));
             add(subject, kGeodcat + "referenceSystem", ref(system));
             add(subject, kDct + "conformsTo", ref(system));
         }
@@ -635,7 +528,7 @@ NodePtr resourceNode(const RecordView& view, const std::string& itemUrl) {
                         {service ? kDcat + "DataService" : kDcat + "Dataset", kDcat + "Resource"});
     describeResource(*subject, view, itemUrl);
     if (auto type = view.prop("type"))
-        add(*subject, kDct + "type", concept(kTwinTypeScheme + "/" + *type, kTwinTypeScheme, {{*type, "en"}}));
+        add(*subject, kDct + "type", concept(std::string(record::kRecordTypeScheme) + "/" + *type, record::kRecordTypeScheme, {{*type, "en"}}));
     if (const JsonValue* lineage = obj(p, "lineage")) add(*subject, kDct + "provenance", provenanceStatement(view, *lineage));
 
     const JsonValue* distributions = arr(p, "distributions");
@@ -649,9 +542,9 @@ NodePtr resourceNode(const RecordView& view, const std::string& itemUrl) {
         if (!href) continue;
         std::string format = str(&distribution, "format").value_or("other");
         std::string version = str(&distribution, "formatVersion").value_or("");
-        const FormatInfo* info = formatInfo(format);
+        const record::Format* info = record::findFormat(format);
         std::optional<Object> spec;
-        if (info) spec = standard(formatSpec(*info, version), info->label);
+        if (info && info->spec) spec = standard(formatSpec(*info, version), info->label);
         if (service) {
             // A data service's distributions are its endpoints.
             add(*subject, kDcat + "endpointURL", resource(*href));
@@ -677,8 +570,8 @@ NodePtr resourceNode(const RecordView& view, const std::string& itemUrl) {
         if (auto mediaType = str(&distribution, "mediaType"))
             if (auto typeIri = mediaTypeIri(*mediaType))
                 add(*dist, kDcat + "mediaType", ref(node(*typeIri, {kDct + "MediaType"})));
-        if (info && info->fileType)
-            add(*dist, kDct + "format", ref(node(kEuFileType + info->fileType, {kDct + "MediaTypeOrExtent"})));
+        if (info && info->euFileType)
+            add(*dist, kDct + "format", ref(node(info->euFileType, {kDct + "MediaTypeOrExtent"})));
         if (spec) add(*dist, kDct + "conformsTo", *spec);
         auto size = distribution.FindMember("byteSize");
         if (size != distribution.MemberEnd() && size->value.IsNumber()) {
@@ -790,10 +683,8 @@ const char* formatParameter(Format format) { return format == Format::Turtle ? "
 
 std::pair<std::string, std::string> defaultPublisher(const std::string& nodeId, const std::string& name,
                                                      const std::string& base) {
-    if (auto tooi = adminUnitIri(nodeId)) {
-        bool digits = std::all_of(nodeId.begin() + 2, nodeId.end(), [](unsigned char c) { return std::isdigit(c); });
-        if (digits) return {*tooi, name};
-    }
+    // A node named by its CBS code ("gm0363") publishes as that public body.
+    if (auto unit = record::parseAdminUnit(nodeId)) return {record::tooiUri(*unit), name};
     return {base + "/#publisher", name};
 }
 

@@ -2,6 +2,7 @@
 
 #include "api/dcat.hpp"
 #include "common/json.hpp"
+#include "record/geometry.hpp"
 #include "record/vocabulary.hpp"
 
 #include <rapidjson/document.h>
@@ -12,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -536,30 +536,13 @@ std::string timeText(const JsonValue& record) {
     return instant.empty() ? stringOf(memberOf(time, "date")) : instant;
 }
 
-// The envelope of a GeoJSON geometry's coordinates, as "minLon,minLat,maxLon,maxLat".
-void envelope(const JsonValue& coordinates, double box[4], int depth) {
-    if (!coordinates.IsArray() || depth > kMaxRenderDepth) return;
-    if (coordinates.Size() >= 2 && coordinates[0].IsNumber() && coordinates[1].IsNumber()) {
-        double x = coordinates[0].GetDouble(), y = coordinates[1].GetDouble();
-        box[0] = std::min(box[0], x);
-        box[1] = std::min(box[1], y);
-        box[2] = std::max(box[2], x);
-        box[3] = std::max(box[3], y);
-        return;
-    }
-    for (const auto& element : coordinates.GetArray()) envelope(element, box, depth + 1);
-}
-
+// The footprint's type and envelope ("minLon,minLat,maxLon,maxLat"), or "" when it has none.
 std::string footprint(const JsonValue& record) {
     const JsonValue* geometry = memberOf(&record, "geometry");
-    const JsonValue* coordinates = memberOf(geometry, "coordinates");
-    if (!coordinates) return "";
-    double box[4] = {std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
-                     std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
-    envelope(*coordinates, box, 0);
-    if (box[0] > box[2]) return "";
+    std::optional<record::Bbox> box = geometry ? record::envelope(*geometry) : std::nullopt;
+    if (!box) return "";
     char text[128];
-    std::snprintf(text, sizeof text, "%.6g,%.6g,%.6g,%.6g", box[0], box[1], box[2], box[3]);
+    std::snprintf(text, sizeof text, "%.6g,%.6g,%.6g,%.6g", box->minX, box->minY, box->maxX, box->maxY);
     return stringOf(memberOf(geometry, "type")) + " within " + text;
 }
 

@@ -10,13 +10,14 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <array>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
 
 #include "common/time.hpp"
+#include "record/geometry.hpp"
+#include "record/identifiers.hpp"
 #include "record/record.hpp"
 #include "record/vocabulary.hpp"
 
@@ -31,12 +32,6 @@ using common::Problem;
 using common::Problems;
 
 namespace {
-
-// The profile's controlled vocabularies (record types, rights, twin themes, formats) live in
-// record/vocabulary.hpp; these two are only the validator's.
-constexpr std::array<const char*, 20> kLods = {"0", "0.0", "0.1", "0.2", "0.3", "1", "1.0", "1.1", "1.2", "1.3",
-                                               "2", "2.0", "2.1", "2.2", "2.3", "3", "3.0", "3.1", "3.2", "3.3"};
-constexpr std::array<const char*, 3> kGeometryTypes = {"Polygon", "MultiPolygon", "Point"};
 
 constexpr std::size_t kMaxIdLength = 256;
 
@@ -123,26 +118,6 @@ bool digitsOnly(std::string_view text, std::size_t count) {
     return text.size() == count && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// CBS codes: GM + 4 digits (municipality), PV + 2 (province), WS + 4 (water board).
-bool isAdminUnit(std::string_view code) {
-    if (code.size() < 2) return false;
-    std::string_view prefix = code.substr(0, 2), rest = code.substr(2);
-    if (prefix == "GM" || prefix == "WS") return digitsOnly(rest, 4);
-    if (prefix == "PV") return digitsOnly(rest, 2);
-    return false;
-}
-
-bool isEpsgUri(std::string_view uri) {
-    for (std::string_view prefix : {std::string_view("http://www.opengis.net/def/crs/EPSG/0/"),
-                                    std::string_view("https://www.opengis.net/def/crs/EPSG/0/")}) {
-        if (uri.substr(0, prefix.size()) == prefix) {
-            std::string_view code = uri.substr(prefix.size());
-            return !code.empty() && digitsOnly(code, code.size());
-        }
-    }
-    return false;
-}
-
 bool isFullDate(std::string_view value) { return value.size() == 10 && common::parseRfc3339(value).has_value(); }
 
 // Hints for the twin members a publisher most often forgets, shown when the member is missing.
@@ -222,10 +197,6 @@ std::string missingMessage(const std::string& pointer) {
 // Walks a record and collects every problem the profile defines, each with its JSON Pointer. The
 // schema validator below stops at its first error, so this walk is what lets a publisher fix all
 // problems in one go.
-struct Corner {
-    double lon, lat;
-};
-
 class Walk {
 public:
     explicit Walk(std::int64_t now) : m_now(now) {}
@@ -353,8 +324,8 @@ public:
         if (!ok) return false;
         lon = value[0].GetDouble();
         lat = value[1].GetDouble();
-        ok = coordinateInRange(lon, child(at, 0), 180, "Longitude") &
-             coordinateInRange(lat, child(at, 1), 90, "Latitude");
+        ok = coordinateInRange(lon, child(at, 0), kMaxLongitude, "Longitude") &
+             coordinateInRange(lat, child(at, 1), kMaxLatitude, "Latitude");
         return ok;
     }
 
@@ -383,51 +354,26 @@ public:
             add(at, "A polygon ring must be an array of at least four positions, the last equal to the first.");
             return;
         }
-        std::vector<Corner> corners;
         bool allValid = true;
         for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
-            Corner corner{};
-            if (position(value[i], child(at, i), corner.lon, corner.lat))
-                corners.push_back(corner);
-            else
-                allValid = false;
+            double lon = 0, lat = 0;
+            allValid = position(value[i], child(at, i), lon, lat) && allValid;
         }
         if (!allValid) return;
-        if (corners.front().lon != corners.back().lon || corners.front().lat != corners.back().lat) {
+        const JsonValue& first = value[0];
+        const JsonValue& last = value[value.Size() - 1];
+        if (first[0].GetDouble() != last[0].GetDouble() || first[1].GetDouble() != last[1].GetDouble()) {
             add(at, "The polygon ring is not closed: its last position must repeat its first.");
             return;
         }
-        if (exterior && corners.size() == 5) boxOrder(corners, at);
-    }
-
-    // A footprint that is an axis-aligned rectangle is usually a bounding box written as a polygon:
-    // [[minLon,minLat],[maxLon,minLat],[maxLon,maxLat],[minLon,maxLat],[minLon,minLat]] (or starting
-    // with the northward edge, as PostGIS, GDAL and shapely write it). A rectangle whose first edge
-    // runs west, south, or east-then-south was made from a bbox with a minimum above its maximum.
-    void boxOrder(const std::vector<Corner>& corners, const std::string& at) {
-        for (std::size_t i = 0; i + 1 < corners.size(); ++i) {
-            bool horizontal = corners[i].lat == corners[i + 1].lat && corners[i].lon != corners[i + 1].lon;
-            bool vertical = corners[i].lon == corners[i + 1].lon && corners[i].lat != corners[i + 1].lat;
-            if (!horizontal && !vertical) return;  // not a rectangle
-        }
-        const double x0 = corners[0].lon, y0 = corners[0].lat, x1 = corners[1].lon, y1 = corners[1].lat;
-        const double y2 = corners[2].lat;
-        const char* kShape =
-            "; write a bounding box as "
-            "[[minLon,minLat],[maxLon,minLat],[maxLon,maxLat],[minLon,maxLat],[minLon,minLat]].";
-        if (y0 == y1) {  // first edge horizontal
-            if (x1 < x0) {
-                add(at,
-                    "This rectangle reads as a bounding box with minimum and maximum swapped: longitude runs from " +
-                        number(x0) + " to " + number(x1) + kShape);
-            } else if (y2 < y1) {
-                add(at, "This rectangle reads as a bounding box with minimum and maximum swapped: latitude runs from " +
-                            number(y1) + " to " + number(y2) + kShape);
-            }
-        } else if (y1 < y0) {
-            add(at, "This rectangle reads as a bounding box with minimum and maximum swapped: latitude runs from " +
-                        number(y0) + " to " + number(y1) + kShape);
-        }
+        // A lone ring that is a rectangle is a bounding box; refused with minimum and maximum swapped.
+        if (exterior)
+            if (auto swapped = swappedBox(value))
+                add(at, std::string("This rectangle reads as a bounding box with minimum and maximum swapped: ") +
+                            (swapped->longitude ? "longitude" : "latitude") + " runs from " + number(swapped->from) +
+                            " to " + number(swapped->to) +
+                            "; write a bounding box as "
+                            "[[minLon,minLat],[maxLon,minLat],[maxLon,maxLat],[minLon,maxLat],[minLon,minLat]].");
     }
 
     void polygonCoordinates(const JsonValue& value, const std::string& at) {
@@ -454,10 +400,10 @@ public:
         const rapidjson::SizeType half = value.Size() / 2;
         double west = value[0].GetDouble(), south = value[1].GetDouble();
         double east = value[half].GetDouble(), north = value[half + 1].GetDouble();
-        bool ok = coordinateInRange(west, child(at, 0), 180, "Longitude") &
-                  coordinateInRange(south, child(at, 1), 90, "Latitude") &
-                  coordinateInRange(east, child(at, half), 180, "Longitude") &
-                  coordinateInRange(north, child(at, half + 1), 90, "Latitude");
+        bool ok = coordinateInRange(west, child(at, 0), kMaxLongitude, "Longitude") &
+                  coordinateInRange(south, child(at, 1), kMaxLatitude, "Latitude") &
+                  coordinateInRange(east, child(at, half), kMaxLongitude, "Longitude") &
+                  coordinateInRange(north, child(at, half + 1), kMaxLatitude, "Latitude");
         // West > east is allowed: RFC 7946 uses it for boxes across the antimeridian.
         if (ok && south > north)
             add(at, "The bbox's south (" + number(south) + ") is above its north (" + number(north) +
@@ -647,8 +593,7 @@ public:
             if (colon != std::string_view::npos && !uri.substr(colon + 1).empty() &&
                 digitsOnly(uri.substr(colon + 1), uri.size() - colon - 1))
                 example = std::string(uri.substr(colon + 1));
-            add(crsAt, quoted(uri) + " is not an EPSG URI; write it as http://www.opengis.net/def/crs/EPSG/0/" +
-                           example + ".");
+            add(crsAt, quoted(uri) + " is not an EPSG URI; write it as " + kEpsgUriPrefix + example + ".");
         }
     }
 

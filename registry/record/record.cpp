@@ -28,34 +28,6 @@ const JsonValue* arrayMember(const JsonValue& object, const char* name) {
     return value && value->IsArray() ? value : nullptr;
 }
 
-// Geometries nest coordinates at most four arrays deep (MultiPolygon); the limit only guards against
-// malformed input reaching here.
-constexpr int kMaxCoordinateDepth = 8;
-
-void extend(const JsonValue& coordinates, std::optional<Bbox>& box, int depth) {
-    if (!coordinates.IsArray() || depth > kMaxCoordinateDepth) return;
-    if (coordinates.Size() >= 2 && coordinates[0].IsNumber() && coordinates[1].IsNumber()) {
-        double x = coordinates[0].GetDouble(), y = coordinates[1].GetDouble();
-        if (!box) {
-            box = Bbox{x, y, x, y};
-        } else {
-            box->minX = std::min(box->minX, x);
-            box->minY = std::min(box->minY, y);
-            box->maxX = std::max(box->maxX, x);
-            box->maxY = std::max(box->maxY, y);
-        }
-        return;
-    }
-    for (const auto& element : coordinates.GetArray()) extend(element, box, depth + 1);
-}
-
-void extendGeometry(const JsonValue& geometry, std::optional<Bbox>& box, int depth) {
-    if (!geometry.IsObject() || depth > kMaxCoordinateDepth) return;
-    if (const JsonValue* coordinates = common::member(geometry, "coordinates")) extend(*coordinates, box, 0);
-    if (const JsonValue* geometries = arrayMember(geometry, "geometries"))
-        for (const auto& part : geometries->GetArray()) extendGeometry(part, box, depth + 1);
-}
-
 // One interval end: null, "..", or anything unparseable means open.
 std::int64_t intervalBound(const JsonValue& value, bool isEnd) {
     if (value.IsString() && text(value) != "..") {
@@ -90,11 +62,6 @@ void extractTime(const JsonValue& record, IndexedRecord& out) {
     }
 }
 
-bool isServiceFormat(std::string_view format) {
-    return format == "wms" || format == "wmts" || format == "ogcapi-features" || format == "i3s" ||
-           format == "quantized-mesh";
-}
-
 bool isNavigationRel(std::string_view rel) {
     return rel == "self" || rel == "alternate" || rel == "collection" || rel == "root" || rel == "next" ||
            rel == "prev";
@@ -117,7 +84,7 @@ JsonValue copyString(std::string_view value, common::Json::AllocatorType& alloca
 IndexedRecord extractIndexFields(const JsonValue& record) {
     IndexedRecord out;
     out.id = stringOr(record, "id");
-    if (const JsonValue* geometry = common::member(record, "geometry")) extendGeometry(*geometry, out.bbox, 0);
+    if (const JsonValue* geometry = common::member(record, "geometry")) out.bbox = envelope(*geometry);
     extractTime(record, out);
 
     const JsonValue* properties = common::member(record, "properties");

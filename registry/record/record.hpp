@@ -2,6 +2,8 @@
 // The twin record model: what the store and the search engine need from a validated record, and
 // the normalised form a node stores and serves. See docs/ARCHITECTURE.md, "A record's path".
 #include "common/json.hpp"
+#include "record/geometry.hpp"
+#include "record/vocabulary.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -9,13 +11,6 @@
 #include <vector>
 
 namespace tweeling::registry::record {
-
-// The scheme URI under which the twin themes are concept ids (properties.themes[].scheme).
-inline constexpr const char* kTwinThemeScheme = "https://w3id.org/tweeling/def/theme";
-
-struct Bbox {
-    double minX = 0, minY = 0, maxX = 0, maxY = 0;  // WGS84 lon/lat
-};
 
 // Everything search, facets and the feed need, pulled out of a record once at write time.
 struct IndexedRecord {
@@ -49,9 +44,9 @@ IndexedRecord extractIndexFields(const common::JsonValue& record);
 //  - removes navigation links the server adds per response (rel self, alternate, collection, root,
 //    next, prev) and links derived from distributions (they are re-derived),
 //  - sets properties.formats = [{name, mediaType}] derived from distributions (deduplicated),
-//  - appends one link per distribution: rel "enclosure" (files) or "service" (wms, wmts,
-//    ogcapi-features, i3s, quantized-mesh, 3dtiles when href ends in tileset.json is still a file
-//    => enclosure), with href, type (mediaType) and title ("<format> <formatVersion>"),
+//  - appends one link per distribution: rel "service" for a service format (Format::service in
+//    vocabulary.hpp: wms, wmts, ogcapi-features, i3s, quantized-mesh), "enclosure" for a file, with
+//    href, type (mediaType) and title ("<format> <formatVersion>"),
 //  - sets top-level "origin" to `origin`.
 // Idempotent: normalising a served record again yields the same JSON.
 void normalizeForStorage(common::Json& record, const std::string& origin);

@@ -207,6 +207,13 @@ std::string readFile(const std::string& path) {
     return out.str();
 }
 
+common::Json parseJsonText(const std::string& text) {
+    common::Json doc;
+    if (auto error = common::parseUntrusted(text, doc))
+        throw std::runtime_error("not JSON at byte " + std::to_string(error->offset) + ": " + error->message);
+    return doc;
+}
+
 std::string sourcePath(const std::string& relative) { return std::string(TWEELING_SOURCE_DIR) + "/" + relative; }
 std::string binPath(const std::string& program) { return std::string(TWEELING_BIN_DIR) + "/" + program; }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "common/json.hpp"
+
 namespace tweeling::test {
 
 struct HttpResponse {
@@ -64,6 +66,8 @@ private:
 };
 
 std::string readFile(const std::string& path);
+// JSON a test wrote itself, parsed as the programs parse untrusted input; throws if it is not JSON.
+common::Json parseJsonText(const std::string& text);
 std::string sourcePath(const std::string& relative);  // path inside the source tree
 std::string binPath(const std::string& program);      // path of a built program
 

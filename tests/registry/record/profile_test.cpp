@@ -16,7 +16,6 @@
 #include "common/json.hpp"
 #include "common/time.hpp"
 #include "record/record.hpp"
-#include "record/vocabulary.hpp"
 #include "support/http_client.hpp"
 
 using tweeling::common::Json;
@@ -687,23 +686,4 @@ TEST_CASE("validation is thread-safe: one shared profile, concurrent callers") {
     a.join();
     b.join();
     CHECK(failures == 0);
-}
-
-TEST_CASE("the schema's enums agree with record/vocabulary.hpp") {
-    Json schema = load("schemas/twin-record.schema.json");
-    auto enumAt = [&](const char* pointer) {
-        const JsonValue* value = rapidjson::Pointer(pointer).Get(schema);
-        REQUIRE(value);
-        REQUIRE(value->IsArray());
-        std::vector<std::string> out;
-        for (const auto& item : value->GetArray()) out.push_back(item.GetString());
-        return out;
-    };
-    auto list = [](const auto& words) { return std::vector<std::string>(words.begin(), words.end()); };
-    using namespace tweeling::registry::record;
-    CHECK(enumAt("/definitions/twinProperties/properties/type/enum") == list(kRecordTypes));
-    CHECK(enumAt("/definitions/twinProperties/properties/rights/enum") == list(kRightsValues));
-    CHECK(enumAt("/definitions/twinThemeIds/enum") == list(kTwinThemes));
-    CHECK(enumAt("/definitions/format/enum") == list(kFormats));
-    CHECK(enumAt("/definitions/theme/anyOf/0/properties/scheme/enum") == std::vector<std::string>{kTwinThemeScheme});
 }

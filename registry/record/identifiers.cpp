@@ -1,0 +1,90 @@
+#include "record/identifiers.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace tweeling::registry::record {
+
+namespace {
+
+bool digitsOnly(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string upper(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+}  // namespace
+
+std::optional<AdminUnit> parseAdminUnit(std::string_view text) {
+    if (text.size() < 2) return std::nullopt;
+    std::string code = upper(text);
+    std::string_view prefix = std::string_view(code).substr(0, 2), digits = std::string_view(code).substr(2);
+    AdminUnitKind kind;
+    std::size_t length;
+    if (prefix == "GM") {
+        kind = AdminUnitKind::Municipality, length = 4;
+    } else if (prefix == "PV") {
+        kind = AdminUnitKind::Province, length = 2;
+    } else if (prefix == "WS") {
+        kind = AdminUnitKind::WaterBoard, length = 4;
+    } else {
+        return std::nullopt;
+    }
+    if (digits.size() != length || !digitsOnly(digits)) return std::nullopt;
+    return AdminUnit{kind, std::move(code)};
+}
+
+bool isAdminUnit(std::string_view code) {
+    auto unit = parseAdminUnit(code);
+    return unit && unit->code == code;
+}
+
+std::string tooiUri(const AdminUnit& unit) {
+    const char* body = unit.kind == AdminUnitKind::Municipality ? "gemeente"
+                       : unit.kind == AdminUnitKind::Province   ? "provincie"
+                                                                : "waterschap";
+    return std::string("https://identifier.overheid.nl/tooi/id/") + body + "/" + lower(unit.code);
+}
+
+std::optional<std::string> epsgCode(std::string_view uri) {
+    for (std::string_view prefix :
+         {std::string_view(kEpsgUriPrefix), std::string_view("https://www.opengis.net/def/crs/EPSG/0/")}) {
+        if (uri.substr(0, prefix.size()) != prefix) continue;
+        std::string_view code = uri.substr(prefix.size());
+        if (!digitsOnly(code)) return std::nullopt;
+        return std::string(code);
+    }
+    return std::nullopt;
+}
+
+bool isEpsgUri(std::string_view uri) {
+    return epsgCode(uri).has_value();
+}
+
+std::string epsgUriOf(std::string_view text) {
+    const std::string value(text);
+    const std::string folded = lower(value);
+    if (folded.find("crs84") != std::string::npos) return std::string(kEpsgUriPrefix) + "4326";
+    for (std::string_view prefix : {"http://www.opengis.net/def/crs/epsg/0/", "https://www.opengis.net/def/crs/epsg/0/",
+                                    "epsg:", "urn:ogc:def:crs:epsg::", "urn:ogc:def:crs:epsg:"}) {
+        if (folded.compare(0, prefix.size(), prefix) != 0) continue;
+        std::string code = value.substr(prefix.size());
+        std::size_t colon = code.rfind(':');  // urn:ogc:def:crs:EPSG:6.6:28992
+        if (colon != std::string::npos) code = code.substr(colon + 1);
+        // Longer codes do not exist; the limit keeps junk out of the record.
+        if (digitsOnly(code) && code.size() <= 9) return std::string(kEpsgUriPrefix) + code;
+    }
+    return {};
+}
+
+}  // namespace tweeling::registry::record
