@@ -1,0 +1,175 @@
+// What the record says about itself in words: title, description, keywords, themes (twin themes
+// guessed from the words).
+#include "adapters/ogc_records/mapper.hpp"
+
+#include "adapters/json_members.hpp"
+#include "adapters/text.hpp"
+#include "record/vocabulary.hpp"
+
+namespace tweeling::federation::adapters::ogc_records {
+
+using common::Json;
+using common::JsonValue;
+
+namespace {
+
+// Adds the twin themes whose search terms (record/vocabulary.hpp) occur in keywords, theme concepts
+// or a title, in the vocabulary's order.
+void themesIn(std::string_view value, std::vector<std::string>& themes) {
+    if (value.size() > 4096) value = value.substr(0, 4096);
+    const std::string words = wordsOf(value);
+    for (const registry::record::Theme& theme : registry::record::kThemes)
+        for (const char* term : theme.searchTerms)
+            if (term && words.find(term) != std::string::npos) {
+                if (std::find(themes.begin(), themes.end(), theme.id) == themes.end()) themes.emplace_back(theme.id);
+                break;
+            }
+}
+
+}  // namespace
+
+void Mapper::mapTitleAndDescription() {
+    auto title = nonEmptyMember(*m_props, "title");
+    if (!title) title = nonEmptyMember(m_in, "title");
+    if (!title) {
+        reject("/properties/title", "The record has no title; a record nobody can recognise is not useful.");
+        title = std::string();
+    }
+    m_title = *title;
+    m_p.AddMember("title", s(m_title), m_allocator);
+    auto description = nonEmptyMember(*m_props, "description");
+    if (!description) {
+        warn("/properties/description", "The record has no description; its title is used.");
+        description = m_title;
+    }
+    m_p.AddMember("description", s(*description), m_allocator);
+}
+
+void Mapper::mapThemesAndKeywords() {
+    std::vector<std::string> keywords;
+    auto addKeyword = [&](std::string value) {
+        value = trim(value);
+        if (!value.empty() && std::find(keywords.begin(), keywords.end(), value) == keywords.end())
+            keywords.push_back(std::move(value));
+    };
+    if (const JsonValue* foreign = member(*m_props, "keywords")) {
+        if (foreign->IsString()) {
+            addKeyword(std::string(text(*foreign)));
+        } else if (foreign->IsArray()) {
+            for (rapidjson::SizeType i = 0; i < foreign->Size() && i < kMaxEntries; ++i) {
+                const JsonValue& entry = (*foreign)[i];
+                if (entry.IsString()) addKeyword(std::string(text(entry)));
+                else if (auto keyword = nonEmptyMember(entry, "keyword")) addKeyword(*keyword);
+            }
+        }
+    }
+
+    std::vector<std::string> found;  // twin themes from words
+    std::vector<std::string> declared;  // twin themes the record states in the twin scheme
+    JsonValue themes(rapidjson::kArrayType);
+    Dropped badTwin{"/properties/themes", "concepts of the twin theme scheme that are not twin themes"};
+    bool schemeless = false;
+    Dropped badThemes{"/properties/themes", "themes without concepts"};
+    if (const JsonValue* foreign = member(*m_props, "themes")) {
+        if (!foreign->IsArray()) {
+            warn("/properties/themes", "'themes' is not an array; it was ignored.");
+        } else {
+            for (rapidjson::SizeType i = 0; i < foreign->Size() && i < kMaxEntries; ++i) {
+                const JsonValue& theme = (*foreign)[i];
+                const JsonValue* concepts = theme.IsObject() ? arrayMember(theme, "concepts") : nullptr;
+                if (!concepts) {
+                    badThemes.add("entry " + std::to_string(i + 1));
+                    continue;
+                }
+                auto scheme = nonEmptyMember(theme, "scheme");
+                bool twin = scheme && *scheme == registry::record::kTwinThemeScheme;
+                JsonValue kept(rapidjson::kArrayType);
+                for (rapidjson::SizeType c = 0; c < concepts->Size() && c < kMaxEntries; ++c) {
+                    const JsonValue& item = (*concepts)[c];
+                    std::optional<std::string> id = item.IsString() ? nonEmpty(&item) : nonEmptyMember(item, "id");
+                    if (!id) continue;
+                    auto title = item.IsObject() ? nonEmptyMember(item, "title") : std::nullopt;
+                    if (twin) {
+                        if (!contains(registry::record::kTwinThemes, *id)) {
+                            badTwin.add("'" + *id + "'");
+                            continue;
+                        }
+                        if (std::find(declared.begin(), declared.end(), *id) == declared.end()) declared.push_back(*id);
+                        continue;
+                    }
+                    themesIn(*id, found);
+                    if (title) themesIn(*title, found);
+                    if (!scheme) {
+                        addKeyword(*id);
+                        continue;
+                    }
+                    JsonValue entry(rapidjson::kObjectType);
+                    entry.AddMember("id", s(*id), m_allocator);
+                    if (item.IsObject())
+                        for (const char* field : {"title", "description", "url"})
+                            if (const JsonValue* value = member(item, field); value && value->IsString())
+                                entry.AddMember(JsonValue(field, m_allocator), s(text(*value)), m_allocator);
+                    kept.PushBack(entry, m_allocator);
+                }
+                if (!scheme) {
+                    schemeless = true;
+                    continue;
+                }
+                if (twin || kept.Empty()) continue;
+                JsonValue entry(rapidjson::kObjectType);
+                entry.AddMember("scheme", s(*scheme), m_allocator);
+                entry.AddMember("concepts", kept, m_allocator);
+                themes.PushBack(entry, m_allocator);
+            }
+        }
+    }
+    report(badThemes);
+    report(badTwin);
+    if (schemeless)
+        warn("/properties/themes",
+             "Themes without a scheme are not Records themes; their concepts were kept as keywords.");
+
+    for (const auto& keyword : keywords) themesIn(keyword, found);
+    themesIn(m_title, found);
+
+    std::vector<std::string> twinThemes = declared;
+    std::vector<std::string> guessed;
+    for (const auto& theme : found)
+        if (std::find(twinThemes.begin(), twinThemes.end(), theme) == twinThemes.end()) {
+            twinThemes.push_back(theme);
+            guessed.push_back(theme);
+        }
+    if (!twinThemes.empty()) {
+        JsonValue concepts(rapidjson::kArrayType);
+        for (const auto& theme : twinThemes) {
+            JsonValue item(rapidjson::kObjectType);
+            item.AddMember("id", s(theme), m_allocator);
+            concepts.PushBack(item, m_allocator);
+        }
+        JsonValue twin(rapidjson::kObjectType);
+        twin.AddMember("scheme", JsonValue(registry::record::kTwinThemeScheme, m_allocator), m_allocator);
+        twin.AddMember("concepts", concepts, m_allocator);
+        // First, so readers of the twin scheme find it at once.
+        JsonValue ordered(rapidjson::kArrayType);
+        ordered.PushBack(twin, m_allocator);
+        for (auto& theme : themes.GetArray()) ordered.PushBack(theme, m_allocator);
+        themes = std::move(ordered);
+    }
+    if (!guessed.empty()) {
+        std::string list;
+        for (const auto& theme : guessed) list += (list.empty() ? "" : ", ") + theme;
+        warn("/properties/themes", "Twin themes were guessed from the keywords, themes and title: " + list + ".");
+    } else if (twinThemes.empty()) {
+        warn("/properties/themes",
+             "No twin theme could be derived from the record's keywords, themes or title; it will not be "
+             "found by a theme search.");
+    }
+    if (!themes.Empty()) m_p.AddMember("themes", themes, m_allocator);
+    if (!keywords.empty()) {
+        JsonValue list(rapidjson::kArrayType);
+        for (const auto& keyword : keywords) list.PushBack(s(keyword), m_allocator);
+        m_p.AddMember("keywords", list, m_allocator);
+    }
+}
+
+}  // namespace tweeling::federation::adapters::ogc_records

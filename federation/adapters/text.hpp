@@ -1,0 +1,38 @@
+#pragma once
+// String helpers for reading foreign catalog records, shared by the adapters of every catalog kind.
+// ASCII only: letters and digits beyond ASCII count as neither, except in wordsOf.
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+namespace tweeling::federation::adapters {
+
+std::string lower(std::string_view value);
+bool isSpace(char c);
+std::string trim(std::string_view value);
+bool startsWith(std::string_view value, std::string_view prefix);
+bool endsWith(std::string_view value, std::string_view suffix);
+bool hasWhitespace(std::string_view value);
+
+template <typename Words>
+bool contains(const Words& words, std::string_view value) {
+    return std::any_of(std::begin(words), std::end(words), [&](const char* word) { return value == word; });
+}
+
+// scheme ":" rest, as the schema's uri pattern ^[A-Za-z][A-Za-z0-9+.-]*:[^ ]+$.
+bool isUri(std::string_view value);
+bool digitsOnly(std::string_view value);
+// "Gemeente Zaanstad" -> "gemeente-zaanstad" (at most 64 characters; "unknown" when nothing is left).
+std::string slug(std::string_view value);
+// Everything but RFC 3986 unreserved characters as %XX.
+std::string percentEncode(std::string_view value);
+
+// The key a resource type or an access level is compared by: the last segment of a URI, its letters
+// and digits, lower-cased ("http://purl.org/dc/dcmitype/Dataset" -> "dataset").
+std::string typeKey(std::string_view raw);
+// " " + the lower-cased words of `value` + " ", everything but letters and digits turned into spaces:
+// the form a theme's search terms (and licence names) are matched in.
+std::string wordsOf(std::string_view value);
+
+}  // namespace tweeling::federation::adapters
