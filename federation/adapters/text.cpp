@@ -81,7 +81,8 @@ std::string percentEncode(std::string_view value) {
     return out;
 }
 
-// The key a resource type or an access level is compared by: the last segment of a URI, its letters and digits, lower-cased.
+// The key a resource type or an access level is compared by: the last segment of a URI, its letters
+// and digits, lower-cased.
 std::string typeKey(std::string_view raw) {
     std::string value = lower(trim(raw));
     std::size_t cut = value.find_last_of("#/:");

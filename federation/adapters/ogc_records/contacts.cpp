@@ -1,6 +1,8 @@
 // Who: properties.publisher and properties.contacts, from publisher, contacts and providers.
 #include "adapters/ogc_records/mapper.hpp"
 
+#include <algorithm>
+
 #include "adapters/json_members.hpp"
 #include "adapters/text.hpp"
 #include "adapters/url.hpp"
@@ -97,6 +99,58 @@ bool validEmail(std::string_view email) {
 bool isTooi(std::string_view url) {
     return startsWith(url, "https://identifier.overheid.nl/tooi/id/") ||
            startsWith(url, "http://identifier.overheid.nl/tooi/id/");
+}
+
+// The providers (pygeoapi: strings "Team, mail@org, Organisation"; STAC: {name, url}) that name
+// someone.
+std::vector<Party> providersOf(const JsonValue& properties) {
+    std::vector<Party> providers;
+    if (const JsonValue* list = arrayMember(properties, "providers"))
+        for (rapidjson::SizeType i = 0; i < list->Size() && i < kMaxEntries; ++i) {
+            const JsonValue& entry = (*list)[i];
+            Party party;
+            if (entry.IsString()) party = partyOfText(text(entry));
+            else if (entry.IsObject()) party = partyOf(entry, "properties.providers");
+            if (!party.name.empty() || !party.organization.empty()) providers.push_back(std::move(party));
+        }
+    return providers;
+}
+
+// The publisher: properties.publisher, else the first contact with a publisher-like role (in order of
+// preference), else the first provider, else the first contact of any role (`firstAnyRole` set).
+std::optional<Party> choosePublisher(const JsonValue& properties, const std::vector<const JsonValue*>& foreignContacts,
+                                     const std::vector<Party>& providers, bool& firstAnyRole) {
+    std::optional<Party> publisher;
+    if (const JsonValue* given = member(properties, "publisher")) {
+        if (given->IsObject()) {
+            Party party = partyOf(*given, "properties.publisher");
+            if (!party.name.empty() || !party.organization.empty()) publisher = party;
+        } else if (auto name = nonEmpty(given)) {
+            Party party;
+            party.organization = *name;
+            party.from = "properties.publisher";
+            publisher = party;
+        }
+    }
+    if (!publisher) {
+        static const char* const kRoles[] = {"publisher",  "pointofcontact", "custodian", "owner",
+                                             "originator", "distributor",    "producer",  "resourceprovider"};
+        for (const char* wanted : kRoles) {
+            for (const JsonValue* contact : foreignContacts) {
+                auto roles = rolesOf(*contact);
+                if (std::find(roles.begin(), roles.end(), wanted) == roles.end()) continue;
+                publisher = partyOf(*contact, "the contact with role " + std::string(wanted));
+                break;
+            }
+            if (publisher) break;
+        }
+    }
+    if (!publisher && !providers.empty()) publisher = providers.front();
+    if (!publisher && !foreignContacts.empty()) {
+        publisher = partyOf(*foreignContacts.front(), "the first contact");
+        firstAnyRole = true;
+    }
+    return publisher;
 }
 
 }  // namespace
@@ -207,10 +261,10 @@ JsonValue Mapper::contactOf(const Party& party, const char* role) {
     return contact;
 }
 
-void Mapper::mapPublisherAndContacts() {
-    // Contacts as the foreign record gives them.
+// The foreign contacts the profile can take (normalizeContact), and in `sources` the foreign contact
+// each came from.
+JsonValue Mapper::readContacts(std::vector<const JsonValue*>& sources) {
     JsonValue contacts(rapidjson::kArrayType);
-    std::vector<const JsonValue*> foreignContacts;  // parallel to `contacts`
     Dropped dropped{"/properties/contacts", "contacts without a name or an organization"};
     if (const JsonValue* foreign = member(*m_props, "contacts")) {
         if (!foreign->IsArray()) {
@@ -223,57 +277,25 @@ void Mapper::mapPublisherAndContacts() {
                     continue;
                 }
                 contacts.PushBack(contact, m_allocator);
-                foreignContacts.push_back(&(*foreign)[i]);
+                sources.push_back(&(*foreign)[i]);
             }
             if (foreign->Size() > kMaxEntries)
                 warn("/properties/contacts", "Only the first " + std::to_string(kMaxEntries) + " contacts were read.");
         }
     }
     report(dropped);
+    return contacts;
+}
 
+void Mapper::mapPublisherAndContacts() {
+    // Contacts as the foreign record gives them.
+    std::vector<const JsonValue*> foreignContacts;  // parallel to `contacts`
+    JsonValue contacts = readContacts(foreignContacts);
     // Providers (pygeoapi strings, STAC objects).
-    std::vector<Party> providers;
-    if (const JsonValue* list = arrayMember(*m_props, "providers"))
-        for (rapidjson::SizeType i = 0; i < list->Size() && i < kMaxEntries; ++i) {
-            const JsonValue& entry = (*list)[i];
-            Party party;
-            if (entry.IsString()) party = partyOfText(text(entry));
-            else if (entry.IsObject()) party = partyOf(entry, "properties.providers");
-            if (!party.name.empty() || !party.organization.empty()) providers.push_back(std::move(party));
-        }
-
+    const std::vector<Party> providers = providersOf(*m_props);
     // The publisher.
-    std::optional<Party> publisher;
     bool firstAnyRole = false;
-    if (const JsonValue* given = member(*m_props, "publisher")) {
-        if (given->IsObject()) {
-            Party party = partyOf(*given, "properties.publisher");
-            if (!party.name.empty() || !party.organization.empty()) publisher = party;
-        } else if (auto name = nonEmpty(given)) {
-            Party party;
-            party.organization = *name;
-            party.from = "properties.publisher";
-            publisher = party;
-        }
-    }
-    if (!publisher) {
-        static const char* const kRoles[] = {"publisher",  "pointofcontact", "custodian", "owner",
-                                             "originator", "distributor",    "producer",  "resourceprovider"};
-        for (const char* wanted : kRoles) {
-            for (const JsonValue* contact : foreignContacts) {
-                auto roles = rolesOf(*contact);
-                if (std::find(roles.begin(), roles.end(), wanted) == roles.end()) continue;
-                publisher = partyOf(*contact, "the contact with role " + std::string(wanted));
-                break;
-            }
-            if (publisher) break;
-        }
-    }
-    if (!publisher && !providers.empty()) publisher = providers.front();
-    if (!publisher && !foreignContacts.empty()) {
-        publisher = partyOf(*foreignContacts.front(), "the first contact");
-        firstAnyRole = true;
-    }
+    const std::optional<Party> publisher = choosePublisher(*m_props, foreignContacts, providers, firstAnyRole);
 
     JsonValue publisherJson(rapidjson::kObjectType);
     std::string name, id;

@@ -46,32 +46,39 @@ JsonValue Mapper::normalizeLink(const JsonValue& link, const std::string& base) 
     return out;
 }
 
-void Mapper::mapDistributions() {
-    JsonValue list(rapidjson::kArrayType);
+namespace {
+
+// The distributions found so far: one per href, counting those of unknown format version.
+struct DistributionList {
+    explicit DistributionList(Allocator& a) : allocator(a) {}
+    Allocator& allocator;
+    JsonValue items{rapidjson::kArrayType};
     std::vector<std::string> hrefs;
     std::size_t unknownVersions = 0;
-    Dropped notHttp{"/properties/distributions", "download links that are not http(s) URLs"};
 
-    auto add = [&](const std::string& href, const FormatGuess& guess, const JsonValue* source) {
+    // `source`: the foreign distribution or link it came from (title, size, checksum), or null.
+    void add(const std::string& href, const FormatGuess& guess, const JsonValue* source) {
         if (std::find(hrefs.begin(), hrefs.end(), href) != hrefs.end()) return;
         hrefs.push_back(href);
         JsonValue distribution(rapidjson::kObjectType);
-        distribution.AddMember("href", s(href), m_allocator);
-        distribution.AddMember("format", s(guess.format), m_allocator);
+        distribution.AddMember("href", str(href, allocator), allocator);
+        distribution.AddMember("format", str(guess.format, allocator), allocator);
         std::string version = guess.version;
         if (version.empty()) {
             version = "unknown";
             ++unknownVersions;
         }
-        distribution.AddMember("formatVersion", s(version), m_allocator);
-        distribution.AddMember("mediaType",
-                               s(guess.mediaType.empty() ? std::string("application/octet-stream") : guess.mediaType),
-                               m_allocator);
+        distribution.AddMember("formatVersion", str(version, allocator), allocator);
+        distribution.AddMember(
+            "mediaType",
+            str(guess.mediaType.empty() ? std::string("application/octet-stream") : guess.mediaType, allocator),
+            allocator);
         if (source) {
-            if (auto title = nonEmptyMember(*source, "title")) distribution.AddMember("title", s(*title), m_allocator);
+            if (auto title = nonEmptyMember(*source, "title"))
+                distribution.AddMember("title", str(*title, allocator), allocator);
             for (const char* name : {"byteSize", "length"})
                 if (const JsonValue* size = member(*source, name); size && size->IsInt64() && size->GetInt64() >= 0) {
-                    distribution.AddMember("byteSize", JsonValue(size->GetInt64()), m_allocator);
+                    distribution.AddMember("byteSize", JsonValue(size->GetInt64()), allocator);
                     break;
                 }
             if (const JsonValue* checksum = objectMember(*source, "checksum")) {
@@ -79,14 +86,22 @@ void Mapper::mapDistributions() {
                 auto value = nonEmptyMember(*checksum, "value");
                 if (algorithm && value) {
                     JsonValue entry(rapidjson::kObjectType);
-                    entry.AddMember("algorithm", s(*algorithm), m_allocator);
-                    entry.AddMember("value", s(*value), m_allocator);
-                    distribution.AddMember("checksum", entry, m_allocator);
+                    entry.AddMember("algorithm", str(*algorithm, allocator), allocator);
+                    entry.AddMember("value", str(*value, allocator), allocator);
+                    distribution.AddMember("checksum", entry, allocator);
                 }
             }
         }
-        list.PushBack(distribution, m_allocator);
-    };
+        items.PushBack(distribution, allocator);
+    }
+};
+
+}  // namespace
+
+void Mapper::mapDistributions() {
+    DistributionList distributions(m_allocator);
+    Dropped notHttp{"/properties/distributions", "download links that are not http(s) URLs"};
+
 
     // Twin-form distributions.
     if (const JsonValue* foreign = arrayMember(*m_props, "distributions"))
@@ -105,7 +120,7 @@ void Mapper::mapDistributions() {
                 guess.format = *format;
             if (auto version = nonEmptyMember(entry, "formatVersion")) guess.version = *version;
             if (mediaType) guess.mediaType = *mediaType;
-            add(href, guess, &entry);
+            distributions.add(href, guess, &entry);
         }
 
     // Links.
@@ -126,31 +141,18 @@ void Mapper::mapDistributions() {
                 notHttp.add("'" + *rawHref + "'");
                 continue;
             }
-            add(href, guess, &link);
+            distributions.add(href, guess, &link);
             m_linksUsed.insert(&link);
         }
     report(notHttp);
 
-    if (list.Empty()) {
-        std::string href, mediaType = "application/geo+json";
-        if (const JsonValue* links = arrayMember(m_in, "links"))
-            for (const char* wanted : {"self", "alternate"}) {
-                for (rapidjson::SizeType i = 0; i < links->Size() && i < kMaxEntries && href.empty(); ++i) {
-                    const JsonValue& link = (*links)[i];
-                    if (common::stringMember(link, "rel") != std::string_view(wanted)) continue;
-                    auto raw = nonEmptyMember(link, "href");
-                    if (!raw) continue;
-                    std::string url = resolveUrl(m_recordUrl, *raw);
-                    if (!isHttpUrl(url)) continue;
-                    href = url;
-                    if (auto type = nonEmptyMember(link, "type"); type && isMediaType(lower(*type))) mediaType = *type;
-                }
-                if (!href.empty()) break;
-            }
+    if (distributions.items.Empty()) {
+        std::string mediaType = "application/geo+json";
+        std::string href = ownRecordLink(mediaType);
         if (href.empty()) href = m_recordUrl;
         if (isHttpUrl(href)) {
             FormatGuess guess{"other", mediaType, "OGC API - Records"};
-            add(href, guess, nullptr);
+            distributions.add(href, guess, nullptr);
             warn("/properties/distributions",
                  "The record has no download or service link; the catalog record itself (" + href +
                      ") is given as its only distribution.");
@@ -158,11 +160,32 @@ void Mapper::mapDistributions() {
             warn("/properties/distributions", "The record has no download or service link.");
         }
     }
-    if (unknownVersions > 0)
-        warn("/properties/distributions",
-             std::to_string(unknownVersions) + " distribution" + (unknownVersions == 1 ? " has" : "s have") +
-                 " no known format version; 'unknown' is given.");
-    if (!list.Empty()) m_p.AddMember("distributions", list, m_allocator);
+    if (distributions.unknownVersions > 0)
+        warn("/properties/distributions", std::to_string(distributions.unknownVersions) + " distribution" +
+                                              (distributions.unknownVersions == 1 ? " has" : "s have") +
+                                              " no known format version; 'unknown' is given.");
+    if (!distributions.items.Empty()) m_p.AddMember("distributions", distributions.items, m_allocator);
+}
+
+// The record's own self link, else its alternate link (http(s) only); `mediaType` becomes the link's
+// media type when it has one. "" when there is none.
+std::string Mapper::ownRecordLink(std::string& mediaType) const {
+    std::string href;
+    if (const JsonValue* links = arrayMember(m_in, "links"))
+        for (const char* wanted : {"self", "alternate"}) {
+            for (rapidjson::SizeType i = 0; i < links->Size() && i < kMaxEntries && href.empty(); ++i) {
+                const JsonValue& link = (*links)[i];
+                if (common::stringMember(link, "rel") != std::string_view(wanted)) continue;
+                auto raw = nonEmptyMember(link, "href");
+                if (!raw) continue;
+                std::string url = resolveUrl(m_recordUrl, *raw);
+                if (!isHttpUrl(url)) continue;
+                href = url;
+                if (auto type = nonEmptyMember(link, "type"); type && isMediaType(lower(*type))) mediaType = *type;
+            }
+            if (!href.empty()) break;
+        }
+    return href;
 }
 
 void Mapper::mapLinks() {

@@ -107,11 +107,16 @@ private:
     // text_and_themes.cpp
     void mapTitleAndDescription();
     void mapThemesAndKeywords();
+    common::JsonValue foreignThemes(std::vector<std::string>& keywords, std::vector<std::string>& found,
+                                    std::vector<std::string>& declared);
+    void addTwinThemes(common::JsonValue& themes, const std::vector<std::string>& declared,
+                       const std::vector<std::string>& found);
 
     // contacts.cpp
     common::JsonValue normalizeContact(const common::JsonValue& contact);
     common::JsonValue contactOf(const Party& party, const char* role);
     void mapPublisherAndContacts();
+    common::JsonValue readContacts(std::vector<const common::JsonValue*>& sources);
 
     // rights.cpp
     void mapLicenseAndRights();
@@ -119,6 +124,7 @@ private:
     // distributions.cpp
     common::JsonValue normalizeLink(const common::JsonValue& link, const std::string& base);
     void mapDistributions();
+    std::string ownRecordLink(std::string& mediaType) const;
     void mapLinks();
     void mapConformsTo();
 };

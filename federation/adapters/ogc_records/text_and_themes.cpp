@@ -45,27 +45,51 @@ void Mapper::mapTitleAndDescription() {
     m_p.AddMember("description", s(*description), m_allocator);
 }
 
+namespace {
+
+// Adds a keyword (trimmed) unless it is empty or already there.
+void addKeyword(std::vector<std::string>& keywords, std::string value) {
+    value = trim(value);
+    if (!value.empty() && std::find(keywords.begin(), keywords.end(), value) == keywords.end())
+        keywords.push_back(std::move(value));
+}
+
+}  // namespace
+
 void Mapper::mapThemesAndKeywords() {
     std::vector<std::string> keywords;
-    auto addKeyword = [&](std::string value) {
-        value = trim(value);
-        if (!value.empty() && std::find(keywords.begin(), keywords.end(), value) == keywords.end())
-            keywords.push_back(std::move(value));
-    };
     if (const JsonValue* foreign = member(*m_props, "keywords")) {
         if (foreign->IsString()) {
-            addKeyword(std::string(text(*foreign)));
+            addKeyword(keywords, std::string(text(*foreign)));
         } else if (foreign->IsArray()) {
             for (rapidjson::SizeType i = 0; i < foreign->Size() && i < kMaxEntries; ++i) {
                 const JsonValue& entry = (*foreign)[i];
-                if (entry.IsString()) addKeyword(std::string(text(entry)));
-                else if (auto keyword = nonEmptyMember(entry, "keyword")) addKeyword(*keyword);
+                if (entry.IsString()) addKeyword(keywords, std::string(text(entry)));
+                else if (auto keyword = nonEmptyMember(entry, "keyword")) addKeyword(keywords, *keyword);
             }
         }
     }
 
     std::vector<std::string> found;  // twin themes from words
     std::vector<std::string> declared;  // twin themes the record states in the twin scheme
+    JsonValue themes = foreignThemes(keywords, found, declared);
+
+    for (const auto& keyword : keywords) themesIn(keyword, found);
+    themesIn(m_title, found);
+    addTwinThemes(themes, declared, found);
+    if (!themes.Empty()) m_p.AddMember("themes", themes, m_allocator);
+    if (!keywords.empty()) {
+        JsonValue list(rapidjson::kArrayType);
+        for (const auto& keyword : keywords) list.PushBack(s(keyword), m_allocator);
+        m_p.AddMember("keywords", list, m_allocator);
+    }
+}
+
+// The foreign themes that have a scheme, as Records themes. Concepts of themes without a scheme
+// become keywords; concepts of the twin scheme go to `declared`; twin themes named in any other
+// concept to `found`.
+JsonValue Mapper::foreignThemes(std::vector<std::string>& keywords, std::vector<std::string>& found,
+                                std::vector<std::string>& declared) {
     JsonValue themes(rapidjson::kArrayType);
     Dropped badTwin{"/properties/themes", "concepts of the twin theme scheme that are not twin themes"};
     bool schemeless = false;
@@ -100,7 +124,7 @@ void Mapper::mapThemesAndKeywords() {
                     themesIn(*id, found);
                     if (title) themesIn(*title, found);
                     if (!scheme) {
-                        addKeyword(*id);
+                        addKeyword(keywords, *id);
                         continue;
                     }
                     JsonValue entry(rapidjson::kObjectType);
@@ -128,10 +152,13 @@ void Mapper::mapThemesAndKeywords() {
     if (schemeless)
         warn("/properties/themes",
              "Themes without a scheme are not Records themes; their concepts were kept as keywords.");
+    return themes;
+}
 
-    for (const auto& keyword : keywords) themesIn(keyword, found);
-    themesIn(m_title, found);
-
+// Puts the twin themes (declared, then found) first in `themes`, and warns when some were guessed or
+// there are none.
+void Mapper::addTwinThemes(JsonValue& themes, const std::vector<std::string>& declared,
+                           const std::vector<std::string>& found) {
     std::vector<std::string> twinThemes = declared;
     std::vector<std::string> guessed;
     for (const auto& theme : found)
@@ -163,12 +190,6 @@ void Mapper::mapThemesAndKeywords() {
         warn("/properties/themes",
              "No twin theme could be derived from the record's keywords, themes or title; it will not be "
              "found by a theme search.");
-    }
-    if (!themes.Empty()) m_p.AddMember("themes", themes, m_allocator);
-    if (!keywords.empty()) {
-        JsonValue list(rapidjson::kArrayType);
-        for (const auto& keyword : keywords) list.PushBack(s(keyword), m_allocator);
-        m_p.AddMember("keywords", list, m_allocator);
     }
 }
 
