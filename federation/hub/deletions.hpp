@@ -18,9 +18,9 @@ using RecordKey = std::pair<std::string, std::string>;  // origin, id
 
 // What settle() did with a source's pending deletions.
 struct Settlement {
-    std::int64_t pending = 0;    // deletions that were waiting
-    std::int64_t held = 0;       // records held from the source when they were counted
-    bool heldBack = false;       // more than the threshold: none was applied, all still wait
+    std::int64_t pending = 0;               // deletions that were waiting
+    std::int64_t held = 0;                  // records held from the source when they were counted
+    bool heldBack = false;                  // more than the threshold: none was applied, all still wait
     registry::store::BatchOutcome applied;  // when not held back
 };
 

@@ -24,9 +24,9 @@ namespace {
 class ScriptedFeed {
 public:
     ScriptedFeed(std::string origin, std::size_t perPage)
-        : m_origin(std::move(origin)), m_perPage(perPage), m_server([this](const std::string& path) {
-              return answer(path);
-          }) {}
+        : m_origin(std::move(origin)),
+          m_perPage(perPage),
+          m_server([this](const std::string& path) { return answer(path); }) {}
     std::string url() const { return m_server.url(""); }
     std::string publicKey() const { return m_key.publicKey().base64Url(); }
 
