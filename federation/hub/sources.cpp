@@ -47,13 +47,6 @@ CREATE TABLE IF NOT EXISTS harvest_reports(
   report TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS harvest_reports_by_source ON harvest_reports(source, run);
-CREATE TABLE IF NOT EXISTS pending_deletions(
-  source TEXT NOT NULL,
-  origin TEXT NOT NULL,
-  id TEXT NOT NULL,
-  deleted_at INTEGER NOT NULL,
-  PRIMARY KEY (source, origin, id)
-) WITHOUT ROWID;
 )sql";
 
 // Columns added to `sources` after its first release: databases made before get them on opening.
@@ -110,8 +103,7 @@ std::optional<std::string> optionalText(Statement& statement, int column) {
 constexpr const char* kSelectSource =
     "SELECT id, kind, url, every_seconds, connect_timeout_ms, total_timeout_ms, max_bytes, max_delete_fraction,"
     " added, state, last_attempt, last_success, last_error, consecutive_failures, next_harvest, epoch, cursor,"
-    " records_rejected, (SELECT count(*) FROM pending_deletions p WHERE p.source = sources.id), allow_private,"
-    " tls_pin FROM sources";
+    " records_rejected, allow_private, tls_pin FROM sources";
 
 SourceState readSource(Statement& statement) {
     SourceState state;
@@ -133,9 +125,8 @@ SourceState readSource(Statement& statement) {
     state.epoch = statement.text(15);
     state.cursor = statement.int64(16);
     state.recordsRejected = statement.int64(17);
-    state.pendingDeletions = statement.int64(18);
-    state.config.allowPrivate = statement.int64(19) != 0;
-    state.config.tlsPin = statement.text(20);
+    state.config.allowPrivate = statement.int64(18) != 0;
+    state.config.tlsPin = statement.text(19);
     return state;
 }
 
@@ -173,7 +164,7 @@ std::optional<std::string> validateConfig(const SourceConfig& config) {
     return std::nullopt;
 }
 
-SourceRegistry::SourceRegistry(registry::store::Store& store) : m_store(store) {
+SourceRegistry::SourceRegistry(registry::store::Store& store) : m_store(store), m_deletions(store) {
     m_store.write([](Database& database) {
         database.exec(kSchema);
         addMissingColumns(database);
@@ -215,12 +206,12 @@ bool SourceRegistry::remove(const std::string& id) {
     // Records first (with tombstones, so hubs above learn of it), then the bookkeeping.
     m_store.removeSource(id);
     m_store.write([&](Database& database) {
-        for (const char* sql : {"DELETE FROM sources WHERE id = ?1", "DELETE FROM harvest_reports WHERE source = ?1",
-                                "DELETE FROM pending_deletions WHERE source = ?1"}) {
+        for (const char* sql : {"DELETE FROM sources WHERE id = ?1", "DELETE FROM harvest_reports WHERE source = ?1"}) {
             Statement statement(database, sql);
             statement.bind(1, id);
             statement.execute();
         }
+        m_deletions.forget(database, id);
     });
     return true;
 }
@@ -232,7 +223,10 @@ std::optional<SourceState> SourceRegistry::get(const std::string& id) const {
         statement.bind(1, id);
         if (statement.step()) state = readSource(statement);
     });
-    if (state) state->recordsHeld = m_store.countOfSource(id);
+    if (state) {
+        state->recordsHeld = m_store.countOfSource(id);
+        state->pendingDeletions = m_deletions.count(id);
+    }
     return state;
 }
 
@@ -242,7 +236,10 @@ std::vector<SourceState> SourceRegistry::list() const {
         Statement statement(database, std::string(kSelectSource) + " ORDER BY id");
         while (statement.step()) states.push_back(readSource(statement));
     });
-    for (auto& state : states) state.recordsHeld = m_store.countOfSource(state.config.id);
+    for (auto& state : states) {
+        state.recordsHeld = m_store.countOfSource(state.config.id);
+        state.pendingDeletions = m_deletions.count(state.config.id);
+    }
     return states;
 }
 
@@ -297,6 +294,20 @@ void SourceRegistry::recordAttempt(const std::string& id, const std::string& sta
         update.bind(7, rejected).bind(8, answered ? 1 : 0);
         update.execute();
     });
+}
+
+void SourceRegistry::restartFeed(Database& database, const std::string& id, const std::string& epoch) const {
+    Statement restart(database, "UPDATE sources SET cursor = 0, epoch = ?2 WHERE id = ?1");
+    restart.bind(1, id).bind(2, epoch);
+    restart.execute();
+}
+
+void SourceRegistry::advanceCursor(Database& database, const std::string& id, std::int64_t cursor,
+                                   const std::string& epoch) const {
+    Statement advance(database, "UPDATE sources SET cursor = ?2, epoch = CASE WHEN ?3 = '' THEN epoch ELSE ?3 END"
+                                " WHERE id = ?1");
+    advance.bind(1, id).bind(2, cursor).bind(3, epoch);
+    advance.execute();
 }
 
 void SourceRegistry::saveReport(const std::string& id, const std::string& reportJson) {

@@ -1,7 +1,10 @@
 #pragma once
 // The sources a hub federates, their harvest state (cursor, epoch, health) and their harvest
 // reports. Kept in the hub's own SQLite database beside the records (tables created here), so a
-// page of records and the cursor that follows it commit in one transaction.
+// page of records and the cursor that follows it commit in one transaction. SourceRegistry is the
+// one owner of the `sources` and `harvest_reports` tables; it holds the source's pending deletions
+// through PendingDeletions (deletions.hpp), the owner of theirs.
+#include "hub/deletions.hpp"
 #include "record/size.hpp"
 #include "store/store.hpp"
 
@@ -81,14 +84,24 @@ public:
     void recordAttempt(const std::string& id, const std::string& state, const std::string& error,
                        std::int64_t rejected);
 
+    // The feed's position, as statements within the caller's transaction, so that it moves with
+    // the page it follows (or with the resync marks it starts).
+    // A resync: the cursor starts again from 0 under the source's new epoch.
+    void restartFeed(registry::store::Database& database, const std::string& id, const std::string& epoch) const;
+    // After a page: the cursor is its last seq; `epoch` is stored when not empty (a first harvest).
+    void advanceCursor(registry::store::Database& database, const std::string& id, std::int64_t cursor,
+                       const std::string& epoch) const;
+
     // Reports (JSON text) of harvest runs; the newest first.
     void saveReport(const std::string& id, const std::string& reportJson);
     std::optional<std::string> latestReport(const std::string& id) const;
 
     registry::store::Store& store() { return m_store; }
+    PendingDeletions& pendingDeletions() { return m_deletions; }
 
 private:
     registry::store::Store& m_store;
+    PendingDeletions m_deletions;
 };
 
 // Admin keys are publisher keys with this publisher: they manage sources and may not publish.

@@ -33,13 +33,6 @@ CREATE TABLE IF NOT EXISTS source_pins(
 ) WITHOUT ROWID;
 )sql";
 
-bool hasColumn(Database& database, const char* table, const char* column) {
-    Statement statement(database, std::string("PRAGMA table_info(") + table + ")");
-    while (statement.step())
-        if (statement.text(1) == column) return true;
-    return false;
-}
-
 std::int64_t seconds(const std::string& text) {
     if (auto parsed = common::parseRfc3339(text)) return *parsed;
     return LLONG_MIN;
@@ -202,15 +195,7 @@ const char* Verifier::pointer(Result result) { return result == Result::Collisio
 
 // ---------------------------------------------------------------------------------------------
 KeyRing::KeyRing(registry::store::Store& store) : m_store(store) {
-    m_store.write([](Database& database) {
-        database.exec(kSchema);
-        // Deletions waiting for the end of a run keep the origin's signed time and signature, so
-        // the tombstone this hub relays can be verified further on.
-        if (!hasColumn(database, "pending_deletions", "signature")) {
-            database.exec("ALTER TABLE pending_deletions ADD COLUMN signature TEXT");
-            database.exec("ALTER TABLE pending_deletions ADD COLUMN deleted_at_text TEXT");
-        }
-    });
+    m_store.write([](Database& database) { database.exec(kSchema); });
 }
 
 KeyRing::Meeting KeyRing::meet(const std::string& origin, const std::string& key, const std::string& via,

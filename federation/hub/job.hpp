@@ -1,0 +1,124 @@
+#pragma once
+// What one harvest run of one source does, whatever its kind: how it fetches (the source's network
+// edges and the run's budget), how it prepares a record (validation, normalisation, size, hash and
+// provenance), how it counts outcomes into its report, and how its deletions end (held until the
+// run is complete, then settled against the source's threshold). FeedJob (feed_job.hpp) and
+// CrawlJob (crawl_job.hpp) add the walk through their source. A job lives for one round.
+#include "harvest/fetcher.hpp"
+#include "hub/deletions.hpp"
+#include "hub/harvester.hpp"
+#include "hub/report.hpp"
+#include "hub/sources.hpp"
+#include "hub/trust.hpp"
+#include "hub/write_queue.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace tweeling::federation::hub {
+
+std::int64_t nowSeconds();
+std::string trimSlash(std::string url);
+// scheme://host[:port] of a URL; empty when it has no scheme.
+std::string hostOf(const std::string& url);
+
+class Job {
+public:
+    Job(registry::store::Store& store, SourceRegistry& sources, const registry::record::Profile& profile,
+        const HarvesterOptions& options, SourceState state, KeyRing& keys, WriteQueue& writes,
+        const std::atomic<bool>& cancelled);
+    virtual ~Job() = default;
+    virtual void start(harvest::Fetcher& fetcher) = 0;
+
+    // The report once the round is over (every write drained).
+    HarvestReport finishReport();
+    const std::string& sourceId() const { return m_state.config.id; }
+
+protected:
+    harvest::FetchOptions fetchOptions() const;
+    void fetch(harvest::Fetcher& fetcher, const std::string& url,
+               std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage);
+
+    // True once the run's time budget is spent or the hub is stopping.
+    bool outOfTime() const { return m_cancelled.load() || std::chrono::steady_clock::now() >= m_deadline; }
+    // Whether the run may fetch another page after `pages` pages.
+    bool withinBudget(int pages) const { return pages < m_options.maxRunPages && !outOfTime(); }
+    std::string budgetSpent() const;
+    // The run stops before its end, with more to read (its budget is spent, or the hub stops).
+    virtual void stopEarly() = 0;
+
+    void fail(const std::string& status, const std::string& error);
+    // The report is written by the fetcher's thread and the writer's: always under this lock.
+    template <typename Change>
+    void report(Change change) {
+        std::lock_guard<std::mutex> lock(m_reportMutex);
+        change(m_report);
+    }
+
+    // The outcome of preparing one record: a write, or a rejection, maybe with warnings.
+    struct Prepared {
+        bool ok = false;
+        bool collision = false;  // rejected as an unsigned record under a signing origin's name
+        registry::store::PutRequest put;
+        RecordProblems rejected;
+        std::optional<RecordProblems> warned;
+    };
+
+    // Validates a record and prepares its write. Touches no member state but constants, so pages
+    // are prepared on several threads. A record that a hub upstream mapped from a foreign catalog
+    // arrives marked `validation.status: "warn"`: it travels on with the same warnings unless an
+    // essential member is wrong, so hubs of hubs agree with the hub that crawled it.
+    Prepared prepare(common::Json& doc, const std::string& origin, const std::string& where) const;
+    // Normalises the record and prepares its write; refuses it (the returned problem) when it is over
+    // the record size limit, measured on the normalised form as its origin measured it.
+    std::optional<common::Problem> prepareUnchecked(common::Json& doc, const std::string& origin,
+                                                    registry::store::PutRequest& put,
+                                                    const common::Problems* warnings = nullptr) const;
+
+    void count(const registry::store::BatchOutcome& outcome);
+    // Lists each refused replay (an older version than the one held), and each unsigned copy of a
+    // record held signed, in the report (counted by count()).
+    void reportRefusedPuts(const registry::store::WriteBatch& batch, const registry::store::BatchOutcome& outcome);
+
+    // Deletions wait in PendingDeletions until the run is complete; then they are applied in one
+    // transaction, unless there are more than the source's threshold, in which case none is.
+    void settleDeletions();
+    // The records held from this source that a complete listing without them deletes: all but those
+    // in `seen` and those of an origin that signs here and is not `ownOrigin` (a hub's relays): the
+    // listing of a hub is not signed, and a signing origin's records leave only by its signed
+    // tombstone. Notes in the report how many were kept for that reason.
+    std::vector<RecordKey> deletableUnlisted(const std::set<RecordKey>& seen, const std::string& ownOrigin);
+    // Marks records of this source not seen in a complete listing as deleted (pending).
+    void deleteUnseen(const std::set<RecordKey>& seen, const std::string& ownOrigin);
+
+    registry::store::Store& m_store;
+    SourceRegistry& m_sources;
+    PendingDeletions& m_deletions;
+    const registry::record::Profile& m_profile;
+    const HarvesterOptions& m_options;
+    SourceState m_state;
+    KeyRing& m_keys;
+    WriteQueue& m_writes;
+    const std::atomic<bool>& m_cancelled;              // the harvester's: the hub is stopping
+    std::chrono::steady_clock::time_point m_deadline;  // of the run's time budget
+    std::mutex m_reportMutex;
+    HarvestReport m_report;
+    std::string m_harvestedAt;
+    std::atomic<bool> m_done{false};
+    std::atomic<bool> m_failed{false};
+    std::atomic<bool> m_writeFailed{false};  // a page could not be written: no later page may be
+    std::atomic<bool> m_stopped{false};      // stopped early by stopEarly(): not a failure
+    // Entries refused as unsigned records under the name of a signing origin, and those origins
+    // (under m_reportMutex).
+    std::int64_t m_collisions = 0;
+    std::set<std::string> m_collidingOrigins;
+};
+
+}  // namespace tweeling::federation::hub
