@@ -1,8 +1,10 @@
 #include "hub/routes.hpp"
 
 #include "api/errors.hpp"
+#include "common/http.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
+#include "common/url.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -117,19 +119,6 @@ Response json(int status, const std::string& body) {
     return response;
 }
 
-std::vector<std::string> segmentsOf(const std::string& path) {
-    std::vector<std::string> segments;
-    std::size_t start = 1;
-    while (start <= path.size()) {
-        auto slash = path.find('/', start);
-        if (slash == std::string::npos) slash = path.size();
-        segments.push_back(path.substr(start, slash - start));
-        start = slash + 1;
-    }
-    if (!segments.empty() && segments.back().empty()) segments.pop_back();
-    return segments;
-}
-
 }  // namespace
 
 std::string sourceJson(const SourceState& state, const std::string& base, const KeyRing* keys) {
@@ -155,12 +144,13 @@ struct HubRoutes::Private {
         : sources(registry), store(recordStore), wake(std::move(wakeUp)), keys(recordStore) {}
 
     void requireAdmin(const Request& request) {
-        std::string authorization = request.header("authorization");
-        if (authorization.size() < 8 || (authorization.compare(0, 7, "Bearer ") != 0 && authorization.compare(0, 7, "bearer ") != 0))
+        // The scheme in any case (RFC 9110 §11.1): "BEARER <key>" is as good as "Bearer <key>".
+        auto token = common::bearerToken(request.header("authorization"));
+        if (!token)
             throw std::move(ApiError(problem::kAuthenticationRequired,
                                      "Managing sources needs an admin key: send 'Authorization: Bearer <key>'")
                                 .header("WWW-Authenticate", "Bearer realm=\"tweeling-hub\""));
-        auto key = store.authenticate(authorization.substr(7));
+        auto key = store.authenticate(*token);
         if (!key)
             throw std::move(ApiError(problem::kInvalidKey, "The key is unknown, revoked or expired")
                                 .header("WWW-Authenticate", "Bearer realm=\"tweeling-hub\", error=\"invalid_token\""));
@@ -172,7 +162,7 @@ struct HubRoutes::Private {
     }
 
     std::optional<Response> handle(const Request& request, const std::string& base) {
-        auto segments = segmentsOf(request.path);
+        auto segments = common::splitPath(request.path);
         if (segments.empty() || segments[0] != "sources") return std::nullopt;
         const std::string& method = request.method;
         bool isGet = method == "GET" || method == "HEAD";

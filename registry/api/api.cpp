@@ -5,9 +5,11 @@
 #include "api/html.hpp"
 #include "api/ingest.hpp"
 #include "api/query.hpp"
+#include "common/http.hpp"
 #include "common/json.hpp"
 #include "common/text.hpp"
 #include "common/time.hpp"
+#include "common/url.hpp"
 #include "record/record.hpp"
 #include "record/vocabulary.hpp"
 
@@ -104,29 +106,8 @@ Response problemResponse(const ProblemType& type, const std::string& detail, con
     return response;
 }
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
-// RFC 3986 percent-encoding; unreserved characters and those in `alsoSafe` stay as they are.
-std::string percentEncode(const std::string& text, const char* alsoSafe) {
-    static const char* kHex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (c != 0 && std::strchr(alsoSafe, c))) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
-
-std::string encodePathSegment(const std::string& text) { return percentEncode(text, ":@"); }
-std::string encodeQueryValue(const std::string& text) { return percentEncode(text, ",:"); }
+std::string encodePathSegment(const std::string& text) { return common::percentEncode(text, common::percent::kPathSegment); }
+std::string encodeQueryValue(const std::string& text) { return common::percentEncode(text, common::percent::kQueryValue); }
 
 std::string uuid4() {
     unsigned char bytes[16];
@@ -203,16 +184,7 @@ std::string recordTag(const store::StoredRecord& stored) {
 // RFC 9110 §13.1: If-None-Match uses weak comparison and may list several tags or "*";
 // If-Match uses strong comparison.
 bool etagMatches(const std::string& header, const std::string& etag, bool weak) {
-    if (header.empty()) return false;
-    std::size_t start = 0;
-    while (start < header.size()) {
-        auto comma = header.find(',', start);
-        if (comma == std::string::npos) comma = header.size();
-        std::string tag = header.substr(start, comma - start);
-        start = comma + 1;
-        auto begin = tag.find_first_not_of(" \t");
-        if (begin == std::string::npos) continue;
-        tag = tag.substr(begin, tag.find_last_not_of(" \t") - begin + 1);
+    for (std::string tag : common::splitList(header)) {
         if (tag == "*") return true;
         if (tag.rfind("W/", 0) == 0) {
             if (!weak) continue;
@@ -231,16 +203,7 @@ std::optional<std::vector<std::string>> preconditionTags(const Request& request,
     if (found == request.headers.end()) return std::nullopt;
     const bool weak = std::strcmp(name, "if-none-match") == 0;
     std::vector<std::string> tags;
-    const std::string& header = found->second;
-    std::size_t start = 0;
-    while (start < header.size()) {
-        auto comma = header.find(',', start);
-        if (comma == std::string::npos) comma = header.size();
-        std::string tag = header.substr(start, comma - start);
-        start = comma + 1;
-        auto begin = tag.find_first_not_of(" \t");
-        if (begin == std::string::npos) continue;
-        tag = tag.substr(begin, tag.find_last_not_of(" \t") - begin + 1);
+    for (std::string tag : common::splitList(found->second)) {
         if (tag.rfind("W/", 0) == 0) {
             if (!weak) continue;
             tag = tag.substr(2);
@@ -266,31 +229,6 @@ ApiError preconditionFailed(const Request& request, bool held, const std::string
 std::string Request::header(const std::string& lowerName) const {
     auto it = headers.find(lowerName);
     return it == headers.end() ? "" : it->second;
-}
-
-std::string percentDecode(const std::string& text, bool plusIsSpace) {
-    std::string out;
-    out.reserve(text.size());
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '%' && i + 2 < text.size()) {
-            int high = hex(text[i + 1]);
-            int low = hex(text[i + 2]);
-            if (high >= 0 && low >= 0) {
-                out += static_cast<char>(high * 16 + low);
-                i += 2;
-                continue;
-            }
-        }
-        out += plusIsSpace && c == '+' ? ' ' : c;
-    }
-    return out;
 }
 
 struct Api::Context {
@@ -466,20 +404,6 @@ Response Api::metrics() const {
 
 namespace {
 
-std::vector<std::string> splitPath(const std::string& path) {
-    std::vector<std::string> segments;
-    std::size_t start = 1;
-    if (path.empty() || path[0] != '/') return segments;
-    while (start <= path.size()) {
-        auto slash = path.find('/', start);
-        if (slash == std::string::npos) slash = path.size();
-        segments.push_back(path.substr(start, slash - start));
-        start = slash + 1;
-    }
-    if (!segments.empty() && segments.back().empty()) segments.pop_back();  // trailing slash
-    return segments;
-}
-
 ApiError methodNotAllowed(const std::string& method, const std::string& allowed) {
     return std::move(ApiError(problem::kMethodNotAllowed, "Method " + method + " is not allowed here; allowed: " + allowed)
                          .header("Allow", allowed));
@@ -489,9 +413,9 @@ ApiError methodNotAllowed(const std::string& method, const std::string& allowed)
 
 Response Api::route(const Request& request, const Context& context) const {
     // The path is split on the raw form so an id may contain an encoded "/" (%2F).
-    std::vector<std::string> raw = splitPath(request.rawPath.empty() ? request.path : request.rawPath);
+    std::vector<std::string> raw = common::splitPath(request.rawPath.empty() ? request.path : request.rawPath);
     std::vector<std::string> segments;
-    for (const auto& segment : raw) segments.push_back(percentDecode(segment, false));
+    for (const auto& segment : raw) segments.push_back(common::percentDecode(segment, false));
     // An id or a query value that is not UTF-8 would be stored, or echoed into JSON, HTML and RDF
     // that no reader accepts: refused here, before any route (the hub's too) sees it.
     for (const auto& segment : segments)
@@ -777,9 +701,7 @@ Response Api::items(const Request& request, const Context& context) const {
     // A page answered at the latest seq, less than searchCacheMaxAge ago, is served again.
     std::string cacheKey;
     if (m_searchCache) {
-        std::string cacheControl = request.header("cache-control");
-        std::transform(cacheControl.begin(), cacheControl.end(), cacheControl.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::string cacheControl = common::toLowerAscii(request.header("cache-control"));
         if (cacheControl.find("no-cache") == std::string::npos && cacheControl.find("no-store") == std::string::npos) {
             cacheKey = context.itemsUrl();
             for (const auto& [name, value] : request.query)
@@ -959,15 +881,15 @@ namespace {
 
 store::KeyInfo authenticate(const Request& request, store::Store& store) {
     std::string authorization = request.header("authorization");
-    const std::string prefix = "bearer ";
     if (authorization.empty())
         throw std::move(ApiError(problem::kAuthenticationRequired,
                                  "Publishing needs a publisher key: send 'Authorization: Bearer <key>'")
                             .header("WWW-Authenticate", "Bearer realm=\"tweeling\""));
-    if (authorization.size() <= prefix.size() || lower(authorization.substr(0, prefix.size())) != prefix)
+    auto token = common::bearerToken(authorization);
+    if (!token)
         throw std::move(ApiError(problem::kAuthenticationRequired, "The Authorization header must be 'Bearer <key>'")
                             .header("WWW-Authenticate", "Bearer realm=\"tweeling\", error=\"invalid_request\""));
-    auto info = store.authenticate(authorization.substr(prefix.size()));
+    auto info = store.authenticate(*token);
     if (!info)
         throw std::move(ApiError(problem::kInvalidKey, "The publisher key is unknown, revoked or expired")
                             .header("WWW-Authenticate", "Bearer realm=\"tweeling\", error=\"invalid_token\""));
@@ -989,7 +911,7 @@ Response Api::publish(const Request& request, const Context& context, const std:
     store::KeyInfo keyInfo = authenticate(request, m_store);
     if (m_writeAdmission) m_writeAdmission(keyInfo.keyId);
 
-    std::string contentType = lower(request.header("content-type"));
+    std::string contentType = common::toLowerAscii(request.header("content-type"));
     auto semicolon = contentType.find(';');
     std::string mediaType = contentType.substr(0, semicolon);
     while (!mediaType.empty() && mediaType.back() == ' ') mediaType.pop_back();

@@ -288,9 +288,10 @@ TEST_CASE("sources are managed over HTTP with an admin key, and the scheduler ha
 
     HttpRequest anonymous{"POST", hub.baseUrl() + "/sources", body, {"Content-Type: application/json"}};
     CHECK(send(anonymous).status == 401);
+    // The scheme is case-insensitive (RFC 9110 §11.1): a 400 about /kind, not a 401, shows the key was taken.
     HttpRequest badKind{"POST", hub.baseUrl() + "/sources",
                         "{\"id\":\"x\",\"url\":\"http://example.org\",\"kind\":\"csw\"}",
-                        {"Content-Type: application/json", "Authorization: Bearer " + admin}};
+                        {"Content-Type: application/json", "Authorization: BEARER " + admin}};
     auto bad = send(badKind);
     CHECK(bad.status == 400);
     CHECK(bad.body.find("/kind") != std::string::npos);
