@@ -1,10 +1,9 @@
 #include "hub/routes.hpp"
 
 #include "api/errors.hpp"
-#include "common/http.hpp"
+#include "api/http_helpers.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
-#include "common/url.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -144,32 +143,24 @@ struct HubRoutes::Private {
         : sources(registry), store(recordStore), wake(std::move(wakeUp)), keys(recordStore) {}
 
     void requireAdmin(const Request& request) {
-        // The scheme in any case (RFC 9110 §11.1): "BEARER <key>" is as good as "Bearer <key>".
-        auto token = common::bearerToken(request.header("authorization"));
-        if (!token)
-            throw std::move(ApiError(problem::kAuthenticationRequired,
-                                     "Managing sources needs an admin key: send 'Authorization: Bearer <key>'")
-                                .header("WWW-Authenticate", "Bearer realm=\"tweeling-hub\""));
-        auto key = store.authenticate(*token);
-        if (!key)
-            throw std::move(ApiError(problem::kInvalidKey, "The key is unknown, revoked or expired")
-                                .header("WWW-Authenticate", "Bearer realm=\"tweeling-hub\", error=\"invalid_token\""));
-        if (key->publisher != kAdminPublisher)
+        static const registry::api::BearerChallenge kAdmin{
+            "tweeling-hub", "Managing sources needs an admin key: send 'Authorization: Bearer <key>'",
+            "The key is unknown, revoked or expired"};
+        auto key = registry::api::authenticateBearer(request, store, kAdmin);
+        if (key.publisher != kAdminPublisher)
             throw ApiError(problem::kForbidden, "This is a publisher key; managing sources needs an admin key "
                                              "(twin-federation keys create --admin)");
         // Admin writes count against the same per-key rate limit as publishing on a node.
-        if (api) api->admitWrite(key->keyId);
+        if (api) api->admitWrite(key.keyId);
     }
 
     std::optional<Response> handle(const Request& request, const std::string& base) {
-        auto segments = common::splitPath(request.path);
+        // Split on the raw path, as the node's routes are: an encoded "/" stays inside its segment.
+        auto segments = registry::api::pathSegments(request);
         if (segments.empty() || segments[0] != "sources") return std::nullopt;
         const std::string& method = request.method;
         bool isGet = method == "GET" || method == "HEAD";
-        auto notAllowed = [&](const char* allowed) {
-            return std::move(ApiError(problem::kMethodNotAllowed, "Method " + method + " is not allowed here; allowed: " + allowed)
-                                 .header("Allow", allowed));
-        };
+        auto notAllowed = [&](const char* allowed) { return registry::api::methodNotAllowed(method, allowed); };
         if (segments.size() == 1) {
             if (isGet) return list(base);
             if (method == "POST") return add(request, base);

@@ -3,6 +3,7 @@
 #include "api/dcat.hpp"
 #include "api/errors.hpp"
 #include "api/html.hpp"
+#include "api/http_helpers.hpp"
 #include "api/ingest.hpp"
 #include "api/query.hpp"
 #include "common/http.hpp"
@@ -402,25 +403,10 @@ Response Api::metrics() const {
     return response;
 }
 
-namespace {
-
-ApiError methodNotAllowed(const std::string& method, const std::string& allowed) {
-    return std::move(ApiError(problem::kMethodNotAllowed, "Method " + method + " is not allowed here; allowed: " + allowed)
-                         .header("Allow", allowed));
-}
-
-}  // namespace
-
 Response Api::route(const Request& request, const Context& context) const {
-    // The path is split on the raw form so an id may contain an encoded "/" (%2F).
-    std::vector<std::string> raw = common::splitPath(request.rawPath.empty() ? request.path : request.rawPath);
-    std::vector<std::string> segments;
-    for (const auto& segment : raw) segments.push_back(common::percentDecode(segment, false));
-    // An id or a query value that is not UTF-8 would be stored, or echoed into JSON, HTML and RDF
-    // that no reader accepts: refused here, before any route (the hub's too) sees it.
-    for (const auto& segment : segments)
-        if (!common::isValidUtf8(segment))
-            throw ApiError(problem::kInvalidPath, "The path is not valid UTF-8 once percent-decoded");
+    // A path or a query value that is not UTF-8 is refused here, before any route (the hub's too)
+    // sees it.
+    std::vector<std::string> segments = pathSegments(request);
     requireUtf8Parameters(request.query);
     const std::string& method = request.method;
     bool isGet = method == "GET" || method == "HEAD";
@@ -879,21 +865,11 @@ std::optional<Response> Api::dcatCatalog(const Request& request, const Context& 
 
 namespace {
 
-store::KeyInfo authenticate(const Request& request, store::Store& store) {
-    std::string authorization = request.header("authorization");
-    if (authorization.empty())
-        throw std::move(ApiError(problem::kAuthenticationRequired,
-                                 "Publishing needs a publisher key: send 'Authorization: Bearer <key>'")
-                            .header("WWW-Authenticate", "Bearer realm=\"tweeling\""));
-    auto token = common::bearerToken(authorization);
-    if (!token)
-        throw std::move(ApiError(problem::kAuthenticationRequired, "The Authorization header must be 'Bearer <key>'")
-                            .header("WWW-Authenticate", "Bearer realm=\"tweeling\", error=\"invalid_request\""));
-    auto info = store.authenticate(*token);
-    if (!info)
-        throw std::move(ApiError(problem::kInvalidKey, "The publisher key is unknown, revoked or expired")
-                            .header("WWW-Authenticate", "Bearer realm=\"tweeling\", error=\"invalid_token\""));
-    return *info;
+store::KeyInfo authenticate(const Request& request, const store::Store& store) {
+    static const BearerChallenge kPublisher{"tweeling",
+                                            "Publishing needs a publisher key: send 'Authorization: Bearer <key>'",
+                                            "The publisher key is unknown, revoked or expired"};
+    return authenticateBearer(request, store, kPublisher);
 }
 
 std::string publisherOf(const common::JsonValue& record) {
