@@ -1,5 +1,6 @@
 #include "harvest/fetcher.hpp"
 
+#include "common/text.hpp"
 #include "harvest/address_policy.hpp"
 #include "harvest/curl_handles.hpp"
 
@@ -32,32 +33,20 @@ constexpr std::size_t kMaxTransfersPerHost = 6;
 // The longest curl_multi_poll sleeps without a libcurl timer or a retry falling due.
 constexpr long kMaxPollMs = 1000;
 
-std::string lowerCase(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
-
-std::string trim(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
 // "https://Node.example:8443/feed?x" -> "https://node.example:8443": the unit of per-host admission.
 std::string hostKeyOf(const std::string& url) {
     const auto scheme = url.find("://");
     const auto start = scheme == std::string::npos ? 0 : scheme + 3;
     const auto end = url.find_first_of("/?#", start);
-    return lowerCase(url.substr(0, end));
+    return common::toLowerAscii(url.substr(0, end));
 }
 
 bool isHttpUrl(const std::string& url) {
-    const std::string lower = lowerCase(url.substr(0, 8));
+    const std::string lower = common::toLowerAscii(url.substr(0, 8));
     return lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0;
 }
 
-bool isHttpsUrl(const std::string& url) { return lowerCase(url.substr(0, 8)) == "https://"; }
+bool isHttpsUrl(const std::string& url) { return common::toLowerAscii(url.substr(0, 8)) == "https://"; }
 
 // Why a request cannot start at all, or an empty string.
 std::string refusalBeforeStart(const FetchRequest& request) {
@@ -176,12 +165,12 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
         transfer->resetAttempt();
         const auto code = line.find(' ');
         const auto reason = code == std::string::npos ? code : line.find(' ', code + 1);
-        if (reason != std::string::npos) transfer->reason = trim(line.substr(reason + 1));
+        if (reason != std::string::npos) transfer->reason = common::trim(line.substr(reason + 1));
         return bytes;
     }
     const auto colon = line.find(':');
     if (colon != std::string::npos && colon > 0) {
-        transfer->headers[lowerCase(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+        transfer->headers[common::toLowerAscii(common::trim(line.substr(0, colon)))] = common::trim(line.substr(colon + 1));
     }
     return bytes;
 }
@@ -646,7 +635,7 @@ FetchResult fetchOne(const std::string& url, const FetchOptions& options, const 
 }
 
 long parseRetryAfterMs(const std::string& value) {
-    const std::string text = trim(value);
+    const std::string text = common::trim(value);
     if (text.empty()) return -1;
     if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
         constexpr long kMaxSeconds = std::numeric_limits<long>::max() / 1000;

@@ -1,6 +1,7 @@
 #include "hub/routes.hpp"
 
 #include "api/errors.hpp"
+#include "api/http_helpers.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
 
@@ -117,19 +118,6 @@ Response json(int status, const std::string& body) {
     return response;
 }
 
-std::vector<std::string> segmentsOf(const std::string& path) {
-    std::vector<std::string> segments;
-    std::size_t start = 1;
-    while (start <= path.size()) {
-        auto slash = path.find('/', start);
-        if (slash == std::string::npos) slash = path.size();
-        segments.push_back(path.substr(start, slash - start));
-        start = slash + 1;
-    }
-    if (!segments.empty() && segments.back().empty()) segments.pop_back();
-    return segments;
-}
-
 }  // namespace
 
 std::string sourceJson(const SourceState& state, const std::string& base, const KeyRing* keys) {
@@ -155,31 +143,24 @@ struct HubRoutes::Private {
         : sources(registry), store(recordStore), wake(std::move(wakeUp)), keys(recordStore) {}
 
     void requireAdmin(const Request& request) {
-        std::string authorization = request.header("authorization");
-        if (authorization.size() < 8 || (authorization.compare(0, 7, "Bearer ") != 0 && authorization.compare(0, 7, "bearer ") != 0))
-            throw std::move(ApiError(problem::kAuthenticationRequired,
-                                     "Managing sources needs an admin key: send 'Authorization: Bearer <key>'")
-                                .header("WWW-Authenticate", "Bearer realm=\"tweeling-hub\""));
-        auto key = store.authenticate(authorization.substr(7));
-        if (!key)
-            throw std::move(ApiError(problem::kInvalidKey, "The key is unknown, revoked or expired")
-                                .header("WWW-Authenticate", "Bearer realm=\"tweeling-hub\", error=\"invalid_token\""));
-        if (key->publisher != kAdminPublisher)
+        static const registry::api::BearerChallenge kAdmin{
+            "tweeling-hub", "Managing sources needs an admin key: send 'Authorization: Bearer <key>'",
+            "The key is unknown, revoked or expired"};
+        auto key = registry::api::authenticateBearer(request, store, kAdmin);
+        if (key.publisher != kAdminPublisher)
             throw ApiError(problem::kForbidden, "This is a publisher key; managing sources needs an admin key "
                                              "(twin-federation keys create --admin)");
         // Admin writes count against the same per-key rate limit as publishing on a node.
-        if (api) api->admitWrite(key->keyId);
+        if (api) api->admitWrite(key.keyId);
     }
 
     std::optional<Response> handle(const Request& request, const std::string& base) {
-        auto segments = segmentsOf(request.path);
+        // Split on the raw path, as the node's routes are: an encoded "/" stays inside its segment.
+        auto segments = registry::api::pathSegments(request);
         if (segments.empty() || segments[0] != "sources") return std::nullopt;
         const std::string& method = request.method;
         bool isGet = method == "GET" || method == "HEAD";
-        auto notAllowed = [&](const char* allowed) {
-            return std::move(ApiError(problem::kMethodNotAllowed, "Method " + method + " is not allowed here; allowed: " + allowed)
-                                 .header("Allow", allowed));
-        };
+        auto notAllowed = [&](const char* allowed) { return registry::api::methodNotAllowed(method, allowed); };
         if (segments.size() == 1) {
             if (isGet) return list(base);
             if (method == "POST") return add(request, base);

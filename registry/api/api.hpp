@@ -135,7 +135,4 @@ private:
     std::function<void(const std::string&)> m_writeAdmission;
 };
 
-// RFC 3986 percent-decoding; `plusIsSpace` for query strings (application/x-www-form-urlencoded).
-std::string percentDecode(const std::string& text, bool plusIsSpace);
-
 }  // namespace tweeling::registry::api

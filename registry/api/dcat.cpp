@@ -1,5 +1,7 @@
 #include "api/dcat.hpp"
+#include "common/http.hpp"
 #include "common/text.hpp"
+#include "common/url.hpp"
 #include "record/geometry.hpp"
 #include "record/identifiers.hpp"
 #include "record/vocabulary.hpp"
@@ -137,11 +139,6 @@ std::optional<std::string> dateType(std::string_view text) {
 bool isHex(std::string_view text) {
     return !text.empty() && text.size() % 2 == 0 &&
            std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c); });
-}
-
-std::string lowerCase(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
 }
 
 bool isLanguageTag(std::string_view tag) {
@@ -292,7 +289,7 @@ struct RecordView {
         std::optional<std::string> code;
         if (lang && lang->IsString()) code = std::string(lang->GetString(), lang->GetStringLength());
         else if (lang) code = str(lang, "code");
-        if (code && isLanguageTag(*code)) language = lowerCase(*code);
+        if (code && isLanguageTag(*code)) language = common::toLowerAscii(*code);
     }
     std::optional<std::string> prop(const char* name) const { return str(properties, name); }
     Object text(const std::string& value) const { return literal(value, "", language); }
@@ -343,7 +340,7 @@ std::optional<std::string> euLanguage(const std::string& tag) {
 }
 
 std::optional<std::string> mediaTypeIri(const std::string& mediaType) {
-    std::string type = lowerCase(mediaType.substr(0, mediaType.find(';')));
+    std::string type = common::toLowerAscii(mediaType.substr(0, mediaType.find(';')));
     while (!type.empty() && type.back() == ' ') type.pop_back();
     auto slash = type.find('/');
     if (slash == std::string::npos || slash == 0 || slash + 1 == type.size()) return std::nullopt;
@@ -360,7 +357,7 @@ std::optional<Object> checksum(const JsonValue* value) {
     auto algorithm = str(value, "algorithm");
     auto digest = str(value, "value");
     if (!algorithm || !digest || !isHex(*digest)) return std::nullopt;
-    std::string name = lowerCase(*algorithm);
+    std::string name = common::toLowerAscii(*algorithm);
     name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
     static const std::set<std::string> known = {"sha1", "sha224", "sha256", "sha384", "sha512", "md5",
                                                 "sha3256", "sha3384", "sha3512", "blake2b256", "blake2b512"};
@@ -368,7 +365,7 @@ std::optional<Object> checksum(const JsonValue* value) {
     if (name.rfind("sha3", 0) == 0) name = "sha3_" + name.substr(4);
     auto sum = node("", {kSpdx + "Checksum"});
     add(*sum, kSpdx + "algorithm", ref(node(kSpdx + "checksumAlgorithm_" + name, {kSpdx + "ChecksumAlgorithm"})));
-    add(*sum, kSpdx + "checksumValue", literal(lowerCase(*digest), kXsd + "hexBinary"));
+    add(*sum, kSpdx + "checksumValue", literal(common::toLowerAscii(*digest), kXsd + "hexBinary"));
     return ref(sum);
 }
 
@@ -617,7 +614,7 @@ NodePtr catalogRecordNode(const RecordView& view, const std::string& itemUrl, co
             auto sum = node("", {kSpdx + "Checksum"});
             add(*sum, kSpdx + "algorithm",
                 ref(node(kSpdx + "checksumAlgorithm_sha256", {kSpdx + "ChecksumAlgorithm"})));
-            add(*sum, kSpdx + "checksumValue", literal(lowerCase(*hash), kXsd + "hexBinary"));
+            add(*sum, kSpdx + "checksumValue", literal(common::toLowerAscii(*hash), kXsd + "hexBinary"));
             add(*record, kSpdx + "checksum", ref(sum));
         }
     }
@@ -650,26 +647,12 @@ std::optional<Format> negotiate(const std::string* f, const std::string& accept)
         if (*f == "ttl") return Format::Turtle;
         return std::nullopt;
     }
-    double json = 0, jsonld = 0, turtle = 0;
-    std::size_t start = 0;
-    while (start <= accept.size()) {
-        auto comma = accept.find(',', start);
-        if (comma == std::string::npos) comma = accept.size();
-        std::string item = accept.substr(start, comma - start);
-        start = comma + 1;
-        std::string type = lowerCase(item.substr(0, item.find(';')));
-        type.erase(std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c); }), type.end());
-        double q = 1;
-        auto qpos = lowerCase(item).find("q=");
-        if (qpos != std::string::npos) q = std::atof(item.c_str() + qpos + 2);
-        if (type.empty()) continue;
-        if (type == "application/ld+json") jsonld = std::max(jsonld, q);
-        else if (type == "text/turtle") turtle = std::max(turtle, q);
-        else if (type == "application/json" || type == "application/geo+json" || type == "*/*" ||
-                 type == "application/*")
-            json = std::max(json, q);
-    }
     if (accept.empty()) return std::nullopt;
+    const std::vector<common::MediaRange> ranges = common::parseAccept(accept);
+    double jsonld = common::acceptQuality(ranges, "application/ld+json");
+    double turtle = common::acceptQuality(ranges, "text/turtle");
+    double json = std::max(common::acceptQuality(ranges, "application/json"),
+                           common::acceptQuality(ranges, "application/geo+json"));
     if (jsonld > json && jsonld >= turtle && jsonld > 0) return Format::JsonLd;
     if (turtle > json && turtle > jsonld && turtle > 0) return Format::Turtle;
     return std::nullopt;
@@ -977,20 +960,7 @@ void writeContext(JsonWriter& writer) {
 std::string cleanText(std::string_view text) { return common::toValidUtf8(text); }
 
 std::string cleanIri(std::string_view iriText) {
-    static const char* kHex = "0123456789ABCDEF";
-    std::string valid = cleanText(iriText);
-    std::string out;
-    out.reserve(valid.size());
-    for (unsigned char c : valid) {
-        if (c <= 0x20 || c == 0x7F || std::strchr("<>\"{}|^`\\", c)) {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
+    return common::percentEncode(cleanText(iriText), common::percent::kIriReference);
 }
 
 std::string turtleString(std::string_view text) {

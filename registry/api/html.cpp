@@ -1,7 +1,10 @@
 #include "api/html.hpp"
 
 #include "api/dcat.hpp"
+#include "common/http.hpp"
 #include "common/json.hpp"
+#include "common/text.hpp"
+#include "common/url.hpp"
 #include "record/geometry.hpp"
 #include "record/vocabulary.hpp"
 
@@ -30,17 +33,6 @@ constexpr const char* kCollectionPath = "/collections/twins";
 constexpr const char* kWhitespace = " \t\r\n";
 constexpr std::size_t kSummaryBytes = 320;  // of a description in a list of results
 constexpr int kMaxRenderDepth = 16;
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
-std::string trim(const std::string& text) {
-    auto begin = text.find_first_not_of(kWhitespace);
-    if (begin == std::string::npos) return "";
-    return text.substr(begin, text.find_last_not_of(kWhitespace) - begin + 1);
-}
 
 // A representation of a page other than HTML, and the `f` that asks for it (nullptr: the default,
 // what a client gets without f and without Accept).
@@ -90,8 +82,7 @@ std::string withFormat(const std::string& url, const char* f) {
 }
 
 bool webUrl(std::string_view url) {
-    std::string start = lower(std::string(url.substr(0, 8)));
-    return start.rfind("http://", 0) == 0 || start.rfind("https://", 0) == 0;
+    return common::startsWithIgnoreCaseAscii(url, "http://") || common::startsWithIgnoreCaseAscii(url, "https://");
 }
 
 std::string stringOf(const JsonValue* value) {
@@ -216,13 +207,13 @@ std::vector<Link> pageLinks(Page page, const std::vector<Link>& bodyLinks, const
 void setHeader(Response& response, const std::string& name, const std::string& value) {
     auto& headers = response.headers;
     headers.erase(std::remove_if(headers.begin(), headers.end(),
-                                 [&](const auto& entry) { return lower(entry.first) == lower(name); }),
+                                 [&](const auto& entry) { return common::equalsIgnoreCaseAscii(entry.first, name); }),
                   headers.end());
     headers.emplace_back(name, value);
 }
 
 bool isJson(const Response& response) {
-    std::string type = lower(response.contentType.substr(0, response.contentType.find(';')));
+    std::string type = common::toLowerAscii(response.contentType.substr(0, response.contentType.find(';')));
     return type == "application/json" || type == "application/geo+json";
 }
 
@@ -755,31 +746,12 @@ std::vector<Link> bodyLinks(Page page, const std::string& body, const JsonValue*
 bool wanted(const Request& request) {
     auto f = request.query.find("f");
     if (f != request.query.end()) return f->second == "html";
-    std::string accept = request.header("accept");
-    double html = 0, other = 0;
-    std::size_t start = 0;
-    while (start < accept.size()) {
-        auto comma = accept.find(',', start);
-        if (comma == std::string::npos) comma = accept.size();
-        std::string item = accept.substr(start, comma - start);
-        start = comma + 1;
-        auto semicolon = item.find(';');
-        std::string type = lower(trim(item.substr(0, semicolon)));
-        double q = 1;
-        while (semicolon != std::string::npos) {
-            auto next = item.find(';', semicolon + 1);
-            std::string parameter = lower(trim(item.substr(semicolon + 1, next - semicolon - 1)));
-            if (parameter.rfind("q=", 0) == 0) q = std::clamp(std::atof(parameter.c_str() + 2), 0.0, 1.0);
-            semicolon = next;
-        }
-        if (type == "text/html" || type == "application/xhtml+xml") {
-            html = std::max(html, q);
-        } else if (type == "*/*" || type == "application/*" || type == "application/json" ||
-                   type == "application/geo+json" || type == "application/ld+json" || type == "text/turtle") {
-            // What else this server can answer with; types it never serves (images, XML) do not count.
-            other = std::max(other, q);
-        }
-    }
+    const std::vector<common::MediaRange> accept = common::parseAccept(request.header("accept"));
+    double html = std::max(common::acceptQuality(accept, "text/html"), common::acceptQuality(accept, "application/xhtml+xml"));
+    // What else this server can answer with; types it never serves (images, XML) do not count.
+    double other = 0;
+    for (const char* type : {"application/json", "application/geo+json", "application/ld+json", "text/turtle"})
+        other = std::max(other, common::acceptQuality(accept, type));
     return html > 0 && html > other;
 }
 
@@ -793,7 +765,7 @@ Request jsonRequest(const Request& request) {
 
 std::string header(const Response& response, const std::string& name) {
     for (const auto& [key, value] : response.headers)
-        if (lower(key) == lower(name)) return value;
+        if (common::equalsIgnoreCaseAscii(key, name)) return value;
     return "";
 }
 
@@ -829,7 +801,7 @@ Response render(Page page, const Response& json, const Request& request, const s
             break;
     }
     for (const auto& [name, value] : json.headers) {
-        std::string key = lower(name);
+        std::string key = common::toLowerAscii(name);
         if (key == "etag" && value.size() >= 2 && value.back() == '"')
             response.headers.emplace_back(name, value.substr(0, value.size() - 1) + "-html\"");
         else if (key != "link" && key != "vary" && key != "content-type")
@@ -874,7 +846,6 @@ std::string escape(std::string_view text) {
 }
 
 std::string linkHeaderValue(const std::vector<Link>& links) {
-    static const char* kHex = "0123456789ABCDEF";
     auto token = [](const std::string& text) {
         return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
             return std::isalnum(c) || (c != 0 && std::strchr("!#$%&*+-./:;=?@^_`|~ ", c));
@@ -883,16 +854,7 @@ std::string linkHeaderValue(const std::vector<Link>& links) {
     std::string out;
     for (const auto& link : links) {
         if (!token(link.rel)) continue;
-        std::string href;
-        for (unsigned char c : link.href) {
-            if (c <= 0x20 || c >= 0x7F || std::strchr("<>\"\\^`{|}", c) != nullptr) {
-                href += '%';
-                href += kHex[c >> 4];
-                href += kHex[c & 15];
-            } else {
-                href += static_cast<char>(c);
-            }
-        }
+        std::string href = common::percentEncode(link.href, common::percent::kUriReference);
         std::string entry = "<" + href + ">; rel=\"" + link.rel + "\"";
         if (token(link.type)) entry += "; type=\"" + link.type + "\"";
         bool printable = !link.title.empty() && std::all_of(link.title.begin(), link.title.end(), [](unsigned char c) {

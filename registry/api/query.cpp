@@ -13,13 +13,6 @@
 namespace tweeling::registry::api {
 namespace {
 
-std::string trim(const std::string& text) {
-    auto begin = text.find_first_not_of(" \t");
-    if (begin == std::string::npos) return "";
-    auto end = text.find_last_not_of(" \t");
-    return text.substr(begin, end - begin + 1);
-}
-
 bool parseDouble(const std::string& text, double& out) {
     if (text.empty()) return false;
     errno = 0;
@@ -37,7 +30,7 @@ bool parseInteger(const std::string& text, long long& out) {
 }
 
 record::Bbox parseBbox(const std::string& text) {
-    auto parts = splitList(text);
+    auto parts = common::splitList(text);
     if (parts.size() != 4 && parts.size() != 6)
         throw badParameter("bbox", "expected 4 numbers (minLon,minLat,maxLon,maxLat) or 6 with heights, got '" +
                                        text + "'");
@@ -91,7 +84,7 @@ void parseDatetime(const std::string& text, store::SearchQuery& query) {
 }
 
 void parseSort(const std::string& text, store::SearchQuery& query) {
-    auto keys = splitList(text);
+    auto keys = common::splitList(text);
     if (keys.empty()) throw badParameter("sortby", "is empty");
     if (keys.size() > 1) throw badParameter("sortby", "only one sort key is supported (updated, title or relevance)");
     std::string key = keys.front();
@@ -138,7 +131,7 @@ void parseFilter(const std::map<std::string, std::string>& params, store::Search
 void parseFacets(const std::map<std::string, std::string>& params, store::SearchQuery& query) {
     auto facets = params.find("facets");
     if (facets != params.end()) {
-        for (const std::string& name : splitList(facets->second)) {
+        for (const std::string& name : common::splitList(facets->second)) {
             bool known = false;
             for (const char* candidate : store::kFacetNames) known = known || name == candidate;
             if (!known) {
@@ -167,19 +160,6 @@ void parseFacets(const std::map<std::string, std::string>& params, store::Search
 
 }  // namespace
 
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        auto comma = text.find(',', start);
-        if (comma == std::string::npos) comma = text.size();
-        std::string part = trim(text.substr(start, comma - start));
-        if (!part.empty()) out.push_back(part);
-        start = comma + 1;
-    }
-    return out;
-}
-
 void requireUtf8Parameters(const std::map<std::string, std::string>& query) {
     for (const auto& [name, value] : query) {
         // A name that is not UTF-8 is named as well as it can be; the problem document stays UTF-8.
@@ -198,21 +178,21 @@ store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& pa
         auto it = params.find(name);
         return it == params.end() ? nullptr : &it->second;
     };
-    if (auto* q = find("q")) query.terms = splitList(*q);
+    if (auto* q = find("q")) query.terms = common::splitList(*q);
     if (auto* bbox = find("bbox")) query.bbox = parseBbox(*bbox);
     if (auto* crs = find("bbox-crs")) {
         if (*crs != "http://www.opengis.net/def/crs/OGC/1.3/CRS84")
             throw badParameter("bbox-crs", "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported");
     }
     if (auto* datetime = find("datetime")) parseDatetime(*datetime, query);
-    if (auto* type = find("type")) query.types = splitList(*type);
-    if (auto* ids = find("ids")) query.ids = splitList(*ids);
-    if (auto* themes = find("themes")) query.themes = splitList(*themes);
-    if (auto* formats = find("formats")) query.formats = splitList(*formats);
-    if (auto* units = find("adminUnits")) query.adminUnits = splitList(*units);
-    if (auto* origin = find("origin")) query.origins = splitList(*origin);
-    if (auto* publisher = find("publisher")) query.publishers = splitList(*publisher);
-    if (auto* source = find("source")) query.sources = splitList(*source);
+    if (auto* type = find("type")) query.types = common::splitList(*type);
+    if (auto* ids = find("ids")) query.ids = common::splitList(*ids);
+    if (auto* themes = find("themes")) query.themes = common::splitList(*themes);
+    if (auto* formats = find("formats")) query.formats = common::splitList(*formats);
+    if (auto* units = find("adminUnits")) query.adminUnits = common::splitList(*units);
+    if (auto* origin = find("origin")) query.origins = common::splitList(*origin);
+    if (auto* publisher = find("publisher")) query.publishers = common::splitList(*publisher);
+    if (auto* source = find("source")) query.sources = common::splitList(*source);
     if (auto* limit = find("limit")) {
         long long value;
         if (!parseInteger(*limit, value) || value < 1)

@@ -21,7 +21,4 @@ store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& qu
 // is not.
 void requireUtf8Parameters(const std::map<std::string, std::string>& query);
 
-// Splits on commas, trims spaces, drops empty parts.
-std::vector<std::string> splitList(const std::string& text);
-
 }  // namespace tweeling::registry::api

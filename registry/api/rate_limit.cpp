@@ -1,6 +1,7 @@
 #include "api/rate_limit.hpp"
 
 #include "api/errors.hpp"
+#include "common/text.hpp"
 
 #include <arpa/inet.h>
 
@@ -29,13 +30,6 @@ std::string number(double value) {
     std::ostringstream out;
     out << value;
     return out.str();
-}
-
-std::string trim(std::string_view text) {
-    auto begin = text.find_first_not_of(" \t");
-    if (begin == std::string_view::npos) return "";
-    auto end = text.find_last_not_of(" \t");
-    return std::string(text.substr(begin, end - begin + 1));
 }
 
 // An address as bytes: 4 for IPv4 (also for IPv4-mapped IPv6), 16 for IPv6. False if not an address.
@@ -166,7 +160,7 @@ std::string clientKey(const std::string& address) {
 
 TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) {
     for (const auto& raw : entries) {
-        std::string entry = trim(raw);
+        std::string entry = common::trim(raw, common::kHttpWhitespace);
         if (entry.empty()) continue;
         std::string address = entry;
         int prefix = -1;
@@ -194,7 +188,7 @@ TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) {
 bool TrustedProxies::contains(const std::string& address) const {
     if (m_ranges.empty()) return false;
     Address parsed;
-    if (!parseAddress(trim(address), parsed)) return false;
+    if (!parseAddress(common::trim(address, common::kHttpWhitespace), parsed)) return false;
     for (const auto& range : m_ranges)
         if (range.family == parsed.family && samePrefix(range.bytes, parsed.bytes, range.prefix)) return true;
     return false;
@@ -206,7 +200,8 @@ std::string TrustedProxies::clientAddress(const std::string& peer, const std::st
     std::string_view rest(forwardedFor);
     for (int hop = 0; hop < kMaxForwardedHops && !rest.empty(); ++hop) {
         auto comma = rest.rfind(',');
-        std::string entry = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+        std::string entry =
+            common::trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1), common::kHttpWhitespace);
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
         Address parsed;
         if (!parseAddress(entry, parsed)) return client;  // not written by a proxy of ours

@@ -1,7 +1,9 @@
 #include "api/server.hpp"
 
 #include "api/errors.hpp"
+#include "common/text.hpp"
 #include "common/time.hpp"
+#include "common/url.hpp"
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -23,11 +25,6 @@
 
 namespace tweeling::registry::api {
 namespace {
-
-std::string lowerCase(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
 
 bool knownMethod(Pistache::Http::Method method, std::string& name) {
     using Pistache::Http::Method;
@@ -225,7 +222,7 @@ public:
         try {
             bool known = knownMethod(pistacheRequest.method(), methodName);
             request.rawPath = pistacheRequest.resource();
-            request.path = percentDecode(request.rawPath, false);
+            request.path = common::percentDecode(request.rawPath, false);
             request.clientAddress = pistacheRequest.address().host();
             if (!m_shared->trustedProxies.empty()) {
                 auto forwarded = pistacheRequest.headers().tryGetRaw("X-Forwarded-For");
@@ -256,14 +253,14 @@ public:
             } else {
                 const auto& query = pistacheRequest.query();
                 for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it)
-                    request.query[percentDecode(it->first, true)] = percentDecode(it->second, true);
+                    request.query[common::percentDecode(it->first, true)] = common::percentDecode(it->second, true);
                 for (const auto& header : pistacheRequest.headers().list()) {
                     std::ostringstream value;
                     header->write(value);
-                    request.headers[lowerCase(header->name())] = value.str();
+                    request.headers[common::toLowerAscii(header->name())] = value.str();
                 }
                 for (const auto& [name, raw] : pistacheRequest.headers().rawList())
-                    request.headers[lowerCase(name)] = raw.value();
+                    request.headers[common::toLowerAscii(name)] = raw.value();
                 request.body = pistacheRequest.body();
                 request.method = methodName;
                 if (methodName == "OPTIONS") {
@@ -304,8 +301,8 @@ public:
             bool keepAlive = asked ? asked->control() == ConnectionControl::KeepAlive
                                    : pistacheRequest.version() == Pistache::Http::Version::Http11;
             for (const auto& [name, value] : response.headers) {
-                if (lowerCase(name) == "connection") {
-                    keepAlive = keepAlive && lowerCase(value) != "close";
+                if (common::toLowerAscii(name) == "connection") {
+                    keepAlive = keepAlive && common::toLowerAscii(value) != "close";
                     continue;
                 }
                 add(name, value);

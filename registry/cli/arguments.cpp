@@ -1,5 +1,7 @@
 #include "cli/arguments.hpp"
 
+#include "common/text.hpp"
+
 #include <csignal>
 #include <pthread.h>
 
@@ -26,8 +28,7 @@ bool isFlag(const std::string& name) { return std::find(kFlags.begin(), kFlags.e
 
 // A switch given a value (--quiet=false, or "allow-private = no" in a config file) is "1" or "0".
 std::string switchValue(const std::string& name, const std::string& value) {
-    std::string lower;
-    for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = common::toLowerAscii(value);
     if (lower.empty() || lower == "1" || lower == "true" || lower == "yes" || lower == "on") return "1";
     if (lower == "0" || lower == "false" || lower == "no" || lower == "off") return "0";
     throw UsageError("--" + name + " is a switch: give it alone, or as --" + name + "=true or --" + name +
@@ -78,13 +79,6 @@ registry::api::RateLimit rateLimit(const Arguments& arguments, const std::string
     limit.perSecond = numberOption(arguments, rateName, defaults.perSecond, 0, 1e6);
     limit.burst = numberOption(arguments, burstName, defaults.burst, 1, 1e6);
     return limit;
-}
-
-std::string trim(const std::string& text) {
-    auto begin = text.find_first_not_of(" \t\r");
-    if (begin == std::string::npos) return "";
-    auto end = text.find_last_not_of(" \t\r");
-    return text.substr(begin, end - begin + 1);
 }
 
 sigset_t stopSignals() {
@@ -156,11 +150,11 @@ void loadConfigFile(Arguments& arguments) {
         ++number;
         auto hash = line.find('#');
         if (hash != std::string::npos) line = line.substr(0, hash);
-        if (trim(line).empty()) continue;
+        if (common::trim(line).empty()) continue;
         auto equals = line.find('=');
         if (equals == std::string::npos)
             throw UsageError(path + ":" + std::to_string(number) + ": expected 'name = value'");
-        std::string name = trim(line.substr(0, equals)), value = trim(line.substr(equals + 1));
+        std::string name = common::trim(line.substr(0, equals)), value = common::trim(line.substr(equals + 1));
         // The command line wins; a repeatable option may have several lines.
         if (std::find(fromCommandLine.begin(), fromCommandLine.end(), name) != fromCommandLine.end()) continue;
         if (!arguments.has(name) || repeatable(name)) setOption(arguments, name, value);
@@ -188,7 +182,7 @@ registry::api::ServerOptions serverOptions(const Arguments& arguments) {
     options.bodyTimeout = secondsOption(arguments, "body-timeout", options.bodyTimeout);
     std::istringstream proxies(arguments.get("trusted-proxy"));
     for (std::string proxy; std::getline(proxies, proxy, ',');)
-        if (!trim(proxy).empty()) options.trustedProxies.push_back(trim(proxy));
+        if (!common::trim(proxy).empty()) options.trustedProxies.push_back(common::trim(proxy));
     try {
         registry::api::TrustedProxies check(options.trustedProxies);
     } catch (const std::invalid_argument& error) {

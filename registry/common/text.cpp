@@ -69,4 +69,53 @@ std::string truncateUtf8(std::string_view text, std::size_t limit) {
     return std::string(text.substr(0, cut)) + "\u2026";
 }
 
+std::string_view trimView(std::string_view text, std::string_view whitespace) {
+    auto begin = text.find_first_not_of(whitespace);
+    if (begin == std::string_view::npos) return {};
+    return text.substr(begin, text.find_last_not_of(whitespace) - begin + 1);
+}
+
+std::string trim(std::string_view text, std::string_view whitespace) { return std::string(trimView(text, whitespace)); }
+
+namespace {
+char lowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char upperAscii(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+}  // namespace
+
+std::string toLowerAscii(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = lowerAscii(c);
+    return out;
+}
+
+std::string toUpperAscii(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = upperAscii(c);
+    return out;
+}
+
+bool equalsIgnoreCaseAscii(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (lowerAscii(a[i]) != lowerAscii(b[i])) return false;
+    return true;
+}
+
+bool startsWithIgnoreCaseAscii(std::string_view text, std::string_view prefix) {
+    return text.size() >= prefix.size() && equalsIgnoreCaseAscii(text.substr(0, prefix.size()), prefix);
+}
+
+std::vector<std::string> splitList(std::string_view text, char separator, std::string_view whitespace) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto end = text.find(separator, start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view part = trimView(text.substr(start, end - start), whitespace);
+        if (!part.empty()) out.emplace_back(part);
+        start = end + 1;
+    }
+    return out;
+}
+
 }  // namespace tweeling::common

@@ -1,5 +1,7 @@
 #include "record/identifiers.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -11,23 +13,11 @@ bool digitsOnly(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 }  // namespace
 
 std::optional<AdminUnit> parseAdminUnit(std::string_view text) {
     if (text.size() < 2) return std::nullopt;
-    std::string code = upper(text);
+    std::string code = common::toUpperAscii(text);
     std::string_view prefix = std::string_view(code).substr(0, 2), digits = std::string_view(code).substr(2);
     AdminUnitKind kind;
     std::size_t length;
@@ -53,7 +43,7 @@ std::string tooiUri(const AdminUnit& unit) {
     const char* body = unit.kind == AdminUnitKind::Municipality ? "gemeente"
                        : unit.kind == AdminUnitKind::Province   ? "provincie"
                                                                 : "waterschap";
-    return std::string("https://identifier.overheid.nl/tooi/id/") + body + "/" + lower(unit.code);
+    return std::string("https://identifier.overheid.nl/tooi/id/") + body + "/" + common::toLowerAscii(unit.code);
 }
 
 std::optional<std::string> epsgCode(std::string_view uri) {
@@ -73,7 +63,7 @@ bool isEpsgUri(std::string_view uri) {
 
 std::string epsgUriOf(std::string_view text) {
     const std::string value(text);
-    const std::string folded = lower(value);
+    const std::string folded = common::toLowerAscii(value);
     if (folded.find("crs84") != std::string::npos) return std::string(kEpsgUriPrefix) + "4326";
     for (std::string_view prefix : {"http://www.opengis.net/def/crs/epsg/0/", "https://www.opengis.net/def/crs/epsg/0/",
                                     "epsg:", "urn:ogc:def:crs:epsg::", "urn:ogc:def:crs:epsg:"}) {

@@ -1,6 +1,7 @@
 // The CQL2 text parser: tokens, recursive descent, type checks. See store/cql2.hpp for the grammar.
 #include "store/cql2.hpp"
 
+#include "common/text.hpp"
 #include "common/time.hpp"
 
 #include <algorithm>
@@ -55,12 +56,6 @@ std::string queryableNames() {
         if (!out.empty()) out += ", ";
         out += queryable.name;
     }
-    return out;
-}
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
 }
 
@@ -221,7 +216,7 @@ private:
     }
 
     bool isKeyword(const char* word) const {
-        return m_token.kind == Token::Kind::Identifier && upper(m_token.text) == word;
+        return m_token.kind == Token::Kind::Identifier && common::toUpperAscii(m_token.text) == word;
     }
     void expectKeyword(const char* word, const std::string& context) {
         if (!isKeyword(word))
@@ -303,7 +298,7 @@ private:
                      " conditions; for several values of one property use IN ('a', 'b', ...) or A_OVERLAPS",
                  offset);
         if (m_token.kind == Token::Kind::Identifier && m_token.beforeParen) {
-            std::string name = upper(m_token.text);
+            std::string name = common::toUpperAscii(m_token.text);
             if (name == "S_INTERSECTS") return parseSpatial();
             if (name.rfind("S_", 0) == 0)
                 fail("unsupported spatial function " + name + " (only S_INTERSECTS is supported)", offset);
@@ -524,7 +519,7 @@ private:
             case Token::Kind::Identifier: break;
             default: fail("expected a property or a literal, found " + describe(m_token), term.offset);
         }
-        std::string name = upper(m_token.text);
+        std::string name = common::toUpperAscii(m_token.text);
         if (m_token.beforeParen) {
             if (name == "DATE" || name == "TIMESTAMP") return parseInstant();
             if (name == "CASEI") {
@@ -570,7 +565,7 @@ private:
         Term term;
         term.kind = Term::Kind::Temporal;
         term.offset = m_token.offset;
-        bool isDate = upper(m_token.text) == "DATE";
+        bool isDate = common::toUpperAscii(m_token.text) == "DATE";
         advance();
         expect(Token::Kind::LeftParen, isDate ? "'(' after DATE" : "'(' after TIMESTAMP");
         if (m_token.kind != Token::Kind::String)
@@ -597,7 +592,7 @@ private:
         Expression predicate;
         predicate.kind = Expression::Kind::Spatial;
         predicate.offset = m_token.offset;
-        predicate.op = upper(m_token.text);
+        predicate.op = common::toUpperAscii(m_token.text);
         advance();
         expect(Token::Kind::LeftParen, "'(' after " + predicate.op);
         predicate.terms.push_back(parseGeometryOperand());
@@ -615,7 +610,7 @@ private:
     Term parseGeometryOperand() {
         std::size_t offset = m_token.offset;
         if (m_token.kind == Token::Kind::Identifier) {
-            std::string name = upper(m_token.text);
+            std::string name = common::toUpperAscii(m_token.text);
             if (name == "BBOX" && m_token.beforeParen) return parseBbox();
             if (isWktType(name)) return parseWkt();
             if (name == "GEOMETRYCOLLECTION") fail("GEOMETRYCOLLECTION is not supported", offset);
@@ -688,7 +683,7 @@ private:
         Term term;
         term.kind = Term::Kind::Geometry;
         term.offset = m_token.offset;
-        std::string type = upper(m_token.text);
+        std::string type = common::toUpperAscii(m_token.text);
         advance();
         if (isKeyword("Z") || isKeyword("M") || isKeyword("ZM")) advance();
         if (isKeyword("EMPTY"))
@@ -786,7 +781,7 @@ private:
         Expression predicate;
         predicate.kind = Expression::Kind::Temporal;
         predicate.offset = m_token.offset;
-        predicate.op = upper(m_token.text);
+        predicate.op = common::toUpperAscii(m_token.text);
         advance();
         expect(Token::Kind::LeftParen, "'(' after " + predicate.op);
         predicate.terms.push_back(parseTemporalOperand(predicate.op));
@@ -799,7 +794,7 @@ private:
     Term parseTemporalOperand(const std::string& function) {
         std::size_t offset = m_token.offset;
         if (m_token.kind == Token::Kind::Identifier && m_token.beforeParen) {
-            std::string name = upper(m_token.text);
+            std::string name = common::toUpperAscii(m_token.text);
             if (name == "DATE" || name == "TIMESTAMP") return parseInstant();
             if (name == "INTERVAL") return parseInterval();
             fail("unsupported function " + m_token.text + " in " + function +
@@ -838,7 +833,7 @@ private:
     std::int64_t parseIntervalBound(bool isEnd) {
         std::size_t offset = m_token.offset;
         if (m_token.kind == Token::Kind::Identifier && m_token.beforeParen) {
-            std::string name = upper(m_token.text);
+            std::string name = common::toUpperAscii(m_token.text);
             if (name != "DATE" && name != "TIMESTAMP")
                 fail("unsupported function " + m_token.text + " in INTERVAL", offset);
             Term instant = parseInstant();
@@ -858,7 +853,7 @@ private:
         Expression predicate;
         predicate.kind = Expression::Kind::Array;
         predicate.offset = m_token.offset;
-        predicate.op = upper(m_token.text);
+        predicate.op = common::toUpperAscii(m_token.text);
         advance();
         expect(Token::Kind::LeftParen, "'(' after " + predicate.op);
         Term property = parseProperty();

@@ -29,11 +29,6 @@ Sha256Digest sha256(std::string_view data) {
     return digest;
 }
 
-std::string sha256Hex(std::string_view data) {
-    Sha256Digest digest = sha256(data);
-    return toHex(digest.data(), digest.size());
-}
-
 std::vector<unsigned char> randomBytes(std::size_t count) {
     std::vector<unsigned char> bytes(count);
     if (count > 0) check(RAND_bytes(bytes.data(), static_cast<int>(count)), "RAND_bytes");

@@ -24,7 +24,6 @@ private:
 using Sha256Digest = std::array<unsigned char, 32>;
 
 Sha256Digest sha256(std::string_view data);
-std::string sha256Hex(std::string_view data);
 std::vector<unsigned char> randomBytes(std::size_t count);  // cryptographically strong
 std::string toHex(const unsigned char* data, std::size_t size);
 std::string base64Url(const unsigned char* data, std::size_t size);  // RFC 4648 §5, no padding

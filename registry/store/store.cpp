@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include "common/jcs.hpp"
+#include "common/sha256.hpp"
 #include "common/time.hpp"
 #include "store/crypto.hpp"
 #include "store/planner.hpp"
@@ -263,7 +264,7 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request, const std
     if (fields.id.empty()) throw std::invalid_argument("record has no id");
     const std::string origin = resolveOrigin(request.origin);
     const std::string key = itemKey(origin, fields.id);
-    const std::string hash = request.contentHash.empty() ? sha256Hex(request.json) : request.contentHash;
+    const std::string hash = request.contentHash.empty() ? common::sha256Hex(request.json) : request.contentHash;
 
     std::optional<std::int64_t> rid;
     {

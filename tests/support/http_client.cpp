@@ -1,5 +1,7 @@
 #include "support/http_client.hpp"
 
+#include "common/url.hpp"
+
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -93,18 +95,7 @@ HttpResponse get(const std::string& url, std::vector<std::string> headers) {
 }
 
 std::string urlEncode(const std::string& text) {
-    static const char* kHex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
+    return tweeling::common::percentEncode(text, tweeling::common::percent::kUnreserved);
 }
 
 ServerProcess::ServerProcess(std::vector<std::string> argv, int startTimeoutMs) {

@@ -288,9 +288,16 @@ TEST_CASE("sources are managed over HTTP with an admin key, and the scheduler ha
 
     HttpRequest anonymous{"POST", hub.baseUrl() + "/sources", body, {"Content-Type: application/json"}};
     CHECK(send(anonymous).status == 401);
+    // A header that is not a bearer token is answered as a node answers it (RFC 6750 §3.1).
+    HttpRequest basic{"POST", hub.baseUrl() + "/sources", body,
+                      {"Content-Type: application/json", "Authorization: Basic YWRtaW46YWRtaW4="}};
+    auto refusedBasic = send(basic);
+    CHECK(refusedBasic.status == 401);
+    CHECK(refusedBasic.header("www-authenticate") == "Bearer realm=\"tweeling-hub\", error=\"invalid_request\"");
+    // The scheme is case-insensitive (RFC 9110 §11.1): a 400 about /kind, not a 401, shows the key was taken.
     HttpRequest badKind{"POST", hub.baseUrl() + "/sources",
                         "{\"id\":\"x\",\"url\":\"http://example.org\",\"kind\":\"csw\"}",
-                        {"Content-Type: application/json", "Authorization: Bearer " + admin}};
+                        {"Content-Type: application/json", "Authorization: BEARER " + admin}};
     auto bad = send(badKind);
     CHECK(bad.status == 400);
     CHECK(bad.body.find("/kind") != std::string::npos);

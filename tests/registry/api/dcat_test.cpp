@@ -127,6 +127,11 @@ TEST_CASE("DCAT-AP is negotiated by f or by Accept") {
     CHECK_FALSE(dcat::negotiate(nullptr, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"));
     CHECK_FALSE(dcat::negotiate(nullptr, "application/geo+json"));
     CHECK(dcat::negotiate(nullptr, "text/turtle, application/ld+json;q=0.9, */*;q=0.1") == dcat::Format::Turtle);
+    // Wildcards rate every type they cover (RFC 9110 §12.5.1): of what this server writes, "text/*" takes
+    // only Turtle.
+    CHECK(dcat::negotiate(nullptr, "text/*") == dcat::Format::Turtle);
+    // Only the q parameter is the weight, not a "q=" inside another parameter.
+    CHECK_FALSE(dcat::negotiate(nullptr, "text/turtle;profile=\"urn:faq=1\";q=0.2, application/json;q=0.5"));
     CHECK(std::string(dcat::mediaType(dcat::Format::Turtle)).rfind("text/turtle", 0) == 0);
     CHECK(std::string(dcat::mediaType(dcat::Format::JsonLd)) == "application/ld+json");
 }

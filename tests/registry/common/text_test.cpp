@@ -30,3 +30,29 @@ TEST_CASE("text echoed in a message is made valid UTF-8") {
     CHECK(toValidUtf8(std::string("a\xFF\xFE") + "b") == "a" + replacement + replacement + "b");
     CHECK(toValidUtf8("\xE2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
+
+TEST_CASE("trim strips ASCII whitespace, or the set asked for") {
+    CHECK(trim("  a b \t\r\n") == "a b");
+    CHECK(trim(" \t ").empty());
+    CHECK(trim("").empty());
+    CHECK(trim(" a\r", kHttpWhitespace) == "a\r");
+    CHECK(trimView("\ta\t") == "a");
+}
+
+TEST_CASE("ASCII case mapping leaves other bytes alone") {
+    CHECK(toLowerAscii("Bearer TOKEN-1") == "bearer token-1");
+    CHECK(toUpperAscii("gm0363") == "GM0363");
+    CHECK(toLowerAscii("\xC3\x89") == "\xC3\x89");  // É is not ASCII: unchanged
+    CHECK(equalsIgnoreCaseAscii("Content-Type", "content-type"));
+    CHECK_FALSE(equalsIgnoreCaseAscii("ETag", "ETags"));
+    CHECK(startsWithIgnoreCaseAscii("BEARER x", "bearer "));
+    CHECK_FALSE(startsWithIgnoreCaseAscii("Bear", "bearer "));
+}
+
+TEST_CASE("comma lists are split, trimmed and their empty parts dropped") {
+    CHECK(splitList("a, b,,c ,") == std::vector<std::string>{"a", "b", "c"});
+    CHECK(splitList("").empty());
+    CHECK(splitList(" , ").empty());
+    CHECK(splitList("x;y", ';') == std::vector<std::string>{"x", "y"});
+    CHECK(splitList("a\r, b", ',', kAsciiWhitespace) == std::vector<std::string>{"a", "b"});
+}

@@ -1,5 +1,6 @@
 #include "store/store.hpp"
 
+#include "common/sha256.hpp"
 #include "common/time.hpp"
 #include "store/connection.hpp"
 #include "store/crypto.hpp"
@@ -51,7 +52,7 @@ TEST_CASE("a record is created, read, replaced, left unchanged and removed", "[s
     CHECK(stored->json == record.json());
     CHECK(stored->seq == 1);
     CHECK(stored->updated == 1700000000);
-    CHECK(stored->hash == sha256Hex(record.json()));
+    CHECK(stored->hash == tweeling::common::sha256Hex(record.json()));
     CHECK(stored->hash.size() == 64);
     auto byOrigin = store->get("gm0363", "bag-3d");
     REQUIRE(byOrigin);
