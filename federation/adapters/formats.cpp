@@ -1,4 +1,5 @@
 #include "adapters/formats.hpp"
+#include "common/text.hpp"
 
 #include <cctype>
 #include <optional>
@@ -11,7 +12,7 @@ namespace tweeling::federation::adapters {
 
 // "type/subtype" (parameters allowed), not "OGC:WMS" or "download".
 bool isMediaType(std::string_view value) {
-    std::string main = trim(value.substr(0, value.find(';')));
+    std::string main = common::trim(value.substr(0, value.find(';')));
     std::size_t slash = main.find('/');
     return slash != std::string::npos && slash > 0 && slash + 1 < main.size() && main.find('/', slash + 1) == std::string::npos &&
            main.find(':') == std::string::npos && !hasWhitespace(main);
@@ -35,9 +36,9 @@ constexpr SharedMediaType kSharedMediaTypes[] = {
 };
 
 std::optional<FormatGuess> formatFromMediaType(std::string_view mediaType, std::string_view href) {
-    std::string type = lower(trim(mediaType.substr(0, mediaType.find(';'))));
-    std::string full = lower(mediaType);
-    const std::string given = trim(mediaType);
+    std::string type = common::toLowerAscii(common::trim(mediaType.substr(0, mediaType.find(';'))));
+    std::string full = common::toLowerAscii(mediaType);
+    const std::string given = common::trim(mediaType);
     const registry::record::Format* named = registry::record::formatOfFileName(pathOf(href));
     if (named)
         for (const SharedMediaType& shared : kSharedMediaTypes)
@@ -46,7 +47,7 @@ std::optional<FormatGuess> formatFromMediaType(std::string_view mediaType, std::
                 return FormatGuess{named->id, given, ""};
     // GML is CityGML only when the type or the URL says so.
     if ((type == "application/gml+xml" || type == "text/xml" || type == "application/xml") &&
-        (full.find("citygml") != std::string::npos || lower(href).find("citygml") != std::string::npos))
+        (full.find("citygml") != std::string::npos || common::toLowerAscii(href).find("citygml") != std::string::npos))
         return guessOf(*registry::record::findFormat("citygml"), given);
     if (const registry::record::Format* format = registry::record::formatOfMediaType(type)) return guessOf(*format, given);
     if (type.empty()) return std::nullopt;
@@ -74,7 +75,7 @@ std::optional<FormatGuess> formatFromFileName(std::string_view href) {
 
 // "OGC:WMS", "OGC:WMS-1.3.0-http-get-map", "WMS", "OGC API - Features", href ?service=WFS ...
 std::string ogcProtocol(std::string_view linkType, std::string_view href) {
-    std::string type = lower(trim(linkType));
+    std::string type = common::toLowerAscii(common::trim(linkType));
     std::string key;
     for (char c : type)
         if (std::isalnum(static_cast<unsigned char>(c))) key += c;
@@ -83,7 +84,7 @@ std::string ogcProtocol(std::string_view linkType, std::string_view href) {
         return "ogcapi-features";
     for (const char* protocol : {"wmts", "wms", "wfs", "wcs"})
         if (startsWith(key, std::string("ogc") + protocol) || key == protocol) return protocol;
-    std::string service = lower(queryValue(href, "service"));
+    std::string service = common::toLowerAscii(queryValue(href, "service"));
     for (const char* protocol : {"wmts", "wms", "wfs", "wcs"})
         if (service == protocol) return protocol;
     return {};
@@ -107,7 +108,7 @@ FormatGuess serviceFormat(const std::string& protocol, std::string_view href) {
         g.mediaType = "application/geo+json";
         g.version = "1.0";
     } else if (protocol == "wfs") {
-        std::string output = lower(queryValue(href, "outputformat"));
+        std::string output = common::toLowerAscii(queryValue(href, "outputformat"));
         if (output.find("csv") != std::string::npos) {
             g.format = "csv", g.mediaType = "text/csv", g.version = "RFC 4180";
         } else if (output.find("json") != std::string::npos) {
@@ -133,25 +134,25 @@ FormatGuess serviceFormat(const std::string& protocol, std::string_view href) {
 
 // The format of a link or distribution: OGC protocol, then media type, then file name, then other.
 FormatGuess guessFormat(std::string_view href, std::string_view linkType) {
-    const std::string type = trim(linkType);
-    const bool mediaType = isMediaType(lower(type));
+    const std::string type = common::trim(linkType);
+    const bool mediaType = isMediaType(common::toLowerAscii(type));
     std::string protocol = mediaType ? std::string() : ogcProtocol(type, href);
     if (protocol.empty()) {
         // A service endpoint (?service=WMS) given without a type or with an XML (capabilities) type.
         std::string service = ogcProtocol("", href);
-        if (!service.empty() && (!mediaType || lower(type).find("xml") != std::string::npos)) protocol = service;
+        if (!service.empty() && (!mediaType || common::toLowerAscii(type).find("xml") != std::string::npos)) protocol = service;
     }
     if (!protocol.empty()) return serviceFormat(protocol, href);
     std::optional<FormatGuess> byType = mediaType ? formatFromMediaType(type, href) : std::nullopt;
     if (byType && byType->format != "other") return *byType;
     std::optional<FormatGuess> byName = formatFromFileName(href);
-    std::string lowerType = lower(type);
+    std::string lowerType = common::toLowerAscii(type);
     bool genericType = !mediaType || lowerType == "application/octet-stream" || lowerType == "application/zip" ||
                        lowerType == "binary/octet-stream";
     if (byName && (byName->format != "other" && genericType)) return *byName;
     if (byType) return *byType;
     // pygeoapi's "download": WFS-style output formats in the query.
-    std::string output = lower(queryValue(href, "outputformat"));
+    std::string output = common::toLowerAscii(queryValue(href, "outputformat"));
     if (!output.empty()) {
         if (output.find("csv") != std::string::npos) return {"csv", "text/csv", "RFC 4180"};
         if (output.find("json") != std::string::npos) return {"geojson", "application/geo+json", "RFC 7946"};

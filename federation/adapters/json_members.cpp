@@ -1,4 +1,5 @@
 #include "adapters/json_members.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -31,7 +32,7 @@ const JsonValue* arrayMember(const JsonValue& object, const char* name) {
 // A trimmed, non-empty string, or nullopt.
 std::optional<std::string> nonEmpty(const JsonValue* value) {
     if (!value || !value->IsString()) return std::nullopt;
-    std::string out = trim(text(*value));
+    std::string out = common::trim(text(*value));
     if (out.empty()) return std::nullopt;
     return out;
 }

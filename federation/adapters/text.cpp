@@ -1,24 +1,13 @@
 #include "adapters/text.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace tweeling::federation::adapters {
 
-std::string lower(std::string_view value) {
-    std::string out(value);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string trim(std::string_view value) {
-    std::size_t begin = 0, end = value.size();
-    while (begin < end && isSpace(value[begin])) ++begin;
-    while (end > begin && isSpace(value[end - 1])) --end;
-    return std::string(value.substr(begin, end - begin));
-}
 
 bool startsWith(std::string_view value, std::string_view prefix) {
     return value.size() >= prefix.size() && value.compare(0, prefix.size(), prefix) == 0;
@@ -63,28 +52,10 @@ std::string slug(std::string_view value) {
     return out.empty() ? "unknown" : out;
 }
 
-std::string percentEncode(std::string_view value) {
-    static const char* kHex = "0123456789ABCDEF";
-    std::string out;
-    for (char c : value) {
-        unsigned char u = static_cast<unsigned char>(c);
-        if (std::isalnum(u) && u < 0x80)
-            out += c;
-        else if (c == '-' || c == '.' || c == '_' || c == '~')
-            out += c;
-        else {
-            out += '%';
-            out += kHex[u >> 4];
-            out += kHex[u & 15];
-        }
-    }
-    return out;
-}
-
 // The key a resource type or an access level is compared by: the last segment of a URI, its letters
 // and digits, lower-cased.
 std::string typeKey(std::string_view raw) {
-    std::string value = lower(trim(raw));
+    std::string value = common::toLowerAscii(common::trim(raw));
     std::size_t cut = value.find_last_of("#/:");
     if (cut != std::string::npos && cut + 1 < value.size()) value = value.substr(cut + 1);
     std::string out;

@@ -1,5 +1,6 @@
 #pragma once
-// String helpers for reading foreign catalog records, shared by the adapters of every catalog kind.
+// String helpers for reading foreign catalog records, shared by the adapters of every catalog kind
+// (trimming, case and percent-encoding are registry/common's: common/text.hpp, common/url.hpp).
 // ASCII only: letters and digits beyond ASCII count as neither, except in wordsOf.
 #include <algorithm>
 #include <iterator>
@@ -8,9 +9,7 @@
 
 namespace tweeling::federation::adapters {
 
-std::string lower(std::string_view value);
 bool isSpace(char c);
-std::string trim(std::string_view value);
 bool startsWith(std::string_view value, std::string_view prefix);
 bool endsWith(std::string_view value, std::string_view suffix);
 bool hasWhitespace(std::string_view value);
@@ -25,8 +24,6 @@ bool isUri(std::string_view value);
 bool digitsOnly(std::string_view value);
 // "Gemeente Zaanstad" -> "gemeente-zaanstad" (at most 64 characters; "unknown" when nothing is left).
 std::string slug(std::string_view value);
-// Everything but RFC 3986 unreserved characters as %XX.
-std::string percentEncode(std::string_view value);
 
 // The key a resource type or an access level is compared by: the last segment of a URI, its letters
 // and digits, lower-cased ("http://purl.org/dc/dcmitype/Dataset" -> "dataset").

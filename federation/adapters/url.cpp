@@ -1,4 +1,5 @@
 #include "adapters/url.hpp"
+#include "common/text.hpp"
 
 #include <cctype>
 #include <utility>
@@ -116,7 +117,7 @@ std::vector<std::pair<std::string, std::string>> queryOf(std::string_view url) {
         std::size_t amp = query.find('&');
         std::string_view pair = query.substr(0, amp);
         std::size_t eq = pair.find('=');
-        out.emplace_back(lower(pair.substr(0, eq)), eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
+        out.emplace_back(common::toLowerAscii(pair.substr(0, eq)), eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
         if (amp == std::string_view::npos) break;
         query.remove_prefix(amp + 1);
     }
@@ -139,10 +140,10 @@ std::string withoutFragment(const std::string& url) {
     return hash == std::string::npos ? url : url.substr(0, hash);
 }
 
-std::string hostOf(std::string_view url) { return lower(splitUrl(url).authority); }
+std::string hostOf(std::string_view url) { return common::toLowerAscii(splitUrl(url).authority); }
 
 // The path of a URL, lower-cased (for its file name).
-std::string pathOf(std::string_view url) { return lower(splitUrl(url).path); }
+std::string pathOf(std::string_view url) { return common::toLowerAscii(splitUrl(url).path); }
 
 std::string queryValue(std::string_view url, const char* name) {
     for (auto& [key, value] : queryOf(url))

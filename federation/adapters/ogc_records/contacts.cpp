@@ -1,5 +1,6 @@
 // Who: properties.publisher and properties.contacts, from publisher, contacts and providers.
 #include "adapters/ogc_records/mapper.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 
@@ -15,7 +16,7 @@ using common::JsonValue;
 namespace {
 
 std::string roleKey(std::string_view role) {
-    std::string key = lower(trim(role));
+    std::string key = common::toLowerAscii(common::trim(role));
     std::size_t cut = key.find_last_of("#/:");
     if (cut != std::string::npos) key = key.substr(cut + 1);
     std::string out;
@@ -71,7 +72,7 @@ Party partyOfText(std::string_view value) {
     std::size_t start = 0;
     while (start <= value.size()) {
         std::size_t comma = value.find(',', start);
-        std::string part = trim(value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+        std::string part = common::trim(value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
         if (!part.empty()) {
             if (part.find('@') != std::string::npos && !hasWhitespace(part))
                 party.emails.push_back(part);
@@ -177,7 +178,7 @@ JsonValue Mapper::normalizeContact(const JsonValue& contact) {
         auto addOne = [&](const JsonValue& entry) {
             std::optional<std::string> value;
             const JsonValue* roles = nullptr;
-            if (entry.IsString()) value = trim(text(entry));
+            if (entry.IsString()) value = common::trim(text(entry));
             if (entry.IsObject()) {
                 value = nonEmptyMember(entry, "value");
                 roles = arrayMember(entry, "roles");

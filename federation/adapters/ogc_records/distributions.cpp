@@ -1,6 +1,7 @@
 // Where the data is: properties.distributions (from twin-form distributions and data links, with
 // their formats), the remaining links, and conformsTo.
 #include "adapters/ogc_records/mapper.hpp"
+#include "common/text.hpp"
 
 #include "adapters/formats.hpp"
 #include "adapters/json_members.hpp"
@@ -36,7 +37,7 @@ JsonValue Mapper::normalizeLink(const JsonValue& link, const std::string& base) 
     JsonValue out(rapidjson::kObjectType);
     out.AddMember("href", s(base.empty() ? *href : resolveUrl(base, *href)), m_allocator);
     out.AddMember("rel", s(*rel), m_allocator);
-    if (auto type = nonEmptyMember(link, "type"); type && isMediaType(lower(*type)))
+    if (auto type = nonEmptyMember(link, "type"); type && isMediaType(common::toLowerAscii(*type)))
         out.AddMember("type", s(*type), m_allocator);
     for (const char* name : {"title", "hreflang"})
         if (const JsonValue* value = member(link, name); value && value->IsString())
@@ -128,7 +129,7 @@ void Mapper::mapDistributions() {
         for (rapidjson::SizeType i = 0; i < links->Size() && i < kMaxEntries; ++i) {
             const JsonValue& link = (*links)[i];
             auto rawHref = nonEmptyMember(link, "href");
-            std::string rel = lower(nonEmptyMember(link, "rel").value_or(""));
+            std::string rel = common::toLowerAscii(nonEmptyMember(link, "rel").value_or(""));
             if (!rawHref) continue;
             std::string type = nonEmptyMember(link, "type").value_or("");
             std::string href = resolveUrl(m_recordUrl, *rawHref);
@@ -181,7 +182,7 @@ std::string Mapper::ownRecordLink(std::string& mediaType) const {
                 std::string url = resolveUrl(m_recordUrl, *raw);
                 if (!isHttpUrl(url)) continue;
                 href = url;
-                if (auto type = nonEmptyMember(link, "type"); type && isMediaType(lower(*type))) mediaType = *type;
+                if (auto type = nonEmptyMember(link, "type"); type && isMediaType(common::toLowerAscii(*type))) mediaType = *type;
             }
             if (!href.empty()) break;
         }
@@ -208,7 +209,7 @@ void Mapper::mapConformsTo() {
     JsonValue list(rapidjson::kArrayType);
     for (rapidjson::SizeType i = 0; i < foreign->Size() && i < kMaxEntries; ++i)
         if ((*foreign)[i].IsString() && isUri(text((*foreign)[i])) &&
-            registry::record::epsgUriOf(trim(text((*foreign)[i]))).empty())
+            registry::record::epsgUriOf(common::trim(text((*foreign)[i]))).empty())
             list.PushBack(s(text((*foreign)[i])), m_allocator);
     if (!list.Empty()) m_out.record.AddMember("conformsTo", list, m_allocator);
 }

@@ -1,6 +1,7 @@
 // Where the record is: its footprint (geometry or a bbox), its coordinate reference systems and
 // its administrative units.
 #include "adapters/ogc_records/mapper.hpp"
+#include "common/text.hpp"
 
 #include "adapters/json_members.hpp"
 #include "adapters/text.hpp"
@@ -22,7 +23,7 @@ std::optional<registry::record::Bbox> Mapper::fallbackBbox(std::string& where) {
     const JsonValue* spatial = extent ? objectMember(*extent, "spatial") : nullptr;
     if (!spatial) return std::nullopt;
     if (auto crs = common::stringMember(*spatial, "crs")) {
-        std::string c = lower(*crs);
+        std::string c = common::toLowerAscii(*crs);
         if (c.find("crs84") == std::string::npos && !endsWith(c, "/4326") && !endsWith(c, ":4326"))
             return std::nullopt;
     }
@@ -137,7 +138,7 @@ void Mapper::mapAdminUnits() {
     if (const JsonValue* foreign = arrayMember(*m_props, "adminUnits"))
         for (rapidjson::SizeType i = 0; i < foreign->Size() && i < kMaxEntries; ++i)
             if ((*foreign)[i].IsString()) {
-                auto unit = registry::record::parseAdminUnit(trim(text((*foreign)[i])));
+                auto unit = registry::record::parseAdminUnit(common::trim(text((*foreign)[i])));
                 if (unit && std::find(seen.begin(), seen.end(), unit->code) == seen.end()) {
                     seen.push_back(unit->code);
                     units.PushBack(s(unit->code), m_allocator);

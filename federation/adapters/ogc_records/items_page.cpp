@@ -1,4 +1,5 @@
 #include "adapters/ogc_records/ogc_records.hpp"
+#include "common/text.hpp"
 
 #include "adapters/text.hpp"
 #include "adapters/url.hpp"
@@ -32,7 +33,7 @@ std::optional<std::string> readItemsPage(const JsonValue& page, const std::strin
         auto href = common::stringMember(link, "href");
         if (!href || href->empty()) continue;
         auto linkType = common::stringMember(link, "type");
-        std::string lowerType = linkType ? lower(*linkType) : std::string();
+        std::string lowerType = linkType ? common::toLowerAscii(*linkType) : std::string();
         std::string& slot = !linkType || lowerType.empty() ? untyped
                             : lowerType.find("json") != std::string::npos ? json
                                                                            : other;
@@ -44,7 +45,7 @@ std::optional<std::string> readItemsPage(const JsonValue& page, const std::strin
             return std::string("the items page has only a next link that is not JSON ('") + other.substr(0, 200) + "')";
         return std::nullopt;
     }
-    std::string next = resolveUrl(pageUrl, trim(chosen));
+    std::string next = resolveUrl(pageUrl, common::trim(chosen));
     if (!isHttpUrl(next)) return "the next link '" + next.substr(0, 200) + "' is not an http(s) URL";
     if (next == pageUrl) return "the next link points back to this page (" + next.substr(0, 200) + ")";
     out.nextUrl = std::move(next);

@@ -1,6 +1,7 @@
 // The Mapper's frame (the order of the record's parts, how warnings are reported), the record's
 // identity and type, the optional twin members, and the adapter's entry point.
 #include "adapters/ogc_records/mapper.hpp"
+#include "common/url.hpp"
 
 #include <stdexcept>
 
@@ -92,7 +93,7 @@ void Mapper::recordUrl() {
             }
         }
     }
-    m_recordUrl = itemsUrl() + "/" + percentEncode(m_out.id);
+    m_recordUrl = itemsUrl() + "/" + common::percentEncode(m_out.id, common::percent::kUnreserved);
 }
 
 std::string Mapper::itemsUrl() const {

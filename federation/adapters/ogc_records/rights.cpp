@@ -1,5 +1,6 @@
 // May one use the data: properties.license and properties.rights.
 #include "adapters/ogc_records/mapper.hpp"
+#include "common/text.hpp"
 
 #include "adapters/json_members.hpp"
 #include "adapters/text.hpp"
@@ -14,7 +15,7 @@ namespace {
 
 // Open: anyone may get the data (CC licences including NC/ND, open data licences, public domain).
 bool openLicense(std::string_view license) {
-    std::string l = lower(license);
+    std::string l = common::toLowerAscii(license);
     for (const char* open : {"cc0", "cc-by", "creativecommons.org/licenses/", "creativecommons.org/publicdomain",
                              "odbl", "odc-by", "pddl", "opendatacommons.org", "open government licen",
                              "public domain", "publicdomain", "publiek domein", "dl-de/by", "dl-de/zero",
@@ -52,7 +53,7 @@ void Mapper::mapLicenseAndRights() {
                     break;
                 }
     if (license) {
-        std::string l = lower(*license);
+        std::string l = common::toLowerAscii(*license);
         if ((l == "other" || l == "various" || l == "proprietary" || l == "see link") && !linkLicense.empty())
             license = linkLicense;
     } else if (!linkLicense.empty()) {

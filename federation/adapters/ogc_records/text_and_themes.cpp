@@ -1,6 +1,7 @@
 // What the record says about itself in words: title, description, keywords, themes (twin themes
 // guessed from the words).
 #include "adapters/ogc_records/mapper.hpp"
+#include "common/text.hpp"
 
 #include "adapters/json_members.hpp"
 #include "adapters/text.hpp"
@@ -49,7 +50,7 @@ namespace {
 
 // Adds a keyword (trimmed) unless it is empty or already there.
 void addKeyword(std::vector<std::string>& keywords, std::string value) {
-    value = trim(value);
+    value = common::trim(value);
     if (!value.empty() && std::find(keywords.begin(), keywords.end(), value) == keywords.end())
         keywords.push_back(std::move(value));
 }

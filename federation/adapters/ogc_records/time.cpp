@@ -1,6 +1,7 @@
 // The record's time (top-level `time`, pygeoapi's temporal extent, STAC datetimes) and
 // properties.updated / created.
 #include "adapters/ogc_records/mapper.hpp"
+#include "common/text.hpp"
 
 #include "adapters/json_members.hpp"
 #include "adapters/text.hpp"
@@ -14,7 +15,7 @@ using common::JsonValue;
 // Normalises a date or date-time to what common::parseRfc3339 accepts. `guessed` is set when the
 // text had to be completed (no offset -> "Z", "2021" -> "2021-01-01").
 std::optional<std::string> normalizeInstant(std::string_view raw, bool& guessed) {
-    std::string value = trim(raw);
+    std::string value = common::trim(raw);
     if (value.empty()) return std::nullopt;
     if (common::parseRfc3339(value)) return value;
     if (value.size() >= 19 && (value[10] == 'T' || value[10] == 't' || value[10] == ' ') &&
@@ -44,7 +45,7 @@ struct End {
 End intervalEnd(const JsonValue& value, bool& guessed) {
     if (value.IsNull()) return {};
     if (!value.IsString()) return {End::Bad, {}};
-    std::string raw = trim(text(value));
+    std::string raw = common::trim(text(value));
     if (raw.empty() || raw == "..") return {};
     if (auto instant = normalizeInstant(raw, guessed)) return {End::Valid, *instant};
     return {End::Bad, {}};
