@@ -238,32 +238,23 @@ private:
     };
 
     // --- boolean structure ------------------------------------------------------------------
-    Expression parseOr() {
-        Expression first = parseAnd();
-        if (!isKeyword("OR")) return first;
-        Expression any;
-        any.kind = Expression::Kind::Or;
-        any.offset = first.offset;
-        any.children.push_back(std::move(first));
-        while (isKeyword("OR")) {
-            advance();
-            any.children.push_back(parseAnd());
-        }
-        return any;
-    }
+    Expression parseOr() { return parseChain("OR", Expression::Kind::Or, &Parser::parseAnd); }
+    Expression parseAnd() { return parseChain("AND", Expression::Kind::And, &Parser::parseNot); }
 
-    Expression parseAnd() {
-        Expression first = parseNot();
-        if (!isKeyword("AND")) return first;
-        Expression all;
-        all.kind = Expression::Kind::And;
-        all.offset = first.offset;
-        all.children.push_back(std::move(first));
-        while (isKeyword("AND")) {
+    // operand { keyword operand }: one node of `kind` with every operand as a child (a flat list,
+    // not a nested chain, so that 200 conditions are 200 children, not 200 levels).
+    Expression parseChain(const char* keyword, Expression::Kind kind, Expression (Parser::*operand)()) {
+        Expression first = (this->*operand)();
+        if (!isKeyword(keyword)) return first;
+        Expression chain;
+        chain.kind = kind;
+        chain.offset = first.offset;
+        chain.children.push_back(std::move(first));
+        while (isKeyword(keyword)) {
             advance();
-            all.children.push_back(parseNot());
+            chain.children.push_back((this->*operand)());
         }
-        return all;
+        return chain;
     }
 
     Expression parseNot() {
