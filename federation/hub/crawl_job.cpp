@@ -7,7 +7,6 @@ namespace tweeling::federation::hub {
 
 using common::Json;
 using common::JsonValue;
-using registry::store::PutRequest;
 using registry::store::WriteBatch;
 
 void CrawlJob::start(harvest::Fetcher& fetcher) {
@@ -113,14 +112,18 @@ WriteBatch CrawlJob::mapPage(const std::vector<const JsonValue*>& features, cons
             m_report.reject({mapped.id, origin, where, mapped.rejections});
             continue;
         }
-        PutRequest put;
-        if (auto refusal =
-                prepareUnchecked(mapped.record, origin, put, mapped.warnings.empty() ? nullptr : &mapped.warnings)) {
-            m_report.reject({mapped.id, origin, where, {std::move(*refusal)}});
+        // The adapter validated the record (adapters::addProfileProblems) and judged its warnings.
+        Prepared prepared = prepare(mapped.record, origin, where, &mapped.warnings);
+        if (!prepared.ok) {
+            prepared.rejected.id = mapped.id;
+            m_report.reject(std::move(prepared.rejected));
             continue;
         }
-        if (!mapped.warnings.empty()) m_report.warn({mapped.id, origin, where, mapped.warnings});
-        batch.puts.push_back(std::move(put));
+        if (prepared.warned) {
+            prepared.warned->id = mapped.id;
+            m_report.warn(std::move(*prepared.warned));
+        }
+        batch.puts.push_back(std::move(prepared.put));
     }
     return batch;
 }

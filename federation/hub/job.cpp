@@ -1,10 +1,9 @@
 #include "hub/job.hpp"
 
 #include "adapters/ogc_records.hpp"
+#include "api/ingest.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
-#include "record/record.hpp"
-#include "record/size.hpp"
 
 #include <map>
 #include <sstream>
@@ -164,51 +163,33 @@ void Job::fail(const std::string& status, const std::string& error) {
     m_done = true;  // finished, unsuccessfully: nothing more is fetched or written
 }
 
-Job::Prepared Job::prepare(Json& doc, const std::string& origin, const std::string& where) const {
+Job::Prepared Job::prepare(Json& doc, const std::string& origin, const std::string& where,
+                           const common::Problems* judgedWarnings) const {
     Prepared result;
     std::string id;
     if (auto text = common::stringMember(doc, "id")) id = std::string(*text);
-    common::Problems problems = m_profile.validate(doc);
-    if (problems.empty()) {
-        if (auto refusal = prepareUnchecked(doc, origin, result.put))
-            result.rejected = {id, origin, where, {std::move(*refusal)}};
-        else
-            result.ok = true;
-        return result;
-    }
-    bool warnedUpstream = false;
+    registry::api::IngestPolicy policy;
+    policy.origin = origin;
+    policy.source = m_state.config.id;
     if (const JsonValue* validation = common::member(doc, "validation"))
-        warnedUpstream = common::stringMember(*validation, "status").value_or("") == "warn";
-    bool essential = false;
-    for (const auto& problem : problems)
-        essential = essential || registry::record::isEssentialProblem(problem.pointer);
-    if (!warnedUpstream || essential) {
-        result.rejected = {id, origin, where, std::move(problems)};
+        policy.keepWithWarnings = common::stringMember(*validation, "status").value_or("") == "warn";
+    policy.judgedWarnings = judgedWarnings;
+    policy.contentHash = &adapters::contentHash;
+    policy.annotate = [this](Json& record, const common::Problems& warnings, const std::string& hash) {
+        if (!warnings.empty()) addValidation(record, warnings);
+        addProvenance(record, m_state.config.id, hash, m_harvestedAt);
+    };
+    registry::api::Prepared prepared = registry::api::prepare(doc, m_profile, policy);
+    if (!prepared.put) {
+        result.rejected = {id, origin, where, std::move(prepared.problems)};
         return result;
     }
-    if (auto refusal = prepareUnchecked(doc, origin, result.put, &problems)) {
-        result.rejected = {id, origin, where, {std::move(*refusal)}};
-        return result;
-    }
-    result.warned = RecordProblems{id, origin, where, problems};
+    result.put = std::move(*prepared.put);
+    // Compressed here, on the page-preparation threads, not by the store's one writer.
+    result.put.document = m_store.compressDocument(result.put.json);
+    if (!prepared.problems.empty()) result.warned = RecordProblems{id, origin, where, std::move(prepared.problems)};
     result.ok = true;
     return result;
-}
-
-std::optional<common::Problem> Job::prepareUnchecked(Json& doc, const std::string& origin, PutRequest& put,
-                                                     const common::Problems* warnings) const {
-    put.fields = registry::record::extractIndexFields(doc);
-    registry::record::normalizeForStorage(doc, origin);
-    if (auto problem = registry::record::checkRecordSize(doc)) return problem;
-    put.contentHash = adapters::contentHash(doc);
-    if (warnings) addValidation(doc, *warnings);
-    addProvenance(doc, m_state.config.id, put.contentHash, m_harvestedAt);
-    put.origin = origin;
-    put.source = m_state.config.id;
-    put.json = common::toString(doc);
-    // Compressed here, on the page-preparation threads, not by the store's one writer.
-    put.document = m_store.compressDocument(put.json);
-    return std::nullopt;
 }
 
 void Job::count(const BatchOutcome& outcome) {

@@ -1,8 +1,8 @@
 #pragma once
 // What one harvest run of one source does, whatever its kind: how it fetches (the source's network
-// edges and the run's budget), how it prepares a record (validation, normalisation, size, hash and
-// provenance), how it counts outcomes into its report, and how its deletions end (held until the
-// run is complete, then settled against the source's threshold). FeedJob (feed_job.hpp) and
+// edges and the run's budget), how it prepares a record (the one ingest path, api::prepare, then
+// provenance and compression), how it counts outcomes into its report, and how its deletions end
+// (held until the run is complete, then settled against the source's threshold). FeedJob (feed_job.hpp) and
 // CrawlJob (crawl_job.hpp) add the walk through their source. A job lives for one round.
 #include "harvest/fetcher.hpp"
 #include "hub/deletions.hpp"
@@ -71,16 +71,14 @@ protected:
         std::optional<RecordProblems> warned;
     };
 
-    // Validates a record and prepares its write. Touches no member state but constants, so pages
-    // are prepared on several threads. A record that a hub upstream mapped from a foreign catalog
-    // arrives marked `validation.status: "warn"`: it travels on with the same warnings unless an
-    // essential member is wrong, so hubs of hubs agree with the hub that crawled it.
-    Prepared prepare(common::Json& doc, const std::string& origin, const std::string& where) const;
-    // Normalises the record and prepares its write; refuses it (the returned problem) when it is over
-    // the record size limit, measured on the normalised form as its origin measured it.
-    std::optional<common::Problem> prepareUnchecked(common::Json& doc, const std::string& origin,
-                                                    registry::store::PutRequest& put,
-                                                    const common::Problems* warnings = nullptr) const;
+    // Prepares a record's write by the one ingest path (registry/api/ingest.hpp, prepare) with this
+    // hub's additions. Touches no member state but constants, so pages are prepared on several
+    // threads. A record that a hub upstream mapped from a foreign catalog arrives marked
+    // `validation.status: "warn"`: it travels on with the same warnings unless an essential member is
+    // wrong, so hubs of hubs agree with the hub that crawled it. `judgedWarnings`: the record was
+    // validated already (mapped by an adapter), and is kept with these warnings.
+    Prepared prepare(common::Json& doc, const std::string& origin, const std::string& where,
+                     const common::Problems* judgedWarnings = nullptr) const;
 
     void count(const registry::store::BatchOutcome& outcome);
     // Lists each refused replay (an older version than the one held), and each unsigned copy of a

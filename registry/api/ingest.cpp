@@ -3,23 +3,44 @@
 #include "record/record.hpp"
 #include "record/size.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 namespace tweeling::registry::api {
 
-Prepared prepareRecord(common::Json& record, const record::Profile& profile, const std::string& origin) {
+namespace {
+
+// The one rule: a record with a problem is refused, unless the path keeps records with warnings and
+// none of its problems is essential.
+bool refuses(const common::Problems& problems, bool keepWithWarnings) {
+    if (problems.empty()) return false;
+    if (!keepWithWarnings) return true;
+    return std::any_of(problems.begin(), problems.end(),
+                       [](const common::Problem& problem) { return record::isEssentialProblem(problem.pointer); });
+}
+
+}  // namespace
+
+Prepared prepare(common::Json& record, const record::Profile& profile, const IngestPolicy& policy) {
     Prepared prepared;
-    prepared.problems = profile.validate(record);
-    if (!prepared.problems.empty()) return prepared;
+    if (policy.judgedWarnings) {
+        prepared.problems = *policy.judgedWarnings;
+    } else {
+        prepared.problems = profile.validate(record);
+        if (refuses(prepared.problems, policy.keepWithWarnings)) return prepared;
+    }
     store::PutRequest put;
     put.fields = record::extractIndexFields(record);
-    record::normalizeForStorage(record, origin);
+    record::normalizeForStorage(record, policy.origin);
     if (auto problem = record::checkRecordSize(record)) {
-        prepared.problems.push_back(std::move(*problem));
+        prepared.problems = {std::move(*problem)};
         prepared.tooLarge = true;
         return prepared;
     }
-    put.origin = origin;
+    if (policy.contentHash) put.contentHash = policy.contentHash(record);
+    if (policy.annotate) policy.annotate(record, prepared.problems, put.contentHash);
+    put.origin = policy.origin;
+    put.source = policy.source;
     put.json = common::toString(record);
     prepared.put = std::move(put);
     return prepared;

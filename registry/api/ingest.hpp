@@ -1,11 +1,14 @@
 #pragma once
-// The one path by which a record enters a store, shared by HTTP publishing and `import`: validate
-// against the profile, extract the index fields, normalise for storage.
+// The one path by which a record enters a store: HTTP publishing, `import`, and a hub's harvest of a
+// node's feed and its crawl of a foreign catalog all call prepare(). It validates against the
+// profile, decides by one rule whether the record is refused or kept with warnings, extracts the
+// index fields, normalises for storage, checks the size and hashes the content when asked.
 #include "common/json.hpp"
 #include "common/problem.hpp"
 #include "record/profile.hpp"
 #include "store/store.hpp"
 
+#include <functional>
 #include <optional>
 #include <istream>
 #include <string>
@@ -14,15 +17,33 @@
 
 namespace tweeling::registry::api {
 
+// Who ingests a record, and how tolerant that path is.
+struct IngestPolicy {
+    std::string origin;  // the record's origin (a node's id; a foreign catalog's source id)
+    std::string source;  // the hub's source the record came from; empty at a node
+    // Whether a record with problems, none essential (record::isEssentialProblem), is kept with them
+    // as warnings. A node refuses any problem; a hub keeps a foreign catalog's record so.
+    bool keepWithWarnings = false;
+    // The record's warnings when it was already validated and judged (an adapter validates what it
+    // maps, adapters::addProfileProblems): it is not validated again and kept with these warnings.
+    const common::Problems* judgedWarnings = nullptr;
+    // Set: put.contentHash is this hash of the normalised record (a hub's change detection). Unset
+    // (a node): the store hashes the stored JSON.
+    std::string (*contentHash)(const common::JsonValue& record) = nullptr;
+    // A hub's own members (provenance, validation), added to the normalised, measured and hashed
+    // record before it is written out; given the record's warnings and its content hash.
+    std::function<void(common::Json& record, const common::Problems& warnings, const std::string& hash)> annotate;
+};
+
 struct Prepared {
-    std::optional<store::PutRequest> put;  // set when the record is valid
-    common::Problems problems;             // every problem otherwise
+    std::optional<store::PutRequest> put;  // set when the record is kept
+    common::Problems problems;             // refused: every problem; kept: its warnings (none at a node)
     bool tooLarge = false;                 // over record::kMaxRecordBytes (publishing answers 413)
 };
 
-// `record` is modified (normalised) when valid. Its size is checked on the normalised form, the
-// one every hub measures again (record/size.hpp).
-Prepared prepareRecord(common::Json& record, const record::Profile& profile, const std::string& origin);
+// `record` is modified (normalised) when kept. Its size is checked on the normalised form, the one
+// every hub measures again (record/size.hpp), before any member a hub adds.
+Prepared prepare(common::Json& record, const record::Profile& profile, const IngestPolicy& policy);
 
 // One record read from an import file, with where it came from (for messages).
 struct ImportItem {

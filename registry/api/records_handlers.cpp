@@ -194,7 +194,9 @@ Response Api::publish(const Request& request, const Context& context, const std:
     std::string id = recordId(doc, pathKey);
 
     const std::string& origin = m_options.nodeId;
-    Prepared prepared = prepareRecord(doc, m_profile, origin);
+    IngestPolicy policy;
+    policy.origin = origin;
+    Prepared prepared = prepare(doc, m_profile, policy);
     if (prepared.tooLarge)
         throw std::move(
             ApiError(problem::kRecordTooLarge, prepared.problems.front().message).problems(prepared.problems));

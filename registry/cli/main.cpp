@@ -174,6 +174,8 @@ int commandImport(const Arguments& arguments) {
     if (arguments.positional.empty()) throw UsageError("import needs at least one FILE");
     tw::store::Store store(storeOptions(arguments));
     const auto& profile = tw::record::Profile::builtin();
+    tw::api::IngestPolicy policy;  // as publishing: any problem refuses the record
+    policy.origin = store.nodeId();
     bool strict = arguments.flag("strict");
     int exitCode = 0;
     constexpr std::size_t kBatch = 5000;
@@ -192,7 +194,7 @@ int commandImport(const Arguments& arguments) {
                 std::cerr << item.where << ": " << error->message << '\n';
                 return std::nullopt;
             }
-            auto prepared = tw::api::prepareRecord(doc, profile, store.nodeId());
+            auto prepared = tw::api::prepare(doc, profile, policy);
             if (!prepared.put) {
                 ++invalid;
                 printProblems(item.where, item.id, prepared.problems);
