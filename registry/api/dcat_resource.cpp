@@ -1,0 +1,221 @@
+// The properties a dataset and a data service share: text, dates, publisher and contacts, themes
+// and keywords, language, place and time, licence and rights, reference systems, pages.
+#include "api/dcat_internal.hpp"
+#include "common/text.hpp"
+#include "record/geometry.hpp"
+#include "record/identifiers.hpp"
+#include "record/vocabulary.hpp"
+
+#include <cctype>
+
+namespace tweeling::registry::api::dcat::detail {
+
+namespace {
+
+const std::string kEuDataTheme = "http://publications.europa.eu/resource/authority/data-theme";
+const std::string kEuLanguage = "http://publications.europa.eu/resource/authority/language/";
+
+// The English labels of the EU data themes the twin themes fall under (record/vocabulary.hpp).
+const std::map<std::string, std::string> kEuThemeLabels = {
+    {kEuDataTheme + "/ENVI", "Environment"},
+    {kEuDataTheme + "/ENER", "Energy"},
+    {kEuDataTheme + "/TRAN", "Transport"},
+    {kEuDataTheme + "/REGI", "Regions and cities"}};
+
+// ---- geometry ----
+// dct:spatial: a dct:Location with the footprint's bounding box as a WKT literal (CRS84 lon/lat, the
+// GeoSPARQL default) in dcat:bbox, and the footprint itself as a GeoJSON literal (GeoSPARQL 1.1
+// geo:asGeoJSON) on its locn:Geometry. The DCAT-AP 3 shapes allow one dcat:bbox per location, so the
+// GeoJSON form lives on the geometry.
+std::optional<Object> location(const JsonValue& record) {
+    auto it = record.FindMember("geometry");
+    if (it == record.MemberEnd() || !it->value.IsObject()) return std::nullopt;
+    std::optional<record::Bbox> bounds = record::envelope(it->value);
+    if (!bounds) return std::nullopt;
+    auto place = node("", {kDct + "Location"});
+    std::string minX = number(bounds->minX), minY = number(bounds->minY);
+    std::string maxX = number(bounds->maxX), maxY = number(bounds->maxY);
+    if (bounds->minX == bounds->maxX && bounds->minY == bounds->maxY) {
+        add(*place, kDcat + "centroid", literal("POINT(" + minX + " " + minY + ")", kGsp + "wktLiteral"));
+    } else {
+        add(*place, kDcat + "bbox",
+            literal("POLYGON((" + minX + " " + minY + ", " + maxX + " " + minY + ", " + maxX + " " + maxY + ", " +
+                        minX + " " + maxY + ", " + minX + " " + minY + "))",
+                    kGsp + "wktLiteral"));
+    }
+    auto shape = node("", {kLocn + "Geometry"});
+    add(*shape, kGsp + "asGeoJSON", literal(common::toString(it->value), kGsp + "geoJSONLiteral"));
+    add(*place, kLocn + "geometry", ref(shape));
+    return ref(place);
+}
+
+std::optional<Object> temporal(const JsonValue& record) {
+    const JsonValue* time = obj(&record, "time");
+    if (!time) return std::nullopt;
+    std::optional<std::string> start, end;
+    if (const JsonValue* interval = arr(time, "interval")) {
+        if (interval->Size() >= 1 && (*interval)[0].IsString()) start = (*interval)[0].GetString();
+        if (interval->Size() >= 2 && (*interval)[1].IsString()) end = (*interval)[1].GetString();
+    } else if (auto date = str(time, "date")) {
+        start = end = date;
+    } else if (auto timestamp = str(time, "timestamp")) {
+        start = end = timestamp;
+    }
+    if (start && !dateType(*start)) start.reset();
+    if (end && !dateType(*end)) end.reset();
+    if (!start && !end) return std::nullopt;
+    auto period = node("", {kDct + "PeriodOfTime"});
+    addDate(*period, kDcat + "startDate", start);
+    addDate(*period, kDcat + "endDate", end);
+    return ref(period);
+}
+
+std::optional<std::string> euLanguage(const std::string& tag) {
+    static const std::map<std::string, std::string> codes = {
+        {"nl", "NLD"}, {"en", "ENG"}, {"de", "DEU"}, {"fr", "FRA"}, {"fy", "FRY"}, {"es", "SPA"}, {"it", "ITA"}};
+    auto it = codes.find(tag.substr(0, tag.find('-')));
+    if (it == codes.end()) return std::nullopt;
+    return kEuLanguage + it->second;
+}
+
+NodePtr contactPoint(const JsonValue& contact) {
+    auto kind = node("", {kVcard + "Kind"});
+    auto name = str(&contact, "name");
+    auto organization = str(&contact, "organization");
+    if (name || organization) add(*kind, kVcard + "fn", literal(name ? *name : *organization));
+    if (organization) add(*kind, kVcard + "organization-name", literal(*organization));
+    if (const JsonValue* emails = arr(&contact, "emails"))
+        for (const auto& email : emails->GetArray())
+            if (auto address = str(&email, "value")) add(*kind, kVcard + "hasEmail", iri("mailto:" + *address));
+    if (const JsonValue* phones = arr(&contact, "phones"))
+        for (const auto& phone : phones->GetArray())
+            if (auto number = str(&phone, "value")) {
+                std::string tel;
+                for (char c : *number)
+                    if (std::isdigit(static_cast<unsigned char>(c)) || c == '+') tel += c;
+                if (!tel.empty()) add(*kind, kVcard + "hasTelephone", iri("tel:" + tel));
+            }
+    if (const JsonValue* links = arr(&contact, "links"))
+        for (const auto& link : links->GetArray())
+            if (auto href = str(&link, "href"); href && isAbsoluteIri(*href))
+                add(*kind, kVcard + "hasURL", iri(*href));
+    return kind;
+}
+
+void addPublisherAndContacts(Node& subject, const JsonValue* p) {
+    if (const JsonValue* publisher = obj(p, "publisher")) {
+        auto id = str(publisher, "id").value_or("");
+        auto name = str(publisher, "name").value_or(id);
+        if (!id.empty() || !name.empty()) add(subject, kDct + "publisher", ref(agent(id, name)));
+    }
+    if (const JsonValue* contacts = arr(p, "contacts")) {
+        for (const auto& contact : contacts->GetArray()) {
+            auto kind = contactPoint(contact);
+            if (!kind->properties.empty()) add(subject, kDcat + "contactPoint", ref(kind));
+        }
+    }
+}
+
+// Twin themes with their labels, then the EU data themes they fall under; concepts of another
+// scheme only where they have an IRI of their own.
+void addThemes(Node& subject, const JsonValue& themes) {
+    std::set<std::string> euThemes;
+    for (const auto& theme : themes.GetArray()) {
+        auto scheme = str(&theme, "scheme").value_or("");
+        const JsonValue* concepts = arr(&theme, "concepts");
+        if (!concepts) continue;
+        for (const auto& entry : concepts->GetArray()) {
+            auto id = str(&entry, "id");
+            if (!id) continue;
+            if (scheme == kTwinThemeScheme) {
+                const record::Theme* info = record::findTheme(*id);
+                std::vector<std::pair<std::string, std::string>> labels;
+                if (info) labels = {{info->labelEn, "en"}, {info->labelNl, "nl"}};
+                else labels = {{*id, ""}};
+                add(subject, kDcat + "theme", concept(kTwinThemeScheme + "/" + *id, kTwinThemeScheme, labels));
+                if (info && info->euDataTheme) euThemes.insert(info->euDataTheme);
+                continue;
+            }
+            // Another scheme: only where the concept has an IRI of its own.
+            std::optional<std::string> conceptIri = str(&entry, "url");
+            if (!conceptIri && isAbsoluteIri(*id)) conceptIri = id;
+            if (!conceptIri || !isAbsoluteIri(*conceptIri)) continue;
+            auto label = str(&entry, "title").value_or(*id);
+            add(subject, kDcat + "theme", concept(*conceptIri, isAbsoluteIri(scheme) ? scheme : "", {{label, ""}}));
+        }
+    }
+    for (const auto& euTheme : euThemes)
+        add(subject, kDcat + "theme", concept(euTheme, kEuDataTheme, {{kEuThemeLabels.at(euTheme), "en"}}));
+}
+
+void addSpatial(Node& subject, const RecordView& view) {
+    if (auto place = location(view.record)) add(subject, kDct + "spatial", *place);
+    // Administrative units (CBS codes): the TOOI URIs name the public bodies (the publishers), not
+    // their territory, so each unit is a location of its own identified by its code.
+    if (const JsonValue* units = arr(view.properties, "adminUnits"))
+        for (const auto& unit : units->GetArray())
+            if (unit.IsString() && unit.GetStringLength() > 0) {
+                auto place = node("", {kDct + "Location"});
+                add(*place, kDct + "identifier", literal(unit.GetString()));
+                add(subject, kDct + "spatial", ref(place));
+            }
+}
+
+void addRightsAndFrequency(Node& subject, const RecordView& view) {
+    if (auto license = view.prop("license"))
+        if (auto licenseUri = licenseIri(*license))
+            add(subject, kDct + "license", ref(node(*licenseUri, {kDct + "LicenseDocument"})));
+    if (auto rights = view.prop("rights"))
+        if (const record::Rights* known = record::findRights(*rights))
+            add(subject, kDct + "accessRights", ref(node(known->euAccessRight, {kDct + "RightsStatement"})));
+    if (auto frequency = view.prop("updateFrequency"); frequency && isAbsoluteIri(*frequency))
+        add(subject, kDct + "accrualPeriodicity", ref(node(*frequency, {kDct + "Frequency"})));
+}
+
+// Coordinate reference systems: GeoDCAT-AP 3 geodcat:referenceSystem, and dct:conformsTo (its
+// super-property, what DCAT-AP-only readers and GeoDCAT-AP 2 use) to the same dct:Standard.
+void addReferenceSystems(Node& subject, const JsonValue& crsList) {
+    for (const auto& crs : crsList.GetArray()) {
+        if (!crs.IsString() || !isAbsoluteIri(crs.GetString())) continue;
+        std::string uri = crs.GetString();
+        auto system = node(uri, {kDct + "Standard"});
+        add(*system, kDct + "type", iri("http://inspire.ec.europa.eu/glossary/SpatialReferenceSystem"));
+        if (auto code = record::epsgCode(uri)) add(*system, kDct + "identifier", literal("EPSG:" + *code));
+        add(subject, kGeodcat + "referenceSystem", ref(system));
+        add(subject, kDct + "conformsTo", ref(system));
+    }
+}
+
+}  // namespace
+
+void describeResource(Node& subject, const RecordView& view, const std::string& itemUrl) {
+    const JsonValue* p = view.properties;
+    if (auto title = view.prop("title")) add(subject, kDct + "title", view.text(*title));
+    if (auto description = view.prop("description")) add(subject, kDct + "description", view.text(*description));
+    if (auto id = str(&view.record, "id")) add(subject, kDct + "identifier", literal(*id));
+    addDate(subject, kDct + "issued", view.prop("created"));
+    addDate(subject, kDct + "modified", view.prop("updated"));
+    addPublisherAndContacts(subject, p);
+    if (const JsonValue* themes = arr(p, "themes")) addThemes(subject, *themes);
+    if (const JsonValue* keywords = arr(p, "keywords"))
+        for (const auto& keyword : keywords->GetArray())
+            if (keyword.IsString() && keyword.GetStringLength() > 0)
+                add(subject, kDcat + "keyword", view.text(keyword.GetString()));
+    if (!view.language.empty())
+        if (auto language = euLanguage(view.language))
+            add(subject, kDct + "language", ref(node(*language, {kDct + "LinguisticSystem"})));
+    addSpatial(subject, view);
+    if (auto period = temporal(view.record)) add(subject, kDct + "temporal", *period);
+    addRightsAndFrequency(subject, view);
+    if (const JsonValue* crsList = arr(p, "crs")) addReferenceSystems(subject, *crsList);
+    if (const JsonValue* links = arr(&view.record, "links"))
+        for (const auto& link : links->GetArray()) {
+            auto rel = str(&link, "rel");
+            auto href = str(&link, "href");
+            if (rel == std::optional<std::string>("describedby") && href && isAbsoluteIri(*href))
+                add(subject, kFoaf + "page", document(*href, str(&link, "title")));
+        }
+    (void)itemUrl;
+}
+
+}  // namespace tweeling::registry::api::dcat::detail
