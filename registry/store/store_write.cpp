@@ -72,6 +72,118 @@ constexpr const char* kUpdateRecord =
     " min_x = ?13, min_y = ?14, max_x = ?15, max_y = ?16, seq = ?17, hash = ?18, json = ?19, source = ?20,"
     " signature = ?22, verified = ?23 WHERE rid = ?21";
 
+// The record a put meets under its (origin, id): whether the put goes ahead, and the row it replaces.
+struct HeldRecord {
+    std::optional<PutOutcome> refusal;  // set when the put is refused (or changes nothing)
+    std::optional<std::int64_t> rid;     // the held row, when there is one and the put goes ahead
+};
+
+HeldRecord checkHeld(Connection& writer, const PutRequest& request, const std::string& origin,
+                     const std::string& hash) {
+    const record::IndexedRecord& fields = request.fields;
+    HeldRecord held;
+    StatementUse statement =
+        writer.statement("SELECT rid, hash, source, updated, verified FROM records WHERE origin = ?1 AND id = ?2");
+    statement->bind(1, origin).bind(2, fields.id);
+    if (statement->step()) {
+        const bool heldVerified = statement->int64(4) != 0;
+        const bool harvested = !request.source.empty();
+        // The same content now signed is not "unchanged": its signature replaces the unsigned copy.
+        if (statement->textView(1) == hash && (heldVerified || !request.verified)) {
+            held.refusal = PutOutcome::Unchanged;
+            return held;
+        }
+        // A hub: only the origin's key changes a signed record, whatever path a copy comes by
+        // and whatever `updated` it claims (a relay that lists the origin as an unsigned
+        // catalog, or one that races the origin's key being pinned here).
+        if (harvested && heldVerified && !request.verified) {
+            held.refusal = PutOutcome::Unsigned;
+            return held;
+        }
+        const bool signedOverUnsigned = harvested && request.verified && !heldVerified;
+        // One record, two paths (a municipality directly and through its province): the newer
+        // `updated` wins; the source that holds it keeps it on a tie. A signed copy wins over
+        // an unsigned one from another path, newer or not.
+        if (statement->textView(2) != request.source && fields.updated <= statement->int64(3) &&
+            !signedOverUnsigned) {
+            held.refusal = PutOutcome::Stale;
+            return held;
+        }
+        // A hub refuses an older version of a record it holds (a replay, or a feed served
+        // from a stale copy); a node's publishers own their records and may set any time.
+        if (harvested && fields.updated < statement->int64(3) && !signedOverUnsigned) {
+            held.refusal = PutOutcome::Replayed;
+            return held;
+        }
+        held.rid = statement->int64(0);
+    }
+    return held;
+}
+
+// What a put writes to its records row (besides origin and id, which a row keeps).
+struct RecordRow {
+    const record::IndexedRecord& fields;
+    const std::string& key;
+    std::int64_t seq;
+    const std::string& hash;
+    const std::string& document;
+    const std::string& source;
+    const std::string& signature;
+    bool verified;
+};
+
+// Rewrites the held row; its record_values and records_rtree rows go, to be written again.
+void updateRecordRow(Connection& writer, std::int64_t rid, const RecordRow& row) {
+    {
+        StatementUse statement = writer.statement(kUpdateRecord);
+        bindRecordColumns(*statement, row.fields, row.key, row.seq, row.hash, row.document);
+        statement->bind(20, row.source).bind(21, rid).bind(23, row.verified ? 1 : 0);
+        if (row.signature.empty()) statement->bindNull(22); else statement->bind(22, row.signature);
+        statement->execute();
+    }
+    StatementUse values = writer.statement("DELETE FROM record_values WHERE rid = ?1");
+    values->bind(1, rid);
+    values->execute();
+    StatementUse box = writer.statement("DELETE FROM records_rtree WHERE rid = ?1");
+    box->bind(1, rid);
+    box->execute();
+}
+
+// Inserts a new row; returns its rid.
+std::int64_t insertRecordRow(Connection& writer, const std::string& origin, const RecordRow& row) {
+    StatementUse statement = writer.statement(kInsertRecord);
+    bindRecordColumns(*statement, row.fields, row.key, row.seq, row.hash, row.document);
+    statement->bind(20, row.source).bind(21, origin).bind(22, row.fields.id).bind(24, row.verified ? 1 : 0);
+    if (row.signature.empty()) statement->bindNull(23); else statement->bind(23, row.signature);
+    statement->execute();
+    return writer.database().lastInsertRowId();
+}
+
+// The facet values of a record (themes, formats, admin units, type, publisher).
+void insertRecordValues(Connection& writer, std::int64_t rid, const record::IndexedRecord& fields) {
+    // Duplicate values (a theme listed twice) collapse on the primary key.
+    StatementUse statement =
+        writer.statement("INSERT OR IGNORE INTO record_values(kind, value, rid) VALUES (?1, ?2, ?3)");
+    auto post = [&](const char* kind, const std::string& value) {
+        if (value.empty()) return;
+        statement->bind(1, kind).bind(2, value).bind(3, rid);
+        statement->execute();
+    };
+    for (const std::string& theme : fields.themes) post(planner::kTheme, theme);
+    for (const std::string& format : fields.formats) post(planner::kFormat, format);
+    for (const std::string& unit : fields.adminUnits) post(planner::kAdminUnit, unit);
+    post(planner::kType, fields.type);
+    post(planner::kPublisher, fields.publisherId);
+}
+
+// The record's bounding box in the R*Tree.
+void insertRecordBox(Connection& writer, std::int64_t rid, const record::Bbox& bbox) {
+    StatementUse statement = writer.statement(
+        "INSERT INTO records_rtree(rid, min_x, max_x, min_y, max_y) VALUES (?1, ?2, ?3, ?4, ?5)");
+    statement->bind(1, rid).bind(2, bbox.minX).bind(3, bbox.maxX).bind(4, bbox.minY).bind(5, bbox.maxY);
+    statement->execute();
+}
+
 }  // namespace
 
 std::string entityTag(std::string_view hash, std::string_view signature) {
@@ -152,33 +264,9 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request, const std
     const std::string key = itemKey(origin, fields.id);
     const std::string hash = request.contentHash.empty() ? common::sha256Hex(request.json) : request.contentHash;
 
-    std::optional<std::int64_t> rid;
-    {
-        StatementUse statement = writer.statement(
-            "SELECT rid, hash, source, updated, verified FROM records WHERE origin = ?1 AND id = ?2");
-        statement->bind(1, origin).bind(2, fields.id);
-        if (statement->step()) {
-            const bool heldVerified = statement->int64(4) != 0;
-            const bool harvested = !request.source.empty();
-            // The same content now signed is not "unchanged": its signature replaces the unsigned copy.
-            if (statement->textView(1) == hash && (heldVerified || !request.verified)) return PutOutcome::Unchanged;
-            // A hub: only the origin's key changes a signed record, whatever path a copy comes by
-            // and whatever `updated` it claims (a relay that lists the origin as an unsigned
-            // catalog, or one that races the origin's key being pinned here).
-            if (harvested && heldVerified && !request.verified) return PutOutcome::Unsigned;
-            const bool signedOverUnsigned = harvested && request.verified && !heldVerified;
-            // One record, two paths (a municipality directly and through its province): the newer
-            // `updated` wins; the source that holds it keeps it on a tie. A signed copy wins over
-            // an unsigned one from another path, newer or not.
-            if (statement->textView(2) != request.source && fields.updated <= statement->int64(3) &&
-                !signedOverUnsigned)
-                return PutOutcome::Stale;
-            // A hub refuses an older version of a record it holds (a replay, or a feed served
-            // from a stale copy); a node's publishers own their records and may set any time.
-            if (harvested && fields.updated < statement->int64(3) && !signedOverUnsigned) return PutOutcome::Replayed;
-            rid = statement->int64(0);
-        }
-    }
+    const HeldRecord held = checkHeld(writer, request, origin, hash);
+    if (held.refusal) return *held.refusal;
+    std::optional<std::int64_t> rid = held.rid;
 
     const bool existed = rid.has_value();
     std::string signature = request.signature;
@@ -191,57 +279,18 @@ PutOutcome Store::Private::putInTransaction(const PutRequest& request, const std
                                  : compressed                 ? *compressed
                                                               : documents.compress(request.json);
     std::int64_t seq = appendFeed("put", origin, fields.id, key, common::nowRfc3339());
+    const RecordRow row{fields, key, seq, hash, document, request.source, signature, verified};
     if (existed) {
         ftsRemove(*rid);
-        {
-            StatementUse statement = writer.statement(kUpdateRecord);
-            bindRecordColumns(*statement, fields, key, seq, hash, document);
-            statement->bind(20, request.source).bind(21, *rid).bind(23, verified ? 1 : 0);
-            if (signature.empty()) statement->bindNull(22); else statement->bind(22, signature);
-            statement->execute();
-        }
-        StatementUse values = writer.statement("DELETE FROM record_values WHERE rid = ?1");
-        values->bind(1, *rid);
-        values->execute();
-        StatementUse box = writer.statement("DELETE FROM records_rtree WHERE rid = ?1");
-        box->bind(1, *rid);
-        box->execute();
+        updateRecordRow(writer, *rid, row);
     } else {
-        StatementUse statement = writer.statement(kInsertRecord);
-        bindRecordColumns(*statement, fields, key, seq, hash, document);
-        statement->bind(20, request.source).bind(21, origin).bind(22, fields.id).bind(24, verified ? 1 : 0);
-        if (signature.empty()) statement->bindNull(23); else statement->bind(23, signature);
-        statement->execute();
-        rid = writer.database().lastInsertRowId();
+        rid = insertRecordRow(writer, origin, row);
     }
     ftsAdd(*rid, fields);
     noteChange(seq, *rid);
 
-    {
-        // Duplicate values (a theme listed twice) collapse on the primary key.
-        StatementUse statement =
-            writer.statement("INSERT OR IGNORE INTO record_values(kind, value, rid) VALUES (?1, ?2, ?3)");
-        auto post = [&](const char* kind, const std::string& value) {
-            if (value.empty()) return;
-            statement->bind(1, kind).bind(2, value).bind(3, *rid);
-            statement->execute();
-        };
-        for (const std::string& theme : fields.themes) post(planner::kTheme, theme);
-        for (const std::string& format : fields.formats) post(planner::kFormat, format);
-        for (const std::string& unit : fields.adminUnits) post(planner::kAdminUnit, unit);
-        post(planner::kType, fields.type);
-        post(planner::kPublisher, fields.publisherId);
-    }
-    if (fields.bbox) {
-        StatementUse statement = writer.statement(
-            "INSERT INTO records_rtree(rid, min_x, max_x, min_y, max_y) VALUES (?1, ?2, ?3, ?4, ?5)");
-        statement->bind(1, *rid)
-            .bind(2, fields.bbox->minX)
-            .bind(3, fields.bbox->maxX)
-            .bind(4, fields.bbox->minY)
-            .bind(5, fields.bbox->maxY);
-        statement->execute();
-    }
+    insertRecordValues(writer, *rid, fields);
+    if (fields.bbox) insertRecordBox(writer, *rid, *fields.bbox);
     return existed ? PutOutcome::Replaced : PutOutcome::Created;
 }
 
