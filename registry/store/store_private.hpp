@@ -1,6 +1,7 @@
 #pragma once
-// The guts of Store, shared by the .cpp files that implement it (store.cpp, keys.cpp, and for
-// searching search.cpp, index_builder.cpp, fts_query.cpp). Internal to registry/store.
+// The guts of Store, shared by the .cpp files that implement it (store.cpp, store_write.cpp,
+// store_read.cpp, store_feed.cpp, keys.cpp, and for searching search.cpp, index_builder.cpp,
+// fts_query.cpp). Internal to registry/store.
 #include "store/connection.hpp"
 #include "store/documents.hpp"
 #include "store/planner.hpp"

@@ -135,6 +135,46 @@ int cellOf(double value, double origin, double size, double widen, int cells) {
     return static_cast<int>(std::clamp(cell, -1.0, static_cast<double>(cells)));
 }
 
+// The members of `bitmap`, in `ids` (reused from call to call).
+void listBitmap(const roaring_bitmap_t* bitmap, std::vector<std::uint32_t>& ids) {
+    ids.resize(roaring_bitmap_get_cardinality(bitmap));
+    roaring_bitmap_to_uint32_array(bitmap, ids.data());
+}
+
+// Few enough `within` (the words' matches) are checked directly, in rid order: cheaper than
+// the cells when these hold more (a footprint is in up to four cells of its grid, and every
+// member of an edge cell is checked).
+bool withinIsCheaper(const roaring_bitmap_t* within, const std::vector<const roaring_bitmap_t*>& whole,
+                     const std::vector<const roaring_bitmap_t*>& edge) {
+    std::uint64_t cells = 0, edges = 0;
+    for (const roaring_bitmap_t* cell : whole) cells += roaring_bitmap_get_cardinality(cell);
+    for (const roaring_bitmap_t* cell : edge) edges += roaring_bitmap_get_cardinality(cell);
+    return 2 * roaring_bitmap_get_cardinality(within) <= cells + 2 * edges;
+}
+
+// The members of `within` marked in `flat` (a bit for each rid below `size`), in `ids`.
+void keepMarked(const roaring_bitmap_t* within, const std::vector<std::uint64_t>& flat, std::size_t size,
+                std::vector<std::uint32_t>& ids) {
+    listBitmap(within, ids);
+    std::size_t kept = 0;
+    for (std::uint32_t id : ids) {
+        ids[kept] = id;
+        kept += id < size && ((flat[id >> 6] >> (id & 63)) & 1);
+    }
+    ids.resize(kept);
+}
+
+// The rids marked in `flat`, ascending, in `ids`.
+void listMarked(const std::vector<std::uint64_t>& flat, std::vector<std::uint32_t>& ids) {
+    std::size_t count = 0;
+    for (std::uint64_t bits : flat) count += static_cast<std::size_t>(__builtin_popcountll(bits));
+    ids.resize(count);
+    std::size_t at = 0;
+    for (std::size_t word = 0; word < flat.size(); ++word)
+        for (std::uint64_t bits = flat[word]; bits; bits &= bits - 1)
+            ids[at++] = static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+}
+
 }  // namespace
 
 void TermIndex::gridCells(const Grid& grid, const Extent& extent, int& i0, int& i1, int& j0, int& j1) const {
@@ -172,12 +212,9 @@ void TermIndex::gridUpdate(std::uint32_t rid, const Extent& extent, bool add) {
         }
 }
 
-std::optional<TermIndex::Bitmap> TermIndex::boxMatches(double minX, double minY, double maxX, double maxY,
-                                                      const roaring_bitmap_t* within) const {
-    if (!(minX <= maxX) || !(minY <= maxY)) return std::nullopt;
-    std::vector<const roaring_bitmap_t*> whole, edge;
-    Extent query;
-    query.minX = minX, query.minY = minY, query.maxX = maxX, query.maxY = maxY;
+void TermIndex::coveringCells(const Extent& query, std::vector<const roaring_bitmap_t*>& whole,
+                              std::vector<const roaring_bitmap_t*>& edge) const {
+    const double minX = query.minX, minY = query.minY, maxX = query.maxX, maxY = query.maxY;
     for (const Grid& grid : m_grids) {
         int i0, i1, j0, j1;
         gridCells(grid, query, i0, i1, j0, j1);
@@ -193,85 +230,160 @@ std::optional<TermIndex::Bitmap> TermIndex::boxMatches(double minX, double minY,
             }
         }
     }
-    edge.push_back(m_loose.get());
-    if (m_boxes.empty()) return Bitmap(roaring_bitmap_create());
-    const BoxQuery box = boxQuery(minX, minY, maxX, maxY);
-    const std::size_t size = m_boxes.size();
-    // Keeps, in place, the ids whose footprint intersects the box, in one pass without branches
-    // but for the rare footprint the float box cannot decide (a mispredicted branch an id, and a
-    // second pass that read the boxes again, cost more than the lookups).
-    auto keepIntersecting = [&](std::uint32_t* ids, std::size_t count) {
-        std::size_t kept = 0;
-        for (std::size_t k = 0; k < count; ++k) {
-            if (k + 16 < count) prefetchBox(ids[k + 16]);
-            const std::uint32_t id = ids[k];
-            ids[kept] = id;
-            kept += static_cast<std::size_t>(boxMatchesQuery(id, box));
-        }
-        return kept;
-    };
-    std::vector<std::uint32_t> ids;
-    auto list = [&ids](const roaring_bitmap_t* bitmap) {
-        ids.resize(roaring_bitmap_get_cardinality(bitmap));
-        roaring_bitmap_to_uint32_array(bitmap, ids.data());
-    };
-    // Few enough `within` (the words' matches) are checked directly, in rid order: cheaper than
-    // the cells when these hold more (a footprint is in up to four cells of its grid, and every
-    // member of an edge cell is checked).
-    if (within) {
-        std::uint64_t cells = 0, edges = 0;
-        for (const roaring_bitmap_t* cell : whole) cells += roaring_bitmap_get_cardinality(cell);
-        for (const roaring_bitmap_t* cell : edge) edges += roaring_bitmap_get_cardinality(cell);
-        if (2 * roaring_bitmap_get_cardinality(within) <= cells + 2 * edges) {
-            list(within);
-            return Bitmap(roaring_bitmap_of_ptr(keepIntersecting(ids.data(), ids.size()), ids.data()));
-        }
+}
+
+// In one pass without branches but for the rare footprint the float box cannot decide (a
+// mispredicted branch an id, and a second pass that read the boxes again, cost more than the
+// lookups).
+inline std::size_t TermIndex::keepIntersecting(std::uint32_t* ids, std::size_t count, const BoxQuery& box) const {
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+        if (k + 16 < count) prefetchBox(ids[k + 16]);
+        const std::uint32_t id = ids[k];
+        ids[kept] = id;
+        kept += static_cast<std::size_t>(boxMatchesQuery(id, box));
     }
-    // The union is marked in a flat bitset over the rids (125 KB at 1M records): a store per member,
-    // where CRoaring's union of hundreds of cells, or their ANDs with `within`, cost several times
-    // more (measured at 1M: q+bbox 5.0 ms, bbox 4.1 ms with them).
-    std::vector<std::uint64_t> flat(size / 64 + 1, 0);
+    return kept;
+}
+
+void TermIndex::markIntersecting(const std::vector<const roaring_bitmap_t*>& whole,
+                                 const std::vector<const roaring_bitmap_t*>& edge, const BoxQuery& box,
+                                 std::vector<std::uint64_t>& flat, std::vector<std::uint32_t>& ids) const {
+    const std::size_t size = m_boxes.size();
     auto mark = [&flat, size](std::uint32_t id) {
         if (id < size) flat[id >> 6] |= std::uint64_t{1} << (id & 63);
     };
     for (const roaring_bitmap_t* cell : whole) {
-        list(cell);
+        listBitmap(cell, ids);
         for (std::uint32_t id : ids) mark(id);
     }
     // Edge cells: their members not yet in are checked (a member of several edge cells may be
     // checked more than once).
     for (const roaring_bitmap_t* cell : edge) {
-        list(cell);
+        listBitmap(cell, ids);
         std::size_t unmarked = 0;
         for (std::uint32_t id : ids) {
             ids[unmarked] = id;
             unmarked += id >= size || !((flat[id >> 6] >> (id & 63)) & 1);
         }
-        const std::size_t kept = keepIntersecting(ids.data(), unmarked);
+        const std::size_t kept = keepIntersecting(ids.data(), unmarked, box);
         for (std::size_t k = 0; k < kept; ++k) mark(ids[k]);
     }
-    if (within) {
-        list(within);
-        std::size_t kept = 0;
-        for (std::uint32_t id : ids) {
-            ids[kept] = id;
-            kept += id < size && ((flat[id >> 6] >> (id & 63)) & 1);
-        }
-        ids.resize(kept);
-    } else {
-        std::size_t count = 0;
-        for (std::uint64_t bits : flat) count += static_cast<std::size_t>(__builtin_popcountll(bits));
-        ids.resize(count);
-        std::size_t at = 0;
-        for (std::size_t word = 0; word < flat.size(); ++word)
-            for (std::uint64_t bits = flat[word]; bits; bits &= bits - 1)
-                ids[at++] = static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+}
+
+std::optional<TermIndex::Bitmap> TermIndex::boxMatches(double minX, double minY, double maxX, double maxY,
+                                                      const roaring_bitmap_t* within) const {
+    if (!(minX <= maxX) || !(minY <= maxY)) return std::nullopt;
+    std::vector<const roaring_bitmap_t*> whole, edge;
+    Extent query;
+    query.minX = minX, query.minY = minY, query.maxX = maxX, query.maxY = maxY;
+    coveringCells(query, whole, edge);
+    edge.push_back(m_loose.get());
+    if (m_boxes.empty()) return Bitmap(roaring_bitmap_create());
+    const BoxQuery box = boxQuery(minX, minY, maxX, maxY);
+    const std::size_t size = m_boxes.size();
+    std::vector<std::uint32_t> ids;
+    if (within && withinIsCheaper(within, whole, edge)) {
+        listBitmap(within, ids);
+        return Bitmap(roaring_bitmap_of_ptr(keepIntersecting(ids.data(), ids.size(), box), ids.data()));
     }
+    // The union is marked in a flat bitset over the rids (125 KB at 1M records): a store per member,
+    // where CRoaring's union of hundreds of cells, or their ANDs with `within`, cost several times
+    // more (measured at 1M: q+bbox 5.0 ms, bbox 4.1 ms with them).
+    std::vector<std::uint64_t> flat(size / 64 + 1, 0);
+    markIntersecting(whole, edge, box, flat, ids);
+    if (within)
+        keepMarked(within, flat, size, ids);
+    else
+        listMarked(flat, ids);
     return Bitmap(roaring_bitmap_of_ptr(ids.size(), ids.data()));
 }
 
 TermIndex::~TermIndex() {
     for (roaring_bitmap_t* bitmap : m_bitmaps) roaring_bitmap_free(bitmap);
+}
+
+void TermIndex::buildGrids() {
+    double minX = INFINITY, minY = INFINITY, maxX = -INFINITY, maxY = -INFINITY;
+    for (const Extent& extent : m_extents) {
+        if (!(extent.flags & kHasBox)) continue;
+        minX = std::min(minX, extent.minX), minY = std::min(minY, extent.minY);
+        maxX = std::max(maxX, extent.maxX), maxY = std::max(maxY, extent.maxY);
+    }
+    if (minX <= maxX) m_gridX0 = minX, m_gridY0 = minY;
+    const double spanX = minX <= maxX ? maxX - minX : 1, spanY = minY <= maxY ? maxY - minY : 1;
+    for (int level = 0, cells = kGrid; level < kLevels; ++level, cells /= 2) {
+        Grid grid;
+        grid.cells = cells;
+        grid.width = std::max(spanX / cells, 1e-9);
+        grid.height = std::max(spanY / cells, 1e-9);
+        grid.members.resize(static_cast<std::size_t>(cells) * cells);
+        m_grids.push_back(std::move(grid));
+    }
+    std::vector<std::vector<std::vector<std::uint32_t>>> members(kLevels);
+    for (int level = 0; level < kLevels; ++level) members[level].resize(m_grids[level].members.size());
+    std::vector<std::uint32_t> loose;
+    for (std::size_t rid = 0; rid < m_extents.size(); ++rid) {
+        const Extent& extent = m_extents[rid];
+        if (!(extent.flags & kHasBox)) continue;
+        int i0, i1, j0, j1;
+        const int level = gridOf(extent, i0, i1, j0, j1);
+        if (level < 0) {
+            loose.push_back(static_cast<std::uint32_t>(rid));
+            continue;
+        }
+        const int cells = m_grids[static_cast<std::size_t>(level)].cells;
+        for (int j = j0; j <= j1; ++j)
+            for (int i = i0; i <= i1; ++i)
+                members[level][static_cast<std::size_t>(j * cells + i)].push_back(static_cast<std::uint32_t>(rid));
+    }
+    for (int level = 0; level < kLevels; ++level)
+        for (std::size_t cell = 0; cell < members[level].size(); ++cell)
+            if (!members[level][cell].empty()) {
+                auto& slot = m_grids[level].members[cell];
+                slot.reset(roaring_bitmap_of_ptr(members[level][cell].size(), members[level][cell].data()));
+                roaring_bitmap_run_optimize(slot.get());
+            }
+    m_loose.reset(roaring_bitmap_of_ptr(loose.size(), loose.data()));
+}
+
+std::vector<std::uint32_t> TermIndex::sortTerms(const std::vector<const std::string*>& names) {
+    const std::size_t terms = names.size();
+    std::vector<std::uint32_t> byName(terms);
+    std::iota(byName.begin(), byName.end(), 0u);
+    std::sort(byName.begin(), byName.end(), [&](std::uint32_t a, std::uint32_t b) { return *names[a] < *names[b]; });
+    std::vector<std::uint32_t> rank(terms);
+    m_termStart.reserve(terms + 1);
+    for (std::uint32_t position = 0; position < terms; ++position) {
+        rank[byName[position]] = position;
+        m_termStart.push_back(m_termChars.size());
+        m_termChars += *names[byName[position]];
+    }
+    m_termStart.push_back(m_termChars.size());
+    return rank;
+}
+
+void TermIndex::storePostings(const std::vector<std::uint64_t>& start, const std::vector<std::uint32_t>& rids) {
+    const std::size_t terms = (start.size() - 1) / kFields;
+    m_refs.resize(terms * kFields);
+    for (std::size_t slot = 0; slot < terms * kFields; ++slot) {
+        const auto count = static_cast<std::uint32_t>(start[slot + 1] - start[slot]);
+        const std::uint32_t* first = rids.data() + start[slot];
+        Ref& ref = m_refs[slot];
+        ref.count = count;
+        if (count == 0) continue;
+        if (count <= kPooled) {
+            ref.offset = static_cast<std::uint32_t>(m_pool.size());
+            m_pool.insert(m_pool.end(), first, first + count);
+        } else {
+            ref.offset = static_cast<std::uint32_t>(m_bitmaps.size());
+            roaring_bitmap_t* bitmap = roaring_bitmap_of_ptr(count, first);
+            roaring_bitmap_run_optimize(bitmap);
+            roaring_bitmap_shrink_to_fit(bitmap);
+            m_bitmaps.push_back(bitmap);
+        }
+    }
+    m_pool.shrink_to_fit();
 }
 
 std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t seq) {
@@ -300,64 +412,10 @@ std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t
             }
         }
     }
-    // The grids over the footprints' extent.
-    {
-        double minX = INFINITY, minY = INFINITY, maxX = -INFINITY, maxY = -INFINITY;
-        for (const Extent& extent : index->m_extents) {
-            if (!(extent.flags & kHasBox)) continue;
-            minX = std::min(minX, extent.minX), minY = std::min(minY, extent.minY);
-            maxX = std::max(maxX, extent.maxX), maxY = std::max(maxY, extent.maxY);
-        }
-        if (minX <= maxX) index->m_gridX0 = minX, index->m_gridY0 = minY;
-        const double spanX = minX <= maxX ? maxX - minX : 1, spanY = minY <= maxY ? maxY - minY : 1;
-        for (int level = 0, cells = kGrid; level < kLevels; ++level, cells /= 2) {
-            Grid grid;
-            grid.cells = cells;
-            grid.width = std::max(spanX / cells, 1e-9);
-            grid.height = std::max(spanY / cells, 1e-9);
-            grid.members.resize(static_cast<std::size_t>(cells) * cells);
-            index->m_grids.push_back(std::move(grid));
-        }
-        std::vector<std::vector<std::vector<std::uint32_t>>> members(kLevels);
-        for (int level = 0; level < kLevels; ++level) members[level].resize(index->m_grids[level].members.size());
-        std::vector<std::uint32_t> loose;
-        for (std::size_t rid = 0; rid < index->m_extents.size(); ++rid) {
-            const Extent& extent = index->m_extents[rid];
-            if (!(extent.flags & kHasBox)) continue;
-            int i0, i1, j0, j1;
-            const int level = index->gridOf(extent, i0, i1, j0, j1);
-            if (level < 0) {
-                loose.push_back(static_cast<std::uint32_t>(rid));
-                continue;
-            }
-            const int cells = index->m_grids[static_cast<std::size_t>(level)].cells;
-            for (int j = j0; j <= j1; ++j)
-                for (int i = i0; i <= i1; ++i)
-                    members[level][static_cast<std::size_t>(j * cells + i)].push_back(static_cast<std::uint32_t>(rid));
-        }
-        for (int level = 0; level < kLevels; ++level)
-            for (std::size_t cell = 0; cell < members[level].size(); ++cell)
-                if (!members[level][cell].empty()) {
-                    auto& slot = index->m_grids[level].members[cell];
-                    slot.reset(roaring_bitmap_of_ptr(members[level][cell].size(), members[level][cell].data()));
-                    roaring_bitmap_run_optimize(slot.get());
-                }
-        index->m_loose.reset(roaring_bitmap_of_ptr(loose.size(), loose.data()));
-    }
+    index->buildGrids();
     // Terms in byte order; each id's rank in it.
-    const std::size_t terms = scan.names.size();
-    std::vector<std::uint32_t> byName(terms);
-    std::iota(byName.begin(), byName.end(), 0u);
-    std::sort(byName.begin(), byName.end(), [&](std::uint32_t a, std::uint32_t b) { return *scan.names[a] < *scan.names[b]; });
-    std::vector<std::uint32_t> rank(terms);
-    index->m_termStart.reserve(terms + 1);
-    for (std::uint32_t position = 0; position < terms; ++position) {
-        rank[byName[position]] = position;
-        index->m_termStart.push_back(index->m_termChars.size());
-        index->m_termChars += *scan.names[byName[position]];
-    }
-    index->m_termStart.push_back(index->m_termChars.size());
-    byName = {};
+    std::vector<std::uint32_t> rank = index->sortTerms(scan.names);
+    const std::size_t terms = rank.size();
     scan = RecordTerms();
 
     // A counting sort by (rank, field); rids stay ascending within each.
@@ -375,25 +433,7 @@ std::unique_ptr<TermIndex> TermIndex::build(Connection& connection, std::int64_t
     }
     entries = {};
     rank = {};
-    index->m_refs.resize(terms * kFields);
-    for (std::size_t slot = 0; slot < terms * kFields; ++slot) {
-        const auto count = static_cast<std::uint32_t>(start[slot + 1] - start[slot]);
-        const std::uint32_t* first = rids.data() + start[slot];
-        Ref& ref = index->m_refs[slot];
-        ref.count = count;
-        if (count == 0) continue;
-        if (count <= kPooled) {
-            ref.offset = static_cast<std::uint32_t>(index->m_pool.size());
-            index->m_pool.insert(index->m_pool.end(), first, first + count);
-        } else {
-            ref.offset = static_cast<std::uint32_t>(index->m_bitmaps.size());
-            roaring_bitmap_t* bitmap = roaring_bitmap_of_ptr(count, first);
-            roaring_bitmap_run_optimize(bitmap);
-            roaring_bitmap_shrink_to_fit(bitmap);
-            index->m_bitmaps.push_back(bitmap);
-        }
-    }
-    index->m_pool.shrink_to_fit();
+    index->storePostings(start, rids);
     return index;
 }
 

@@ -194,6 +194,22 @@ private:
     void gridCells(const Grid& grid, const Extent& extent, int& i0, int& i1, int& j0, int& j1) const;
     // The grid a footprint belongs in, and its cells there; -1 when it is loose.
     int gridOf(const Extent& extent, int& i0, int& i1, int& j0, int& j1) const;
+    // The steps of boxMatches. The cells that a query box touches: `whole` inside it, `edge` on it.
+    void coveringCells(const Extent& query, std::vector<const roaring_bitmap_t*>& whole,
+                       std::vector<const roaring_bitmap_t*>& edge) const;
+    // Keeps, in place, the ids whose footprint intersects `box`; returns how many.
+    std::size_t keepIntersecting(std::uint32_t* ids, std::size_t count, const BoxQuery& box) const;
+    // Marks in `flat` (a bit per rid) the members of `whole`, and the members of `edge` that
+    // intersect `box`; `ids` is scratch.
+    void markIntersecting(const std::vector<const roaring_bitmap_t*>& whole,
+                          const std::vector<const roaring_bitmap_t*>& edge, const BoxQuery& box,
+                          std::vector<std::uint64_t>& flat, std::vector<std::uint32_t>& ids) const;
+    // The steps of build, after the records are read. The grids, over the footprints' extent.
+    void buildGrids();
+    // Fills m_termChars and m_termStart with `names` in byte order; returns each name id's rank in it.
+    std::vector<std::uint32_t> sortTerms(const std::vector<const std::string*>& names);
+    // The postings of each (term, field) slot, its rids ascending (`rids` from `start[slot]` on).
+    void storePostings(const std::vector<std::uint64_t>& start, const std::vector<std::uint32_t>& rids);
 
     std::int64_t m_seq = -1;
     std::string m_termChars;               // the terms, sorted (bytewise, as FTS5 orders them)
