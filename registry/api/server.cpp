@@ -58,10 +58,6 @@ private:
 
 std::mutex g_logMutex;
 
-constexpr const char* kInternalErrorProblem =
-    R"({"type":"about:blank","title":"Internal server error","status":500,)"
-    R"("detail":"The server could not complete the request. The error has been logged."})";
-
 void logLine(const std::string& method, const std::string& path, int status, double ms, const std::string& client) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
@@ -202,7 +198,9 @@ public:
             }
             Pistache::Http::ResponseWriter response(request.version(), transport(), this, peer);
             response.headers().add(std::make_shared<NamedHeader>("Content-Type", "application/problem+json"));
-            response.send(Pistache::Http::Code::Internal_Server_Error, kInternalErrorProblem);
+            response.send(Pistache::Http::Code::Internal_Server_Error,
+                          problemDocument(problem::kInternalError,
+                                          "The server could not complete the request. The error has been logged.", ""));
             parser->reset();
             head->nextRequest();
         }
@@ -216,105 +214,21 @@ public:
             ~Guard() { counter.fetch_sub(1); }
         } guard{m_shared->inFlight};
 
-        Response response;
         Request request;
         std::string methodName;
+        Response response;
         try {
-            bool known = knownMethod(pistacheRequest.method(), methodName);
-            request.rawPath = pistacheRequest.resource();
-            request.path = common::percentDecode(request.rawPath, false);
-            request.clientAddress = pistacheRequest.address().host();
-            if (!m_shared->trustedProxies.empty()) {
-                auto forwarded = pistacheRequest.headers().tryGetRaw("X-Forwarded-For");
-                if (forwarded)
-                    request.clientAddress =
-                        m_shared->trustedProxies.clientAddress(request.clientAddress, forwarded->value());
-            }
-            RateLimiter::Decision admission;
-            if (m_shared->clientLimiter &&
-                !(request.path == "/health" && (methodName == "GET" || methodName == "HEAD")))
-                admission = m_shared->clientLimiter->admit(clientKey(request.clientAddress));
-            if (m_shared->stopping.load()) {
-                response.status = problem::kUnavailable.status;
-                response.contentType = "application/problem+json";
-                response.body = problemDocument(problem::kUnavailable, "The server is shutting down", request.rawPath);
-                response.headers.emplace_back("Connection", "close");
-            } else if (!admission.admitted) {
-                response = tooManyRequestsResponse(
-                    describeLimit(m_shared->clientLimiter->limit(), "client address", admission.retryAfter),
-                    admission.retryAfter, request.rawPath);
-            } else if (!known) {
-                // Answered before any routing (Pistache's router has a data race on unknown methods).
-                response.status = 405;
-                response.contentType = "application/problem+json";
-                response.body = R"({"type":"about:blank","title":"Method not allowed","status":405,)"
-                                R"("detail":"This method is not supported by this server"})";
-                response.headers.emplace_back("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
-            } else {
-                const auto& query = pistacheRequest.query();
-                for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it)
-                    request.query[common::percentDecode(it->first, true)] = common::percentDecode(it->second, true);
-                for (const auto& header : pistacheRequest.headers().list()) {
-                    std::ostringstream value;
-                    header->write(value);
-                    request.headers[common::toLowerAscii(header->name())] = value.str();
-                }
-                for (const auto& [name, raw] : pistacheRequest.headers().rawList())
-                    request.headers[common::toLowerAscii(name)] = raw.value();
-                request.body = pistacheRequest.body();
-                request.method = methodName;
-                if (methodName == "OPTIONS") {
-                    response.status = 204;
-                    response.contentType.clear();
-                    response.headers.emplace_back("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
-                    response.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE");
-                    response.headers.emplace_back("Access-Control-Allow-Headers",
-                                                  "Authorization, Content-Type, If-Match, If-None-Match");
-                } else {
-                    response = m_shared->api->handle(request);
-                }
-            }
+            response = answer(pistacheRequest, request, methodName);
         } catch (const std::exception& error) {
-            std::lock_guard<std::mutex> lock(g_logMutex);
-            std::cerr << "{\"error\":\"request handling failed\",\"what\":\"" << error.what() << "\"}\n";
-            response = Response{};
-            response.status = 500;
-            response.contentType = "application/problem+json";
-            response.body = R"({"type":"about:blank","title":"Internal server error","status":500,)"
-                            R"("detail":"The server could not complete the request. The error has been logged."})";
+            {
+                std::lock_guard<std::mutex> lock(g_logMutex);
+                std::cerr << "{\"error\":\"request handling failed\",\"what\":\"" << error.what() << "\"}\n";
+            }
+            response = problem(problem::kInternalError,
+                               "The server could not complete the request. The error has been logged.");
         }
-
         try {
-            auto& headers = writer.headers();
-            auto add = [&](const std::string& name, const std::string& value) {
-                headers.add(std::make_shared<NamedHeader>(name, value));
-            };
-            if (!response.contentType.empty()) add("Content-Type", response.contentType);
-            add("Access-Control-Allow-Origin", "*");
-            add("X-Content-Type-Options", "nosniff");
-            // HTTP/1.1 connections persist unless the client or the response says close (RFC 9112
-            // §9.3). Pistache closes when the request has no Connection header, which is how curl,
-            // GDAL and most HTTP/1.1 clients ask: a new TCP connection for every request.
-            using Pistache::Http::ConnectionControl;
-            namespace PistacheHeader = Pistache::Http::Header;
-            auto asked = pistacheRequest.headers().tryGet<PistacheHeader::Connection>();
-            bool keepAlive = asked ? asked->control() == ConnectionControl::KeepAlive
-                                   : pistacheRequest.version() == Pistache::Http::Version::Http11;
-            for (const auto& [name, value] : response.headers) {
-                if (common::toLowerAscii(name) == "connection") {
-                    keepAlive = keepAlive && common::toLowerAscii(value) != "close";
-                    continue;
-                }
-                add(name, value);
-            }
-            headers.remove<PistacheHeader::Connection>();
-            headers.add<PistacheHeader::Connection>(keepAlive ? ConnectionControl::KeepAlive : ConnectionControl::Close);
-            auto code = static_cast<Pistache::Http::Code>(response.status);
-            if (methodName == "HEAD") {
-                writer.send(code);
-            } else {
-                writer.send(code, response.body);
-            }
+            send(pistacheRequest, writer, response, methodName == "HEAD");
         } catch (const std::exception& error) {
             std::lock_guard<std::mutex> lock(g_logMutex);
             std::cerr << "{\"error\":\"sending the response failed\",\"what\":\"" << error.what() << "\"}\n";
@@ -326,6 +240,101 @@ public:
     }
 
 private:
+    static Response problem(const ProblemType& type, const std::string& detail, const std::string& instance = "") {
+        Response response;
+        response.status = type.status;
+        response.contentType = "application/problem+json";
+        response.body = problemDocument(type, detail, instance);
+        return response;
+    }
+
+    // The answer to one request: refused while stopping, over the client's rate, or for a method
+    // this server does not know (before any routing: Pistache's router has a data race on unknown
+    // methods); OPTIONS here; everything else by the Api. Fills `request` and `methodName`.
+    Response answer(const Pistache::Http::Request& pistacheRequest, Request& request, std::string& methodName) {
+        bool known = knownMethod(pistacheRequest.method(), methodName);
+        request.rawPath = pistacheRequest.resource();
+        request.path = common::percentDecode(request.rawPath, false);
+        request.clientAddress = pistacheRequest.address().host();
+        if (!m_shared->trustedProxies.empty()) {
+            auto forwarded = pistacheRequest.headers().tryGetRaw("X-Forwarded-For");
+            if (forwarded)
+                request.clientAddress = m_shared->trustedProxies.clientAddress(request.clientAddress, forwarded->value());
+        }
+        RateLimiter::Decision admission;
+        if (m_shared->clientLimiter && !(request.path == "/health" && (methodName == "GET" || methodName == "HEAD")))
+            admission = m_shared->clientLimiter->admit(clientKey(request.clientAddress));
+        if (m_shared->stopping.load()) {
+            Response response = problem(problem::kUnavailable, "The server is shutting down", request.rawPath);
+            response.headers.emplace_back("Connection", "close");
+            return response;
+        }
+        if (!admission.admitted)
+            return tooManyRequestsResponse(
+                describeLimit(m_shared->clientLimiter->limit(), "client address", admission.retryAfter),
+                admission.retryAfter, request.rawPath);
+        if (!known) {
+            Response response = problem(problem::kMethodNotAllowed, "This method is not supported by this server");
+            response.headers.emplace_back("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+            return response;
+        }
+        const auto& query = pistacheRequest.query();
+        for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it)
+            request.query[common::percentDecode(it->first, true)] = common::percentDecode(it->second, true);
+        for (const auto& header : pistacheRequest.headers().list()) {
+            std::ostringstream value;
+            header->write(value);
+            request.headers[common::toLowerAscii(header->name())] = value.str();
+        }
+        for (const auto& [name, raw] : pistacheRequest.headers().rawList())
+            request.headers[common::toLowerAscii(name)] = raw.value();
+        request.body = pistacheRequest.body();
+        request.method = methodName;
+        if (methodName != "OPTIONS") return m_shared->api->handle(request);
+        Response response;
+        response.status = 204;
+        response.contentType.clear();
+        response.headers.emplace_back("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+        response.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE");
+        response.headers.emplace_back("Access-Control-Allow-Headers",
+                                      "Authorization, Content-Type, If-Match, If-None-Match");
+        return response;
+    }
+
+    // Writes `response` with the headers every answer carries; for HEAD without its body.
+    static void send(const Pistache::Http::Request& pistacheRequest, Pistache::Http::ResponseWriter& writer,
+                     const Response& response, bool head) {
+        auto& headers = writer.headers();
+        auto add = [&](const std::string& name, const std::string& value) {
+            headers.add(std::make_shared<NamedHeader>(name, value));
+        };
+        if (!response.contentType.empty()) add("Content-Type", response.contentType);
+        add("Access-Control-Allow-Origin", "*");
+        add("X-Content-Type-Options", "nosniff");
+        // HTTP/1.1 connections persist unless the client or the response says close (RFC 9112
+        // §9.3). Pistache closes when the request has no Connection header, which is how curl,
+        // GDAL and most HTTP/1.1 clients ask: a new TCP connection for every request.
+        using Pistache::Http::ConnectionControl;
+        namespace PistacheHeader = Pistache::Http::Header;
+        auto asked = pistacheRequest.headers().tryGet<PistacheHeader::Connection>();
+        bool keepAlive = asked ? asked->control() == ConnectionControl::KeepAlive
+                               : pistacheRequest.version() == Pistache::Http::Version::Http11;
+        for (const auto& [name, value] : response.headers) {
+            if (common::toLowerAscii(name) == "connection") {
+                keepAlive = keepAlive && common::toLowerAscii(value) != "close";
+                continue;
+            }
+            add(name, value);
+        }
+        headers.remove<PistacheHeader::Connection>();
+        headers.add<PistacheHeader::Connection>(keepAlive ? ConnectionControl::KeepAlive : ConnectionControl::Close);
+        auto code = static_cast<Pistache::Http::Code>(response.status);
+        if (head)
+            writer.send(code);
+        else
+            writer.send(code, response.body);
+    }
+
     // Answers a request over a bound with a problem document, then closes the connection: its
     // remaining bytes cannot be told apart from a next request. Nothing of the request is echoed.
     void refuse(const std::shared_ptr<Pistache::Tcp::Peer>& peer, HeadCount& head, const ProblemType& type,

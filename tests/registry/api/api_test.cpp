@@ -461,6 +461,13 @@ TEST_CASE("bad requests get problem documents that name what is wrong") {
         auto response = send(patch);
         requireProblem(response, 405);
         CHECK(response.header("allow").find("POST") != std::string::npos);
+        // A method the server does not know at all is answered before routing, with the same type.
+        HttpRequest trace{"TRACE", node.items, "", {}};
+        auto unknown = send(trace);
+        requireProblem(unknown, 405);
+        for (const auto* answer : {&response, &unknown})
+            CHECK(std::string(parse(answer->body)["type"].GetString()) ==
+                  "https://w3id.org/tweeling/problem/method-not-allowed");
         HttpRequest deleteCollection{"DELETE", node.url("/collections/twins"), "", {}};
         requireProblem(send(deleteCollection), 405);
         requireProblem(get(node.url("/nothing/here")), 404);
