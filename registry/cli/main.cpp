@@ -169,104 +169,134 @@ int commandKeys(const Arguments& arguments) {
 // --strict found an invalid record while importing a file in one transaction: roll it back.
 struct ImportAborted {};
 
-int commandImport(const Arguments& arguments) {
-    requireKnown(arguments, {"db", "signing-key", "node-id", "strict"});
-    if (arguments.positional.empty()) throw UsageError("import needs at least one FILE");
-    tw::store::Store store(storeOptions(arguments));
-    const auto& profile = tw::record::Profile::builtin();
-    tw::api::IngestPolicy policy;  // as publishing: any problem refuses the record
-    policy.origin = store.nodeId();
-    bool strict = arguments.flag("strict");
-    int exitCode = 0;
-    constexpr std::size_t kBatch = 5000;
-    for (const auto& path : arguments.positional) {
-        int invalid = 0;
-        // A valid item's put, or its problems printed and counted.
-        auto prepare = [&](tw::api::ImportItem& item) -> std::optional<tw::store::PutRequest> {
-            if (item.parseError) {
-                ++invalid;
-                std::cerr << item.where << ": " << *item.parseError << '\n';
-                return std::nullopt;
-            }
-            Json doc;
-            if (auto error = tweeling::common::parseUntrusted(item.text, doc)) {
-                ++invalid;
-                std::cerr << item.where << ": " << error->message << '\n';
-                return std::nullopt;
-            }
-            auto prepared = tw::api::prepare(doc, profile, policy);
-            if (!prepared.put) {
-                ++invalid;
-                printProblems(item.where, item.id, prepared.problems);
-                return std::nullopt;
-            }
-            return std::move(prepared.put);
-        };
-        std::vector<tw::store::PutOutcome> outcomes;
-        bool aborted = false;
-        if (tw::api::isNdjsonFile(path)) {
-            // NDJSON is read a line at a time and written in batches: bounded memory at any size.
-            std::ifstream in(path, std::ios::binary);
-            if (!in) throw std::runtime_error("cannot read " + path);
-            tw::api::NdjsonReader reader(path, in);
-            tw::api::ImportItem item;
-            // Fills `batch` with up to kBatch valid records; false at the end of the file.
-            auto fill = [&](std::vector<tw::store::PutRequest>& batch) {
-                while (batch.size() < kBatch) {
-                    if (!reader.next(item)) return false;
-                    auto put = prepare(item);
-                    // --strict: after an invalid record nothing more is kept, but every problem is listed.
-                    if (put && !(strict && invalid > 0)) batch.push_back(std::move(*put));
-                }
-                return true;
-            };
-            if (strict) {
-                // One transaction for the whole file, fed batch by batch.
-                try {
-                    outcomes = store.putBatches([&](std::vector<tw::store::PutRequest>& batch) {
-                        bool more = fill(batch);
-                        if (!more && invalid > 0) throw ImportAborted{};
-                        return more;
-                    });
-                } catch (const ImportAborted&) {
-                    aborted = true;
-                }
-            } else {
-                std::vector<tw::store::PutRequest> batch;
-                for (bool more = true; more;) {
-                    batch.clear();
-                    more = fill(batch);
-                    for (auto outcome : store.putBatch(batch)) outcomes.push_back(outcome);
-                }
-            }
-        } else {
-            std::vector<tw::store::PutRequest> puts;
-            for (auto& item : tw::api::splitImportFile(path, readFile(path)))
-                if (auto put = prepare(item)) puts.push_back(std::move(*put));
-            aborted = strict && invalid > 0;
-            // --strict: a file is all-or-nothing, so it goes in as one batch.
-            for (std::size_t start = 0; !aborted && start < puts.size();) {
-                std::size_t end = strict ? puts.size() : std::min(puts.size(), start + kBatch);
-                std::vector<tw::store::PutRequest> batch(std::make_move_iterator(puts.begin() + static_cast<long>(start)),
-                                                         std::make_move_iterator(puts.begin() + static_cast<long>(end)));
-                for (auto outcome : store.putBatch(batch)) outcomes.push_back(outcome);
-                start = end;
-            }
-        }
-        if (invalid > 0) exitCode = 1;
-        if (aborted) {
-            std::cerr << path << ": " << invalid << " invalid record(s); nothing imported (--strict)\n";
-            continue;
+// Imports one file into the store: its valid records in batches (a record's problems are printed
+// and counted); with --strict, all or nothing.
+class FileImport {
+public:
+    static constexpr std::size_t kBatch = 5000;
+
+    FileImport(tw::store::Store& store, const tw::api::IngestPolicy& policy, std::string path, bool strict)
+        : m_store(store), m_policy(policy), m_path(std::move(path)), m_strict(strict) {}
+
+    // Returns the number of invalid records.
+    int run() {
+        if (tw::api::isNdjsonFile(m_path))
+            importNdjson();
+        else
+            importWhole();
+        if (m_aborted) {
+            std::cerr << m_path << ": " << m_invalid << " invalid record(s); nothing imported (--strict)\n";
+            return m_invalid;
         }
         int created = 0, replaced = 0, unchanged = 0;
-        for (auto outcome : outcomes) {
+        for (auto outcome : m_outcomes) {
             if (outcome == tw::store::PutOutcome::Created) ++created;
             else if (outcome == tw::store::PutOutcome::Replaced) ++replaced;
             else ++unchanged;
         }
-        std::cerr << path << ": " << created << " created, " << replaced << " replaced, " << unchanged
-                  << " unchanged, " << invalid << " invalid\n";
+        std::cerr << m_path << ": " << created << " created, " << replaced << " replaced, " << unchanged
+                  << " unchanged, " << m_invalid << " invalid\n";
+        return m_invalid;
     }
+
+private:
+    // A valid item's put, or its problems printed and counted.
+    std::optional<tw::store::PutRequest> prepare(tw::api::ImportItem& item) {
+        if (item.parseError) {
+            ++m_invalid;
+            std::cerr << item.where << ": " << *item.parseError << '\n';
+            return std::nullopt;
+        }
+        Json doc;
+        if (auto error = tweeling::common::parseUntrusted(item.text, doc)) {
+            ++m_invalid;
+            std::cerr << item.where << ": " << error->message << '\n';
+            return std::nullopt;
+        }
+        auto prepared = tw::api::prepare(doc, tw::record::Profile::builtin(), m_policy);
+        if (!prepared.put) {
+            ++m_invalid;
+            printProblems(item.where, item.id, prepared.problems);
+            return std::nullopt;
+        }
+        return std::move(prepared.put);
+    }
+
+    void write(std::vector<tw::store::PutRequest>& batch) {
+        for (auto outcome : m_store.putBatch(batch)) m_outcomes.push_back(outcome);
+    }
+
+    // NDJSON is read a line at a time and written in batches: bounded memory at any size.
+    void importNdjson() {
+        std::ifstream in(m_path, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot read " + m_path);
+        tw::api::NdjsonReader reader(m_path, in);
+        tw::api::ImportItem item;
+        // Fills `batch` with up to kBatch valid records; false at the end of the file.
+        auto fill = [&](std::vector<tw::store::PutRequest>& batch) {
+            while (batch.size() < kBatch) {
+                if (!reader.next(item)) return false;
+                auto put = prepare(item);
+                // --strict: after an invalid record nothing more is kept, but every problem is listed.
+                if (put && !(m_strict && m_invalid > 0)) batch.push_back(std::move(*put));
+            }
+            return true;
+        };
+        if (!m_strict) {
+            std::vector<tw::store::PutRequest> batch;
+            for (bool more = true; more;) {
+                batch.clear();
+                more = fill(batch);
+                write(batch);
+            }
+            return;
+        }
+        // One transaction for the whole file, fed batch by batch.
+        try {
+            m_outcomes = m_store.putBatches([&](std::vector<tw::store::PutRequest>& batch) {
+                bool more = fill(batch);
+                if (!more && m_invalid > 0) throw ImportAborted{};
+                return more;
+            });
+        } catch (const ImportAborted&) {
+            m_aborted = true;
+        }
+    }
+
+    // A JSON array, a FeatureCollection or one record, read whole.
+    void importWhole() {
+        std::vector<tw::store::PutRequest> puts;
+        for (auto& item : tw::api::splitImportFile(m_path, readFile(m_path)))
+            if (auto put = prepare(item)) puts.push_back(std::move(*put));
+        m_aborted = m_strict && m_invalid > 0;
+        // --strict: a file is all-or-nothing, so it goes in as one batch.
+        for (std::size_t start = 0; !m_aborted && start < puts.size();) {
+            std::size_t end = m_strict ? puts.size() : std::min(puts.size(), start + kBatch);
+            std::vector<tw::store::PutRequest> batch(std::make_move_iterator(puts.begin() + static_cast<long>(start)),
+                                                     std::make_move_iterator(puts.begin() + static_cast<long>(end)));
+            write(batch);
+            start = end;
+        }
+    }
+
+    tw::store::Store& m_store;
+    const tw::api::IngestPolicy& m_policy;
+    std::string m_path;
+    bool m_strict;
+    int m_invalid = 0;
+    bool m_aborted = false;
+    std::vector<tw::store::PutOutcome> m_outcomes;
+};
+
+int commandImport(const Arguments& arguments) {
+    requireKnown(arguments, {"db", "signing-key", "node-id", "strict"});
+    if (arguments.positional.empty()) throw UsageError("import needs at least one FILE");
+    tw::store::Store store(storeOptions(arguments));
+    tw::api::IngestPolicy policy;  // as publishing: any problem refuses the record
+    policy.origin = store.nodeId();
+    int exitCode = 0;
+    for (const auto& path : arguments.positional)
+        if (FileImport(store, policy, path, arguments.flag("strict")).run() > 0) exitCode = 1;
     return exitCode;
 }
 
