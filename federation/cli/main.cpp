@@ -210,6 +210,49 @@ int commandServe(Arguments arguments) {
     return 0;
 }
 
+// `sources add`: the source's configuration from the flags, checked, then stored (and its key
+// pinned when --public-key is given).
+int addSource(const Arguments& arguments, registry::store::Store& store, hub::SourceRegistry& sources) {
+    hub::SourceConfig config;
+    config.id = arguments.get("id");
+    config.url = arguments.get("url");
+    if (arguments.has("kind")) {
+        auto kind = hub::parseKind(arguments.get("kind"));
+        if (!kind) throw UsageError("--kind must be tweeling or ogcapi-records");
+        config.kind = *kind;
+    }
+    if (arguments.has("every")) {
+        auto seconds = hub::parseDuration(arguments.get("every"));
+        if (!seconds) throw UsageError("--every must be a duration such as 90s, 15m, 1h or 1d");
+        config.everySeconds = *seconds;
+    }
+    try {
+        if (arguments.has("max-delete-fraction"))
+            config.maxDeleteFraction = std::stod(arguments.get("max-delete-fraction"));
+        if (arguments.has("timeout-ms")) config.totalTimeoutMs = std::stol(arguments.get("timeout-ms"));
+        if (arguments.has("connect-timeout-ms"))
+            config.connectTimeoutMs = std::stol(arguments.get("connect-timeout-ms"));
+    } catch (const std::logic_error&) {
+        throw UsageError("--max-delete-fraction, --timeout-ms and --connect-timeout-ms take numbers");
+    }
+    config.allowPrivate = arguments.flag("allow-private");
+    config.tlsPin = arguments.get("tls-pin");
+    if (auto problem = hub::validateConfig(config)) throw UsageError(*problem);
+    if (arguments.has("public-key")) {
+        try {
+            tweeling::common::PublicKey::fromBase64Url(arguments.get("public-key"));
+        } catch (const tweeling::common::SignatureError& error) {
+            throw UsageError(std::string("--public-key: ") + error.what());
+        }
+    }
+    sources.add(config);
+    if (arguments.has("public-key")) hub::KeyRing(store).pinForSource(config.id, arguments.get("public-key"));
+    std::cerr << "added source " << config.id << " (" << hub::kindName(config.kind) << ", " << config.url
+              << (config.allowPrivate ? ", private addresses allowed" : "")
+              << (config.tlsPin.empty() ? "" : ", TLS key pinned") << ")\n";
+    return 0;
+}
+
 int commandSources(const Arguments& arguments) {
     tweeling::cli::requireKnown(arguments, {"db", "hub-id", "id", "url", "kind", "every", "max-delete-fraction",
                                             "timeout-ms", "connect-timeout-ms", "allow-private", "tls-pin",
@@ -218,46 +261,7 @@ int commandSources(const Arguments& arguments) {
     const std::string& action = arguments.positional[0];
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
-    if (action == "add") {
-        hub::SourceConfig config;
-        config.id = arguments.get("id");
-        config.url = arguments.get("url");
-        if (arguments.has("kind")) {
-            auto kind = hub::parseKind(arguments.get("kind"));
-            if (!kind) throw UsageError("--kind must be tweeling or ogcapi-records");
-            config.kind = *kind;
-        }
-        if (arguments.has("every")) {
-            auto seconds = hub::parseDuration(arguments.get("every"));
-            if (!seconds) throw UsageError("--every must be a duration such as 90s, 15m, 1h or 1d");
-            config.everySeconds = *seconds;
-        }
-        try {
-            if (arguments.has("max-delete-fraction"))
-                config.maxDeleteFraction = std::stod(arguments.get("max-delete-fraction"));
-            if (arguments.has("timeout-ms")) config.totalTimeoutMs = std::stol(arguments.get("timeout-ms"));
-            if (arguments.has("connect-timeout-ms"))
-                config.connectTimeoutMs = std::stol(arguments.get("connect-timeout-ms"));
-        } catch (const std::logic_error&) {
-            throw UsageError("--max-delete-fraction, --timeout-ms and --connect-timeout-ms take numbers");
-        }
-        config.allowPrivate = arguments.flag("allow-private");
-        config.tlsPin = arguments.get("tls-pin");
-        if (auto problem = hub::validateConfig(config)) throw UsageError(*problem);
-        if (arguments.has("public-key")) {
-            try {
-                tweeling::common::PublicKey::fromBase64Url(arguments.get("public-key"));
-            } catch (const tweeling::common::SignatureError& error) {
-                throw UsageError(std::string("--public-key: ") + error.what());
-            }
-        }
-        sources.add(config);
-        if (arguments.has("public-key")) hub::KeyRing(store).pinForSource(config.id, arguments.get("public-key"));
-        std::cerr << "added source " << config.id << " (" << hub::kindName(config.kind) << ", " << config.url
-                  << (config.allowPrivate ? ", private addresses allowed" : "")
-                  << (config.tlsPin.empty() ? "" : ", TLS key pinned") << ")\n";
-        return 0;
-    }
+    if (action == "add") return addSource(arguments, store, sources);
     if (action == "approve") {
         if (arguments.positional.size() != 2) throw UsageError("sources approve needs one source ID");
         std::optional<std::string> expected;
