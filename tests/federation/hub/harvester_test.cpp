@@ -4,7 +4,7 @@
 // across rounds and deletions held back by the threshold, without spawning twin-federation.
 #include "live_federation.hpp"
 
-#include "federation/harvest/test_server.hpp"
+#include "scripted_node.hpp"
 #include "hub/harvester.hpp"
 #include "hub/sources.hpp"
 #include "hub/trust.hpp"
@@ -60,27 +60,16 @@ private:
     }
 
     Reply answer(const std::string& path) {
-        Reply reply;
-        reply.headers.emplace_back("Content-Type", "application/json");
-        if (path == "/.well-known/tweeling.json") {
-            reply.body = "{\"nodeId\":\"" + m_origin + "\",\"kind\":\"node\",\"publicKey\":\"" + publicKey() +
-                         "\",\"keyRotations\":[]}";
-            return reply;
-        }
-        const std::string prefix = "/feed?after=";
-        if (path.rfind(prefix, 0) != 0) {
-            reply.status = 404;
-            return reply;
-        }
-        std::size_t after = std::stoul(path.substr(prefix.size()));
-        std::lock_guard<std::mutex> lock(m_mutex);
-        std::string entries;
-        for (std::size_t i = after; i < m_entries.size() && i < after + m_perPage; ++i)
-            entries += (entries.empty() ? "" : ",") + m_entries[i];
-        reply.body = "{\"epoch\":\"" + m_epoch + "\",\"origin\":\"" + m_origin + "\",\"publicKey\":\"" + publicKey() +
-                     "\",\"latest\":" + std::to_string(m_entries.size()) + ",\"entries\":[" + entries +
-                     "],\"next\":null}";
-        return reply;
+        return scriptedNodeReply(path, m_origin, publicKey(), [&](std::int64_t seq) {
+            const auto after = static_cast<std::size_t>(seq);
+            std::lock_guard<std::mutex> lock(m_mutex);
+            std::string entries;
+            for (std::size_t i = after; i < m_entries.size() && i < after + m_perPage; ++i)
+                entries += (entries.empty() ? "" : ",") + m_entries[i];
+            return "{\"epoch\":\"" + m_epoch + "\",\"origin\":\"" + m_origin + "\",\"publicKey\":\"" + publicKey() +
+                   "\",\"latest\":" + std::to_string(m_entries.size()) + ",\"entries\":[" + entries +
+                   "],\"next\":null}";
+        });
     }
 
     std::string m_origin;

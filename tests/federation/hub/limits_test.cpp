@@ -3,7 +3,7 @@
 // other sources nor outlives SIGTERM).
 #include "live_federation.hpp"
 
-#include "federation/harvest/test_server.hpp"
+#include "scripted_node.hpp"
 #include "hub/harvester.hpp"
 #include "hub/scheduler.hpp"
 #include "hub/sources.hpp"
@@ -68,25 +68,13 @@ public:
 
 private:
     Reply answer(const std::string& path) {
-        Reply reply;
-        reply.headers.emplace_back("Content-Type", "application/json");
-        if (path == "/.well-known/tweeling.json") {
-            reply.body = "{\"nodeId\":\"" + m_origin + "\",\"kind\":\"node\",\"publicKey\":\"" + publicKey() +
-                         "\",\"keyRotations\":[]}";
-            return reply;
-        }
-        const std::string prefix = "/feed?after=";
-        if (path.rfind(prefix, 0) != 0) {
-            reply.status = 404;
-            return reply;
-        }
-        ++m_feedRequests;
-        std::int64_t after = std::stoll(path.substr(prefix.size()));
-        std::string entries;
-        if (after < m_entries) entries = "{\"seq\":" + std::to_string(after + 1) + m_entryTail;
-        reply.body = "{\"epoch\":\"e1\",\"origin\":\"" + m_origin + "\",\"publicKey\":\"" + publicKey() +
-                     "\",\"latest\":" + std::to_string(m_latest) + ",\"entries\":[" + entries + "],\"next\":null}";
-        return reply;
+        return scriptedNodeReply(path, m_origin, publicKey(), [&](std::int64_t after) {
+            ++m_feedRequests;
+            std::string entries;
+            if (after < m_entries) entries = "{\"seq\":" + std::to_string(after + 1) + m_entryTail;
+            return "{\"epoch\":\"e1\",\"origin\":\"" + m_origin + "\",\"publicKey\":\"" + publicKey() +
+                   "\",\"latest\":" + std::to_string(m_latest) + ",\"entries\":[" + entries + "],\"next\":null}";
+        });
     }
 
     std::string m_origin;
