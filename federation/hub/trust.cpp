@@ -144,7 +144,6 @@ void Verifier::allowUnsigned(const std::string& origin) { m_unsigned.insert(orig
 
 void Verifier::refuseUnsigned(const std::string& origin) { m_refused.insert(origin); }
 
-bool Verifier::knows(const std::string& origin) const { return m_keys.count(origin) || m_unsigned.count(origin); }
 
 Verifier::Result Verifier::verify(const std::string& origin, const std::string& id, const std::string& op,
                                   const std::string& updated, const JsonValue* record,

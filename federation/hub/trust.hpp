@@ -46,7 +46,6 @@ public:
     // Collision: an unsigned entry under the name of an origin that signs here (an impostor).
     enum class Result { Verified, Unsigned, Missing, Bad, UnknownOrigin, Collision };
 
-    bool knows(const std::string& origin) const;
 
     // `record`: the record as received (members a hub adds are left out of the check); null for
     // a delete. `updated`: the signed time (properties.updated, or the deletion time).

@@ -52,10 +52,9 @@ void appendCondition(SqlBuilder& out, const Constraint& constraint) {
     }
 }
 
-void appendWhere(SqlBuilder& out, const Plan& plan, const Constraint* skip) {
+void appendWhere(SqlBuilder& out, const Plan& plan) {
     bool first = true;
     for (const Constraint& constraint : plan.constraints) {
-        if (&constraint == skip) continue;
         out.sql(first ? " WHERE " : " AND ");
         first = false;
         appendCondition(out, constraint);
@@ -80,7 +79,7 @@ SqlQuery pageSql(const Plan& plan) {
     SqlBuilder out;
     const char* direction = plan.descending ? " DESC" : " ASC";
     out.sql("SELECT r.rid FROM records r");
-    appendWhere(out, plan, nullptr);
+    appendWhere(out, plan);
     // The tie-break runs in the same direction, so one index (column, rid) serves both.
     if (plan.order == Order::Title)
         out.sql(" ORDER BY r.title COLLATE NOCASE").sql(direction).sql(", r.rid").sql(direction);
@@ -100,7 +99,7 @@ SqlQuery countSql(const Plan& plan) {
         out.sql("SELECT count(*) FROM records_fts WHERE records_fts MATCH ").param(text->match);
     } else {
         out.sql("SELECT count(*) FROM records r");
-        appendWhere(out, plan, nullptr);
+        appendWhere(out, plan);
     }
     return out.take();
 }
@@ -127,7 +126,7 @@ SqlQuery facetSql(const Plan& plan, const std::string& facet) {
         out.sql("SELECT v.value, count(*) AS n FROM records r")
             .sql(" CROSS JOIN record_values v ON v.rid = r.rid AND v.kind = ")
             .param(std::string(valueKind));
-        appendWhere(out, plan, nullptr);
+        appendWhere(out, plan);
         out.sql(" GROUP BY v.value");
     } else if (plan.constraints.empty()) {
         // Answered from the column's index (schema version 3).
@@ -136,7 +135,7 @@ SqlQuery facetSql(const Plan& plan, const std::string& facet) {
     } else {
         // The unary + keeps SQLite from walking the whole column index in value order.
         out.sql("SELECT r.").sql(column).sql(", count(*) AS n FROM records r");
-        appendWhere(out, plan, nullptr);
+        appendWhere(out, plan);
         out.sql(" AND +r.").sql(column).sql(" <> '' GROUP BY +r.").sql(column);
     }
     out.sql(" ORDER BY n DESC, 1 ASC LIMIT ").param(plan.facetLimit);
@@ -169,7 +168,7 @@ void readHits(Connection& connection, const std::vector<std::int64_t>& rids, Sea
 std::vector<std::int64_t> sqlMatches(Connection& connection, const Plan& plan) {
     SqlBuilder out;
     out.sql("SELECT r.rid FROM records r");
-    appendWhere(out, plan, nullptr);
+    appendWhere(out, plan);
     out.sql(" ORDER BY r.rid");
     SqlQuery query = out.take();
     StatementUse statement = connection.statement(query.sql);
