@@ -32,16 +32,24 @@ Prepared prepare(common::Json& record, const record::Profile& profile, const Ing
     store::PutRequest put;
     put.fields = record::extractIndexFields(record);
     record::normalizeForStorage(record, policy.origin);
-    if (auto problem = record::checkRecordSize(record)) {
-        prepared.problems = {std::move(*problem)};
-        prepared.tooLarge = true;
-        return prepared;
+    // The record's JSON is written once: its size is at least what counts against the limit (which
+    // leaves out members hubs add), so only a record over the limit is measured exactly.
+    std::string json = common::toString(record);
+    if (json.size() > record::kMaxRecordBytes) {
+        if (auto problem = record::checkRecordSize(record)) {
+            prepared.problems = {std::move(*problem)};
+            prepared.tooLarge = true;
+            return prepared;
+        }
     }
     if (policy.contentHash) put.contentHash = policy.contentHash(record);
-    if (policy.annotate) policy.annotate(record, prepared.problems, put.contentHash);
+    if (policy.annotate) {
+        policy.annotate(record, prepared.problems, put.contentHash);
+        json = common::toString(record);
+    }
     put.origin = policy.origin;
     put.source = policy.source;
-    put.json = common::toString(record);
+    put.json = std::move(json);
     prepared.put = std::move(put);
     return prepared;
 }
