@@ -84,7 +84,8 @@ void Fetcher::Private::finishAttempt(CURL* handle, CURLcode code) {
     result.attempts = transfer->attempts;
     result.seconds = std::chrono::duration<double>(Clock::now() - transfer->firstStart).count();
     // A cut-off body is not a document; keep error bodies (problem details help reports).
-    if (!transfer->tooLarge) result.body = std::move(transfer->body);
+    if (!transfer->tooLarge || transfer->request.options.truncateAtMax) result.body = std::move(transfer->body);
+    result.truncated = transfer->tooLarge && transfer->request.options.truncateAtMax;
     if (!verdict.ok) {
         result.error = verdict.error;
         if (transfer->attempts > 1) result.error += " (" + std::to_string(transfer->attempts) + " attempts)";

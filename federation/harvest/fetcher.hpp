@@ -31,6 +31,10 @@ struct FetchOptions {
     long connectTimeoutMs = 5000;
     long totalTimeoutMs = 30000;          // per attempt, including time queued inside libcurl
     std::size_t maxBytes = 64u << 20;     // counted on the decoded body, so gzip bombs stop too
+    // What a body over maxBytes is: false, a failed fetch ("response larger than N bytes"); true,
+    // its first maxBytes, delivered as a success with FetchResult::truncated (an asset probe reads
+    // the start of a file, and a server may ignore its Range header).
+    bool truncateAtMax = false;
     int maxRedirects = 3;
     int maxAttempts = 4;                  // first try + retries
     long backoffBaseMs = 500;             // delay before retry n: base * 2^(n-1) * jitter(0.5..1.5)
@@ -58,6 +62,7 @@ struct FetchResult {
     std::map<std::string, std::string> headers;  // lower-case names, last value wins
     bool ok = false;        // transfer completed with a 2xx status (or 304)
     bool cancelled = false;  // ended by FetchRequest::cancelled
+    bool truncated = false;  // FetchOptions::truncateAtMax: the body is the first maxBytes of more
     std::string error;      // when !ok: a sentence for reports, e.g. "timed out after 30 s (4 attempts)"
     int attempts = 0;
     double seconds = 0;     // wall time of all attempts together

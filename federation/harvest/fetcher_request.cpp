@@ -15,7 +15,10 @@ namespace {
 std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user) {
     auto* transfer = static_cast<Transfer*>(user);
     const std::size_t bytes = size * count;
-    if (transfer->bodyBytes + bytes > transfer->request.options.maxBytes) {
+    const std::size_t maxBytes = transfer->request.options.maxBytes;
+    if (transfer->bodyBytes + bytes > maxBytes) {
+        if (transfer->request.options.truncateAtMax) transfer->body.append(data, maxBytes - transfer->bodyBytes);
+        transfer->bodyBytes = maxBytes;
         transfer->tooLarge = true;
         return 0;
     }

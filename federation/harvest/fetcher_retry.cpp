@@ -148,7 +148,9 @@ Verdict judge(const Transfer& transfer, CURLcode code, long status, const std::s
         verdict.error = transfer.refusal + ": the source was not added with --allow-private";
         return verdict;
     }
-    if (code == CURLE_OK) {
+    // A body cut at the cap on request (truncateAtMax) ends the transfer as libcurl's write error.
+    const bool cutOnRequest = code == CURLE_WRITE_ERROR && transfer.tooLarge && transfer.request.options.truncateAtMax;
+    if (code == CURLE_OK || cutOnRequest) {
         if (isSuccess(status)) {
             verdict.ok = true;
             return verdict;

@@ -203,6 +203,32 @@ TEST_CASE("a chunked body without Content-Length beyond maxBytes is cut off, not
     CHECK(server.requestsSeen() == 1);
 }
 
+TEST_CASE("truncateAtMax: a server that ignores Range gives the first maxBytes, as a success", "[fetcher]") {
+    TestServer server([](const std::string& path) {
+        if (path == "/missing") {
+            Reply missing = text(std::string(100000, 'n'));
+            missing.status = 404;
+            return missing;
+        }
+        Reply reply = text(std::string(1u << 20, 'x') + "tail");
+        reply.chunked = true;
+        return reply;
+    });
+    FetchOptions options = quickOptions();
+    options.maxBytes = 4096;
+    options.truncateAtMax = true;
+    const FetchResult result = fetchOne(server.url("/big.las"), options, {"Range: bytes=0-4095"});
+    const FetchResult small = fetchOne(server.url("/missing"), options);
+    server.stop();
+
+    CHECK(result.ok);
+    CHECK(result.truncated);
+    CHECK(result.body == std::string(4096, 'x'));
+    CHECK(result.attempts == 1);
+    CHECK_FALSE(small.ok);  // an error status stays an error, however the body was cut
+    CHECK(small.error.rfind("HTTP 404", 0) == 0);
+}
+
 TEST_CASE("503 twice then 200 succeeds on the third attempt", "[fetcher]") {
     int calls = 0;
     TestServer server([&calls](const std::string&) { return ++calls <= 2 ? text("busy", 503) : text("fine"); });
