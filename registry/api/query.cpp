@@ -193,6 +193,13 @@ store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& pa
     if (auto* origin = find("origin")) query.origins = common::splitList(*origin);
     if (auto* publisher = find("publisher")) query.publishers = common::splitList(*publisher);
     if (auto* source = find("source")) query.sources = common::splitList(*source);
+    if (auto* validation = find("validation")) {
+        query.validations = common::splitList(*validation);
+        for (const std::string& value : query.validations)
+            if (value != "pass" && value != "warn" && value != "fail")
+                throw badParameter("validation", "use pass, warn or fail (a hub's verdict on its copy of a record), "
+                                                 "comma-separated for any of several");
+    }
     if (auto* limit = find("limit")) {
         long long value;
         if (!parseInteger(*limit, value) || value < 1)

@@ -32,6 +32,9 @@ struct IndexedRecord {
     std::optional<std::int64_t> timeStart;
     std::optional<std::int64_t> timeEnd;
     std::int64_t updated = 0;  // properties.updated, seconds since the epoch
+    // A hub's verdict on the record (its `validation.status`: "pass", "warn" or "fail"); "" when it
+    // has none. Never read from the record by extractIndexFields: only a hub sets it, on its copy.
+    std::string validation;
 };
 
 // Extracts the index fields of a record that passed Profile::validate. Never throws on a valid

@@ -25,6 +25,7 @@ const char* facetOfKind(std::string_view kind) {
     if (kind == kAdminUnit) return "adminUnits";
     if (kind == kType) return "type";
     if (kind == kPublisher) return "publisher";
+    if (kind == kValidation) return "validation";
     return nullptr;
 }
 

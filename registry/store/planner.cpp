@@ -180,6 +180,7 @@ Plan makePlan(const SearchQuery& query) {
     addValues(Constraint::Kind::Values, kFormat, query.formats);
     addValues(Constraint::Kind::Values, kAdminUnit, query.adminUnits);
     addValues(Constraint::Kind::Values, kPublisher, query.publishers);
+    addValues(Constraint::Kind::Values, kValidation, query.validations);
     if (query.filter) addFilter(plan, *query.filter);
     addFacets(plan, query);
     setOrder(plan, query);

@@ -42,6 +42,7 @@ inline constexpr const char* kFormat = "format";
 inline constexpr const char* kAdminUnit = "adminUnit";
 inline constexpr const char* kType = "type";
 inline constexpr const char* kPublisher = "publisher";
+inline constexpr const char* kValidation = "validation";
 
 using SqlParam = std::variant<std::int64_t, double, std::string>;
 struct SqlQuery {

@@ -37,6 +37,7 @@ struct SearchQuery {
     std::vector<std::string> origins;
     std::vector<std::string> sources;     // hub: the source a record was harvested from
     std::vector<std::string> publishers;  // publisher.id
+    std::vector<std::string> validations;  // hub: the validation status ("pass", "warn", "fail")
     // filter: a parsed and checked CQL2 expression (cql2::parse), AND-ed with everything above.
     std::shared_ptr<const cql2::Expression> filter;
     // Facets to count over ALL records matching the query (not just the page): any of kFacetNames,
@@ -65,7 +66,9 @@ struct SearchHit {
 // of its values, so their counts may add up to more than numberMatched; every record has exactly one
 // type, so the type counts add up to numberMatched (when facetLimit does not cut values off).
 // Records without a publisher, license or rights are not counted under those facets.
-inline constexpr const char* kFacetNames[] = {"themes", "formats", "type", "adminUnits", "publisher", "license", "rights"};
+// validation: a hub's verdict on its copy of each record (records it has not judged are not counted).
+inline constexpr const char* kFacetNames[] = {"themes",    "formats", "type",  "adminUnits",
+                                              "publisher", "license", "rights", "validation"};
 
 struct FacetValue {
     std::string value;

@@ -112,6 +112,7 @@ SqlQuery facetSql(const Plan& plan, const std::string& facet) {
                             : facet == "adminUnits" ? kAdminUnit
                             : facet == "type"       ? kType
                             : facet == "publisher"  ? kPublisher
+                            : facet == "validation" ? kValidation
                                                     : nullptr;
     const char* column = facet == "license" ? "license" : facet == "rights" ? "rights" : nullptr;
     if (!valueKind && !column) throw std::invalid_argument("unknown facet '" + facet + "'");

@@ -138,6 +138,16 @@ struct ConditionalOutcome {
 // §8.8.1).
 std::string entityTag(std::string_view hash, std::string_view signature);
 
+// A hub's own verdict on a record it holds (its `validation` member, outside the origin's signed
+// content): the record's whole stored JSON with the verdict in it, and the verdict's status for the
+// `validation` filter and facet ("" for none).
+struct Annotation {
+    std::string key;         // item key
+    std::string hash;        // the content hash of the version that was judged
+    std::string json;        // the record's JSON as it is to be served
+    std::string validation;  // "pass" | "warn" | "fail" | ""
+};
+
 struct WriteBatch {
     std::vector<PutRequest> puts;  // applied first, in order
     std::vector<RemoveRequest> removes;
@@ -219,6 +229,10 @@ public:
     // transaction after them on the writer connection (a harvester advances its cursor there, so a
     // page and its cursor commit together). Any exception rolls everything back.
     BatchOutcome apply(const WriteBatch& batch, const std::function<void(Database&)>& inTransaction = {});
+    // Hub: replaces the stored JSON and the validation status of records, in one transaction, each
+    // only when the record still has the hash that was judged (a newer version waits for its own
+    // verdict). Each applied one is a new feed entry, like any change. Returns which were applied.
+    std::vector<bool> annotate(const std::vector<Annotation>& annotations);
     // Runs `work` in one write transaction on the writer connection (extension tables of a hub).
     void write(const std::function<void(Database&)>& work);
     // Runs `work` on a read-only connection, in one snapshot.

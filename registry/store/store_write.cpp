@@ -159,7 +159,7 @@ std::int64_t insertRecordRow(Connection& writer, const std::string& origin, cons
     return writer.database().lastInsertRowId();
 }
 
-// The facet values of a record (themes, formats, admin units, type, publisher).
+// The facet values of a record (themes, formats, admin units, type, publisher, a hub's validation).
 void insertRecordValues(Connection& writer, std::int64_t rid, const record::IndexedRecord& fields) {
     // Duplicate values (a theme listed twice) collapse on the primary key.
     StatementUse statement =
@@ -174,6 +174,7 @@ void insertRecordValues(Connection& writer, std::int64_t rid, const record::Inde
     for (const std::string& unit : fields.adminUnits) post(planner::kAdminUnit, unit);
     post(planner::kType, fields.type);
     post(planner::kPublisher, fields.publisherId);
+    post(planner::kValidation, fields.validation);
 }
 
 // The record's bounding box in the R*Tree.

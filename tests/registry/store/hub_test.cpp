@@ -173,3 +173,62 @@ TEST_CASE("a source's records are listed, searched and removed with tombstones",
     CHECK(after.entries.size() == 5);
     for (const auto& entry : after.entries) CHECK(entry.op == "delete");
 }
+
+TEST_CASE("a hub's verdict on a record: filtered and counted, a new feed entry, never on a newer version",
+          "[store][hub]") {
+    TempDir dir;
+    for (bool sqlOnly : {false, true}) {
+        StoreOptions options;
+        options.path = dir.file(sqlOnly ? "sql.db" : "hub.db");
+        options.nodeId = "nl";
+        options.sqlSearchOnly = sqlOnly;
+        options.indexBuilder = false;
+        Store store(options);
+        for (const char* id : {"a", "b", "c"})
+            REQUIRE(store.put(harvested(makeRecord(id).updated(1000), "gm0363", "gm0363")) == PutOutcome::Created);
+        auto held = store.get("gm0363:a");
+        REQUIRE(held);
+        const std::int64_t before = store.currentSeq();
+
+        std::string judged = held->json;
+        judged.insert(judged.size() - 1, R"(,"validation":{"status":"fail","checks":[]})");
+        auto b = store.get("gm0363:b");
+        std::vector<Annotation> verdicts = {{"gm0363:a", held->hash, judged, "fail"},
+                                            {"gm0363:b", b->hash, b->json, "pass"},
+                                            {"gm0363:c", "not-the-held-hash", "{}", "pass"}};
+        CHECK(store.annotate(verdicts) == std::vector<bool>{true, true, false});
+
+        auto after = store.get("gm0363:a");
+        CHECK(after->json == judged);
+        CHECK(after->hash == held->hash);  // the content did not change
+        CHECK(after->seq > before);
+        CHECK(store.get("gm0363:c")->json != "{}");
+        auto page = store.feed(before, 10);
+        REQUIRE(page.entries.size() == 2);
+        CHECK(page.entries[0].key == "gm0363:a");
+        CHECK(*page.entries[0].json == judged);
+
+        SearchQuery query;
+        query.validations = {"fail"};
+        query.facets = {"validation"};
+        query.limit = 10;
+        SearchResult result = store.search(query);
+        REQUIRE(result.numberMatched == 1);
+        CHECK(result.hits[0].key == "gm0363:a");
+        query.validations.clear();
+        result = store.search(query);
+        CHECK(result.numberMatched == 3);
+        REQUIRE(result.facets.size() == 1);
+        REQUIRE(result.facets[0].values.size() == 2);  // c has no verdict: not counted
+        CHECK(result.facets[0].values[0].value == "fail");
+        CHECK(result.facets[0].values[0].count == 1);
+        CHECK(result.facets[0].values[1].value == "pass");
+
+        // A verdict changes: the old posting goes.
+        CHECK(store.annotate({{"gm0363:a", held->hash, held->json, "warn"}}) == std::vector<bool>{true});
+        query.validations = {"fail"};
+        CHECK(store.search(query).numberMatched == 0);
+        query.validations = {"warn", "pass"};
+        CHECK(store.search(query).numberMatched == 2);
+    }
+}
