@@ -4,7 +4,9 @@
 #   - four registry nodes — Amsterdam (GM0363), Haarlem (GM0392), Rotterdam (GM0599), Utrecht
 #     (GM0344) — each loaded with its sample records from deploy/samples/;
 #   - a province hub, Noord-Holland (PV27), harvesting Amsterdam and Haarlem;
-#   - a national hub harvesting the province hub, Rotterdam and Utrecht.
+#   - a national hub harvesting the province hub, Rotterdam and Utrecht;
+#   - the sample records' 3D Tiles, served from this machine (deploy/sample_tiles.py), so that the
+#     hubs probe them and the national hub assembles them into /twin/tileset.json without internet.
 # Waits for the first harvest rounds, prints the URLs, a publisher key per node and example
 # requests; Ctrl-C stops them all.
 #
@@ -103,10 +105,15 @@ start_hub() {
   echo "hub $id did not finish its first harvest round; its log ($log):" >&2; cat "$log" >&2; exit 1
 }
 
-start_node gm0363 GM0363 "Gemeente Amsterdam" deploy/samples/gm0363-amsterdam.json
-start_node gm0599 GM0599 "Gemeente Rotterdam" deploy/samples/gm0599-rotterdam.json
-start_node gm0344 GM0344 "Gemeente Utrecht" deploy/samples/gm0344-utrecht.json
-start_node gm0392 GM0392 "Gemeente Haarlem" deploy/samples/gm0392-haarlem.json
+# The samples' tilesets, served here; the records imported are copies whose 3D Tiles links point here.
+python3 deploy/sample_tiles.py deploy/samples "$run_dir/local" 2>>"$run_dir/tiles.log" &
+pids+=($!)
+urls[tiles]=$(wait_for_url "$run_dir/tiles.log")
+samples="$run_dir/local/samples"
+start_node gm0363 GM0363 "Gemeente Amsterdam" "$samples/gm0363-amsterdam.json"
+start_node gm0599 GM0599 "Gemeente Rotterdam" "$samples/gm0599-rotterdam.json"
+start_node gm0344 GM0344 "Gemeente Utrecht" "$samples/gm0344-utrecht.json"
+start_node gm0392 GM0392 "Gemeente Haarlem" "$samples/gm0392-haarlem.json"
 start_hub pv27 "Provincie Noord-Holland (PV27)" gm0363="${urls[gm0363]}" gm0392="${urls[gm0392]}"
 start_hub nl "Nationale digital twin" pv27="${urls[pv27]}" gm0599="${urls[gm0599]}" gm0344="${urls[gm0344]}"
 
@@ -122,7 +129,17 @@ if ((check)); then
   for origin in gm0363 gm0392 gm0599 gm0344; do
     echo "$body" | grep -q "\"origin\":\"$origin\"" || { echo "national search lacks $origin: $body" >&2; exit 1; }
   done
-  echo "quickstart check passed: $search and $national"
+  # The national 3D twin: the hubs probe the tilesets after their first harvest, then assemble them.
+  twin="${urls[nl]}/twin/tileset.json"
+  children=0
+  for _ in $(seq 1 150); do
+    body=$(curl -fsS "$twin") || body=""
+    children=$(echo "$body" | grep -o '"content":{"uri"' | wc -l)
+    ((children >= 8)) && break
+    sleep 0.2
+  done
+  ((children >= 8)) || { echo "the national tileset has $children of the 8 sample tilesets: $body" >&2; exit 1; }
+  echo "quickstart check passed: $search, $national and $twin ($children tilesets)"
   exit 0
 fi
 
@@ -143,6 +160,12 @@ Search the whole country for buildings, with each record's origin and the path i
 What the national hub federates, and how the last harvest of each source went:
   curl '${urls[nl]}/sources'
   curl '${urls[nl]}/sources/pv27/reports/latest'
+
+The national 3D twin: one 3D Tiles 1.1 tileset of every probed tileset (also per theme as OGC API –
+3D GeoVolumes at /collections), and the quality of each source's assets:
+  curl '${urls[nl]}/twin/tileset.json?themes=buildings'
+  curl '${urls[nl]}/collections'
+  curl '${urls[nl]}/sources/gm0599'
 
 Search Amsterdam's buildings (OGC API – Records):
   curl '$search'

@@ -5,13 +5,17 @@
 #include "api/server.hpp"
 #include "cli/arguments.hpp"
 #include "cli/signing.hpp"
+#include "hub/asset_probes.hpp"
 #include "hub/harvester.hpp"
+#include "hub/probe_scheduler.hpp"
 #include "hub/routes.hpp"
 #include "hub/scheduler.hpp"
 #include "hub/sources.hpp"
 #include "record/profile.hpp"
 #include "store/store.hpp"
 
+#include <atomic>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -40,6 +44,7 @@ Usage:
   twin-federation sources release-deletions ID [--db FILE]
   twin-federation harvest [--source ID] [--max-run-pages N] [--max-run-seconds S] [--db FILE]
   twin-federation report  --source ID [--json] [--db FILE]
+  twin-federation probe   [--source ID | --record KEY | --due] [--json] [--db FILE]
   twin-federation keys create --admin [--expires RFC3339] [--db FILE]
   twin-federation keys list | keys revoke KEY-ID | keys rotate-signing [--db FILE]
   twin-federation COMMAND --help
@@ -64,8 +69,14 @@ constexpr const char* kServeHelp = R"(twin-federation serve — serve the federa
   --max-run-seconds S ... or after S seconds; a feed continues next round from its cursor, a
                      crawl is incomplete and deletes nothing (also for `harvest`)          [60]
   --signing-key FILE this hub's Ed25519 key (made, mode 0600, if missing)  [DB.signing-key.pem]
+  --no-probes        do not probe the records' assets (see `twin-federation probe --help`)
+  --probe-workers N  records probed at once                                [4]
+  --probe-per-host N requests in flight per asset server, all probes together [2]
+  --probe-every D    a record's assets are probed again after D (90s, 15m, 2h, 7d)          [7d]
 Serves OGC API – Records (/collections/twins/items, with ?source= and ?origin=), /feed (harvestable by
-another hub), /sources, /sources/{id}, /sources/{id}/reports/latest; POST /sources, DELETE
+another hub), /sources, /sources/{id} (with the quality of its records' assets),
+/sources/{id}/reports/latest, the assembled national 3D Tiles tileset /twin/tileset.json and its
+3D GeoVolumes collections (/collections/twin-3d…); POST /sources, DELETE
 /sources/{id} and POST /sources/{id}/harvest with an admin key. Prints "listening on http://HOST:PORT".
 )";
 
@@ -106,6 +117,20 @@ constexpr const char* kReportHelp = R"(twin-federation report — the last harve
   report --source ID [--json] [--db FILE]
 Counts (added, updated, unchanged, stale, deleted, rejected, warnings) and, for each rejected or
 warned record, its id and every JSON Pointer with its message.
+)";
+
+constexpr const char* kProbeHelp = R"(twin-federation probe — look inside the records' assets now
+
+  probe --source ID     every record harvested from source ID
+  probe --record KEY    one record (its item key, e.g. gm0363:bag-3d)
+  probe [--due]         what `serve` would probe next: records changed since, and those due again
+  [--json] [--db FILE]
+Fetches a bounded start of each distribution (3D Tiles tileset.json and one content file, CityJSON,
+glTF, LAS/LAZ/COPC header, I3S layer, IFC header, OGC API landing page, or any link), checks it
+against its format and against what the record claims (CRS, extent, LoD, a Dutch footprint), and
+writes the verdict into the hub's copy of the record (`validation`). Fetches obey the address rules
+of the source the record came by (--allow-private). Prints the counts; exit status 1 if any failed.
+The checks and their ids: docs/PROBES.md.
 )";
 
 constexpr const char* kKeysHelp = R"(twin-federation keys — admin keys for source management over HTTP
@@ -152,11 +177,25 @@ hub::HarvesterOptions harvesterOptions(const Arguments& arguments) {
     return options;
 }
 
+hub::ProberOptions proberOptions(const Arguments& arguments) {
+    hub::ProberOptions options;
+    options.workers = boundedNumber(arguments, "probe-workers", options.workers, 1, 64);
+    options.perHost = boundedNumber(arguments, "probe-per-host", options.perHost, 1, 16);
+    if (arguments.has("probe-every")) {
+        auto seconds = hub::parseDuration(arguments.get("probe-every"));
+        if (!seconds || *seconds < 60) throw UsageError("--probe-every must be a duration of at least 60s, such as 1d");
+        options.recheckSeconds = *seconds;
+    }
+    options.caBundlePath = arguments.get("ca-bundle", "");
+    return options;
+}
+
 int commandServe(Arguments arguments) {
     tweeling::cli::loadConfigFile(arguments);
     tweeling::cli::requireKnown(arguments,
                                 {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config",
-                                 "quiet", "ca-bundle", "no-harvest", "max-run-pages", "max-run-seconds"},
+                                 "quiet", "ca-bundle", "no-harvest", "max-run-pages", "max-run-seconds",
+                                 "no-probes", "probe-workers", "probe-per-host", "probe-every"},
                                 tweeling::cli::kHardeningOptions);
     if (!arguments.has("listen")) arguments.options["listen"] = "127.0.0.1:8090";
     registry::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
@@ -167,13 +206,17 @@ int commandServe(Arguments arguments) {
     hub::SourceRegistry sources(store);
     const auto& profile = registry::record::Profile::builtin();
     hub::Harvester harvester(store, sources, profile, harvesterOptions(arguments));
-    hub::Scheduler scheduler(harvester, sources, [&store](const hub::HarvestReport& report) {
+    std::function<void()> wakeProbes;  // set once the probes exist
+    hub::Scheduler scheduler(harvester, sources, [&store, &wakeProbes](const hub::HarvestReport& report) {
         std::cerr << "{\"event\":\"harvest\",\"source\":\"" << report.source << "\",\"status\":\"" << report.status
                   << "\",\"added\":" << report.added << ",\"updated\":" << report.updated
                   << ",\"deleted\":" << report.deleted << ",\"rejected\":" << report.rejected << "}" << std::endl;
         // Reports come when the round has ended: the indexes follow its writes in the background,
         // so that no search pays for a round's worth of catching up.
-        if (report.added + report.updated + report.deleted > 0) store.refreshIndexes();
+        if (report.added + report.updated + report.deleted > 0) {
+            store.refreshIndexes();
+            if (wakeProbes) wakeProbes();
+        }
     });
 
     registry::api::ApiOptions apiOptions;
@@ -188,7 +231,13 @@ int commandServe(Arguments arguments) {
     apiOptions.searchCacheEntries = tweeling::cli::searchCacheEntries(arguments);
     registry::api::Api api(apiOptions, store, profile);
     api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":\"" << what << "\"}\n"; });
-    hub::HubRoutes routes(sources, store, [&scheduler] { scheduler.wake(); });
+    hub::AssetProber prober(store, sources, proberOptions(arguments));
+    hub::ProbeScheduler probes(prober, [](const hub::ProbeSummary& summary) {
+        std::cerr << "{\"event\":\"probe\",\"probed\":" << summary.probed << ",\"pass\":" << summary.pass
+                  << ",\"warn\":" << summary.warn << ",\"fail\":" << summary.fail
+                  << ",\"rewritten\":" << summary.rewritten << "}" << std::endl;
+    });
+    hub::HubRoutes routes(sources, store, [&scheduler] { scheduler.wake(); }, &prober);
     routes.install(api);
 
     registry::api::limitWritesPerKey(api, publishLimit);
@@ -199,6 +248,10 @@ int commandServe(Arguments arguments) {
     // FTS5 and SQL.
     store.refreshIndexes();
     if (!arguments.flag("no-harvest")) scheduler.start();
+    if (!arguments.flag("no-probes")) {
+        wakeProbes = [&probes] { probes.wake(); };
+        probes.start();
+    }
     std::cerr << "{\"event\":\"start\",\"hubId\":\"" << store.nodeId() << "\",\"epoch\":\"" << store.epoch()
               << "\",\"message\":\"listening on http://" << serverOptions.host << ":" << server.port() << "\"}"
               << std::endl;
@@ -207,6 +260,7 @@ int commandServe(Arguments arguments) {
     harvester.cancel();  // a round in flight winds down while the server drains
     server.stop();
     scheduler.stop();
+    probes.stop();
     return 0;
 }
 
@@ -349,6 +403,39 @@ int commandReport(const Arguments& arguments) {
     return 0;
 }
 
+int commandProbe(const Arguments& arguments) {
+    tweeling::cli::requireKnown(arguments, {"db", "hub-id", "signing-key", "source", "record", "due", "json",
+                                            "ca-bundle", "probe-workers", "probe-per-host", "probe-every"});
+    registry::store::Store store(storeOptions(arguments));
+    hub::SourceRegistry sources(store);
+    hub::AssetProber prober(store, sources, proberOptions(arguments));
+    std::atomic<bool> never{false};
+    hub::ProbeSummary summary;
+    if (arguments.has("record")) {
+        if (!store.get(arguments.get("record"))) {
+            std::cerr << "no record " << arguments.get("record") << " (give its item key, e.g. gm0363:bag-3d)\n";
+            return 1;
+        }
+        summary = prober.probeRecord(arguments.get("record"));
+    } else if (arguments.has("source")) {
+        if (!sources.get(arguments.get("source"))) {
+            std::cerr << "no source " << arguments.get("source") << '\n';
+            return 1;
+        }
+        summary = prober.probeSource(arguments.get("source"), never);
+    } else {
+        summary = prober.runOnce(never);
+    }
+    if (arguments.flag("json"))
+        std::cout << "{\"probed\":" << summary.probed << ",\"pass\":" << summary.pass << ",\"warn\":" << summary.warn
+                  << ",\"fail\":" << summary.fail << ",\"rewritten\":" << summary.rewritten << "}\n";
+    else
+        std::cout << "probed " << summary.probed << " records: " << summary.pass << " pass, " << summary.warn
+                  << " warn, " << summary.fail << " fail (" << summary.rewritten << " records' validation changed)\n";
+    if (arguments.has("record") && !arguments.flag("json")) std::cout << store.get(arguments.get("record"))->json << '\n';
+    return summary.fail > 0 ? 1 : 0;
+}
+
 int commandKeys(const Arguments& arguments) {
     tweeling::cli::requireKnown(arguments, {"db", "hub-id", "signing-key", "admin", "expires"});
     registry::store::Store store(storeOptions(arguments));
@@ -370,6 +457,7 @@ int main(int argc, char** argv) {
                                       {"sources", kSourcesHelp, commandSources},
                                       {"harvest", kHarvestHelp, commandHarvest},
                                       {"report", kReportHelp, commandReport},
+                                      {"probe", kProbeHelp, commandProbe},
                                       {"keys", kKeysHelp, commandKeys}},
                                      argc, argv);
 }

@@ -4,6 +4,7 @@
 #include "api/ingest.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
+#include "hub/asset_verdict.hpp"  // kProfileCheck
 
 #include <map>
 #include <sstream>
@@ -33,14 +34,18 @@ void addProvenance(Json& doc, const std::string& source, const std::string& hash
 }
 
 // Marks a record kept despite profile problems (mapped from a foreign catalog): the problems travel
-// with it, so users and hubs further on can see what is missing.
-void addValidation(Json& doc, const common::Problems& warnings) {
+// with it, so users and hubs further on can see what is missing. The asset probes add their checks
+// to these later (asset_verdict.cpp).
+void addValidation(Json& doc, const common::Problems& warnings, const std::string& at) {
     auto& allocator = doc.GetAllocator();
     JsonValue validation(rapidjson::kObjectType);
     validation.AddMember("status", "warn", allocator);
+    validation.AddMember("checkedAt", JsonValue(at.c_str(), allocator), allocator);
     JsonValue checks(rapidjson::kArrayType);
     for (const auto& problem : warnings) {
         JsonValue check(rapidjson::kObjectType);
+        check.AddMember("id", JsonValue(kProfileCheck, allocator), allocator);
+        check.AddMember("status", "warn", allocator);
         check.AddMember("pointer", JsonValue(problem.pointer.c_str(), allocator), allocator);
         check.AddMember("message", JsonValue(problem.message.c_str(), allocator), allocator);
         checks.PushBack(check, allocator);
@@ -172,11 +177,15 @@ Job::Prepared Job::prepare(Json& doc, const std::string& origin, const std::stri
     policy.origin = origin;
     policy.source = m_state.config.id;
     if (const JsonValue* validation = common::member(doc, "validation"))
-        policy.keepWithWarnings = common::stringMember(*validation, "status").value_or("") == "warn";
+    {
+        // A hub upstream kept it with warnings (its status may be "fail" for its assets since).
+        const std::string_view status = common::stringMember(*validation, "status").value_or("");
+        policy.keepWithWarnings = status == "warn" || status == "fail";
+    }
     policy.judgedWarnings = judgedWarnings;
     policy.contentHash = &adapters::contentHash;
     policy.annotate = [this](Json& record, const common::Problems& warnings, const std::string& hash) {
-        if (!warnings.empty()) addValidation(record, warnings);
+        if (!warnings.empty()) addValidation(record, warnings, m_harvestedAt);
         addProvenance(record, m_state.config.id, hash, m_harvestedAt);
     };
     registry::api::Prepared prepared = registry::api::prepare(doc, m_profile, policy);
@@ -185,6 +194,7 @@ Job::Prepared Job::prepare(Json& doc, const std::string& origin, const std::stri
         return result;
     }
     result.put = std::move(*prepared.put);
+    if (!prepared.problems.empty()) result.put.fields.validation = "warn";
     // Compressed here, on the page-preparation threads, not by the store's one writer.
     result.put.document = m_store.compressDocument(result.put.json);
     if (!prepared.problems.empty()) result.warned = RecordProblems{id, origin, where, std::move(prepared.problems)};

@@ -2,6 +2,7 @@
 
 #include "api/errors.hpp"
 #include "api/http_helpers.hpp"
+#include "hub/assembly.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
 
@@ -133,6 +134,8 @@ struct HubRoutes::Private {
     std::function<void()> wake;
     KeyRing keys;
     const registry::api::Api* api = nullptr;  // set by install()
+    const AssetProber* prober = nullptr;
+    std::unique_ptr<TwinAssembly> assembly;
 
     // Source states for marking stale records, refreshed at most every two seconds.
     std::mutex cacheMutex;
@@ -157,6 +160,8 @@ struct HubRoutes::Private {
     std::optional<Response> handle(const Request& request, const std::string& base) {
         // Split on the raw path, as the node's routes are: an encoded "/" stays inside its segment.
         auto segments = registry::api::pathSegments(request);
+        if (assembly)
+            if (auto response = assembly->handle(request, base, segments)) return response;
         if (segments.empty() || segments[0] != "sources") return std::nullopt;
         const std::string& method = request.method;
         bool isGet = method == "GET" || method == "HEAD";
@@ -184,7 +189,7 @@ struct HubRoutes::Private {
             if (!sources.get(id)) throw ApiError(problem::kSourceNotFound, "There is no source '" + id + "'");
             auto report = sources.latestReport(id);
             if (!report) throw ApiError(problem::kNoReportYet, "Source '" + id + "' has not been harvested yet");
-            return json(200, *report);
+            return json(200, prober ? withProbes(*report, prober->quality(id)) : *report);
         }
         throw ApiError(problem::kNotFound, "There is nothing at " + request.path);
     }
@@ -208,7 +213,26 @@ struct HubRoutes::Private {
     Response one(const std::string& id, const std::string& base) {
         auto state = sources.get(id);
         if (!state) throw ApiError(problem::kSourceNotFound, "There is no source '" + id + "'");
-        return json(200, sourceJson(*state, base, &keys));
+        std::string body = sourceJson(*state, base, &keys);
+        if (prober) {
+            // The quality of the source's records as its probes found it, for a province to see
+            // which municipality to help.
+            common::Json doc;
+            doc.Parse(body.c_str(), body.size());
+            doc.AddMember("quality", qualityJson(prober->quality(id), doc.GetAllocator()), doc.GetAllocator());
+            body = common::toString(doc);
+        }
+        return json(200, body);
+    }
+
+    // The latest harvest report with the latest probes of the source's records.
+    static std::string withProbes(const std::string& report, const SourceQuality& quality) {
+        common::Json doc;
+        doc.Parse(report.c_str(), report.size());
+        if (doc.HasParseError() || !doc.IsObject()) return report;
+        doc.RemoveMember("probes");
+        doc.AddMember("probes", qualityJson(quality, doc.GetAllocator()), doc.GetAllocator());
+        return common::toString(doc);
     }
 
     Response add(const Request& request, const std::string& base) {
@@ -318,8 +342,12 @@ struct HubRoutes::Private {
     }
 };
 
-HubRoutes::HubRoutes(SourceRegistry& sources, registry::store::Store& store, std::function<void()> wake)
-    : m_private(std::make_shared<Private>(sources, store, std::move(wake))) {}
+HubRoutes::HubRoutes(SourceRegistry& sources, registry::store::Store& store, std::function<void()> wake,
+                     const AssetProber* prober)
+    : m_private(std::make_shared<Private>(sources, store, std::move(wake))) {
+    m_private->prober = prober;
+    if (prober) m_private->assembly = std::make_unique<TwinAssembly>(store, *prober);
+}
 
 HubRoutes::~HubRoutes() = default;
 
@@ -328,6 +356,8 @@ void HubRoutes::install(registry::api::Api& api) {
     self->api = &api;
     api.setRouteExtension([self](const Request& request, const std::string& base) { return self->handle(request, base); });
     api.setRecordDecorator([self](common::Json& record, const std::string& source) { self->decorate(record, source); });
+    if (self->assembly)
+        api.setExtraCollections([self](const std::string& base) { return self->assembly->collections(base); });
 }
 
 }  // namespace tweeling::federation::hub

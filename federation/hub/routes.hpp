@@ -3,6 +3,7 @@
 // reports) and source management with an admin key. Also marks records of unreachable sources as
 // stale when they are served.
 #include "api/api.hpp"
+#include "hub/asset_probes.hpp"
 #include "hub/sources.hpp"
 #include "hub/trust.hpp"
 
@@ -14,7 +15,10 @@ namespace tweeling::federation::hub {
 class HubRoutes {
 public:
     // `wake` is called after a harvest was queued (the scheduler starts at once).
-    HubRoutes(SourceRegistry& sources, registry::store::Store& store, std::function<void()> wake);
+    // `prober` (optional): quality per source at /sources/{id}, the latest probes in reports, and the
+    // assembled national tileset (/twin/tileset.json, the 3D GeoVolumes collections).
+    HubRoutes(SourceRegistry& sources, registry::store::Store& store, std::function<void()> wake,
+              const AssetProber* prober = nullptr);
     ~HubRoutes();
     void install(registry::api::Api& api);
 

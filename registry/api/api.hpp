@@ -85,6 +85,10 @@ public:
     void setErrorLog(std::function<void(const std::string&)> log) { m_errorLog = std::move(log); }
     void setRouteExtension(RouteExtension extension) { m_extension = std::move(extension); }
     void setRecordDecorator(RecordDecorator decorator) { m_decorator = std::move(decorator); }
+    // More collections for GET /collections, each a JSON object (a hub's 3D GeoVolumes containers).
+    void setExtraCollections(std::function<std::vector<std::string>(const std::string& base)> extra) {
+        m_extraCollections = std::move(extra);
+    }
     // Called with the key id of each authenticated write (publish, replace, delete) before its body is
     // read; throws ApiError to refuse it. The per-key rate limit installs itself here (rate_limit.hpp).
     void setWriteAdmission(std::function<void(const std::string& keyId)> admission) {
@@ -132,6 +136,7 @@ private:
     std::shared_ptr<SearchCache> m_searchCache;  // null when disabled
     RouteExtension m_extension;
     RecordDecorator m_decorator;
+    std::function<std::vector<std::string>(const std::string& base)> m_extraCollections;
     std::function<void(const std::string&)> m_writeAdmission;
 };
 

@@ -148,6 +148,9 @@ Response Api::collections(const Context& context) const {
     key(writer, "collections");
     writer.StartArray();
     writeCollection(writer, context.base, m_options.name, m_options.description);
+    if (m_extraCollections)
+        for (const std::string& collection : m_extraCollections(context.base))
+            writer.RawValue(collection.c_str(), collection.size(), rapidjson::kObjectType);
     writer.EndArray();
     key(writer, "links");
     writer.StartArray();
