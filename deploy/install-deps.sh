@@ -19,10 +19,11 @@ fi
 
 # python3-owslib and gdal-bin are the real GIS clients the tests drive (tests/clients/run_clients.py):
 # OWSLib's OGC API – Records client (as QGIS MetaSearch uses it) and GDAL's OAPIF driver.
+# libproj-dev (registry/geo) brings libproj25 and proj-data, which holds proj.db, as dependencies.
 # nodejs and npm run the SHACL validator of the DCAT-AP test (tests/shacl). python3 serves the
 # quickstart's sample 3D Tiles (deploy/sample_tiles.py).
 packages=(libpistache-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev catch2 cmake make g++
-          pkg-config libroaring-dev libsodium-dev libzstd-dev curl python3)
+          pkg-config libroaring-dev libsodium-dev libzstd-dev libproj-dev curl python3)
 ((with_tests)) && packages+=(python3-owslib gdal-bin nodejs npm)
 if ((list_only)); then
   printf '%s\n' "${packages[@]}"
