@@ -1,7 +1,9 @@
 #include "hub/assembly.hpp"
 
 #include "api/errors.hpp"
+#include "api/http_helpers.hpp"
 #include "api/query.hpp"
+#include "common/text.hpp"
 #include "common/json.hpp"
 #include "record/vocabulary.hpp"
 
