@@ -14,6 +14,7 @@ using registry::record::Bbox;
 namespace {
 
 constexpr double kDegrees = 180.0 / M_PI;
+constexpr double kMinGeoreferencedHeight = -100000;  // metres: deeper than any mine or sea floor
 
 bool overlaps(const Bbox& a, const Bbox& b) {
     return a.minX <= b.maxX && b.minX <= a.maxX && a.minY <= b.maxY && b.minY <= a.maxY;
@@ -80,6 +81,9 @@ std::optional<std::array<double, 6>> tilesetRegion(const AssetFacts& facts) {
         region[4] = std::min(region[4], point[2]);
         region[5] = std::max(region[5], point[2]);
     }
+    // A box in local coordinates (no root transform to ECEF) lies around the Earth's centre, some
+    // 6,000 km below the surface: it says nothing about where the asset is.
+    if (region[4] < kMinGeoreferencedHeight) return std::nullopt;
     return region;
 }
 
@@ -88,6 +92,12 @@ std::optional<Bbox> assetExtentWgs84(const AssetFacts& facts, std::string* error
         // A region crossing the antimeridian is left alone: nothing Dutch does.
         if ((*region)[0] > (*region)[2]) return std::nullopt;
         return Bbox{(*region)[0] * kDegrees, (*region)[1] * kDegrees, (*region)[2] * kDegrees, (*region)[3] * kDegrees};
+    }
+    if (!facts.ecefCorners.empty()) {
+        if (error)
+            *error = "the tileset's root bounding volume lies near the Earth's centre: it is in local coordinates, "
+                     "without a root transform that places it on the Earth";
+        return std::nullopt;
     }
     if (!facts.extent || facts.extentCrs.empty()) return std::nullopt;
     auto box = registry::geo::extentToWgs84(facts.extentCrs, *facts.extent, error);
