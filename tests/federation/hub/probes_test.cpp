@@ -15,6 +15,7 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <set>
 
 using namespace tweeling::test;
 using namespace tweeling::test::federation;
