@@ -134,11 +134,17 @@ if ((check)); then
   children=0
   for _ in $(seq 1 150); do
     body=$(curl -fsS "$twin") || body=""
-    children=$(echo "$body" | grep -o '"content":{"uri"' | wc -l)
+    children=$(echo "$body" | grep -o '"content":{"uri"' | wc -l || true)
     ((children >= 8)) && break
     sleep 0.2
   done
   ((children >= 8)) || { echo "the national tileset has $children of the 8 sample tilesets: $body" >&2; exit 1; }
+  # The hub's verdicts are searchable: the four 3DBAG tileset records pass (served here); the others
+  # also link to files on the municipalities' own servers, which fail without internet.
+  body=$(curl -fsS "${urls[nl]}/collections/twins/items?validation=pass&formats=3dtiles&facets=validation")
+  echo "$body" | grep -q '"numberMatched":[4-8]' || { echo "validation=pass lacks the sample tilesets: $body" >&2; exit 1; }
+  body=$(curl -fsS "${urls[nl]}/collections")
+  echo "$body" | grep -q '"collectionType":"3d-container"' || { echo "no 3D GeoVolumes collection: $body" >&2; exit 1; }
   echo "quickstart check passed: $search, $national and $twin ($children tilesets)"
   exit 0
 fi

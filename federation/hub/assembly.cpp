@@ -82,7 +82,14 @@ Response jsonResponse(std::string body) {
 std::string TwinAssembly::tileset(const std::map<std::string, std::string>& parameters) {
     std::map<std::string, std::string> search;
     std::vector<std::string> lods;
+    static const std::set<std::string> kKnown = {"q",      "bbox",     "bbox-crs",  "datetime", "type",
+                                                 "ids",    "themes",   "adminUnits", "origin",  "source",
+                                                 "publisher", "filter", "filter-lang", "filter-crs", "validation",
+                                                 "lod",    "f"};
     for (const auto& [name, value] : parameters) {
+        if (!kKnown.count(name))
+            throw registry::api::badParameter(name, "is not a parameter of the national tileset; use bbox, themes, "
+                                                    "adminUnits, lod or another search parameter");
         if (name == "lod") {
             for (const std::string& lod : common::splitList(value)) {
                 if (std::find(std::begin(registry::record::kLods), std::end(registry::record::kLods), lod) ==
@@ -90,9 +97,9 @@ std::string TwinAssembly::tileset(const std::map<std::string, std::string>& para
                     throw registry::api::badParameter("lod", "'" + lod + "' is not a CityJSON LoD (0 to 3.3)");
                 lods.push_back(lod);
             }
-        } else if (name == "limit" || name == "offset" || name == "facets" || name == "facetLimit" ||
-                   name == "sortby" || name == "f" || name == "formats") {
-            continue;  // the assembly decides these
+        } else if (name == "f") {
+            if (value != "json")
+                throw registry::api::badParameter("f", "the national tileset is JSON only (3D Tiles): use f=json");
         } else {
             search[name] = value;
         }

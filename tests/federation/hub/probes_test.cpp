@@ -293,6 +293,7 @@ TEST_CASE("the national tileset has exactly the matching records' passing tilese
     CHECK(parse(assembly.tileset({{"lod", "1.2"}}))["root"]["children"].Size() == 0);
     CHECK_THROWS_AS(assembly.tileset({{"lod", "7"}}), tweeling::registry::api::ApiError);
     CHECK_THROWS_AS(assembly.tileset({{"bbox", "north"}}), tweeling::registry::api::ApiError);
+    CHECK_THROWS_AS(assembly.tileset({{"limit", "5"}}), tweeling::registry::api::ApiError);
 
     // The assembled root passes the same checks as any tileset.
     hub.assets.files["https://hub.example/twin/tileset.json"] = assembly.tileset({});

@@ -38,6 +38,8 @@ const std::vector<std::string> kPublishers = {"", "https://identifier.overheid.n
                                               "https://identifier.overheid.nl/tooi/id/provincie/pv27"};
 const std::vector<std::string> kLicenses = {"", "CC0-1.0", "CC-BY-4.0"};
 const std::vector<std::string> kRights = {"", "public", "restricted"};
+// A hub's verdict: records it has not judged ("") are not counted.
+const std::vector<std::string> kValidations = {"", "pass", "warn", "fail"};
 
 using Counts = std::vector<std::pair<std::string, std::int64_t>>;
 
@@ -70,6 +72,7 @@ struct Generated {
                                     .updated(1600000000 + static_cast<std::int64_t>(random() % 100000000));
             record.fields.license = pick(kLicenses);
             record.fields.rights = pick(kRights);
+            record.fields.validation = pick(kValidations);
             if (random() % 5 != 0) {
                 double x = 3.4 + (random() % 3500) / 1000.0, y = 50.8 + (random() % 2600) / 1000.0;
                 double w = (random() % 400) / 1000.0, h = (random() % 300) / 1000.0;
@@ -112,6 +115,7 @@ std::vector<std::string> facetValues(const IndexedRecord& record, const std::str
     std::string value = facet == "type"        ? record.type
                         : facet == "publisher" ? record.publisherId
                         : facet == "license"   ? record.license
+                        : facet == "validation" ? record.validation
                                                : record.rights;
     if (value.empty()) return {};
     return {value};
@@ -161,6 +165,9 @@ TEST_CASE("facet counts equal brute-force counts over the whole query, not the p
          [](const IndexedRecord& r) {
              return anyOf(r.themes, {"buildings", "flooding"});
          }},
+        {"validation",
+         [](SearchQuery& q) { q.validations = {"fail", "warn"}; },
+         [](const IndexedRecord& r) { return r.validation == "fail" || r.validation == "warn"; }},
         {"q + bbox + themes",
          [box](SearchQuery& q) {
              q.terms = {"water", "bomen"};
