@@ -323,3 +323,39 @@ TEST_CASE("the national tileset has exactly the matching records' passing tilese
                     std::string(link["href"].GetString()) == "https://hub.example/collections/twin-3d-vegetation/3dtiles";
     CHECK(tilesLink);
 }
+
+TEST_CASE("twin-federation probe: by hand for a source or one record; quality and the validation facet follow",
+          "[hub][probe][cli]") {
+    TempDir dir;
+    Node amsterdam(dir, "gm0363", "deploy/samples/gm0363-amsterdam.json", kAmsterdam);
+    Hub hub(dir, "nl");
+    hub.addSource("gm0363", amsterdam.url);
+    REQUIRE(hub.harvest().exitCode == 0);
+    const long held = hub.matched("limit=1");
+    REQUIRE(held > 0);
+
+    // The samples link to the municipalities' servers, which a test machine cannot reach: every
+    // record has a failing link, and the command says so with its exit status.
+    auto probed = run({hubProgram(), "probe", "--db", hub.db, "--source", "gm0363", "--json"});
+    INFO(probed.err);
+    CHECK(probed.exitCode == 1);
+    Json counts = parse(probed.out);
+    CHECK(counts["probed"].GetInt() == held);
+    CHECK(counts["fail"].GetInt() + counts["warn"].GetInt() + counts["pass"].GetInt() == held);
+
+    Json source = hub.source("gm0363");
+    const auto& quality = source["quality"];
+    CHECK(quality["probed"].GetInt() == held);
+    CHECK(quality["held"].GetInt() == held);
+    Json facets = hub.search("facets=validation&limit=1");
+    std::int64_t judged = 0;
+    for (const auto& value : facets["facets"]["validation"].GetArray()) judged += value["count"].GetInt64();
+    CHECK(judged == held);
+    CHECK(hub.report("gm0363")["probes"]["probed"].GetInt() == held);
+
+    auto one = run({hubProgram(), "probe", "--db", hub.db, "--record", "gm0363:gm0363-3dbag-lod22-tiles"});
+    CHECK(one.out.find("\"validation\"") != std::string::npos);
+    auto missing = run({hubProgram(), "probe", "--db", hub.db, "--record", "gm0363:nope"});
+    CHECK(missing.exitCode == 1);
+    CHECK(missing.err.find("no record gm0363:nope") != std::string::npos);
+}
