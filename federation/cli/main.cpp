@@ -228,6 +228,8 @@ int commandServe(Arguments arguments) {
     apiOptions.openApiHub = true;
     apiOptions.kind = "hub";
     apiOptions.landingLinks.push_back({"/sources", "https://w3id.org/tweeling/rel/sources", "The federated sources"});
+    apiOptions.landingLinks.push_back({"/twin/tileset.json", "https://w3id.org/tweeling/rel/twin-tileset",
+                                       "The national 3D twin: one 3D Tiles 1.1 tileset of the records' tilesets"});
     apiOptions.searchCacheEntries = tweeling::cli::searchCacheEntries(arguments);
     registry::api::Api api(apiOptions, store, profile);
     api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":\"" << what << "\"}\n"; });

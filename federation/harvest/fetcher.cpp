@@ -235,10 +235,12 @@ std::size_t Fetcher::pending() const {
     return p.waiting.size() + p.active.size() + p.retries.size();
 }
 
-FetchResult fetchOne(const std::string& url, const FetchOptions& options, const std::vector<std::string>& headers) {
+FetchResult fetchOne(const std::string& url, const FetchOptions& options, const std::vector<std::string>& headers,
+                     std::function<bool()> cancelled) {
     FetchResult result;
     Fetcher fetcher(1);
-    fetcher.submit(FetchRequest{url, headers, options, [&result](FetchResult&& done) { result = std::move(done); }});
+    fetcher.submit(FetchRequest{url, headers, options, [&result](FetchResult&& done) { result = std::move(done); },
+                                std::move(cancelled)});
     fetcher.run();
     return result;
 }

@@ -100,9 +100,9 @@ private:
     std::unique_ptr<Private> m_private;
 };
 
-// Convenience for one request (CLI, tests).
+// Convenience for one request (CLI, tests, asset probes); `cancelled` as FetchRequest::cancelled.
 FetchResult fetchOne(const std::string& url, const FetchOptions& options = {},
-                     const std::vector<std::string>& headers = {});
+                     const std::vector<std::string>& headers = {}, std::function<bool()> cancelled = nullptr);
 
 // Parses Retry-After (delta seconds or an HTTP date) into milliseconds from now; -1 if absent/bad.
 long parseRetryAfterMs(const std::string& value);

@@ -95,7 +95,7 @@ struct AssetProber::Private {
     Private(registry::store::Store& store, SourceRegistry& sources, ProberOptions options)
         : store(store), sources(sources), options(std::move(options)), slots(this->options.perHost) {}
 
-    probe::Fetch fetchFor(const std::string& source) {
+    probe::Fetch fetchFor(const std::string& source, const std::atomic<bool>& cancelled) {
         if (options.fetchForTests) return options.fetchForTests;
         harvest::FetchOptions fetch;
         fetch.connectTimeoutMs = 5000;
@@ -104,7 +104,7 @@ struct AssetProber::Private {
         fetch.userAgent = "Tweeling-probe/0.1";
         // The same address rule as harvesting the source the record came by.
         if (auto state = sources.get(source)) fetch.allowPrivate = state->config.allowPrivate;
-        return makeProbeFetch(fetch, slots);
+        return makeProbeFetch(fetch, slots, cancelled);
     }
 
     // Probes these records (item keys) on options.workers threads, then writes what they found.
@@ -115,7 +115,9 @@ struct AssetProber::Private {
             for (std::size_t i = next++; i < keys.size() && !cancelled.load(); i = next++) {
                 auto held = store.get(keys[i]);
                 if (!held) continue;
-                verdicts[i] = judgeRecord(*held, fetchFor(held->source), options);
+                RecordVerdict verdict = judgeRecord(*held, fetchFor(held->source, cancelled), options);
+                // A verdict cut short by shutdown is no verdict: the record is probed next time.
+                if (!cancelled.load()) verdicts[i] = std::move(verdict);
             }
         };
         const int threads = std::max(1, std::min<int>(options.workers, static_cast<int>(keys.size())));
@@ -139,6 +141,7 @@ struct AssetProber::Private {
         const std::vector<bool> applied = store.annotate(annotations);
         summary.rewritten = std::count(applied.begin(), applied.end(), true);
         const std::int64_t now = nowSeconds();
+        if (summary.probed == 0) return summary;
         store.write([&](Database& database) {
             for (const auto& verdict : verdicts)
                 if (verdict) saveVerdict(database, *verdict, now);

@@ -19,9 +19,10 @@ void HostSlots::release(const std::string& host) {
     m_freed.notify_all();
 }
 
-probe::Fetch makeProbeFetch(harvest::FetchOptions options, HostSlots& slots) {
-    return [options, &slots](const std::string& url, std::size_t maxBytes) {
+probe::Fetch makeProbeFetch(harvest::FetchOptions options, HostSlots& slots, const std::atomic<bool>& cancelled) {
+    return [options, &slots, &cancelled](const std::string& url, std::size_t maxBytes) {
         harvest::FetchOptions request = options;
+        if (maxBytes == 0) maxBytes = 1;
         request.maxBytes = maxBytes;
         request.truncateAtMax = true;
         // Probes are a check, not a harvest: one retry at most, so a dead link costs little.
@@ -30,7 +31,8 @@ probe::Fetch makeProbeFetch(harvest::FetchOptions options, HostSlots& slots) {
         slots.acquire(host);
         harvest::FetchResult result;
         try {
-            result = harvest::fetchOne(url, request, {"Range: bytes=0-" + std::to_string(maxBytes - 1)});
+            result = harvest::fetchOne(url, request, {"Range: bytes=0-" + std::to_string(maxBytes - 1)},
+                                       [&cancelled] { return cancelled.load(); });
         } catch (...) {
             slots.release(host);
             throw;

@@ -6,6 +6,7 @@
 #include "harvest/fetcher.hpp"
 #include "probe/probe.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -27,7 +28,8 @@ private:
     std::map<std::string, int> m_inFlight;
 };
 
-// A Fetch that asks for `url` with these options (maxBytes and truncateAtMax set per request).
-probe::Fetch makeProbeFetch(harvest::FetchOptions options, HostSlots& slots);
+// A Fetch that asks for `url` with these options (maxBytes and truncateAtMax set per request). A
+// request ends at once, unanswered, when `cancelled` becomes true (the hub shutting down).
+probe::Fetch makeProbeFetch(harvest::FetchOptions options, HostSlots& slots, const std::atomic<bool>& cancelled);
 
 }  // namespace tweeling::federation::hub
