@@ -132,7 +132,8 @@ if ((check)); then
   # The national 3D twin: the hubs probe the tilesets after their first harvest, then assemble them.
   twin="${urls[nl]}/twin/tileset.json"
   children=0
-  for _ in $(seq 1 150); do
+  # (up to two minutes: links to the municipalities' own servers cost a timeout each without internet)
+  for _ in $(seq 1 600); do
     body=$(curl -fsS "$twin") || body=""
     children=$(echo "$body" | grep -o '"content":{"uri"' | wc -l || true)
     ((children >= 8)) && break

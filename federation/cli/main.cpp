@@ -70,7 +70,7 @@ constexpr const char* kServeHelp = R"(twin-federation serve — serve the federa
                      crawl is incomplete and deletes nothing (also for `harvest`)          [60]
   --signing-key FILE this hub's Ed25519 key (made, mode 0600, if missing)  [DB.signing-key.pem]
   --no-probes        do not probe the records' assets (see `twin-federation probe --help`)
-  --probe-workers N  records probed at once                                [4]
+  --probe-workers N  records probed at once                                [8]
   --probe-per-host N requests in flight per asset server, all probes together [2]
   --probe-every D    a record's assets are probed again after D (90s, 15m, 2h, 7d)          [7d]
 Serves OGC API – Records (/collections/twins/items, with ?source= and ?origin=), /feed (harvestable by

@@ -98,7 +98,7 @@ struct AssetProber::Private {
     probe::Fetch fetchFor(const std::string& source, const std::atomic<bool>& cancelled) {
         if (options.fetchForTests) return options.fetchForTests;
         harvest::FetchOptions fetch;
-        fetch.connectTimeoutMs = 5000;
+        fetch.connectTimeoutMs = 3000;
         fetch.totalTimeoutMs = 20000;
         fetch.caBundlePath = options.caBundlePath;
         fetch.userAgent = "Tweeling-probe/0.1";
@@ -108,7 +108,24 @@ struct AssetProber::Private {
     }
 
     // Probes these records (item keys) on options.workers threads, then writes what they found.
+    // In chunks of a few records per worker, each written when done: a slow asset server delays the
+    // verdicts of its own chunk, not those of a whole batch.
     ProbeSummary probeKeys(const std::vector<std::string>& keys, const std::atomic<bool>& cancelled) {
+        const std::size_t chunk = static_cast<std::size_t>(std::max(1, options.workers) * 2);
+        ProbeSummary total;
+        for (std::size_t start = 0; start < keys.size() && !cancelled.load(); start += chunk) {
+            std::vector<std::string> part(keys.begin() + start, keys.begin() + std::min(keys.size(), start + chunk));
+            ProbeSummary summary = probeChunk(part, cancelled);
+            total.probed += summary.probed;
+            total.pass += summary.pass;
+            total.warn += summary.warn;
+            total.fail += summary.fail;
+            total.rewritten += summary.rewritten;
+        }
+        return total;
+    }
+
+    ProbeSummary probeChunk(const std::vector<std::string>& keys, const std::atomic<bool>& cancelled) {
         std::vector<std::optional<RecordVerdict>> verdicts(keys.size());
         std::atomic<std::size_t> next{0};
         auto work = [&] {
@@ -242,21 +259,10 @@ ProbeSummary AssetProber::probeRecord(const std::string& key) {
 }
 
 ProbeSummary AssetProber::probeSource(const std::string& source, const std::atomic<bool>& cancelled) {
-    ProbeSummary total;
     std::vector<std::string> keys;
     for (const auto& [origin, id] : m_private->store.recordsOfSource(source))
         keys.push_back(m_private->store.itemKey(origin, id));
-    const std::size_t batch = static_cast<std::size_t>(std::max(1, m_private->options.batch));
-    for (std::size_t start = 0; start < keys.size() && !cancelled.load(); start += batch) {
-        std::vector<std::string> part(keys.begin() + start, keys.begin() + std::min(keys.size(), start + batch));
-        ProbeSummary summary = m_private->probeKeys(part, cancelled);
-        total.probed += summary.probed;
-        total.pass += summary.pass;
-        total.warn += summary.warn;
-        total.fail += summary.fail;
-        total.rewritten += summary.rewritten;
-    }
-    return total;
+    return m_private->probeKeys(keys, cancelled);
 }
 
 SourceQuality AssetProber::quality(const std::string& source) const {

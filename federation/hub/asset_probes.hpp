@@ -27,7 +27,7 @@ namespace tweeling::federation::hub {
 class SourceRegistry;
 
 struct ProberOptions {
-    int workers = 4;                             // records probed at once
+    int workers = 8;                             // records probed at once (waiting on servers, not CPU)
     int perHost = 2;                             // requests in flight per host, all probes together
     std::int64_t recheckSeconds = 7 * 86400;     // a record is probed again after this long
     int batch = 500;                             // records per cycle at most

@@ -25,8 +25,9 @@ probe::Fetch makeProbeFetch(harvest::FetchOptions options, HostSlots& slots, con
         if (maxBytes == 0) maxBytes = 1;
         request.maxBytes = maxBytes;
         request.truncateAtMax = true;
-        // Probes are a check, not a harvest: one retry at most, so a dead link costs little.
-        request.maxAttempts = std::min(request.maxAttempts, 2);
+        // Probes are a check, not a harvest: no retry, so a dead link costs one timeout at most
+        // (the record is probed again on schedule).
+        request.maxAttempts = 1;
         const std::string host = hostOf(url);
         slots.acquire(host);
         harvest::FetchResult result;
