@@ -33,7 +33,7 @@ constexpr const char* kUsage = R"(twin-federation — a federation hub of Tweeli
 Usage:
   twin-federation serve   [--db FILE] [--listen HOST:PORT] [--hub-id ID] [--name NAME]
                           [--public-url URL] [--threads N] [--config FILE] [--quiet] [--no-harvest]
-                          [--rate-limit REQ/S] [--trusted-proxy ADDR] ...
+                          [--web-dir DIR] [--rate-limit REQ/S] [--trusted-proxy ADDR] ...
   twin-federation sources add --id ID --url URL [--kind tweeling|ogcapi-records] [--every 15m]
                           [--max-delete-fraction 0.3] [--timeout-ms 30000] [--allow-private]
                           [--tls-pin sha256//BASE64] [--public-key KEY] [--db FILE]
@@ -74,9 +74,9 @@ constexpr const char* kServeHelp = R"(twin-federation serve — serve the federa
   --probe-per-host N requests in flight per asset server, all probes together [2]
   --probe-every D    a record's assets are probed again after D (90s, 15m, 2h, 7d)          [7d]
 Serves OGC API – Records (/collections/twins/items, with ?source= and ?origin=), /feed (harvestable by
-another hub), /sources, /sources/{id} (with the quality of its records' assets),
-/sources/{id}/reports/latest, the assembled national 3D Tiles tileset /twin/tileset.json and its
-3D GeoVolumes collections (/collections/twin-3d…); POST /sources, DELETE
+another hub), /sources, /sources/{id} (with the quality of its records' assets; both also as HTML),
+/sources/{id}/reports/latest, the assembled national 3D Tiles tileset /twin/tileset.json, its 3D view
+/twin (HTML) and its 3D GeoVolumes collections (/collections/twin-3d…); POST /sources, DELETE
 /sources/{id} and POST /sources/{id}/harvest with an admin key. Prints "listening on http://HOST:PORT".
 )";
 
@@ -195,7 +195,7 @@ int commandServe(Arguments arguments) {
     tweeling::cli::requireKnown(arguments,
                                 {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config",
                                  "quiet", "ca-bundle", "no-harvest", "max-run-pages", "max-run-seconds",
-                                 "no-probes", "probe-workers", "probe-per-host", "probe-every"},
+                                 "no-probes", "probe-workers", "probe-per-host", "probe-every", "web-dir"},
                                 tweeling::cli::kHardeningOptions);
     if (!arguments.has("listen")) arguments.options["listen"] = "127.0.0.1:8090";
     registry::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
@@ -230,8 +230,12 @@ int commandServe(Arguments arguments) {
     apiOptions.landingLinks.push_back({"/sources", "https://w3id.org/tweeling/rel/sources", "The federated sources"});
     apiOptions.landingLinks.push_back({"/twin/tileset.json", "https://w3id.org/tweeling/rel/twin-tileset",
                                        "The national 3D twin: one 3D Tiles 1.1 tileset of the records' tilesets"});
+    apiOptions.landingLinks.push_back({"/twin", "https://w3id.org/tweeling/rel/twin-view",
+                                       "The national 3D twin in the browser", "text/html"});
     apiOptions.searchCacheEntries = tweeling::cli::searchCacheEntries(arguments);
+    apiOptions.webDir = tweeling::cli::webDirectory(arguments);
     registry::api::Api api(apiOptions, store, profile);
+    tweeling::cli::logWebUi(api);
     api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":\"" << what << "\"}\n"; });
     hub::AssetProber prober(store, sources, proberOptions(arguments));
     hub::ProbeScheduler probes(prober, [](const hub::ProbeSummary& summary) {
@@ -453,7 +457,8 @@ int commandKeys(const Arguments& arguments) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    static const std::string serveHelp = std::string(kServeHelp) + tweeling::cli::kHardeningHelp;
+    static const std::string serveHelp =
+        std::string(kServeHelp) + tweeling::cli::kWebUiHelp + tweeling::cli::kHardeningHelp;
     return tweeling::cli::runProgram("twin-federation", kUsage,
                                      {{"serve", serveHelp.c_str(), commandServe},
                                       {"sources", kSourcesHelp, commandSources},

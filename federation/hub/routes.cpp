@@ -1,8 +1,10 @@
 #include "hub/routes.hpp"
 
 #include "api/errors.hpp"
+#include "api/html.hpp"
 #include "api/http_helpers.hpp"
 #include "hub/assembly.hpp"
+#include "hub/pages.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
 
@@ -160,20 +162,25 @@ struct HubRoutes::Private {
     std::optional<Response> handle(const Request& request, const std::string& base) {
         // Split on the raw path, as the node's routes are: an encoded "/" stays inside its segment.
         auto segments = registry::api::pathSegments(request);
-        if (assembly)
-            if (auto response = assembly->handle(request, base, segments)) return response;
-        if (segments.empty() || segments[0] != "sources") return std::nullopt;
         const std::string& method = request.method;
         bool isGet = method == "GET" || method == "HEAD";
         auto notAllowed = [&](const char* allowed) { return registry::api::methodNotAllowed(method, allowed); };
+        if (assembly) {
+            if (auto response = assembly->handle(request, base, segments)) return response;
+            if (segments.size() == 1 && segments[0] == "twin") {
+                if (!isGet) throw notAllowed("GET, HEAD");
+                return twinPage(request, registry::api::html::shell(*api, base));
+            }
+        }
+        if (segments.empty() || segments[0] != "sources") return std::nullopt;
         if (segments.size() == 1) {
-            if (isGet) return list(base);
+            if (isGet) return page(request, base, list(base), sourcesPage);
             if (method == "POST") return add(request, base);
             throw notAllowed("GET, HEAD, POST");
         }
         const std::string& id = segments[1];
         if (segments.size() == 2) {
-            if (isGet) return one(id, base);
+            if (isGet) return page(request, base, one(id, base), sourcePage);
             if (method == "DELETE") return removeSource(request, id);
             throw notAllowed("GET, HEAD, DELETE");
         }
@@ -192,6 +199,14 @@ struct HubRoutes::Private {
             return json(200, prober ? withProbes(*report, prober->quality(id)) : *report);
         }
         throw ApiError(problem::kNotFound, "There is nothing at " + request.path);
+    }
+
+    // A browser (f=html, or an Accept that prefers HTML: the registry's rule) gets the page of the JSON.
+    Response page(const Request& request, const std::string& base, Response json,
+                  Response (*render)(const std::string&, const registry::api::html::Shell&)) {
+        if (registry::api::html::wanted(request)) return render(json.body, registry::api::html::shell(*api, base));
+        json.headers.emplace_back("Vary", "Accept");
+        return json;
     }
 
     Response list(const std::string& base) {

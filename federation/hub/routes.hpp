@@ -1,7 +1,8 @@
 #pragma once
 // The hub's own HTTP routes beside the registry API: /sources (what is federated, its health and
-// reports) and source management with an admin key. Also marks records of unreachable sources as
-// stale when they are served.
+// reports; also as HTML pages), source management with an admin key, and, with the probes, the
+// national tileset and its page /twin. Also marks records of unreachable sources as stale when they
+// are served.
 #include "api/api.hpp"
 #include "hub/asset_probes.hpp"
 #include "hub/sources.hpp"

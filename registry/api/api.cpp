@@ -4,6 +4,7 @@
 #include "api/api_internal.hpp"
 
 #include "api/query.hpp"
+#include "api/static_files.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>
@@ -82,6 +83,7 @@ Api::Api(ApiOptions options, store::Store& store, const record::Profile& profile
     if (m_options.searchCacheEntries > 0)
         m_searchCache = std::make_shared<SearchCache>(m_options.searchCacheEntries, m_options.searchCacheBytes,
                                                       m_options.searchCacheMaxAge);
+    if (hasWebUi(m_options.webDir)) m_webUi = std::make_shared<const StaticFiles>(m_options.webDir);
 }
 
 Response Api::handle(const Request& received) const {

@@ -22,6 +22,8 @@
 
 namespace tweeling::registry::api {
 
+class StaticFiles;  // static_files.hpp
+
 struct ApiOptions {
     std::string nodeId;
     std::string name = "Tweeling registry node";
@@ -44,12 +46,16 @@ struct ApiOptions {
         std::string path;
         std::string rel;
         std::string title;
+        std::string type = "application/json";
     };
     std::vector<LandingLink> landingLinks;
     // Finished search pages kept for the data version they answer (search_cache.hpp); 0 entries: none.
     std::size_t searchCacheEntries = 256;
     std::size_t searchCacheBytes = 64 * 1024 * 1024;
     std::chrono::milliseconds searchCacheMaxAge{1000};
+    // The built web UI (web/dist), served at {base}/ui/ and loaded by every HTML page when it holds
+    // app.js (static_files.hpp); empty, or without app.js: the API only.
+    std::string webDir;
 };
 
 struct Request {
@@ -98,6 +104,9 @@ public:
     void admitWrite(const std::string& keyId) const {
         if (m_writeAdmission) m_writeAdmission(keyId);
     }
+    const ApiOptions& options() const { return m_options; }
+    // True when the web UI is served at /ui/ and loaded by the HTML pages (decided at construction).
+    bool webUiAvailable() const { return m_webUi != nullptr; }
 
 private:
     struct Context;
@@ -117,6 +126,7 @@ private:
     Response identity(const Context& context) const;
     Response metrics() const;
     Response openApi(const Context& context) const;
+    Response webUi(const Request& request, const std::vector<std::string>& segments) const;
 
     ApiOptions m_options;
     store::Store& m_store;
@@ -134,6 +144,7 @@ private:
     };
     std::shared_ptr<Metrics> m_metrics;
     std::shared_ptr<SearchCache> m_searchCache;  // null when disabled
+    std::shared_ptr<const StaticFiles> m_webUi;  // null without a web UI
     RouteExtension m_extension;
     RecordDecorator m_decorator;
     std::function<std::vector<std::string>(const std::string& base)> m_extraCollections;

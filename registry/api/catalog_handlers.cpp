@@ -68,7 +68,7 @@ Response Api::landing(const Context& context) const {
     link(writer, context.base + "/.well-known/tweeling.json", "describedby", kJson,
          "This node's identity: its id, signing key and key rotations");
     for (const auto& extra : m_options.landingLinks)
-        link(writer, context.base + extra.path, extra.rel.c_str(), kJson, extra.title);
+        link(writer, context.base + extra.path, extra.rel.c_str(), extra.type.c_str(), extra.title);
     writer.EndArray();
     writer.EndObject();
     return jsonResponse(200, buffer);

@@ -1,8 +1,10 @@
 #pragma once
 // What the HTML files share (not part of the interface).
 //   html_links.cpp   the links of a page, the Link header, response headers
-//   html_shell.cpp   escaping, the page shell (head, trail, footer), generic JSON rendering
-//   html_pages.cpp   the landing and catalog pages, and render (which page, which headers)
+//   html_shell.cpp   escaping, the page shell (head, trail, footer, the web UI's hooks), generic
+//                    JSON rendering
+//   html_pages.cpp   the landing and catalog pages, render (which page, which headers), the
+//                    security headers
 //   html_search.cpp  the search form and the page of search results
 //   html_record.cpp  the record page and what a record shows (also in the search results)
 #include "api/html.hpp"
@@ -40,18 +42,9 @@ bool isJson(const Response& response);
 
 // ---- writing HTML (html_shell.cpp) ----
 void put(std::string& out, std::string_view text);
-void anchor(std::string& out, const std::string& href, std::string_view label);
-// A URL that came with a record: a link only when it is http(s), otherwise plain text.
-void outsideUrl(std::string& out, const std::string& href, std::string_view label);
 void renderMembers(std::string& out, const JsonValue& object, const std::set<std::string>& skip, int depth);
-void term(std::string& out, const char* name, const std::string& value);
 // Each link by its title (else its URL), with its relation and media type.
 void linkList(std::string& out, const char* heading, const std::vector<Link>& links, bool trusted);
-using Trail = std::vector<std::pair<std::string, std::string>>;  // href ("" for the current step), label
-// The document around a page's content: its links in the head, a trail back to the landing page,
-// and the other representations in the footer.
-std::string document(const std::string& title, const std::vector<Link>& links, const Trail& crumbs,
-                     const std::string& content);
 Trail trail(Page page, const std::string& base, const std::string& last);
 std::string title(const JsonValue& document, const std::string& fallback);
 
@@ -66,12 +59,12 @@ std::vector<std::string> formatNames(const JsonValue& record);
 // ---- pages ----
 // A plain GET form on the search; every field is a query parameter of /collections/twins/items.
 void searchForm(std::string& out, const std::string& base, const Request& request);
-std::string landingPage(const JsonValue& doc, const std::vector<Link>& links, const std::string& base,
+std::string landingPage(const JsonValue& doc, const std::vector<Link>& links, const Shell& shell,
                         const Request& request);
-std::string collectionPage(const JsonValue& doc, const std::vector<Link>& links, const std::string& base,
+std::string collectionPage(const JsonValue& doc, const std::vector<Link>& links, const Shell& shell,
                            const Request& request);
-std::string itemsPage(const JsonValue& doc, const std::vector<Link>& links, const std::string& base,
+std::string itemsPage(const JsonValue& doc, const std::vector<Link>& links, const Shell& shell,
                       const Request& request);
-std::string recordPage(const JsonValue& record, const std::vector<Link>& links, const std::string& base);
+std::string recordPage(const JsonValue& record, const std::vector<Link>& links, const Shell& shell);
 
 }  // namespace tweeling::registry::api::html::detail

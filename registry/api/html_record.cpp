@@ -103,7 +103,8 @@ std::vector<std::string> formatNames(const JsonValue& record) {
     return names;
 }
 
-std::string recordPage(const JsonValue& record, const std::vector<Link>& links, const std::string& base) {
+std::string recordPage(const JsonValue& record, const std::vector<Link>& links, const Shell& shell) {
+    const std::string& base = shell.base;
     const JsonValue* props = properties(record);
     std::string name = recordTitle(record);
     std::string content = "<h1>";
@@ -141,7 +142,7 @@ std::string recordPage(const JsonValue& record, const std::vector<Link>& links, 
             own.push_back(link);
     linkList(content, "Links", links, true);
     linkList(content, "Links of the record", own, false);
-    return document(name, links, trail(Page::Record, base, name), content);
+    return document(shell, {"record", name, links, trail(Page::Record, base, name), content});
 }
 
 }  // namespace tweeling::registry::api::html::detail

@@ -1,4 +1,6 @@
-// The search form and the page of search results (with a summary per record and the facets).
+// The search form and the page of search results (with a summary per record). The page has no
+// facets: counting them costs more than the page on a large catalog, and the web UI asks the JSON
+// API for them once the page is shown.
 #include "api/html_internal.hpp"
 #include "record/vocabulary.hpp"
 
@@ -68,30 +70,6 @@ void recordSummary(std::string& out, const JsonValue& record, const std::string&
     out += "</article></li>";
 }
 
-// The facets of the search: each with its values and their counts.
-void facetList(std::string& content, const JsonValue& doc) {
-    const JsonValue* facets = memberOf(&doc, "facets");
-    if (!facets || !facets->IsObject()) return;
-    content += "<h2>Facets</h2><dl>";
-    for (const auto& facet : facets->GetObject()) {
-        content += "<dt>";
-        put(content, std::string(facet.name.GetString(), facet.name.GetStringLength()));
-        content += "</dt><dd>";
-        if (facet.value.IsArray()) {
-            bool first = true;
-            for (const auto& value : facet.value.GetArray()) {
-                if (!first) content += ", ";
-                first = false;
-                put(content, stringOf(memberOf(&value, "value")));
-                const JsonValue* count = memberOf(&value, "count");
-                if (count && count->IsInt64()) content += " (" + std::to_string(count->GetInt64()) + ")";
-            }
-        }
-        content += "</dd>";
-    }
-    content += "</dl>\n";
-}
-
 }  // namespace
 
 void searchForm(std::string& out, const std::string& base, const Request& request) {
@@ -113,8 +91,9 @@ void searchForm(std::string& out, const std::string& base, const Request& reques
     out += "</select></label> <button type=\"submit\">Search</button></form>";
 }
 
-std::string itemsPage(const JsonValue& doc, const std::vector<Link>& links, const std::string& base,
+std::string itemsPage(const JsonValue& doc, const std::vector<Link>& links, const Shell& shell,
                       const Request& request) {
+    const std::string& base = shell.base;
     std::int64_t matched = 0, offset = 0;
     if (const JsonValue* value = memberOf(&doc, "numberMatched"); value && value->IsInt64())
         matched = value->GetInt64();
@@ -150,9 +129,8 @@ std::string itemsPage(const JsonValue& doc, const std::vector<Link>& links, cons
                 break;
             }
     content += "</p>\n";
-    facetList(content, doc);
     linkList(content, "Links", links, true);
-    return document("Records", links, trail(Page::Items, base, ""), content);
+    return document(shell, {"search", "Records", links, trail(Page::Items, base, ""), content});
 }
 
 }  // namespace tweeling::registry::api::html::detail

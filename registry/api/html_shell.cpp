@@ -1,4 +1,5 @@
-// Writing HTML: escaping, the page shell (head with links, trail, footer) and generic JSON rendering.
+// Writing HTML: escaping, the page shell (head with links, the web UI's hooks, trail, footer) and
+// generic JSON rendering.
 #include "api/dcat.hpp"
 #include "api/html_internal.hpp"
 #include "common/text.hpp"
@@ -108,21 +109,6 @@ void put(std::string& out, std::string_view text) {
     out += escape(text);
 }
 
-void anchor(std::string& out, const std::string& href, std::string_view label) {
-    out += "<a href=\"";
-    put(out, href);
-    out += "\">";
-    put(out, label);
-    out += "</a>";
-}
-
-void outsideUrl(std::string& out, const std::string& href, std::string_view label) {
-    if (webUrl(href))
-        anchor(out, href, label.empty() ? href : label);
-    else
-        put(out, label.empty() ? href : label);
-}
-
 void renderMembers(std::string& out, const JsonValue& object, const std::set<std::string>& skip, int depth) {
     out += "<dl>";
     for (const auto& entry : object.GetObject()) {
@@ -166,15 +152,6 @@ void renderValue(std::string& out, const JsonValue& value, int depth) {
     }
 }
 
-void term(std::string& out, const char* name, const std::string& value) {
-    if (value.empty()) return;
-    out += "<dt>";
-    out += name;
-    out += "</dt><dd>";
-    put(out, value);
-    out += "</dd>";
-}
-
 void linkList(std::string& out, const char* heading, const std::vector<Link>& links, bool trusted) {
     if (links.empty()) return;
     out += "<h2>";
@@ -198,31 +175,8 @@ void linkList(std::string& out, const char* heading, const std::vector<Link>& li
     out += "</ul>";
 }
 
-std::string document(const std::string& title, const std::vector<Link>& links, const Trail& crumbs,
-                     const std::string& content) {
-    std::string out =
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
-    put(out, title);
-    out += "</title>\n";
-    headLinks(out, links);
-    out +=
-        "<style>body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:0 1rem;color:#222}"
-        "nav,small,.meta{color:#555}a{color:#0645ad}dl{display:grid;grid-template-columns:max-content auto;"
-        "gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}dd dl{grid-template-columns:max-content auto}"
-        "ol.results>li{margin:0 0 1.2rem}ol.results h2{font-size:1.1rem;margin:0}"
-        ".description{white-space:pre-line}form.search{margin:1rem 0;display:flex;flex-wrap:wrap;gap:.5rem}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}"
-        "footer{margin:2rem 0;border-top:1px solid #ccc;padding-top:.5rem}</style>\n</head>\n<body>\n<nav>";
-    trailNav(out, crumbs);
-    out += "</nav>\n<main>\n";
-    out += content;
-    footer(out, links);
-    return out;
-}
-
-std::vector<std::pair<std::string, std::string>> trail(Page page, const std::string& base, const std::string& last) {
-    std::vector<std::pair<std::string, std::string>> steps = {{base + "/?f=html", "Home"}};
+Trail trail(Page page, const std::string& base, const std::string& last) {
+    Trail steps = {{base + "/?f=html", "Home"}};
     if (page == Page::Landing) steps.back().first.clear();
     if (page != Page::Landing)
         steps.emplace_back(page == Page::Collection ? "" : base + kCollectionPath + "?f=html", "Catalog");
@@ -240,6 +194,8 @@ std::string title(const JsonValue& document, const std::string& fallback) {
 }
 
 }  // namespace detail
+
+using namespace detail;
 
 std::string escape(std::string_view text) {
     std::string valid = dcat::rdf::cleanText(text);
@@ -267,6 +223,78 @@ std::string escape(std::string_view text) {
                 out += c;
         }
     }
+    return out;
+}
+
+void anchor(std::string& out, const std::string& href, std::string_view label) {
+    out += "<a href=\"";
+    put(out, href);
+    out += "\">";
+    put(out, label);
+    out += "</a>";
+}
+
+void outsideUrl(std::string& out, const std::string& href, std::string_view label) {
+    if (webUrl(href))
+        anchor(out, href, label.empty() ? href : label);
+    else
+        put(out, label.empty() ? href : label);
+}
+
+void term(std::string& out, const char* name, const std::string& value) {
+    if (value.empty()) return;
+    out += "<dt>";
+    out += name;
+    out += "</dt><dd>";
+    put(out, value);
+    out += "</dd>";
+}
+
+std::string document(const Shell& shell, const PageContent& page) {
+    // The page's JSON form, for the web UI to read the same data the page shows.
+    std::string json;
+    for (const auto& link : page.links)
+        if (link.rel == "alternate" && (link.type == "application/json" || link.type == "application/geo+json")) {
+            json = link.href;
+            break;
+        }
+    std::string out =
+        "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
+    put(out, page.title);
+    out += "</title>\n";
+    headLinks(out, page.links);
+    out +=
+        "<style>body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:0 1rem;color:#222}"
+        "nav,small,.meta{color:#555}a{color:#0645ad}dl{display:grid;grid-template-columns:max-content auto;"
+        "gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}dd dl{grid-template-columns:max-content auto}"
+        "ol.results>li{margin:0 0 1.2rem}ol.results h2{font-size:1.1rem;margin:0}"
+        ".description{white-space:pre-line}form.search{margin:1rem 0;display:flex;flex-wrap:wrap;gap:.5rem}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}"
+        "footer{margin:2rem 0;border-top:1px solid #ccc;padding-top:.5rem}</style>\n";
+    // After the page's own style, so that the app's rules win.
+    if (shell.webUi) {
+        out += "<link rel=\"stylesheet\" href=\"";
+        put(out, shell.base + "/ui/app.css");
+        out += "\">\n<script type=\"module\" src=\"";
+        put(out, shell.base + "/ui/app.js");
+        out += "\"></script>\n";
+    }
+    out += "</head>\n<body data-page=\"";
+    put(out, page.name);
+    out += "\" data-base=\"";
+    put(out, shell.base);
+    out += "\" data-kind=\"";
+    put(out, shell.kind);
+    out += "\" data-json=\"";
+    put(out, json);
+    out += "\">\n<nav>";
+    trailNav(out, page.trail);
+    out += "</nav>\n";
+    if (shell.webUi) out += "<div id=\"app\"></div>\n";
+    out += "<main>\n";
+    out += page.content;
+    footer(out, page.links);
     return out;
 }
 

@@ -4,6 +4,8 @@
 #include "api/html.hpp"
 #include "api/http_helpers.hpp"
 #include "api/query.hpp"
+#include "api/static_files.hpp"
+#include "common/text.hpp"
 
 #include <functional>
 
@@ -32,9 +34,13 @@ Response Api::route(const Request& request, const Context& context) const {
             return response;
         }
         Request plain = html::jsonRequest(request);
+        // The page shows no facets: on a large catalog they cost more than the page, and the web UI
+        // asks the JSON API for them once the page is shown.
+        plain.query.erase("facets");
+        plain.query.erase("facetLimit");
         Context plainContext = context;
         plainContext.request = &plain;
-        Response response = html::render(kind, answer(plainContext), request, context.base);
+        Response response = html::render(kind, answer(plainContext), request, html::shell(*this, context.base));
         std::string etag = html::header(response, "ETag");
         if (response.status == 200 && !etag.empty() && etagMatches(request.header("if-none-match"), etag, true)) {
             response.status = 304;
@@ -44,6 +50,8 @@ Response Api::route(const Request& request, const Context& context) const {
         return response;
     };
 
+    // The web UI's files before any route a program adds (a hub's): they are the same everywhere.
+    if (!segments.empty() && segments[0] == "ui") return only("GET, HEAD"), webUi(request, segments);
     if (m_extension) {
         if (auto response = m_extension(request, context.base)) return *response;
     }
@@ -86,6 +94,13 @@ Response Api::route(const Request& request, const Context& context) const {
         }
     }
     throw ApiError(problem::kNotFound, "There is nothing at " + request.path);
+}
+
+Response Api::webUi(const Request& request, const std::vector<std::string>& segments) const {
+    if (!m_webUi)
+        throw ApiError(problem::kNotFound, "This server has no web UI (it serves the API only): nothing at " +
+                                               common::truncateUtf8(request.path, 256));
+    return m_webUi->serve(request, std::vector<std::string>(segments.begin() + 1, segments.end()));
 }
 
 }  // namespace tweeling::registry::api

@@ -320,10 +320,12 @@ private:
         bool keepAlive = asked ? asked->control() == ConnectionControl::KeepAlive
                                : pistacheRequest.version() == Pistache::Http::Version::Http11;
         for (const auto& [name, value] : response.headers) {
-            if (common::toLowerAscii(name) == "connection") {
+            const std::string lower = common::toLowerAscii(name);
+            if (lower == "connection") {
                 keepAlive = keepAlive && common::toLowerAscii(value) != "close";
                 continue;
             }
+            if (lower == "x-content-type-options") continue;  // sent above, once
             add(name, value);
         }
         headers.remove<PistacheHeader::Connection>();

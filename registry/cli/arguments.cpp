@@ -2,12 +2,17 @@
 
 #include "common/text.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <csignal>
 #include <pthread.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <fstream>
@@ -212,6 +217,50 @@ Search:
   --search-cache N           search pages kept while no write comes in, at most 1 s each
                              (0: none; a request with Cache-Control: no-cache skips them)    [256]
 )";
+
+std::string webDirectory(const Arguments& arguments) {
+    if (arguments.has("web-dir")) return arguments.get("web-dir");
+    if (const char* fromEnvironment = std::getenv("TWEELING_WEB_DIR"); fromEnvironment && *fromEnvironment)
+        return fromEnvironment;
+    std::error_code error;
+    const std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (!error) {
+        const std::filesystem::path built = program.parent_path() / ".." / ".." / "web" / "dist";
+        if (std::filesystem::is_directory(built, error)) return std::filesystem::weakly_canonical(built, error).string();
+    }
+    return "/usr/share/tweeling/web";
+}
+
+const char* const kWebUiHelp = R"(
+Web UI (README "Web UI"):
+  --web-dir DIR              the built web UI (cd web && npm ci && npm run build), served at
+                             /ui/ and loaded by every HTML page; without its app.js the server
+                             serves the API only ("" for none)
+                             [$TWEELING_WEB_DIR, else web/dist of the source tree the
+                             program was built in (build/bin/../../web/dist) when it
+                             exists, else /usr/share/tweeling/web]
+)";
+
+void logWebUi(const registry::api::Api& api) {
+    const std::string& directory = api.options().webDir;
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.StartObject();
+    writer.Key("event");
+    writer.String("web-ui");
+    writer.Key("available");
+    writer.Bool(api.webUiAvailable());
+    writer.Key("dir");
+    writer.String(directory.c_str(), static_cast<rapidjson::SizeType>(directory.size()));
+    if (!api.webUiAvailable()) {
+        const std::string message = (directory.empty() ? std::string("no web UI") : "no web UI at " + directory) +
+                                    ": serving the API only (build it with: cd web && npm ci && npm run build)";
+        writer.Key("message");
+        writer.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
+    }
+    writer.EndObject();
+    std::cerr << buffer.GetString() << std::endl;
+}
 
 std::size_t searchCacheEntries(const Arguments& arguments) {
     const std::string text = arguments.get("search-cache", "256");

@@ -51,6 +51,15 @@ std::size_t searchCacheEntries(const Arguments& arguments);
 // --publish-rate-limit REQ/S and --publish-rate-burst N: the per-publisher-key limit on writes.
 registry::api::RateLimit publishRateLimit(const Arguments& arguments);
 
+// --web-dir DIR: the built web UI both programs serve at /ui/ (ApiOptions::webDir; "" for none).
+// Without the option: $TWEELING_WEB_DIR; else web/dist of the source tree the program was built in
+// (<directory of the program>/../../web/dist, as in build/bin) when it exists; else the installed
+// /usr/share/tweeling/web.
+std::string webDirectory(const Arguments& arguments);
+extern const char* const kWebUiHelp;  // its help text, for `serve --help`
+// Logs on stderr, once at start, one JSON line saying whether `api` serves the web UI, and from where.
+void logWebUi(const registry::api::Api& api);
+
 // One command per program invocation: `program COMMAND [options]`. Prints `usage` for no command,
 // help or a UsageError (exit 2); `help(command)` for COMMAND --help; any other exception is
 // printed as "program: what" (exit 1). `dispatch` returns the exit status.

@@ -33,7 +33,7 @@ constexpr const char* kUsage = R"(twin-registry — a registry node of a Tweelin
 
 Usage:
   twin-registry serve    [--db FILE] [--listen HOST:PORT] [--node-id ID] [--name NAME]
-                         [--public-url URL] [--threads N] [--config FILE] [--quiet]
+                         [--public-url URL] [--threads N] [--config FILE] [--quiet] [--web-dir DIR]
                          [--rate-limit REQ/S] [--publish-rate-limit REQ/S] [--trusted-proxy ADDR] ...
   twin-registry keys create --publisher URI [--expires RFC3339] [--db FILE]
   twin-registry keys list   [--db FILE]
@@ -123,7 +123,8 @@ void printProblems(const std::string& where, const std::string& id, const tweeli
 
 int commandServe(Arguments arguments) {
     loadConfigFile(arguments);
-    requireKnown(arguments, {"db", "signing-key", "listen", "node-id", "name", "public-url", "threads", "config", "quiet"},
+    requireKnown(arguments,
+                 {"db", "signing-key", "listen", "node-id", "name", "public-url", "threads", "config", "quiet", "web-dir"},
                  tweeling::cli::kHardeningOptions);
     tw::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
     tw::api::RateLimit publishLimit = tweeling::cli::publishRateLimit(arguments);
@@ -134,7 +135,9 @@ int commandServe(Arguments arguments) {
     apiOptions.name = arguments.get("name", "Tweeling registry node " + store.nodeId());
     apiOptions.publicUrl = arguments.get("public-url", "");
     apiOptions.searchCacheEntries = tweeling::cli::searchCacheEntries(arguments);
+    apiOptions.webDir = tweeling::cli::webDirectory(arguments);
     tw::api::Api api(apiOptions, store, tw::record::Profile::builtin());
+    tweeling::cli::logWebUi(api);
     api.setErrorLog([](const std::string& what) { std::cerr << "{\"error\":\"unexpected\",\"what\":" << '"' << what << "\"}\n"; });
     tw::api::limitWritesPerKey(api, publishLimit);
     tw::api::HttpServer server(serverOptions, api);
@@ -369,7 +372,8 @@ const char* helpOf(const char* command) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    static const std::string serveHelp = std::string(helpOf("serve")) + tweeling::cli::kHardeningHelp;
+    static const std::string serveHelp =
+        std::string(helpOf("serve")) + tweeling::cli::kWebUiHelp + tweeling::cli::kHardeningHelp;
     return tweeling::cli::runProgram("twin-registry", kUsage,
                                      {{"serve", serveHelp.c_str(), commandServe},
                                       {"keys", helpOf("keys"), commandKeys},

@@ -65,6 +65,8 @@ HttpResponse send(const HttpRequest& request) {
     headers = curl_slist_append(headers, "Expect:");
     for (const auto& header : request.headers) headers = curl_slist_append(headers, header.c_str());
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    // The path as the test wrote it: "/ui/../x" must reach the server, not be tidied into "/x".
+    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
