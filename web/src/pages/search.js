@@ -275,7 +275,10 @@ export async function render(main, context) {
     const p = feature.properties || {};
     const themes = (p.themes || []).flatMap((theme) => (theme.concepts || []).map((c) => c.id));
     const formats = (p.formats || []).map((f) => f.name || f);
-    const titleLink = h('a', { href: urls.recordPage(base, feature.id) }, p.title || feature.id);
+    // The record's own address (on a hub its key is origin:id), as an HTML page.
+    const self = (feature.links || []).find((l) => l.rel === 'self')?.href;
+    const href = self ? `${self.replace(/\?.*$/, '')}?f=html` : urls.recordPage(base, feature.id);
+    const titleLink = h('a', { href }, p.title || feature.id);
     const item = h('li', { class: 'result', dataset: { index: String(index), id: feature.id } },
       h('article', {},
         h('h3', {}, titleLink),

@@ -37,7 +37,7 @@ function problemList(records, base) {
 }
 
 function reportSection(report, base, headingId) {
-  const section = h('section', { class: 'report', 'aria-labelledby': headingId },
+  const section = h('div', { class: 'report' },
     h('h3', { id: headingId }, t('reportHeading')));
   if (!report) {
     section.append(h('p', { class: 'muted' }, t('reportNone')));
@@ -90,7 +90,7 @@ function sourceCard(source, report, base, full) {
   const headingId = `source-${id.replace(/[^a-z0-9_-]/gi, '_')}`;
   const card = h('article', { class: 'card source', dataset: { source: id }, 'aria-labelledby': headingId },
     h('div', { class: 'source-head' },
-      h('h2', { id: headingId }, full ? t('sourceHeading', { id }) : h('a', { href: urls.sourcePage(base, id) }, id)),
+      h(full ? 'h1' : 'h2', { id: headingId }, full ? t('sourceHeading', { id }) : h('a', { href: urls.sourcePage(base, id) }, id)),
       stateBadge(source.state)),
     definitions([
       [t('sourceKind'), source.kind],
