@@ -129,7 +129,7 @@ async function startFederation() {
   }
   const hubDb = join(tmp, 'hub.db');
   for (const [id, url] of Object.entries(nodes)) {
-    const { publicKey } = await getJson(`${url}/.well-known/tweeling.json`);
+    const { publicKey } = await until(`${id}'s key`, () => getJson(`${url}/.well-known/tweeling.json`), 10000);
     await run(federation, ['sources', 'add', '--db', hubDb, '--hub-id', 'nl', '--id', id, '--url', url, '--every', '1m',
       '--allow-private', '--public-key', publicKey]);
   }
@@ -223,14 +223,13 @@ async function main() {
     await check('facets come with counts and clicking one narrows results, counts and map', async () => {
       await page.waitForSelector('#app-main fieldset.facet[data-facet="formats"] input[value="3dtiles"]', { timeout: 20000 });
       const before = { matched: await matched(page), features: await mapFeatures(page), ids: await resultIds(page) };
-      const label = await page.textContent('#app-main fieldset.facet[data-facet="formats"] li:has(input[value="3dtiles"]) label');
+      const facetCount = Number(await page.textContent('#app-main fieldset.facet[data-facet="formats"] li:has(input[value="3dtiles"]) .count'));
       await page.click('#app-main fieldset.facet[data-facet="formats"] li:has(input[value="3dtiles"]) label');
       await until('formats=3dtiles in the URL', async () => new URL(page.url()).searchParams.get('formats') === '3dtiles');
       await until('fewer results', async () => (await matched(page)) < before.matched);
       await until('fewer footprints on the map', async () => (await mapFeatures(page)) < before.features);
       await page.waitForSelector('#app-main fieldset.facet[data-facet="formats"] input[value="3dtiles"]:checked');
-      const count = Number(/\d+/.exec(label.replace(/\s/g, ''))?.[0]);
-      assert(count === await matched(page), `the facet said ${count}, the search found ${await matched(page)}`);
+      assert(facetCount === await matched(page), `the facet said ${facetCount}, the search found ${await matched(page)}`);
       return `${before.matched} → ${await matched(page)} records, ${before.features} → ${await mapFeatures(page)} footprints`;
     });
     await check('hovering a result highlights it (and its footprint)', async () => {
@@ -337,8 +336,8 @@ async function main() {
       const count = await page.locator('#app-main .source').count();
       assert(count === 2, `${count} sources shown`);
       const text = await page.textContent('#app-main');
-      for (const label of ['Toestand', 'Laatste poging', 'Kwaliteitsscore', 'Laatste oogstrapport', 'Geweigerde records en redenen']) {
-        assert(text.includes(label) || label === 'Toestand', `no ${label}`);
+      for (const label of ['Laatste poging', 'Records', 'Kwaliteitsscore', 'Laatste oogstrapport', 'Geweigerde records en redenen']) {
+        assert(text.includes(label), `no ${label}`);
       }
       assert(await page.$('#app-main .source meter'), 'no quality score');
     });
@@ -393,7 +392,7 @@ let exitCode = 0;
 try {
   await main();
 } catch (error) {
-  record('setup', false, error.message);
+  record('setup', false, `${error.message}${error.cause ? ` (${error.cause.message || error.cause})` : ''}`);
 } finally {
   await stopAll();
 }

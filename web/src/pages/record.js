@@ -183,9 +183,24 @@ export async function render(main, context) {
       createViewer(viewerBox, base).then(async ({ Cesium, viewer }) => {
         cleanups.push(() => viewer.destroy());
         try {
+          // The record's footprint, outlined, shows where the data lies while its tiles load.
+          if (record.geometry && record.geometry.type !== 'Point') {
+            const footprint = await Cesium.GeoJsonDataSource.load({ type: 'Feature', geometry: record.geometry, properties: {} }, {
+              stroke: Cesium.Color.fromCssColorString('#1f5fa8'), fill: Cesium.Color.fromCssColorString('#1f5fa8').withAlpha(0.12),
+            });
+            await viewer.dataSources.add(footprint);
+          }
           const tileset = await Cesium.Cesium3DTileset.fromUrl(tiles.href);
           viewer.scene.primitives.add(tileset);
-          await viewer.zoomTo(tileset);
+          // From above, the footprint (or else the tileset) in view with a margin.
+          const bounds = geometryBounds(record.geometry);
+          if (bounds && record.geometry.type !== 'Point') {
+            const [[west, south], [east, north]] = bounds;
+            const margin = Math.max(east - west, north - south) * 0.15;
+            viewer.camera.setView({ destination: Cesium.Rectangle.fromDegrees(west - margin, south - margin, east + margin, north + margin) });
+          } else {
+            await viewer.zoomTo(tileset);
+          }
           viewer.scene.requestRender();
           previewStatus.textContent = '';
         } catch (error) {
