@@ -392,7 +392,7 @@ let exitCode = 0;
 try {
   await main();
 } catch (error) {
-  record('setup', false, `${error.message}${error.cause ? ` (${error.cause.message || error.cause})` : ''}`);
+  record('setup', false, `${error.message.split('\n').slice(0, 3).join('\n')}${error.cause ? ` (${error.cause.message || error.cause})` : ''}`);
 } finally {
   await stopAll();
 }
