@@ -10,9 +10,11 @@
 // hub's pages as a person would: search, a facet, panning the map, a record, the sources and the
 // national 3D view; axe-core checks each page (no serious or critical violation), no request leaves
 // this machine, and no page breaks its Content Security Policy. Screenshots of the search, record,
-// sources and 3D pages go to docs/screenshots/ (README, "Web UI"). Everything started is stopped.
+// sources and 3D pages go to docs/screenshots/ (README, "Web UI: the pages"). Everything started
+// is stopped.
 // Needs `cd web && npm ci && npm run build` (tests/run.sh does it) and the Debian package chromium.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -32,6 +34,8 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const results = [];
 const children = [];
+// The last part of each server's stderr, shown when the setup fails.
+const logs = {};
 const tmp = mkdtempSync(join(tmpdir(), 'tweeling-web-'));
 
 function log(message) {
@@ -88,6 +92,8 @@ function start(name, program, programArgs) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(program, programArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(child);
+    logs[name] = '';
+    child.stderr.on('data', (data) => { logs[name] = (logs[name] + data).slice(-20000); });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 20000);
     child.stderr.on('data', (data) => {
@@ -100,10 +106,25 @@ function start(name, program, programArgs) {
   });
 }
 
+// A GET on a fresh connection each time (no keep-alive: a server may close an idle connection
+// that a pooling client would reuse): {status, type, body}.
+function get(url, accept = 'application/json') {
+  return new Promise((resolvePromise, reject) => {
+    const request = http.get(url, { agent: false, headers: { Accept: accept } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { body += chunk; });
+      response.on('end', () => resolvePromise({ status: response.statusCode, type: response.headers['content-type'] || '', body }));
+    });
+    request.setTimeout(10000, () => request.destroy(new Error(`${url}: no answer in 10 s`)));
+    request.on('error', reject);
+  });
+}
+
 async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return response.json();
+  const response = await get(url);
+  if (response.status !== 200) throw new Error(`${url}: ${response.status} ${response.body.slice(0, 200)}`);
+  return JSON.parse(response.body);
 }
 
 async function stopAll() {
@@ -301,8 +322,8 @@ async function main() {
         assert(text.includes(label), `no property label ${label}`);
       }
       const jsonld = await page.getAttribute('#app-main .forms a[href$="?f=jsonld"]', 'href');
-      const response = await fetch(jsonld);
-      assert(response.ok && /ld\+json/.test(response.headers.get('content-type') || ''), `${jsonld} is not JSON-LD`);
+      const response = await get(jsonld, '*/*');
+      assert(response.status === 200 && /ld\+json/.test(response.type), `${jsonld} is not JSON-LD`);
     });
     await check('record page: 3D preview loads the record’s tileset', async () => {
       await page.waitForSelector('#app-main .viewer canvas', { timeout: 30000 });
@@ -393,6 +414,7 @@ try {
   await main();
 } catch (error) {
   record('setup', false, `${error.message.split('\n').slice(0, 3).join('\n')}${error.cause ? ` (${error.cause.message || error.cause})` : ''}`);
+  for (const [name, text] of Object.entries(logs)) log(`--- ${name}, last lines:\n${text.split('\n').slice(-8).join('\n')}`);
 } finally {
   await stopAll();
 }
