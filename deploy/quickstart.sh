@@ -6,13 +6,16 @@
 #   - a province hub, Noord-Holland (PV27), harvesting Amsterdam and Haarlem;
 #   - a national hub harvesting the province hub, Rotterdam and Utrecht;
 #   - the sample records' 3D Tiles, served from this machine (deploy/sample_tiles.py), so that the
-#     hubs probe them and the national hub assembles them into /twin/tileset.json without internet.
+#     hubs probe them and the national hub assembles them into /twin/tileset.json without internet;
+#   - the web UI (web/dist, built here with npm), which every node and hub serves at /ui and loads
+#     in its HTML pages.
 # Waits for the first harvest rounds, prints the URLs, a publisher key per node and example
 # requests; Ctrl-C stops them all.
 #
 #   deploy/quickstart.sh            build, start, wait for Ctrl-C
 #   deploy/quickstart.sh --check    build, start, run the example search, stop (exit 1 if it fails)
-#   BUILD_DIR=dir                   build directory (default: build); --no-build uses it as it is
+#   BUILD_DIR=dir                   build directory (default: build); --no-build uses it (and
+#                                   web/dist) as they are
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -23,7 +26,7 @@ for arg in "$@"; do
   case "$arg" in
     --check) check=1 ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -34,6 +37,7 @@ if ((build)); then
   bash deploy/install-deps.sh
   cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$build_dir" -j2 --target twin-registry twin-federation
+  bash web/build.sh
 fi
 registry="$build_dir/bin/twin-registry"
 federation="$build_dir/bin/twin-federation"
@@ -160,6 +164,11 @@ Tweeling quickstart: a small national federation is running on this machine.
                    Utrecht   (GM0344)  ${urls[gm0344]}/
   province hub     Noord-Holland (PV27) ${urls[pv27]}/   harvests Amsterdam and Haarlem
   national hub     ${urls[nl]}/   harvests the province hub, Rotterdam and Utrecht (every minute)
+
+In a browser (the web UI): search with facets and a map, records, sources, the 3D twin:
+  ${urls[nl]}/collections/twins/items?f=html
+  ${urls[nl]}/sources?f=html
+  ${urls[nl]}/twin
 
 Search the whole country for buildings, with each record's origin and the path it came by:
   curl '$national'
