@@ -75,6 +75,8 @@ bool wanted(const Request& request) {
 Request jsonRequest(const Request& request) {
     Request plain = request;
     plain.query.erase("f");
+    // The page's language (nl, en) is the web UI's to read; the data behind the page is the same.
+    plain.query.erase("lang");
     plain.headers.erase("accept");
     plain.headers.erase("if-none-match");
     return plain;

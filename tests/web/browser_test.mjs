@@ -346,6 +346,10 @@ async function main() {
       await until('Dutch again', async () => (await page.textContent('.app-header nav')).includes('Zoeken'));
       await page.goto(`${hub}/?f=html&lang=en`);
       await until('English from ?lang=en', async () => (await page.textContent('.app-header nav') || '').includes('Search'));
+      // A shared link to a search in English: the server lets the page's language through.
+      const response = await page.goto(`${hub}/collections/twins/items?f=html&q=gebouwen&lang=en`);
+      assert(response.status() === 200, `a search page with lang=en answered ${response.status()}`);
+      await until('an English search page', async () => (await page.textContent('.app-header nav') || '').includes('Search'));
       await page.click('.app-header .lang-toggle');
       await until('Dutch again', async () => (await page.textContent('.app-header nav')).includes('Zoeken'));
     });
