@@ -85,7 +85,7 @@ std::string TwinAssembly::tileset(const std::map<std::string, std::string>& para
     static const std::set<std::string> kKnown = {"q",      "bbox",     "bbox-crs",  "datetime", "type",
                                                  "ids",    "themes",   "adminUnits", "origin",  "source",
                                                  "publisher", "filter", "filter-lang", "filter-crs", "validation",
-                                                 "lod",    "f"};
+                                                 "lod",    "f",        "license",   "rights"};
     for (const auto& [name, value] : parameters) {
         if (!kKnown.count(name))
             throw registry::api::badParameter(name, "is not a parameter of the national tileset; use bbox, themes, "

@@ -193,6 +193,8 @@ store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& pa
     if (auto* origin = find("origin")) query.origins = common::splitList(*origin);
     if (auto* publisher = find("publisher")) query.publishers = common::splitList(*publisher);
     if (auto* source = find("source")) query.sources = common::splitList(*source);
+    if (auto* license = find("license")) query.licenses = common::splitList(*license);
+    if (auto* rights = find("rights")) query.rights = common::splitList(*rights);
     if (auto* validation = find("validation")) {
         query.validations = common::splitList(*validation);
         for (const std::string& value : query.validations)

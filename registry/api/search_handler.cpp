@@ -64,7 +64,7 @@ void writeFacets(Writer& writer, const Facets& facets) {
 Response Api::items(const Request& request, const Context& context) const {
     checkParameters(request, {"q", "bbox", "bbox-crs", "datetime", "type", "ids", "themes", "formats", "adminUnits",
                               "origin", "source", "publisher", "limit", "offset", "sortby", "filter", "filter-lang",
-                              "filter-crs", "facets", "facetLimit", "validation"});
+                              "filter-crs", "facets", "facetLimit", "validation", "license", "rights"});
     if (auto dcat = dcatCatalog(request, context, true)) return std::move(*dcat);  // DCAT-AP page of results
     // A page answered at the latest seq, less than searchCacheMaxAge ago, is served again.
     std::string cacheKey;

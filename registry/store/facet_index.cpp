@@ -1,4 +1,4 @@
-// The facet value bitmaps: built from the postings and the license/rights indexes, caught up from
+// The facet value bitmaps: built from the postings and the license/rights/origin indexes, caught up from
 // the rids writes touched, and read for facet counts and value-list conditions.
 #include "store/facet_index.hpp"
 
@@ -74,7 +74,7 @@ std::shared_ptr<FacetIndex> buildFacetIndex(Connection& connection, std::int64_t
         }
         if (const char* facet = facetOfKind(kind)) flush(facet, value);
     }
-    for (const char* column : {"license", "rights"}) {
+    for (const char* column : {"license", "rights", "origin"}) {
         StatementUse statement = connection.statement(std::string("SELECT ") + column + ", rid FROM records INDEXED BY records_by_" +
                                                       column + " WHERE " + column + " <> '' ORDER BY " + column + ", rid");
         std::string value;
@@ -132,13 +132,14 @@ std::shared_ptr<FacetIndex> catchUpFacetIndex(Connection& connection, const Face
         }
     }
     {
-        StatementUse statement = connection.statement("SELECT license, rights FROM records WHERE rid = ?1");
+        StatementUse statement = connection.statement("SELECT license, rights, origin FROM records WHERE rid = ?1");
         for (std::uint32_t rid : ids) {
             statement->reset();
             statement->bind(1, static_cast<std::int64_t>(rid));
             if (!statement->step()) continue;  // deleted
             if (!statement->textView(0).empty()) added[{"license", statement->text(0)}].push_back(rid);
             if (!statement->textView(1).empty()) added[{"rights", statement->text(1)}].push_back(rid);
+            if (!statement->textView(2).empty()) added[{"origin", statement->text(2)}].push_back(rid);
         }
     }
     for (auto& [facetValue, rids] : added) {

@@ -181,6 +181,21 @@ Plan makePlan(const SearchQuery& query) {
     addValues(Constraint::Kind::Values, kAdminUnit, query.adminUnits);
     addValues(Constraint::Kind::Values, kPublisher, query.publishers);
     addValues(Constraint::Kind::Values, kValidation, query.validations);
+    // License and rights are columns of the record (one value each): a condition of the SQL plan.
+    auto addColumn = [&](const char* column, const std::vector<std::string>& values) {
+        if (values.empty()) return;
+        Constraint constraint;
+        constraint.kind = Constraint::Kind::Sql;
+        std::string sql = std::string("r.") + column + " IN (";
+        for (const std::string& value : sortedUnique(values)) {
+            sql += constraint.condition.params.empty() ? "?" : ", ?";
+            constraint.condition.params.emplace_back(value);
+        }
+        constraint.condition.sql = sql + ")";
+        plan.constraints.push_back(std::move(constraint));
+    };
+    addColumn("license", query.licenses);
+    addColumn("rights", query.rights);
     if (query.filter) addFilter(plan, *query.filter);
     addFacets(plan, query);
     setOrder(plan, query);

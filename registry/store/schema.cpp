@@ -172,6 +172,12 @@ constexpr const char* kSchemaV8 = R"sql(
 CREATE VIRTUAL TABLE records_fts_vocab USING fts5vocab(records_fts, 'row');
 )sql";
 
+// Version 9: the origin facet (which node or catalog published a record, on a hub) is counted and
+// kept as bitmaps from an index of its own, like license and rights.
+constexpr const char* kSchemaV9 = R"sql(
+CREATE INDEX records_by_origin ON records(origin);
+)sql";
+
 void setMeta(Database& database, const char* key, const std::string& value) {
     Statement statement(database, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -194,6 +200,7 @@ const std::vector<Migration>& migrations() {
         {6, kSchemaV6, nullptr},
         {7, kSchemaV7, nullptr},
         {8, kSchemaV8, nullptr},
+        {9, kSchemaV9, nullptr},
     };
     return kMigrations;
 }

@@ -38,6 +38,8 @@ struct SearchQuery {
     std::vector<std::string> sources;     // hub: the source a record was harvested from
     std::vector<std::string> publishers;  // publisher.id
     std::vector<std::string> validations;  // hub: the validation status ("pass", "warn", "fail")
+    std::vector<std::string> licenses;     // properties.license (SPDX id or URI), exactly
+    std::vector<std::string> rights;       // properties.rights
     // filter: a parsed and checked CQL2 expression (cql2::parse), AND-ed with everything above.
     std::shared_ptr<const cql2::Expression> filter;
     // Facets to count over ALL records matching the query (not just the page): any of kFacetNames,
@@ -67,8 +69,9 @@ struct SearchHit {
 // type, so the type counts add up to numberMatched (when facetLimit does not cut values off).
 // Records without a publisher, license or rights are not counted under those facets.
 // validation: a hub's verdict on its copy of each record (records it has not judged are not counted).
-inline constexpr const char* kFacetNames[] = {"themes",    "formats", "type",  "adminUnits",
-                                              "publisher", "license", "rights", "validation"};
+// origin: the node or catalog that published the record (one per record, like type).
+inline constexpr const char* kFacetNames[] = {"themes",  "formats", "type",       "adminUnits", "publisher",
+                                              "license", "rights",  "validation", "origin"};
 
 struct FacetValue {
     std::string value;

@@ -106,7 +106,7 @@ SqlQuery countSql(const Plan& plan) {
 
 SqlQuery facetSql(const Plan& plan, const std::string& facet) {
     // Lists, type and publisher are counted from the postings: one row per (kind, value, record),
-    // so count(*) counts records. license and rights are columns of the record.
+    // so count(*) counts records. license, rights and origin are columns of the record.
     const char* valueKind = facet == "themes"       ? kTheme
                             : facet == "formats"    ? kFormat
                             : facet == "adminUnits" ? kAdminUnit
@@ -114,7 +114,7 @@ SqlQuery facetSql(const Plan& plan, const std::string& facet) {
                             : facet == "publisher"  ? kPublisher
                             : facet == "validation" ? kValidation
                                                     : nullptr;
-    const char* column = facet == "license" ? "license" : facet == "rights" ? "rights" : nullptr;
+    const char* column = facet == "license" ? "license" : facet == "rights" ? "rights" : facet == "origin" ? "origin" : nullptr;
     if (!valueKind && !column) throw std::invalid_argument("unknown facet '" + facet + "'");
     SqlBuilder out;
     if (valueKind && plan.constraints.empty()) {

@@ -116,6 +116,7 @@ std::vector<std::string> facetValues(const IndexedRecord& record, const std::str
                         : facet == "publisher" ? record.publisherId
                         : facet == "license"   ? record.license
                         : facet == "validation" ? record.validation
+                        : facet == "origin"     ? std::string(tweeling::test::kNodeId)
                                                : record.rights;
     if (value.empty()) return {};
     return {value};
@@ -164,6 +165,14 @@ TEST_CASE("facet counts equal brute-force counts over the whole query, not the p
          },
          [](const IndexedRecord& r) {
              return anyOf(r.themes, {"buildings", "flooding"});
+         }},
+        {"license and rights",
+         [](SearchQuery& q) {
+             q.licenses = {"CC-BY-4.0", "CC0-1.0"};
+             q.rights = {"public"};
+         },
+         [](const IndexedRecord& r) {
+             return (r.license == "CC-BY-4.0" || r.license == "CC0-1.0") && r.rights == "public";
          }},
         {"validation",
          [](SearchQuery& q) { q.validations = {"fail", "warn"}; },

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 using namespace tweeling::test;
 using namespace tweeling::registry::store;
 
@@ -230,5 +232,35 @@ TEST_CASE("a hub's verdict on a record: filtered and counted, a new feed entry, 
         CHECK(store.search(query).numberMatched == 0);
         query.validations = {"warn", "pass"};
         CHECK(store.search(query).numberMatched == 2);
+    }
+}
+
+TEST_CASE("the origin facet counts the records of each publishing node, kept up to date", "[store][hub][facets]") {
+    TempDir dir;
+    for (bool sqlOnly : {false, true}) {
+        StoreOptions options;
+        options.path = dir.file(sqlOnly ? "sql.db" : "hub.db");
+        options.nodeId = "nl";
+        options.sqlSearchOnly = sqlOnly;
+        options.indexBuilder = false;
+        Store store(options);
+        for (const char* id : {"a", "b", "c"})
+            REQUIRE(store.put(harvested(makeRecord(id).updated(1000), "pv27", "gm0363")) == PutOutcome::Created);
+        REQUIRE(store.put(harvested(makeRecord("d").updated(1000), "gm0599", "gm0599")) == PutOutcome::Created);
+        SearchQuery query;
+        query.facets = {"origin"};
+        query.limit = 1;
+        auto counts = [&] {
+            std::map<std::string, std::int64_t> out;
+            const SearchResult result = store.search(query);
+            for (const auto& value : result.facets.at(0).values) out[value.value] = value.count;
+            return out;
+        };
+        CHECK(counts() == std::map<std::string, std::int64_t>{{"gm0363", 3}, {"gm0599", 1}});
+        // Caught up after a write, and narrowed by the query.
+        REQUIRE(store.put(harvested(makeRecord("e").updated(1000), "gm0599", "gm0599")) == PutOutcome::Created);
+        CHECK(counts() == std::map<std::string, std::int64_t>{{"gm0363", 3}, {"gm0599", 2}});
+        query.origins = {"gm0599"};
+        CHECK(counts() == std::map<std::string, std::int64_t>{{"gm0599", 2}});
     }
 }

@@ -11,7 +11,7 @@ import { hasWebgl } from '../loader.js';
 import { validationBadge, adminUnitName, loadAdminUnitNames } from '../record-view.js';
 
 const FACETS_NODE = ['themes', 'formats', 'type', 'adminUnits', 'publisher', 'license', 'rights'];
-const FACETS_HUB = ['validation', ...FACETS_NODE];
+const FACETS_HUB = ['validation', 'origin', ...FACETS_NODE];
 // Parameters that are UI state only or belong to the HTML form: never sent to the JSON API.
 const NOT_API = new Set(['f', 'lang']);
 const LIST_PARAMETERS = new Set([...FACETS_HUB, 'origin', 'source', 'ids']);
