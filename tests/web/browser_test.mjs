@@ -253,6 +253,33 @@ async function main() {
       assert(facetCount === await matched(page), `the facet said ${facetCount}, the search found ${await matched(page)}`);
       return `${before.matched} → ${await matched(page)} records, ${before.features} → ${await mapFeatures(page)} footprints`;
     });
+    await check('every facet the page offers narrows the search by its own parameter', async () => {
+      const facets = await page.$$eval('#app-main fieldset.facet', (sets) => sets.map((set) => set.dataset.facet));
+      const tried = [];
+      const baseline = await matched(page);
+      for (const facet of facets) {
+        if (facet === 'formats') continue;
+        // The counts shown are those of the current search once its facets have arrived.
+        await page.waitForLoadState('networkidle');
+        const first = `#app-main fieldset.facet[data-facet="${facet}"] li:first-child`;
+        const value = await page.getAttribute(`${first} input`, 'value');
+        const count = Number(await page.textContent(`${first} .count`));
+        await page.click(`${first} label`);
+        await until(`${facet} in the URL`, async () => new URL(page.url()).searchParams.get(facet) === value);
+        try {
+          await until(`${facet}=${value}: as many records as the facet said`, async () => (await matched(page)) === count);
+        } catch (error) {
+          throw new Error(`${facet}=${value}: the facet said ${count}, the page shows ${await matched(page)} (${page.url()})`);
+        }
+        await page.click(`#app-main fieldset.facet[data-facet="${facet}"] li:has(input[value="${value}"]) label`);
+        await until(`${facet} out of the URL`, async () => !new URL(page.url()).searchParams.get(facet));
+        await until(`${facet} unticked: the results as before`, async () => (await matched(page)) === baseline);
+        tried.push(`${facet}=${value} (${count})`);
+      }
+      assert(facets.includes('license') && facets.includes('origin') && facets.includes('validation'),
+             `the hub search page lacks a facet: ${facets.join(', ')}`);
+      return tried.join(', ');
+    });
     await check('hovering a result highlights it (and its footprint)', async () => {
       await page.hover('#app-main .results .result:first-child h3 a');
       await until('the hover mark', () => page.$('#app-main .results .result.hover'));
