@@ -132,11 +132,19 @@ SourceState readSource(Statement& statement) {
 
 }  // namespace
 
-const char* kindName(SourceKind kind) { return kind == SourceKind::Tweeling ? "tweeling" : "ogcapi-records"; }
+const char* kindName(SourceKind kind) {
+    switch (kind) {
+        case SourceKind::Tweeling: return "tweeling";
+        case SourceKind::OgcApiRecords: return "ogcapi-records";
+        case SourceKind::Ckan: return "ckan";
+    }
+    return "tweeling";
+}
 
 std::optional<SourceKind> parseKind(const std::string& text) {
     if (text == "tweeling") return SourceKind::Tweeling;
     if (text == "ogcapi-records") return SourceKind::OgcApiRecords;
+    if (text == "ckan") return SourceKind::Ckan;
     return std::nullopt;
 }
 

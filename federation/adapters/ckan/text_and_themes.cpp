@@ -23,10 +23,12 @@ struct ThemeWord {
     const char* theme;  // a twin theme id
 };
 constexpr ThemeWord kCkanThemeWords[] = {
-    {" 3d gebouwen ", "buildings"}, {" bebouwing ", "buildings"}, {" buildings ", "buildings"},
-    {" wonen ", "housing"},         {" ruimte en infrastructuur ", "spatial-planning"},
-    {" verkeer en vervoer ", "mobility"}, {" natuur en milieu ", "vegetation"},
-    {" bomen ", "vegetation"},      {" riolering ", "subsurface"},
+    {" bebouwing ", "buildings"},
+    {" wonen ", "housing"},
+    {" ruimte en infrastructuur ", "spatial-planning"},
+    {" verkeer en vervoer ", "mobility"},
+    {" natuur en milieu ", "vegetation"},
+    {" riolering ", "subsurface"},
 };
 
 void themesIn(std::string_view value, std::vector<std::string>& themes) {

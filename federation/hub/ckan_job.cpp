@@ -1,0 +1,144 @@
+#include "hub/ckan_job.hpp"
+
+#include <algorithm>
+
+#include "adapters/ckan/ckan.hpp"
+#include "common/json.hpp"
+
+namespace tweeling::federation::hub {
+
+using common::Json;
+using common::JsonValue;
+using registry::store::WriteBatch;
+
+namespace {
+
+// CKAN refuses rows above its ckan.search.rows_max (1000 by default).
+constexpr long long kMaxRows = 1000;
+
+}  // namespace
+
+void CkanJob::start(harvest::Fetcher& fetcher) {
+    m_base = trimSlash(m_state.config.url);
+    m_rows = std::clamp<long long>(m_options.itemsPageSize, 1, kMaxRows);
+    // A foreign catalog's records are unsigned and take the source's id as their origin: an id
+    // that names an origin signing here (a node added under another source id) collides.
+    m_keys.load(m_verifier, {}, {m_state.config.id});
+    next(fetcher);
+}
+
+std::string CkanJob::pageUrl(long long start) const {
+    // Oldest change first: a package changed while the listing is read moves behind the pages
+    // still to come rather than being missed ahead of them.
+    return m_base + "/api/3/action/package_search?rows=" + std::to_string(m_rows) +
+           "&start=" + std::to_string(start) + "&sort=metadata_modified%20asc";
+}
+
+void CkanJob::next(harvest::Fetcher& fetcher) {
+    fetch(fetcher, pageUrl(m_start), [this](harvest::Fetcher& f, harvest::FetchResult&& result) { onPage(f, result); });
+}
+
+// As CrawlJob: stopped early the listing is incomplete, so what it did not reach is not taken for
+// deleted.
+void CkanJob::stopEarly() {
+    std::string why = "the listing stopped after " + std::to_string(m_report.pages) + " pages: " + budgetSpent() +
+                      "; what it read is kept, and no deletions were applied";
+    if (m_cancelled.load()) {
+        report([&](HarvestReport& r) {
+            r.continues = true;
+            r.notes.push_back(why);
+        });
+    } else {
+        fail("degraded", why);
+    }
+    m_stopped = true;
+}
+
+void CkanJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
+    ++m_report.pages;
+    std::string where = "package_search page " + std::to_string(m_report.pages) + " (start " +
+                        std::to_string(m_start) + ")";
+    if (!result.ok) {
+        fail(m_report.pages == 1 ? "down" : "degraded",
+             result.error + " (GET " + result.url + "); no deletions were applied");
+        return;
+    }
+    Json page;
+    if (auto error = common::parseUntrusted(result.body, page, 256)) {
+        fail("degraded", where + " is not valid JSON (byte " + std::to_string(error->offset) + ": " + error->message +
+                             "); no deletions were applied");
+        return;
+    }
+    adapters::CkanSearchPage packages;
+    if (auto error = adapters::readCkanSearchPage(page, packages)) {
+        fail("degraded", where + ": " + *error + "; no deletions were applied");
+        return;
+    }
+    const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
+    Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
+    if (check != Verifier::Result::Unsigned) {
+        // Nothing of a catalog whose records would take the name of a signing origin is written.
+        m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
+        fail("degraded", "the records of this catalog would take the origin " + origin +
+                             ", which signs its records at this hub: nothing was harvested; add the catalog "
+                             "under another source id");
+        return;
+    }
+    if (m_count < 0) m_count = packages.count;
+    count(m_store.apply(mapPage(packages.packages, where)));
+    m_start += static_cast<long long>(packages.packages.size());
+
+    bool unsteady = packages.count != m_count;
+    bool more = m_start < packages.count && !packages.packages.empty();
+    if (more && !unsteady) {
+        if (withinBudget(m_report.pages))
+            next(fetcher);
+        else
+            stopEarly();
+        return;
+    }
+    if (unsteady || m_start < packages.count ||
+        static_cast<long long>(m_seen.size()) < std::min(m_count, packages.count)) {
+        // Packages came or went while the listing was read (or the pages overlapped): which are
+        // gone cannot be told from it; the next round lists again.
+        report([&](HarvestReport& r) {
+            r.notes.push_back("the catalog changed while it was listed (count " + std::to_string(m_count) + ", then " +
+                              std::to_string(packages.count) + "; " + std::to_string(m_seen.size()) +
+                              " packages read): no deletions were applied");
+        });
+        m_done = true;
+        return;
+    }
+    deleteUnseen(m_seen, origin);
+    settleDeletions();
+    m_done = true;
+}
+
+WriteBatch CkanJob::mapPage(const std::vector<const JsonValue*>& packages, const std::string& where) {
+    adapters::MappingContext context{m_state.config.id, m_base};
+    const std::string& origin = m_state.config.id;
+    WriteBatch batch;
+    for (const JsonValue* package : packages) {
+        adapters::MappedRecord mapped = adapters::mapCkanPackage(*package, context, m_profile);
+        if (!mapped.id.empty()) m_seen.insert({origin, mapped.id});
+        if (!mapped.rejections.empty()) {
+            m_report.reject({mapped.id, origin, where, mapped.rejections});
+            continue;
+        }
+        // The adapter validated the record (adapters::addProfileProblems) and judged its warnings.
+        Prepared prepared = prepare(mapped.record, origin, where, &mapped.warnings);
+        if (!prepared.ok) {
+            prepared.rejected.id = mapped.id;
+            m_report.reject(std::move(prepared.rejected));
+            continue;
+        }
+        if (prepared.warned) {
+            prepared.warned->id = mapped.id;
+            m_report.warn(std::move(*prepared.warned));
+        }
+        batch.puts.push_back(std::move(prepared.put));
+    }
+    return batch;
+}
+
+}  // namespace tweeling::federation::hub

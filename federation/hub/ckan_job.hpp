@@ -1,0 +1,41 @@
+#pragma once
+// A CKAN catalog (data.overheid.nl and the like): its packages listed through the action API,
+// GET {url}/api/3/action/package_search?rows=R&start=N&sort=metadata_modified asc, page after page
+// until `count` is reached; changes by content hash, deletions by comparing the names of a
+// complete listing. A listing has no cursor: stopped early, refused by the catalog, or unsteady
+// (the count changed while it was read, or fewer packages came than counted), it is incomplete
+// and deletes nothing.
+#include "hub/job.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace tweeling::federation::hub {
+
+class CkanJob : public Job {
+public:
+    using Job::Job;
+
+    void start(harvest::Fetcher& fetcher) override;
+
+private:
+    // The package_search URL of the page starting at `start`.
+    std::string pageUrl(long long start) const;
+    void next(harvest::Fetcher& fetcher);
+    void stopEarly() override;
+    void onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result);
+    // Maps a page's packages into their writes (the rejected ones into the report), noting each
+    // name seen for the deletions of a complete listing.
+    registry::store::WriteBatch mapPage(const std::vector<const common::JsonValue*>& packages,
+                                        const std::string& where);
+
+    std::string m_base;      // the catalog's base URL, without a trailing slash
+    long long m_rows = 100;  // packages asked for per page
+    long long m_start = 0;   // of the next page
+    long long m_count = -1;  // as the first page said
+    std::set<RecordKey> m_seen;
+    Verifier m_verifier;
+};
+
+}  // namespace tweeling::federation::hub

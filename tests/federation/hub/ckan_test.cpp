@@ -1,0 +1,198 @@
+// A hub in this process harvests a CKAN catalog played by a TestServer: package_search page by
+// page (start/rows, oldest change first), a package that disappeared deleted by the next complete
+// listing, and a catalog answering garbage degraded with nothing lost.
+#include "live_federation.hpp"
+
+#include "federation/harvest/test_server.hpp"
+#include "hub/harvester.hpp"
+#include "hub/sources.hpp"
+#include "record/profile.hpp"
+#include "store/store.hpp"
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+using namespace tweeling::test;
+using namespace tweeling::test::federation;
+namespace hub = tweeling::federation::hub;
+
+namespace {
+
+// The value of query parameter `name` in a request target ("" if absent).
+std::string queryValue(const std::string& target, const std::string& name) {
+    std::size_t query = target.find('?');
+    if (query == std::string::npos) return {};
+    std::string rest = "&" + target.substr(query + 1);
+    std::size_t at = rest.find("&" + name + "=");
+    if (at == std::string::npos) return {};
+    std::size_t start = at + name.size() + 2;
+    return rest.substr(start, rest.find('&', start) - start);
+}
+
+// A made-up municipal package.
+std::string dutchPackage(const std::string& name, const std::string& title) {
+    return R"({"name": ")" + name + R"(", "title": ")" + title + R"(", "notes": "3D-gebouwen van de gemeente.",
+        "license_id": "cc-zero", "metadata_created": "2025-01-01T00:00:00.000000",
+        "metadata_modified": "2025-06-01T12:00:00.000000",
+        "organization": {"name": "gemeente-delft", "title": "Gemeente Delft"},
+        "maintainer": "Geo Delft", "maintainer_email": "geo@delft.example",
+        "tags": [{"name": "gebouwen"}, {"name": "3D"}],
+        "extras": [{"key": "spatial", "value": "{\"type\": \"Point\", \"coordinates\": [4.36, 52.01]}"}],
+        "resources": [{"url": "https://data.delft.example/)" + name + R"(.city.json", "format": "CityJSON"},
+                      {"url": "https://data.delft.example/)" + name + R"(/tileset.json", "format": "3D Tiles"}]})";
+}
+
+// A CKAN catalog: its packages (JSON texts) served by package_search, or garbage when told.
+class ScriptedCkan {
+public:
+    ScriptedCkan() : m_server([this](const std::string& target) { return answer(target); }) {
+        Json demo = parse(readFile(sourcePath("tests/fixtures/ckan/ckan-demo__package_search_rows3.json")));
+        for (const auto& package : demo["result"]["results"].GetArray()) m_packages.push_back(tweeling::common::toString(package));
+    }
+    std::string url() const { return m_server.url("/data"); }
+    void add(const std::string& package) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_packages.push_back(package);
+    }
+    void removeAt(std::size_t index) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_packages.erase(m_packages.begin() + static_cast<std::ptrdiff_t>(index));
+    }
+    void garbage(bool on) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_garbage = on;
+    }
+    std::vector<std::string> targets() const {
+        std::vector<std::string> out;
+        for (const auto& request : m_server.requests()) out.push_back(request.path);
+        return out;
+    }
+
+private:
+    Reply answer(const std::string& target) {
+        Reply reply;
+        reply.headers.push_back({"Content-Type", "application/json"});
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (target.rfind("/data/api/3/action/package_search?", 0) != 0) {
+            reply.status = 404;
+            reply.body = R"({"success": false, "error": {"message": "Not found"}})";
+            return reply;
+        }
+        if (m_garbage) {
+            reply.body = R"({"success": true, "result": {"count": "many", "results": "none"}})";
+            return reply;
+        }
+        std::size_t start = std::stoul(queryValue(target, "start"));
+        std::size_t rows = std::stoul(queryValue(target, "rows"));
+        std::string results;
+        for (std::size_t i = start; i < m_packages.size() && i < start + rows; ++i)
+            results += (results.empty() ? "" : ",") + m_packages[i];
+        reply.body = R"({"help": "package_search", "success": true, "result": {"count": )" +
+                     std::to_string(m_packages.size()) + R"(, "sort": "metadata_modified asc", "results": [)" +
+                     results + "]}}";
+        return reply;
+    }
+
+    mutable std::mutex m_mutex;
+    std::vector<std::string> m_packages;
+    bool m_garbage = false;
+    TestServer m_server;  // last: it calls answer() from its threads until it is destroyed
+};
+
+struct CkanHub {
+    TempDir dir;
+    std::unique_ptr<tweeling::registry::store::Store> store;
+    std::unique_ptr<hub::SourceRegistry> sources;
+
+    explicit CkanHub(const ScriptedCkan& catalog) {
+        tweeling::registry::store::StoreOptions options;
+        options.path = dir.file("hub.db");
+        options.nodeId = "pv27";
+        options.indexBuilder = false;
+        store = std::make_unique<tweeling::registry::store::Store>(options);
+        sources = std::make_unique<hub::SourceRegistry>(*store);
+        hub::SourceConfig config;
+        config.id = "overheid";
+        config.url = catalog.url();
+        config.kind = hub::SourceKind::Ckan;
+        config.totalTimeoutMs = 3000;
+        config.allowPrivate = true;
+        sources->add(config);
+    }
+    hub::Harvester harvester() {
+        hub::HarvesterOptions options;
+        options.itemsPageSize = 2;
+        return hub::Harvester(*store, *sources, tweeling::registry::record::Profile::builtin(), options);
+    }
+    hub::HarvestReport round(hub::Harvester& harvester) {
+        auto reports = harvester.harvest({"overheid"});
+        REQUIRE(reports.size() == 1);
+        return reports[0];
+    }
+    std::int64_t held() const { return store->countOfSource("overheid"); }
+};
+
+}  // namespace
+
+TEST_CASE("in process: a CKAN catalog is harvested page by page; a package gone is deleted; garbage loses nothing",
+          "[ckan]") {
+    ScriptedCkan catalog;
+    catalog.add(dutchPackage("3d-gebouwen-delft", "3D-gebouwen Delft"));
+    CkanHub hub(catalog);
+    auto harvester = hub.harvester();
+    REQUIRE(hub::parseKind("ckan") == hub::SourceKind::Ckan);
+    REQUIRE(std::string(hub::kindName(hub::SourceKind::Ckan)) == "ckan");
+
+    // Two pages of two: the three real demo.ckan.org packages and a Dutch one.
+    auto first = hub.round(harvester);
+    INFO(first.toText());
+    CHECK(first.status == "ok");
+    CHECK(first.pages == 2);
+    CHECK(first.added == 4);
+    CHECK(first.rejected == 0);
+    CHECK(first.warnings == 4);  // every CKAN package lacks what the profile wants (crs, adminUnits, ...)
+    CHECK(hub.held() == 4);
+    std::vector<std::string> targets = catalog.targets();
+    REQUIRE(targets.size() == 2);
+    CHECK(targets[0] == "/data/api/3/action/package_search?rows=2&start=0&sort=metadata_modified%20asc");
+    CHECK(targets[1] == "/data/api/3/action/package_search?rows=2&start=2&sort=metadata_modified%20asc");
+
+    // The hub's record carries the source as its origin and the package's page as a link.
+    auto stored = hub.store->get("overheid", "3d-gebouwen-delft");
+    REQUIRE(stored);
+    Json record = parse(stored->json);
+    CHECK(std::string(record["origin"].GetString()) == "overheid");
+    CHECK(std::string(record["properties"]["publisher"]["name"].GetString()) == "Gemeente Delft");
+
+    // Unchanged: nothing written again.
+    auto again = hub.round(harvester);
+    INFO(again.toText());
+    CHECK(again.status == "ok");
+    CHECK(again.unchanged == 4);
+
+    // One of four disappeared (under the 30% threshold): deleted after the complete listing.
+    catalog.removeAt(1);
+    auto gone = hub.round(harvester);
+    INFO(gone.toText());
+    CHECK(gone.status == "ok");
+    CHECK(gone.deleted == 1);
+    CHECK(hub.held() == 3);
+    CHECK_FALSE(hub.store->get("overheid", "1617in10-regulation-of-sale-of-overseas-properties-20170426-c"));
+
+    // Garbage: degraded, nothing deleted or lost.
+    catalog.garbage(true);
+    auto broken = hub.round(harvester);
+    INFO(broken.toText());
+    CHECK(broken.status == "degraded");
+    CHECK(broken.deleted == 0);
+    CHECK(broken.error.find("count") != std::string::npos);
+    CHECK(hub.held() == 3);
+
+    catalog.garbage(false);
+    auto healed = hub.round(harvester);
+    INFO(healed.toText());
+    CHECK(healed.status == "ok");
+    CHECK(healed.unchanged == 3);
+    CHECK(hub.held() == 3);
+}
