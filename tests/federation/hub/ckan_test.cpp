@@ -164,6 +164,12 @@ TEST_CASE("in process: a CKAN catalog is harvested page by page; a package gone 
     Json record = parse(stored->json);
     CHECK(std::string(record["origin"].GetString()) == "overheid");
     CHECK(std::string(record["properties"]["publisher"]["name"].GetString()) == "Gemeente Delft");
+    CHECK(std::string(record["links"][0]["href"].GetString()) == catalog.url() + "/dataset/3d-gebouwen-delft");
+    // A package's extras survive the ingest path under properties.source.
+    auto italian = hub.store->get("overheid", "2016-regione-asia-est-oceania-classi-di-eta");
+    REQUIRE(italian);
+    Json withExtras = parse(italian->json);
+    CHECK(std::string(withExtras["properties"]["source"]["extras"]["Anno"].GetString()) == "2016");
 
     // Unchanged: nothing written again.
     auto again = hub.round(harvester);
