@@ -12,7 +12,7 @@ using common::JsonValue;
 
 namespace {
 
-// CKAN's licence ids (ckan/model/license.py, and data.overheid.nl's) -> SPDX.
+// CKAN's own licence ids and data.overheid.nl's -> SPDX.
 struct LicenseId {
     const char* ckan;  // lower case
     const char* spdx;

@@ -63,6 +63,12 @@ public:
         std::lock_guard<std::mutex> lock(m_mutex);
         m_garbage = on;
     }
+    // The count the pages after the first report is off by `delta`: packages came or went while
+    // the catalog was listed.
+    void unsteady(int delta) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_unsteady = delta;
+    }
     std::vector<std::string> targets() const {
         std::vector<std::string> out;
         for (const auto& request : m_server.requests()) out.push_back(request.path);
@@ -88,8 +94,9 @@ private:
         std::string results;
         for (std::size_t i = start; i < m_packages.size() && i < start + rows; ++i)
             results += (results.empty() ? "" : ",") + m_packages[i];
+        long long count = static_cast<long long>(m_packages.size()) + (start > 0 ? m_unsteady : 0);
         reply.body = R"({"help": "package_search", "success": true, "result": {"count": )" +
-                     std::to_string(m_packages.size()) + R"(, "sort": "metadata_modified asc", "results": [)" +
+                     std::to_string(count) + R"(, "sort": "metadata_modified asc", "results": [)" +
                      results + "]}}";
         return reply;
     }
@@ -97,6 +104,7 @@ private:
     mutable std::mutex m_mutex;
     std::vector<std::string> m_packages;
     bool m_garbage = false;
+    int m_unsteady = 0;
     TestServer m_server;  // last: it calls answer() from its threads until it is destroyed
 };
 
@@ -201,4 +209,44 @@ TEST_CASE("in process: a CKAN catalog is harvested page by page; a package gone 
     CHECK(healed.status == "ok");
     CHECK(healed.unchanged == 3);
     CHECK(hub.held() == 3);
+}
+
+TEST_CASE("in process: a CKAN listing deletes nothing when unsteady, and holds deletions over the threshold",
+          "[ckan]") {
+    ScriptedCkan catalog;  // the three demo packages and two Dutch ones: three pages of two
+    catalog.add(dutchPackage("3d-gebouwen-delft", "3D-gebouwen Delft"));
+    catalog.add(dutchPackage("3d-bomen-delft", "3D-bomen Delft"));
+    CkanHub hub(catalog);
+    auto harvester = hub.harvester();
+    REQUIRE(hub.round(harvester).added == 5);
+
+    // One package gone, but the second page's count differs from the first's: no deletion.
+    catalog.removeAt(0);
+    catalog.unsteady(1);
+    auto unsteady = hub.round(harvester);
+    INFO(unsteady.toText());
+    CHECK(unsteady.status == "ok");
+    CHECK(unsteady.deleted == 0);
+    CHECK(unsteady.heldDeletions == 0);
+    CHECK(unsteady.toText().find("no deletions were applied") != std::string::npos);
+    CHECK(hub.held() == 5);
+
+    // Steady again: the one of five (20%) is deleted.
+    catalog.unsteady(0);
+    auto steady = hub.round(harvester);
+    INFO(steady.toText());
+    CHECK(steady.deleted == 1);
+    CHECK(hub.held() == 4);
+
+    // Two of four gone: over the 30% threshold, held until released.
+    catalog.removeAt(0);
+    catalog.removeAt(0);
+    auto held = hub.round(harvester);
+    INFO(held.toText());
+    CHECK(held.status == "degraded");
+    CHECK(held.heldDeletions == 2);
+    CHECK(held.deleted == 0);
+    CHECK(hub.held() == 4);
+    CHECK(harvester.releaseDeletions("overheid") == 2);
+    CHECK(hub.held() == 2);
 }
