@@ -43,15 +43,17 @@ void Mapper::mapLicenseAndRights() {
     auto id = nonEmptyMember(m_in, "license_id");
     auto url = nonEmptyMember(m_in, "license_url");
     auto title = nonEmptyMember(m_in, "license_title");
-    std::optional<std::string> license;
-    if (id) license = spdxOf(*id);
-    if (!license && url) license = spdxOf(*url);
-    if (!license && url && isHttpUrl(*url)) license = url;
-    if (!license && title) license = title;
-    if (!license && id) license = id;
-    if (license && license->size() > 1024) license.reset();
-    if (license)
-        m_p.AddMember("license", s(*license), m_allocator);
+    // A plain string ("" for none): GCC 12 takes an optional<string> assigned along these branches
+    // for possibly uninitialised (-Wmaybe-uninitialized).
+    std::string license;
+    if (id) license = spdxOf(*id).value_or("");
+    if (license.empty() && url) license = spdxOf(*url).value_or("");
+    if (license.empty() && url && isHttpUrl(*url)) license = *url;
+    if (license.empty() && title) license = *title;
+    if (license.empty() && id) license = *id;
+    if (license.size() > 1024) license.clear();
+    if (!license.empty())
+        m_p.AddMember("license", s(license), m_allocator);
     else
         warn("/properties/license", "The package states no licence.");
 
