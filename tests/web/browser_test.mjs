@@ -98,7 +98,9 @@ function start(name, program, programArgs) {
     const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 20000);
     child.stderr.on('data', (data) => {
       output += data;
-      const match = /listening on (http:\/\/[0-9.:]+)/.exec(output);
+      // Only a whole address: stderr arrives in pieces, and "http://127.0.0.1:80" may be the start
+      // of "http://127.0.0.1:8043". The port is complete once something other than a digit follows.
+      const match = /listening on (http:\/\/[0-9.]+:[0-9]+)[^0-9]/.exec(output);
       if (match) { clearTimeout(timer); resolvePromise(match[1]); }
     });
     child.on('error', (error) => { clearTimeout(timer); reject(error); });
