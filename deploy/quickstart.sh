@@ -58,10 +58,15 @@ declare -A urls keys
 wait_for_url() {
   local log=$1 url=""
   for _ in $(seq 1 100); do
-    # Only a whole address: a log line may be read while it is being written, and
-    # "http://127.0.0.1:80" may be the start of "http://127.0.0.1:8043". The port is complete once
-    # something other than a digit follows it.
-    url=$(grep -o 'listening on http://[0-9.]*:[0-9]*[^0-9]' "$log" | head -n1 | sed 's/listening on //; s/.$//') || true
+    # Whole lines only: a log line may be read while it is being written, and "http://127.0.0.1:80"
+    # may be the start of "http://127.0.0.1:8043".
+    local content
+    content=$(cat "$log"; echo x)
+    content=${content%x}
+    if [[ "$content" != *$'\n' ]]; then
+      [[ "$content" == *$'\n'* ]] && content=${content%$'\n'*} || content=""
+    fi
+    url=$(grep -o 'listening on http://[0-9.]*:[0-9]*' <<<"$content" | head -n1 | sed 's/listening on //') || true
     [ -n "$url" ] && break
     sleep 0.1
   done
