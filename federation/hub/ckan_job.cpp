@@ -85,7 +85,7 @@ void CkanJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resu
         return;
     }
     if (m_count < 0) m_count = packages.count;
-    count(m_store.apply(mapPage(packages.packages, where)));
+    count(m_store.apply(mapForeignPage(packages.packages, where, m_base, &adapters::mapCkanPackage, m_seen)));
     m_start += static_cast<long long>(packages.packages.size());
 
     bool unsteady = packages.count != m_count;
@@ -112,33 +112,6 @@ void CkanJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resu
     deleteUnseen(m_seen, origin);
     settleDeletions();
     m_done = true;
-}
-
-WriteBatch CkanJob::mapPage(const std::vector<const JsonValue*>& packages, const std::string& where) {
-    adapters::MappingContext context{m_state.config.id, m_base};
-    const std::string& origin = m_state.config.id;
-    WriteBatch batch;
-    for (const JsonValue* package : packages) {
-        adapters::MappedRecord mapped = adapters::mapCkanPackage(*package, context, m_profile);
-        if (!mapped.id.empty()) m_seen.insert({origin, mapped.id});
-        if (!mapped.rejections.empty()) {
-            m_report.reject({mapped.id, origin, where, mapped.rejections});
-            continue;
-        }
-        // The adapter validated the record (adapters::addProfileProblems) and judged its warnings.
-        Prepared prepared = prepare(mapped.record, origin, where, &mapped.warnings);
-        if (!prepared.ok) {
-            prepared.rejected.id = mapped.id;
-            m_report.reject(std::move(prepared.rejected));
-            continue;
-        }
-        if (prepared.warned) {
-            prepared.warned->id = mapped.id;
-            m_report.warn(std::move(*prepared.warned));
-        }
-        batch.puts.push_back(std::move(prepared.put));
-    }
-    return batch;
 }
 
 }  // namespace tweeling::federation::hub

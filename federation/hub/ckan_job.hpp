@@ -25,10 +25,6 @@ private:
     void next(harvest::Fetcher& fetcher);
     void stopEarly() override;
     void onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result);
-    // Maps a page's packages into their writes (the rejected ones into the report), noting each
-    // name seen for the deletions of a complete listing.
-    registry::store::WriteBatch mapPage(const std::vector<const common::JsonValue*>& packages,
-                                        const std::string& where);
 
     std::string m_base;      // the catalog's base URL, without a trailing slash
     long long m_rows = 100;  // packages asked for per page

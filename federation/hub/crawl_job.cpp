@@ -82,7 +82,7 @@ void CrawlJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& res
         refuseCollidingPage(items.features, where, check);  // nothing of it is written, nor deleted
         return;
     }
-    count(m_store.apply(mapPage(items.features, where)));
+    count(m_store.apply(mapForeignPage(items.features, where, m_state.config.url, &adapters::mapOgcRecord, m_seen)));
 
     if (!items.nextUrl.empty()) {
         if (hostOf(items.nextUrl) != m_host) {
@@ -99,33 +99,6 @@ void CrawlJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& res
     deleteUnseen(m_seen, origin);
     settleDeletions();
     m_done = true;
-}
-
-WriteBatch CrawlJob::mapPage(const std::vector<const JsonValue*>& features, const std::string& where) {
-    adapters::MappingContext context{m_state.config.id, m_state.config.url};
-    const std::string& origin = m_state.config.id;
-    WriteBatch batch;
-    for (const JsonValue* feature : features) {
-        adapters::MappedRecord mapped = adapters::mapOgcRecord(*feature, context, m_profile);
-        if (!mapped.id.empty()) m_seen.insert({origin, mapped.id});
-        if (!mapped.rejections.empty()) {
-            m_report.reject({mapped.id, origin, where, mapped.rejections});
-            continue;
-        }
-        // The adapter validated the record (adapters::addProfileProblems) and judged its warnings.
-        Prepared prepared = prepare(mapped.record, origin, where, &mapped.warnings);
-        if (!prepared.ok) {
-            prepared.rejected.id = mapped.id;
-            m_report.reject(std::move(prepared.rejected));
-            continue;
-        }
-        if (prepared.warned) {
-            prepared.warned->id = mapped.id;
-            m_report.warn(std::move(*prepared.warned));
-        }
-        batch.puts.push_back(std::move(prepared.put));
-    }
-    return batch;
 }
 
 }  // namespace tweeling::federation::hub

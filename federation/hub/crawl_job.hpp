@@ -23,10 +23,6 @@ private:
     // Nothing of a catalog whose records would take the name of a signing origin is written.
     void refuseCollidingPage(const std::vector<const common::JsonValue*>& features, const std::string& where,
                              Verifier::Result check);
-    // Maps a page's records into their writes (the rejected ones into the report), noting each id
-    // seen for the deletions of a complete crawl.
-    registry::store::WriteBatch mapPage(const std::vector<const common::JsonValue*>& features,
-                                        const std::string& where);
 
     std::string m_host;
     std::set<RecordKey> m_seen;

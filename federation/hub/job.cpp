@@ -1,6 +1,6 @@
 #include "hub/job.hpp"
 
-#include "adapters/ogc_records.hpp"
+#include "adapters/content_hash.hpp"
 #include "api/ingest.hpp"
 #include "common/json.hpp"
 #include "common/time.hpp"
@@ -200,6 +200,34 @@ Job::Prepared Job::prepare(Json& doc, const std::string& origin, const std::stri
     if (!prepared.problems.empty()) result.warned = RecordProblems{id, origin, where, std::move(prepared.problems)};
     result.ok = true;
     return result;
+}
+
+WriteBatch Job::mapForeignPage(const std::vector<const JsonValue*>& items, const std::string& where,
+                               const std::string& base, Adapter map, std::set<RecordKey>& seen) {
+    adapters::MappingContext context{m_state.config.id, base};
+    const std::string& origin = m_state.config.id;
+    WriteBatch batch;
+    for (const JsonValue* item : items) {
+        adapters::MappedRecord mapped = map(*item, context, m_profile);
+        if (!mapped.id.empty()) seen.insert({origin, mapped.id});
+        if (!mapped.rejections.empty()) {
+            m_report.reject({mapped.id, origin, where, mapped.rejections});
+            continue;
+        }
+        // The adapter validated the record (adapters::addProfileProblems) and judged its warnings.
+        Prepared prepared = prepare(mapped.record, origin, where, &mapped.warnings);
+        if (!prepared.ok) {
+            prepared.rejected.id = mapped.id;
+            m_report.reject(std::move(prepared.rejected));
+            continue;
+        }
+        if (prepared.warned) {
+            prepared.warned->id = mapped.id;
+            m_report.warn(std::move(*prepared.warned));
+        }
+        batch.puts.push_back(std::move(prepared.put));
+    }
+    return batch;
 }
 
 void Job::count(const BatchOutcome& outcome) {

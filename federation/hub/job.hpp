@@ -4,6 +4,7 @@
 // provenance and compression), how it counts outcomes into its report, and how its deletions end
 // (held until the run is complete, then settled against the source's threshold). FeedJob (feed_job.hpp) and
 // CrawlJob (crawl_job.hpp) add the walk through their source. A job lives for one round.
+#include "adapters/mapped_record.hpp"
 #include "harvest/fetcher.hpp"
 #include "hub/deletions.hpp"
 #include "hub/harvester.hpp"
@@ -79,6 +80,17 @@ protected:
     // validated already (mapped by an adapter), and is kept with these warnings.
     Prepared prepare(common::Json& doc, const std::string& origin, const std::string& where,
                      const common::Problems* judgedWarnings = nullptr) const;
+
+    // A foreign catalog's page of records through its adapter (`map`: adapters::mapOgcRecord,
+    // adapters::mapCkanPackage, …) and the one ingest path, as the source's own records (its id is
+    // their origin): each id noted in `seen` for the deletions of a complete listing, a rejected or
+    // warned record into the report, a kept one into the returned writes. `base`: the URL the
+    // adapter resolves the records' relative links against.
+    using Adapter = adapters::MappedRecord (*)(const common::JsonValue& foreign, const adapters::MappingContext& context,
+                                               const registry::record::Profile& profile);
+    registry::store::WriteBatch mapForeignPage(const std::vector<const common::JsonValue*>& items,
+                                               const std::string& where, const std::string& base, Adapter map,
+                                               std::set<RecordKey>& seen);
 
     void count(const registry::store::BatchOutcome& outcome);
     // Lists each refused replay (an older version than the one held), and each unsigned copy of a
