@@ -1,6 +1,7 @@
 #pragma once
 // What the adapter of every catalog kind returns for one foreign record, and the one rule by which
 // the twin profile's problems with it become rejections or warnings.
+#include <stdexcept>
 #include <string>
 
 #include "common/json.hpp"
@@ -26,5 +27,24 @@ struct MappedRecord {
 // rejections; a problem at or inside a pointer already warned about is not repeated; everything else
 // is a warning (pointer kept).
 void addProfileProblems(MappedRecord& mapped, const registry::record::Profile& profile);
+
+// An adapter's entry point: its Mapper (constructed from the foreign record, the context and the
+// result, then run()) maps the record; a record that is a JSON object then gets the profile's
+// problems (addProfileProblems). Never throws: only allocation failure can get past a mapper,
+// and it becomes a rejection naming `what` ("record", "package") rather than taking the harvest down.
+template <typename Mapper>
+MappedRecord mapWith(const common::JsonValue& foreign, const MappingContext& context,
+                     const registry::record::Profile& profile, const char* what) {
+    MappedRecord out;
+    try {
+        Mapper mapper(foreign, context, out);
+        mapper.run();
+        if (!foreign.IsObject()) return out;
+        addProfileProblems(out, profile);
+    } catch (const std::exception& error) {
+        out.rejections.push_back({"", std::string("The ") + what + " could not be mapped: " + error.what()});
+    }
+    return out;
+}
 
 }  // namespace tweeling::federation::adapters

@@ -153,17 +153,7 @@ std::string ckanPackageUrl(const std::string& catalogUrl, const std::string& nam
 
 MappedRecord mapCkanPackage(const common::JsonValue& package, const MappingContext& context,
                             const registry::record::Profile& profile) {
-    MappedRecord out;
-    try {
-        ckan::Mapper mapper(package, context, out);
-        mapper.run();
-        if (!package.IsObject()) return out;
-        addProfileProblems(out, profile);
-    } catch (const std::exception& error) {
-        // Only allocation failure can get here; report it rather than take the harvest down.
-        out.rejections.push_back({"", std::string("The package could not be mapped: ") + error.what()});
-    }
-    return out;
+    return mapWith<ckan::Mapper>(package, context, profile, "package");
 }
 
 std::optional<std::string> readCkanSearchPage(const common::JsonValue& page, CkanSearchPage& out) {

@@ -227,17 +227,7 @@ namespace tweeling::federation::adapters {
 
 MappedRecord mapOgcRecord(const common::JsonValue& foreign, const MappingContext& context,
                           const registry::record::Profile& profile) {
-    MappedRecord out;
-    try {
-        ogc_records::Mapper mapper(foreign, context, out);
-        mapper.run();
-        if (!foreign.IsObject()) return out;
-        addProfileProblems(out, profile);
-    } catch (const std::exception& error) {
-        // Only allocation failure can get here; report it rather than take the harvest down.
-        out.rejections.push_back({"", std::string("The record could not be mapped: ") + error.what()});
-    }
-    return out;
+    return mapWith<ogc_records::Mapper>(foreign, context, profile, "record");
 }
 
 }  // namespace tweeling::federation::adapters
