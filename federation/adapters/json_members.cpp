@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "adapters/text.hpp"
+#include "record/vocabulary.hpp"
 
 namespace tweeling::federation::adapters {
 
@@ -66,6 +67,19 @@ int depthOf(const JsonValue& root, int limit) {
         }
     }
     return deepest;
+}
+
+common::JsonValue twinThemeScheme(const std::vector<std::string>& themeIds, Allocator& allocator) {
+    common::JsonValue concepts(rapidjson::kArrayType);
+    for (const auto& theme : themeIds) {
+        common::JsonValue item(rapidjson::kObjectType);
+        item.AddMember("id", str(theme, allocator), allocator);
+        concepts.PushBack(item, allocator);
+    }
+    common::JsonValue twin(rapidjson::kObjectType);
+    twin.AddMember("scheme", common::JsonValue(registry::record::kTwinThemeScheme, allocator), allocator);
+    twin.AddMember("concepts", concepts, allocator);
+    return twin;
 }
 
 }  // namespace tweeling::federation::adapters

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/json.hpp"
 
@@ -24,6 +25,9 @@ std::optional<std::string> nonEmptyMember(const common::JsonValue& object, const
 
 // A number as RapidJSON's Writer writes it ("null" for NaN and infinity).
 std::string numberText(const common::JsonValue& value);
+
+// The twin themes as the record has them: {scheme: the twin theme scheme, concepts: [{id}, …]}.
+common::JsonValue twinThemeScheme(const std::vector<std::string>& themeIds, Allocator& allocator);
 
 // Depth of a value (iterative), to keep verbatim copies within the profile's nesting limit.
 int depthOf(const common::JsonValue& root, int limit);

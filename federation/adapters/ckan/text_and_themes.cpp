@@ -99,17 +99,8 @@ void Mapper::mapThemesAndKeywords() {
     read("groups", "title", "name");
 
     if (!themes.empty()) {
-        JsonValue concepts(rapidjson::kArrayType);
-        for (const auto& theme : themes) {
-            JsonValue item(rapidjson::kObjectType);
-            item.AddMember("id", s(theme), m_allocator);
-            concepts.PushBack(item, m_allocator);
-        }
-        JsonValue twin(rapidjson::kObjectType);
-        twin.AddMember("scheme", JsonValue(registry::record::kTwinThemeScheme, m_allocator), m_allocator);
-        twin.AddMember("concepts", concepts, m_allocator);
         JsonValue list(rapidjson::kArrayType);
-        list.PushBack(twin, m_allocator);
+        list.PushBack(twinThemeScheme(themes, m_allocator), m_allocator);
         m_p.AddMember("themes", list, m_allocator);
     } else {
         warn("/properties/themes",

@@ -168,15 +168,7 @@ void Mapper::addTwinThemes(JsonValue& themes, const std::vector<std::string>& de
             guessed.push_back(theme);
         }
     if (!twinThemes.empty()) {
-        JsonValue concepts(rapidjson::kArrayType);
-        for (const auto& theme : twinThemes) {
-            JsonValue item(rapidjson::kObjectType);
-            item.AddMember("id", s(theme), m_allocator);
-            concepts.PushBack(item, m_allocator);
-        }
-        JsonValue twin(rapidjson::kObjectType);
-        twin.AddMember("scheme", JsonValue(registry::record::kTwinThemeScheme, m_allocator), m_allocator);
-        twin.AddMember("concepts", concepts, m_allocator);
+        JsonValue twin = twinThemeScheme(twinThemes, m_allocator);
         // First, so readers of the twin scheme find it at once.
         JsonValue ordered(rapidjson::kArrayType);
         ordered.PushBack(twin, m_allocator);
