@@ -42,7 +42,7 @@ Usage:
   twin-federation sources list   [--db FILE]
   twin-federation sources remove ID [--db FILE]
   twin-federation sources release-deletions ID [--db FILE]
-  twin-federation harvest [--source ID] [--max-run-pages N] [--max-run-seconds S]
+  twin-federation harvest [--source ID [--record RECORD-ID]] [--max-run-pages N] [--max-run-seconds S]
                           [--items-page-size N] [--full-listing-every N] [--db FILE]
   twin-federation report  --source ID [--json] [--db FILE]
   twin-federation probe   [--source ID | --record KEY | --due] [--json] [--db FILE]
@@ -117,7 +117,10 @@ constexpr const char* kHarvestHelp = R"(twin-federation harvest — one harvest 
 
   harvest [--source ID] [--ca-bundle FILE] [--max-run-pages N] [--max-run-seconds S]
           [--items-page-size N] [--full-listing-every N] [--db FILE]
+  harvest --source ID --record RECORD-ID [--db FILE]
 Harvests every source (or one), prints each report's summary. Exit status 1 if a source failed.
+With --record, fetches only that record of a catalog source now (CKAN: package_show by name or
+id), writes it, deletes nothing, and leaves the source's schedule and last report alone.
 `--full-listing-every 1` lists a CKAN or CSW catalog completely now (finding its deletions).
 A feed not read to its end within the run's budget says "continues next round": run it again.
 )";
@@ -387,9 +390,20 @@ int commandSources(const Arguments& arguments) {
 int commandHarvest(const Arguments& arguments) {
     tweeling::cli::requireKnown(
         arguments, {"db", "hub-id", "signing-key", "source", "ca-bundle", "max-run-pages", "max-run-seconds",
-                    "full-listing-every", "items-page-size"});
+                    "full-listing-every", "items-page-size", "record"});
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
+    if (arguments.has("record")) {
+        if (!arguments.has("source")) throw UsageError("harvest --record needs --source ID");
+        hub::Harvester harvester(store, sources, registry::record::Profile::builtin(), harvesterOptions(arguments));
+        auto report = harvester.harvestRecord(arguments.get("source"), arguments.get("record"));
+        if (!report) {
+            std::cerr << "no source " << arguments.get("source") << '\n';
+            return 1;
+        }
+        std::cout << report->toText();
+        return report->status == "ok" ? 0 : 1;
+    }
     std::vector<std::string> ids;
     if (arguments.has("source")) {
         if (!sources.get(arguments.get("source"))) {

@@ -95,6 +95,11 @@ Job::Job(registry::store::Store& store, SourceRegistry& sources, const registry:
     m_harvestedAt = m_report.started;
 }
 
+void Job::startRecord(harvest::Fetcher&, const std::string&) {
+    fail("degraded", std::string("a source of kind ") + kindName(m_state.config.kind) +
+                         " is harvested whole: it has no request for one record");
+}
+
 bool Job::fullListingDue() const {
     return m_state.catalogSince.empty() || m_options.fullListingEvery <= 1 ||
            m_state.roundsSinceFull + 1 >= m_options.fullListingEvery;

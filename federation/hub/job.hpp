@@ -37,6 +37,11 @@ public:
         const std::atomic<bool>& cancelled);
     virtual ~Job() = default;
     virtual void start(harvest::Fetcher& fetcher) = 0;
+    // Fetches one record of the source now, by the catalog's own request for one (CKAN
+    // package_show, …), instead of a round: `twin-federation harvest --source ID --record ID`.
+    // It writes that record (added, updated or unchanged) and deletes nothing. A kind without such a
+    // request fails the run, saying so.
+    virtual void startRecord(harvest::Fetcher& fetcher, const std::string& id);
 
     // The report once the round is over (every write drained).
     HarvestReport finishReport();

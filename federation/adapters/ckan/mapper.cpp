@@ -156,18 +156,37 @@ MappedRecord mapCkanPackage(const common::JsonValue& package, const MappingConte
     return mapWith<ckan::Mapper>(package, context, profile, "package");
 }
 
-std::optional<std::string> readCkanSearchPage(const common::JsonValue& page, CkanSearchPage& out) {
-    out = CkanSearchPage{};
-    if (!page.IsObject()) return std::string("the package_search response is not a JSON object");
-    const common::JsonValue* success = member(page, "success");
+namespace {
+
+// The `result` object of a successful action API response ({"success": true, "result": {...}}), or
+// why there is none.
+std::optional<std::string> actionResult(const common::JsonValue& response, const char* action,
+                                        const common::JsonValue*& result) {
+    result = nullptr;
+    const std::string name = action;
+    if (!response.IsObject()) return "the " + name + " response is not a JSON object";
+    const common::JsonValue* success = member(response, "success");
     if (!success || !success->IsBool() || !success->GetBool()) {
-        std::string why = "the package_search response does not say success: true";
-        if (const common::JsonValue* error = objectMember(page, "error"))
+        std::string why = "the " + name + " response does not say success: true";
+        if (const common::JsonValue* error = objectMember(response, "error"))
             if (auto message = nonEmptyMember(*error, "message")) why += " (" + message->substr(0, 200) + ")";
         return why;
     }
-    const common::JsonValue* result = objectMember(page, "result");
-    if (!result) return std::string("the package_search response has no 'result' object");
+    result = objectMember(response, "result");
+    if (!result) return "the " + name + " response has no 'result' object";
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> readCkanPackageShow(const common::JsonValue& response, const common::JsonValue*& out) {
+    return actionResult(response, "package_show", out);
+}
+
+std::optional<std::string> readCkanSearchPage(const common::JsonValue& page, CkanSearchPage& out) {
+    out = CkanSearchPage{};
+    const common::JsonValue* result = nullptr;
+    if (auto why = actionResult(page, "package_search", result)) return why;
     const common::JsonValue* count = member(*result, "count");
     if (!count || !count->IsInt64() || count->GetInt64() < 0)
         return std::string("the package_search result has no non-negative integer 'count'");
