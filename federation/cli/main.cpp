@@ -99,7 +99,10 @@ constexpr const char* kSourcesHelp = R"(twin-federation sources — what this hu
       The harvester connects to public addresses only: it refuses loopback (127.0.0.0/8, ::1), private
       (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16, where cloud metadata lives;
       fe80::/10), CGNAT, multicast and reserved addresses, also when a redirect or a changed DNS answer
-      leads there. --allow-private lifts that for this source: for a node on this machine or network.
+      leads there. --allow-private lifts that for this source: for a node on this machine or network;
+      cloud metadata addresses (all of link-local, 100.100.100.200, fd00:ec2::254) stay refused.
+      URL: http(s), no spaces or control characters, and no credentials (user:password@): a
+      source's URL is public at GET /sources.
       --tls-pin pins the public key of the source's https server ("sha256//" and the base64 SHA-256 of
       its SubjectPublicKeyInfo, several joined by ';'); certificates are verified in any case.
       --public-key KEY: the source's Ed25519 signing key (base64url, as its /.well-known/tweeling.json

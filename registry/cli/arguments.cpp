@@ -319,7 +319,7 @@ int manageKeys(registry::store::Store& store, const Arguments& arguments,
         for (const auto& key : store.listKeys())
             std::cout << key.keyId << '\t' << key.publisher << '\t' << key.created << '\t'
                       << (key.expires ? "expires " + *key.expires : "no expiry") << '\t'
-                      << (key.revoked ? "revoked" : "active") << '\n';
+                      << key.status() << '\n';
         return 0;
     }
     if (action == "revoke") {

@@ -9,6 +9,7 @@
 #include "adapters/url.hpp"
 #include "common/time.hpp"
 #include "common/url.hpp"
+#include "record/identifiers.hpp"
 
 namespace tweeling::federation::adapters::ckan {
 
@@ -61,8 +62,8 @@ void Mapper::mapId() {
     if (value.empty()) {
         reject("/id", "The package has neither a 'name' nor an 'id'; without one it cannot be tracked between "
                       "harvests.");
-    } else if (value.size() > kMaxIdLength) {
-        reject("/id", "The package's name is longer than " + std::to_string(kMaxIdLength) + " characters.");
+    } else if (auto problem = registry::record::idProblem(value)) {
+        reject("/id", "The package's name cannot be a record id: " + *problem);
     }
     m_out.id = value;
     m_out.record.AddMember("id", s(value), m_allocator);
