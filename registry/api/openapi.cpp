@@ -5,6 +5,7 @@
 #include "common/json.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 
 namespace tweeling::generated {
@@ -23,7 +24,7 @@ namespace {
 void mergeHubAddition(common::Json& doc) {
     auto& allocator = doc.GetAllocator();
     common::Json addition;
-    addition.Parse(generated::kOpenApiHubAddition);
+    addition.Parse(generated::kOpenApiHubAddition, std::strlen(generated::kOpenApiHubAddition));
     if (addition.HasParseError() || !addition.IsObject())
         throw std::runtime_error("embedded OpenAPI hub addition is not valid JSON");
     std::function<void(common::JsonValue&, const common::JsonValue&)> merge = [&](common::JsonValue& target,
@@ -133,7 +134,7 @@ void dropUnusedComponents(common::Json& doc) {
 
 Response Api::openApi(const Context& context) const {
     common::Json doc;
-    doc.Parse(generated::kOpenApiDocument);
+    doc.Parse(generated::kOpenApiDocument, std::strlen(generated::kOpenApiDocument));
     if (doc.HasParseError() || !doc.IsObject()) throw std::runtime_error("embedded OpenAPI document is not valid JSON");
     auto& allocator = doc.GetAllocator();
     if (m_options.openApiHub) mergeHubAddition(doc);

@@ -169,6 +169,13 @@ private:
 
 }  // namespace
 
+bool parseTrustedInPlace(std::string_view text, std::string& buffer, Json& doc) {
+    buffer.assign(text.size() + kSimdPadding, '\0');  // and std::string's own NUL after that
+    std::copy(text.begin(), text.end(), buffer.begin());
+    doc.ParseInsitu(buffer.data());
+    return !doc.HasParseError();
+}
+
 std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, int maxDepth, JsonChecks checks) {
     // Full precision: numbers must parse to the correctly rounded double, as every other JSON parser
     // does, or canonical JSON (RFC 8785) and so signatures would differ from theirs.

@@ -43,6 +43,17 @@ enum class JsonChecks {
 std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, int maxDepth = kMaxJsonDepth,
                                              JsonChecks checks = JsonChecks::Full);
 
+// RapidJSON's SSE2 paths (RAPIDJSON_SSE2, CMakeLists.txt) scan strings and whitespace in whole
+// 16-byte blocks and may read up to 15 bytes past the terminating NUL of a buffer parsed in place.
+// That never crosses a page, but it is outside the allocation (AddressSanitizer reports it, rightly):
+// a buffer parsed in place has this many bytes of zeros after its NUL.
+inline constexpr std::size_t kSimdPadding = 16;
+
+// Parses trusted JSON (the node's own stored records) in place in `buffer`, a padded copy of `text`,
+// so its strings are not copied one by one; `doc`'s strings point into `buffer`, which must outlive
+// it. False on a parse error.
+bool parseTrustedInPlace(std::string_view text, std::string& buffer, Json& doc);
+
 std::string toString(const JsonValue& value);
 
 // The nesting depth of `root` (a scalar is 1), walked without recursion; stops counting once it
