@@ -369,5 +369,17 @@ TEST_CASE("a live node answers bbox-crs, filter-crs and crs", "[crs][live]") {
         for (const auto& uri : conformance["conformsTo"].GetArray())
             part2 = part2 || std::string(uri.GetString()) == "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs";
         CHECK(part2);
+        // The OpenAPI document declares the same list for each parameter, and the Content-Crs header.
+        Json openApi = parseJson(node.ok(node.server->baseUrl() + "/api").body);
+        std::vector<std::string> offered;
+        for (const auto& crs : api::offeredCrss()) offered.push_back(crs.uri);
+        for (const char* parameter : {"crs", "bbox-crs", "filter-crs"}) {
+            INFO(parameter);
+            std::vector<std::string> documented;
+            for (const auto& uri : openApi["components"]["parameters"][parameter]["schema"]["enum"].GetArray())
+                documented.push_back(uri.GetString());
+            CHECK(documented == offered);
+        }
+        CHECK(openApi["paths"]["/collections/twins/items"]["get"]["responses"]["200"]["headers"].HasMember("Content-Crs"));
     }
 }
