@@ -5,8 +5,11 @@
 #include "geo/crs.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <stdexcept>
 
 namespace tweeling::registry::api {
 
@@ -45,13 +48,16 @@ std::vector<OfferedCrs> makeOffered() {
         crs.uri = geo::crsUri(entry.id);
         crs.horizontal = entry.horizontal;
         crs.maxLatitude = entry.maxLatitude;
-        // Axis order and dimensions as PROJ's copy of the EPSG registry defines them.
-        if (auto info = geo::describeCrs(entry.id)) {
-            crs.northFirst = info->northFirst;
-            crs.threeD = info->dimensions == 3;
-            crs.geographic = info->geographic;
-            crs.decimals = info->geographic ? 8 : 3;  // about a millimetre either way
-        }
+        // Axis order and dimensions as PROJ's copy of the EPSG registry defines them. Without them
+        // coordinates could come out in the wrong order: a PROJ that does not know these CRSs is a
+        // broken installation (a 500, logged), not something to guess around.
+        std::string error;
+        auto info = geo::describeCrs(entry.id, &error);
+        if (!info) throw std::runtime_error("PROJ does not describe the offered CRS " + crs.id + ": " + error);
+        crs.northFirst = info->northFirst;
+        crs.geographic = info->geographic;
+        crs.threeD = info->dimensions == 3;
+        crs.decimals = info->geographic ? 8 : 3;  // about a millimetre either way
         out.push_back(std::move(crs));
     }
     return out;
