@@ -23,6 +23,7 @@
 namespace tweeling::registry::api {
 
 class StaticFiles;  // static_files.hpp
+struct OfferedCrs;  // crs_negotiation.hpp
 
 struct ApiOptions {
     std::string nodeId;
@@ -132,10 +133,11 @@ private:
     store::Store& m_store;
     const record::Profile& m_profile;
     // `signature`/`verified`: the origin's signature of the record and whether it was verified
-    // (README, "Signed records"), written as top-level members.
+    // (README, "Signed records"), written as top-level members. `crs`: the CRS its geometry is
+    // shown in (crs_negotiation.hpp); null for CRS84, as stored.
     void writeRecord(rapidjson::Writer<rapidjson::StringBuffer>& writer, const std::string& storedJson,
                      const std::string& source, const std::string& key, const Context& context,
-                     const std::string& signature, bool verified) const;
+                     const std::string& signature, bool verified, const OfferedCrs* crs = nullptr) const;
 
     std::function<void(const std::string&)> m_errorLog;
     struct Metrics {

@@ -80,6 +80,14 @@ void checkParameters(const Request& request, std::initializer_list<const char*> 
 std::optional<dcat::Format> negotiatedDcat(const Request& request);
 dcat::CatalogInfo dcatCatalogInfo(const ApiOptions& options, const std::string& base);
 
+// The CRS a response's geometries are shown in: the `crs` parameter's (crs_negotiation.hpp), CRS84
+// without one. A 400 for a CRS not offered, and for another CRS than CRS84 with DCAT-AP (`dcat`),
+// whose geometries are CRS84 only.
+const OfferedCrs& responseCrs(const Request& request, bool dcat);
+// What a record's entity tag gets for a CRS other than CRS84 ("-epsg28992"): each is its own
+// representation.
+std::string crsTagSuffix(const OfferedCrs& crs);
+
 // Entity tags (etag.cpp). A record's entity tag, without quotes (store::entityTag).
 std::string recordTag(const store::StoredRecord& stored);
 // RFC 9110 §13.1: If-None-Match uses weak comparison and may list several tags or "*";

@@ -38,6 +38,8 @@ Response Api::route(const Request& request, const Context& context) const {
         // asks the JSON API for them once the page is shown.
         plain.query.erase("facets");
         plain.query.erase("facetLimit");
+        // The page's map draws CRS84 footprints, whatever CRS the JSON would be in.
+        plain.query.erase("crs");
         Context plainContext = context;
         plainContext.request = &plain;
         Response response = html::render(kind, answer(plainContext), request, html::shell(*this, context.base));
