@@ -24,6 +24,16 @@ namespace tweeling::registry::api {
 
 class StaticFiles;  // static_files.hpp
 
+// The version of this HTTP API, in full semver (NL API Design Rules /core/version-header): every
+// response of both programs carries it as the `API-Version` header (server.cpp), and /api as
+// `info.version`. Raise it when the API changes (the minor number for additions, the major number,
+// and with it kApiVersionPath, for a change that breaks clients); the program's own version is
+// the CMake project version.
+inline constexpr const char* kApiVersion = "1.0.0";
+// The API also answers under this prefix (/core/uri-version): /v1/collections is /collections, and
+// links in its answers keep the prefix. /api lists it as the server URL. README, "NL API Design Rules".
+inline constexpr const char* kApiVersionPath = "/v1";
+
 struct ApiOptions {
     std::string nodeId;
     std::string name = "Tweeling registry node";
