@@ -39,6 +39,14 @@ struct ApiOptions {
     std::string name = "Tweeling registry node";
     std::string description = "Metadata of 3D datasets, models and simulation results of a digital twin.";
     std::string publicUrl;                  // base URL used in links; empty: taken from the Host header
+    // Who answers for this API: /api's info.contact (NL API Design Rules /core/doc-openapi-contact).
+    // Empty name: `name`; empty url: the landing page; the email only when configured.
+    struct Contact {
+        std::string name;
+        std::string url;
+        std::string email;
+    };
+    Contact contact;
     // Publish bodies above this get 413 before they are parsed; the record itself is then held to
     // the same limit on its normalised form (record/size.hpp).
     std::size_t maxBodyBytes = record::kMaxRecordBytes;

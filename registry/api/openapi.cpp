@@ -146,6 +146,15 @@ Response Api::openApi(const Context& context) const {
     if (info == doc.MemberEnd() || !info->value.IsObject()) throw std::runtime_error("embedded OpenAPI document has no info");
     info->value.RemoveMember("version");
     info->value.AddMember("version", common::JsonValue(kApiVersion, allocator), allocator);
+    // The contact is this server's operator (ApiOptions::contact), not the software's authors.
+    const ApiOptions::Contact& configured = m_options.contact;
+    common::JsonValue contact(rapidjson::kObjectType);
+    auto text = [&](const std::string& value) { return common::JsonValue(value.c_str(), allocator); };
+    contact.AddMember("name", text(configured.name.empty() ? m_options.name : configured.name), allocator);
+    contact.AddMember("url", text(configured.url.empty() ? context.base + "/" : configured.url), allocator);
+    if (!configured.email.empty()) contact.AddMember("email", text(configured.email), allocator);
+    info->value.RemoveMember("contact");
+    info->value.AddMember("contact", contact, allocator);
     // The servers entry is this server under its versioned base path (NL API Design Rules
     // /core/uri-version), so generated clients work against it as they are; the same paths without
     // the prefix are the OGC API ones and answer the same.
