@@ -461,7 +461,8 @@ int commandKeys(const Arguments& arguments) {
 
 int main(int argc, char** argv) {
     static const std::string serveHelp =
-        std::string(kServeHelp) + tweeling::cli::kWebUiHelp + tweeling::cli::kContactHelp + tweeling::cli::kHardeningHelp;
+        std::string(kServeHelp) + tweeling::cli::kWebUiHelp + tweeling::cli::kContactHelp +
+        tweeling::cli::kHardeningHelp;
     return tweeling::cli::runProgram("twin-federation", kUsage,
                                      {{"serve", serveHelp.c_str(), commandServe},
                                       {"sources", kSourcesHelp, commandSources},

@@ -29,7 +29,9 @@ public:
         return *this;
     }
     const std::string& parameter() const noexcept { return m_parameter; }
-    const std::string& parameterReason() const noexcept { return m_parameterReason.empty() ? m_detail : m_parameterReason; }
+    const std::string& parameterReason() const noexcept {
+        return m_parameterReason.empty() ? m_detail : m_parameterReason;
+    }
 
     ApiError& problems(common::Problems problems) {
         m_problems = std::move(problems);
@@ -61,7 +63,8 @@ private:
 };
 
 inline ApiError badParameter(const std::string& name, const std::string& detail) {
-    return std::move(ApiError(problem::kInvalidQueryParameter, "Parameter '" + name + "': " + detail).parameter(name, detail));
+    return std::move(
+        ApiError(problem::kInvalidQueryParameter, "Parameter '" + name + "': " + detail).parameter(name, detail));
 }
 
 // A rate limit was hit (api/rate_limit.hpp).

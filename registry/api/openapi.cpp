@@ -143,7 +143,8 @@ Response Api::openApi(const Context& context) const {
     }
     // info.version is the one API version every response carries (kApiVersion, API-Version header).
     auto info = doc.FindMember("info");
-    if (info == doc.MemberEnd() || !info->value.IsObject()) throw std::runtime_error("embedded OpenAPI document has no info");
+    if (info == doc.MemberEnd() || !info->value.IsObject())
+        throw std::runtime_error("embedded OpenAPI document has no info");
     info->value.RemoveMember("version");
     info->value.AddMember("version", common::JsonValue(kApiVersion, allocator), allocator);
     // The contact is this server's operator (ApiOptions::contact), not the software's authors.

@@ -374,7 +374,8 @@ const char* helpOf(const char* command) {
 
 int main(int argc, char** argv) {
     static const std::string serveHelp =
-        std::string(helpOf("serve")) + tweeling::cli::kWebUiHelp + tweeling::cli::kContactHelp + tweeling::cli::kHardeningHelp;
+        std::string(helpOf("serve")) + tweeling::cli::kWebUiHelp + tweeling::cli::kContactHelp +
+        tweeling::cli::kHardeningHelp;
     return tweeling::cli::runProgram("twin-registry", kUsage,
                                      {{"serve", serveHelp.c_str(), commandServe},
                                       {"keys", helpOf("keys"), commandKeys},
