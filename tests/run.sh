@@ -16,6 +16,10 @@ bash deploy/install-deps.sh --tests
 # The SHACL validator for the DCAT-AP test (ctest dcat_shacl), pinned by tests/shacl/package-lock.json.
 (cd tests/shacl && npm ci --no-audit --no-fund)
 
+# The NL API Design Rules linter (Spectral) and the publiccode.yml validator (Ajv) for ctest adr_lint
+# and publiccode_yml, pinned by tests/adr/package-lock.json.
+(cd tests/adr && npm ci --no-audit --no-fund)
+
 # The web UI (web/dist), which the servers serve at /ui and the browser test (ctest web_browser) uses;
 # npm ci runs only when web/node_modules does not match web/package-lock.json.
 bash web/build.sh

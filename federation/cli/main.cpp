@@ -243,6 +243,7 @@ int commandServe(Arguments arguments) {
     apiOptions.name = arguments.get("name", "Tweeling federation hub " + store.nodeId());
     apiOptions.description = "The federated index of digital-twin records harvested from registry nodes and catalogs.";
     apiOptions.publicUrl = arguments.get("public-url", "");
+    apiOptions.contact = tweeling::cli::apiContact(arguments);
     apiOptions.publishing = false;
     apiOptions.openApiHub = true;
     apiOptions.kind = "hub";
@@ -489,7 +490,8 @@ int commandKeys(const Arguments& arguments) {
 
 int main(int argc, char** argv) {
     static const std::string serveHelp =
-        std::string(kServeHelp) + tweeling::cli::kWebUiHelp + tweeling::cli::kHardeningHelp;
+        std::string(kServeHelp) + tweeling::cli::kWebUiHelp + tweeling::cli::kContactHelp +
+        tweeling::cli::kHardeningHelp;
     return tweeling::cli::runProgram("twin-federation", kUsage,
                                      {{"serve", serveHelp.c_str(), commandServe},
                                       {"sources", kSourcesHelp, commandSources},

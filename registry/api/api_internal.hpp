@@ -64,7 +64,8 @@ inline std::string encodeQueryValue(const std::string& text) {
 }  // namespace detail
 
 struct Api::Context {
-    std::string base;  // e.g. http://127.0.0.1:8080 (no trailing slash)
+    std::string base;  // e.g. http://127.0.0.1:8080 (no trailing slash); ends in /v1 when asked there
+    std::string versionedBase;  // base of the major-versioned API (kApiVersionPath), for /api's servers
     const Request* request = nullptr;  // for content negotiation where a handler takes no request
     std::string collectionUrl() const { return base + "/collections/" + detail::kCollectionId; }
     std::string itemsUrl() const { return collectionUrl() + "/items"; }
