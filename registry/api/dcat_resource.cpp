@@ -131,7 +131,8 @@ void addPublisherAndContacts(Node& subject, const RecordView& view, const Catalo
 // without it "provisional data", noted); concepts of another scheme only where they have an IRI of
 // their own.
 void addThemes(Node& subject, const JsonValue* themes) {
-    std::set<std::string> euThemes;
+    std::set<std::string> euThemes;  // those of kEuDataThemes, labelled from there
+    bool hasEuTheme = false;         // any EU data theme, also one the table does not have
     static const JsonValue kNone(rapidjson::kArrayType);
     for (const auto& theme : (themes ? *themes : kNone).GetArray()) {
         auto scheme = str(&theme, "scheme").value_or("");
@@ -153,15 +154,20 @@ void addThemes(Node& subject, const JsonValue* themes) {
             std::optional<std::string> conceptIri = str(&entry, "url");
             if (!conceptIri && isAbsoluteIri(*id)) conceptIri = id;
             if (!conceptIri || !isAbsoluteIri(*conceptIri)) continue;
-            if (record::findEuDataTheme(*conceptIri)) {  // already an EU data theme
-                euThemes.insert(*conceptIri);
-                continue;
+            bool euTheme = conceptIri->rfind(std::string(record::kEuDataThemeScheme) + "/", 0) == 0;
+            if (euTheme) {  // already an EU data theme
+                hasEuTheme = true;
+                if (record::findEuDataTheme(*conceptIri)) {
+                    euThemes.insert(*conceptIri);
+                    continue;
+                }
             }
             auto label = str(&entry, "title").value_or(*id);
-            add(subject, kDcat + "theme", concept(*conceptIri, isAbsoluteIri(scheme) ? scheme : "", {{label, ""}}));
+            std::string conceptScheme = euTheme ? record::kEuDataThemeScheme : isAbsoluteIri(scheme) ? scheme : "";
+            add(subject, kDcat + "theme", concept(*conceptIri, conceptScheme, {{label, ""}}));
         }
     }
-    if (euThemes.empty()) {
+    if (!hasEuTheme && euThemes.empty()) {
         euThemes.insert(record::kEuDataThemeUnclassified);
         noteDefault(subject, "dcat:theme defaulted to the EU data theme OP_DATPRO (provisional data) because no "
                              "theme of the record maps to an EU data theme");

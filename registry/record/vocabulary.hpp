@@ -80,13 +80,11 @@ struct EuDataTheme {
     const char* labelEn;
     const char* labelNl;
 };
-inline constexpr std::array<EuDataTheme, 6> kEuDataThemes = {{
+inline constexpr std::array<EuDataTheme, 5> kEuDataThemes = {{
     {"http://publications.europa.eu/resource/authority/data-theme/ENVI", "Environment", "Milieu"},
     {"http://publications.europa.eu/resource/authority/data-theme/ENER", "Energy", "Energie"},
     {"http://publications.europa.eu/resource/authority/data-theme/TRAN", "Transport", "Vervoer"},
     {"http://publications.europa.eu/resource/authority/data-theme/REGI", "Regions and cities", "Regio's en steden"},
-    {"http://publications.europa.eu/resource/authority/data-theme/TECH", "Science and technology",
-     "Wetenschap en technologie"},
     {"http://publications.europa.eu/resource/authority/data-theme/OP_DATPRO", "Provisional data",
      "Voorlopige gegevens"},
 }};

@@ -261,6 +261,16 @@ TEST_CASE("what DCAT-AP-NL requires and a record lacks is defaulted, and the exp
     CHECK(contains(ttl, "dct:license <http://spdx.org/licenses/ODbL-1.0>"));
     CHECK(contains(ttl, "licence ODbL-1.0, which is not on the DCAT-AP-NL licence list"));
 
+    // A theme of another scheme that is an EU data theme is one: no default theme then.
+    Json themes = parse(R"([{"scheme": "http://publications.europa.eu/resource/authority/data-theme",
+                             "concepts": [{"id": "AGRI", "title": "Landbouw",
+                                           "url": "http://publications.europa.eu/resource/authority/data-theme/AGRI"}]}])");
+    record["properties"].AddMember("themes", tweeling::common::JsonValue(themes, record.GetAllocator()), record.GetAllocator());
+    std::string withTheme = dcat::record(dcat::Format::Turtle, info(), entry);
+    CHECK(contains(withTheme, "dcat:theme <http://publications.europa.eu/resource/authority/data-theme/AGRI>"));
+    CHECK_FALSE(contains(withTheme, "OP_DATPRO"));
+    record["properties"].RemoveMember("themes");
+
     // JSON-LD says the same.
     Json jsonld = parse(dcat::record(dcat::Format::JsonLd, info(), entry));
     int notes = 0;
