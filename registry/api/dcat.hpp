@@ -1,7 +1,8 @@
 #pragma once
 // DCAT-AP 3.0 (with GeoDCAT-AP where it applies) views of the catalog, of a record and of a page of
 // search results, as JSON-LD (inline @context) and Turtle. The output is checked against the official
-// DCAT-AP 3.0.0 SHACL shapes by the dcat_shacl test.
+// DCAT-AP 3.0.0 SHACL shapes and the Dutch profile DCAT-AP-NL 3.0.1 by the dcat_shacl test; what
+// DCAT-AP-NL requires and a record lacks is defaulted and noted (docs/DCAT.md lists the defaults).
 //
 // IRIs (the choices a harvester sees):
 //   catalog          <base>/collections/twins              dcat:Catalog (also served at / )

@@ -13,7 +13,14 @@ NodePtr catalogNode(const CatalogInfo& info) {
     auto catalog = node(info.iri, {kDcat + "Catalog"});
     add(*catalog, kDct + "title", literal(info.title));
     add(*catalog, kDct + "description", literal(info.description));
-    add(*catalog, kDct + "publisher", ref(agent(info.publisherIri, info.publisherName)));
+    auto publisher = agent(info.publisherIri, info.publisherName);
+    add(*catalog, kDct + "publisher", ref(publisher));
+    add(*catalog, kDct + "creator", ref(publisher));
+    // DCAT-AP-NL: exactly one contact point. The node configures none, so it is the publisher at the
+    // catalogue's home page (noted).
+    add(*catalog, kDcat + "contactPoint", ref(catalogContact(info)));
+    noteDefault(*catalog, "dcat:contactPoint defaulted to the catalogue's publisher and home page because no "
+                          "contact is configured for the catalogue");
     if (!info.nodeId.empty()) add(*catalog, kDct + "identifier", literal(info.nodeId));
     if (!info.homepage.empty()) add(*catalog, kFoaf + "homepage", document(info.homepage));
     auto scheme = node(kTwinThemeScheme, {kSkos + "ConceptScheme"});
@@ -54,7 +61,7 @@ std::string catalog(Format format, const CatalogInfo& catalogInfo, const std::ve
     for (const auto& entry : entries) {
         if (!entry.record || !entry.record->IsObject()) continue;
         RecordView view(*entry.record);
-        auto resource = resourceNode(view, entry.itemUrl);
+        auto resource = resourceNode(view, entry.itemUrl, info);
         add(*catalogSubject, isServiceRecord(view) ? kDcat + "service" : kDcat + "dataset", ref(resource));
         add(*catalogSubject, kDcat + "record", ref(catalogRecordNode(view, entry.itemUrl, resource, info)));
     }

@@ -201,4 +201,15 @@ NodePtr agent(const std::string& agentIri, const std::string& name) {
     return result;
 }
 
+NodePtr catalogContact(const CatalogInfo& info) {
+    auto kind = node("", {kVcard + "Kind"});
+    add(*kind, kVcard + "fn", literal(info.publisherName.empty() ? info.title : info.publisherName));
+    if (!info.homepage.empty() && isAbsoluteIri(info.homepage)) add(*kind, kVcard + "hasURL", iri(info.homepage));
+    return kind;
+}
+
+void noteDefault(Node& subject, const std::string& text) {
+    add(subject, kRdfs + "comment", literal("DCAT-AP-NL default: " + text, "", "en"));
+}
+
 }  // namespace tweeling::registry::api::dcat::detail

@@ -83,6 +83,12 @@ Object concept(const std::string& conceptIri, const std::string& scheme,
                const std::vector<std::pair<std::string, std::string>>& labels);
 Object standard(const std::string& spec, const std::string& title);
 NodePtr agent(const std::string& agentIri, const std::string& name);
+// The contact point used where none is given: a vcard:Kind named after the catalogue's publisher,
+// with the catalogue's home page as its URL.
+NodePtr catalogContact(const CatalogInfo& info);
+// Says in the output that a value required by DCAT-AP-NL was defaulted, and why: an rdfs:comment
+// (English) on the subject, "DCAT-AP-NL default: <text>". docs/DCAT.md lists every default.
+void noteDefault(Node& subject, const std::string& text);
 
 // ---- the record ----
 struct RecordView {
@@ -96,10 +102,17 @@ struct RecordView {
 };
 
 bool isServiceRecord(const RecordView& view);
-// The properties a dataset and a data service share.
-void describeResource(Node& subject, const RecordView& view, const std::string& itemUrl);
+// The properties a dataset and a data service share (with the DCAT-AP-NL defaults).
+void describeResource(Node& subject, const RecordView& view, const std::string& itemUrl, const CatalogInfo& info);
+// The licence IRI for the record's `license` (the DCAT-AP-NL list's value where the licence is on
+// it); `note` says why when it is not from the list or was defaulted ("" otherwise).
+struct LicenceChoice {
+    std::string iri;
+    std::string note;
+};
+LicenceChoice licenceOf(const RecordView& view);
 // The dataset or data service a record describes, with its distributions (or endpoints).
-NodePtr resourceNode(const RecordView& view, const std::string& itemUrl);
+NodePtr resourceNode(const RecordView& view, const std::string& itemUrl, const CatalogInfo& info);
 NodePtr catalogRecordNode(const RecordView& view, const std::string& itemUrl, const NodePtr& resource,
                           const CatalogInfo& info);
 std::string serialise(Format format, const Graph& graph);

@@ -122,9 +122,30 @@ void addByteSize(Node& dist, const JsonValue& distribution) {
     }
 }
 
-NodePtr distributionNode(const RecordView& view, const std::string& distIri, const JsonValue& distribution,
-                         const std::string& href, const DistributionFormat& format,
-                         const std::optional<std::string>& licenseUri) {
+// The properties a distribution's access service takes over from the dataset it serves: DCAT-AP-NL
+// asks a data service for all of these, and they are the dataset's.
+bool inheritedByAccessService(const std::string& predicate) {
+    static const std::set<std::string> inherited = {
+        kDct + "publisher", kDct + "creator",  kDcat + "contactPoint", kDcat + "theme", kDct + "license",
+        kDct + "accessRights", kDct + "language", kDcat + "keyword"};
+    return inherited.count(predicate) > 0;
+}
+
+// dcat:endpointDescription: the specification of the API the endpoint implements (it describes the
+// operations), else the endpoint URL itself (noted: the record names no description).
+void addEndpointDescription(Node& service, const DistributionFormat& format, const std::string& href) {
+    if (format.info && format.info->spec) {
+        add(service, kDcat + "endpointDescription", resource(formatSpec(*format.info, format.version)));
+        return;
+    }
+    add(service, kDcat + "endpointDescription", resource(href));
+    noteDefault(service, "dcat:endpointDescription defaulted to the endpoint URL because the record names no "
+                         "specification of the API");
+}
+
+NodePtr distributionNode(const RecordView& view, const Node& dataset, const std::string& distIri,
+                         const JsonValue& distribution, const std::string& href, const DistributionFormat& format,
+                         const LicenceChoice& licence) {
     const record::Format* info = format.info;
     const std::optional<Object>& spec = format.spec;
     auto dist = node(distIri, {kDcat + "Distribution"});
@@ -135,10 +156,17 @@ NodePtr distributionNode(const RecordView& view, const std::string& distIri, con
     add(*dist, kDcat + "accessURL", resource(href));
     bool isService = info && info->service;
     if (isService) {
-        auto api = node("", {kDcat + "DataService", kDcat + "Resource"});
+        // The API as a data service of its own: DCAT-AP-NL asks it for everything a data service has.
+        auto api = node(distIri + "-service", {kDcat + "DataService", kDcat + "Resource"});
         add(*api, kDct + "title", literal(label));
+        add(*api, kDct + "description", literal(label + " endpoint of " + distIri));
+        add(*api, kDct + "identifier", literal(distIri + "-service"));
         add(*api, kDcat + "endpointURL", resource(href));
+        addEndpointDescription(*api, format, href);
         if (spec) add(*api, kDct + "conformsTo", *spec);
+        for (const auto& [predicate, object] : dataset.properties)
+            if (inheritedByAccessService(predicate)) add(*api, predicate, object);
+        if (!dataset.iri.empty()) add(*api, kDcat + "servesDataset", iri(dataset.iri));
         add(*dist, kDcat + "accessService", ref(api));
     } else {
         add(*dist, kDcat + "downloadURL", resource(href));
@@ -151,30 +179,45 @@ NodePtr distributionNode(const RecordView& view, const std::string& distIri, con
     if (spec) add(*dist, kDct + "conformsTo", *spec);
     addByteSize(*dist, distribution);
     if (auto sum = checksum(obj(&distribution, "checksum"))) add(*dist, kSpdx + "checksum", *sum);
-    if (licenseUri) add(*dist, kDct + "license", ref(node(*licenseUri, {kDct + "LicenseDocument"})));
+    add(*dist, kDct + "license", ref(node(licence.iri, {kDct + "LicenseDocument"})));
+    if (!view.language.empty())
+        if (auto language = record::euLanguageIri(view.language); !language.empty())
+            add(*dist, kDct + "language", ref(node(language, {kDct + "LinguisticSystem"})));
     return dist;
 }
 
 void addDistributions(Node& subject, const RecordView& view, const std::string& itemUrl, bool service) {
     const JsonValue* distributions = arr(view.properties, "distributions");
     if (!distributions) return;
-    std::optional<std::string> license = view.prop("license");
-    std::optional<std::string> licenseUri = license ? licenseIri(*license) : std::nullopt;
+    LicenceChoice licence = licenceOf(view);
     int position = 0;
+    int endpoints = 0;
     for (const auto& distribution : distributions->GetArray()) {
         ++position;
         auto href = str(&distribution, "href");
         if (!href) continue;
         DistributionFormat format = formatOf(distribution);
         if (service) {
-            // A data service's distributions are its endpoints.
-            add(subject, kDcat + "endpointURL", resource(*href));
+            // A data service's distributions are its endpoints. DCAT-AP-NL allows one endpoint URL and
+            // one endpoint description: the first endpoint is the service's, further ones are linked
+            // with rdfs:seeAlso (noted).
             if (format.spec) add(subject, kDct + "conformsTo", *format.spec);
+            if (++endpoints == 1) {
+                add(subject, kDcat + "endpointURL", resource(*href));
+                addEndpointDescription(subject, format, *href);
+            } else {
+                add(subject, kRdfs + "seeAlso", resource(*href));
+            }
             continue;
         }
         std::string distIri = itemUrl + "#distribution-" + std::to_string(position);
-        add(subject, kDcat + "distribution", ref(distributionNode(view, distIri, distribution, *href, format, licenseUri)));
+        add(subject, kDcat + "distribution",
+            ref(distributionNode(view, subject, distIri, distribution, *href, format, licence)));
     }
+    if (endpoints > 1)
+        noteDefault(subject, "the service has " + std::to_string(endpoints) +
+                                 " endpoints; DCAT-AP-NL allows one dcat:endpointURL, so the first is the "
+                                 "endpoint URL and the others are given as rdfs:seeAlso");
 }
 
 void addHarvest(Node& record, const JsonValue& harvest, const CatalogInfo& info) {
@@ -213,12 +256,12 @@ RecordView::RecordView(const JsonValue& value) : record(value), properties(obj(&
 
 bool isServiceRecord(const RecordView& view) { return view.prop("type") == std::optional<std::string>("service"); }
 
-NodePtr resourceNode(const RecordView& view, const std::string& itemUrl) {
+NodePtr resourceNode(const RecordView& view, const std::string& itemUrl, const CatalogInfo& info) {
     const JsonValue* p = view.properties;
     bool service = isServiceRecord(view);
     auto subject = node(resourceIri(view, itemUrl),
                         {service ? kDcat + "DataService" : kDcat + "Dataset", kDcat + "Resource"});
-    describeResource(*subject, view, itemUrl);
+    describeResource(*subject, view, itemUrl, info);
     if (auto type = view.prop("type"))
         add(*subject, kDct + "type", concept(std::string(record::kRecordTypeScheme) + "/" + *type, record::kRecordTypeScheme, {{*type, "en"}}));
     if (const JsonValue* lineage = obj(p, "lineage")) add(*subject, kDct + "provenance", provenanceStatement(view, *lineage));
@@ -236,6 +279,14 @@ NodePtr catalogRecordNode(const RecordView& view, const std::string& itemUrl, co
     else add(*record, kDct + "modified", literal("unknown"));
     if (auto title = view.prop("title")) add(*record, kDct + "title", view.text(*title));
     add(*record, kDct + "conformsTo", standard(kDcatAp3, "DCAT-AP 3.0.0"));
+    // The language of the metadata (DCAT-AP-NL requires it): the record's language.
+    std::string language = view.language.empty() ? "" : record::euLanguageIri(view.language);
+    if (language.empty()) {
+        language = record::euLanguageIri("nl");
+        noteDefault(*record, "dct:language defaulted to NLD (Dutch) because the record states no language in the "
+                             "EU language list");
+    }
+    add(*record, kDct + "language", ref(node(language, {kDct + "LinguisticSystem"})));
     if (auto origin = str(&view.record, "origin")) add(*record, kTwin + "origin", literal(*origin));
     else if (!info.nodeId.empty()) add(*record, kTwin + "origin", literal(info.nodeId));
     // On a hub: how the record came here (the harvest), and the hash of what was harvested.
@@ -251,7 +302,7 @@ std::string record(Format format, const CatalogInfo& info, const Entry& entry) {
     Graph graph;
     if (entry.record && entry.record->IsObject()) {
         RecordView view(*entry.record);
-        auto resource = resourceNode(view, entry.itemUrl);
+        auto resource = resourceNode(view, entry.itemUrl, info);
         graph.subjects.push_back(catalogRecordNode(view, entry.itemUrl, resource, info));
         graph.subjects.push_back(resource);
     }

@@ -12,16 +12,6 @@ namespace tweeling::registry::api::dcat::detail {
 
 namespace {
 
-const std::string kEuDataTheme = "http://publications.europa.eu/resource/authority/data-theme";
-const std::string kEuLanguage = "http://publications.europa.eu/resource/authority/language/";
-
-// The English labels of the EU data themes the twin themes fall under (record/vocabulary.hpp).
-const std::map<std::string, std::string> kEuThemeLabels = {
-    {kEuDataTheme + "/ENVI", "Environment"},
-    {kEuDataTheme + "/ENER", "Energy"},
-    {kEuDataTheme + "/TRAN", "Transport"},
-    {kEuDataTheme + "/REGI", "Regions and cities"}};
-
 // ---- geometry ----
 // dct:spatial: a dct:Location with the footprint's bounding box as a WKT literal (CRS84 lon/lat, the
 // GeoSPARQL default) in dcat:bbox, and the footprint itself as a GeoJSON literal (GeoSPARQL 1.1
@@ -70,14 +60,6 @@ std::optional<Object> temporal(const JsonValue& record) {
     return ref(period);
 }
 
-std::optional<std::string> euLanguage(const std::string& tag) {
-    static const std::map<std::string, std::string> codes = {
-        {"nl", "NLD"}, {"en", "ENG"}, {"de", "DEU"}, {"fr", "FRA"}, {"fy", "FRY"}, {"es", "SPA"}, {"it", "ITA"}};
-    auto it = codes.find(tag.substr(0, tag.find('-')));
-    if (it == codes.end()) return std::nullopt;
-    return kEuLanguage + it->second;
-}
-
 NodePtr contactPoint(const JsonValue& contact) {
     auto kind = node("", {kVcard + "Kind"});
     auto name = str(&contact, "name");
@@ -102,25 +84,57 @@ NodePtr contactPoint(const JsonValue& contact) {
     return kind;
 }
 
-void addPublisherAndContacts(Node& subject, const JsonValue* p) {
-    if (const JsonValue* publisher = obj(p, "publisher")) {
+std::vector<std::string> adminUnitsOf(const RecordView& view) {
+    std::vector<std::string> units;
+    if (const JsonValue* list = arr(view.properties, "adminUnits"))
+        for (const auto& unit : list->GetArray())
+            if (unit.IsString()) units.emplace_back(unit.GetString(), unit.GetStringLength());
+    return units;
+}
+
+// dct:publisher, dct:creator and dcat:contactPoint. A Dutch government body is named by its TOOI URI
+// (record::governmentBodyUri). The record profile has no creator of its own: the publisher is the
+// creator. Without a publisher or contact, the catalogue's stand in (noted).
+void addPublisherAndContacts(Node& subject, const RecordView& view, const CatalogInfo& info) {
+    NodePtr publisherAgent;
+    if (const JsonValue* publisher = obj(view.properties, "publisher")) {
         auto id = str(publisher, "id").value_or("");
         auto name = str(publisher, "name").value_or(id);
-        if (!id.empty() || !name.empty()) add(subject, kDct + "publisher", ref(agent(id, name)));
+        std::string uri = record::governmentBodyUri(id, name, adminUnitsOf(view));
+        if (uri.empty() && isAbsoluteIri(id)) uri = id;
+        if (!uri.empty() || !name.empty()) publisherAgent = agent(uri, name);
     }
-    if (const JsonValue* contacts = arr(p, "contacts")) {
-        for (const auto& contact : contacts->GetArray()) {
-            auto kind = contactPoint(contact);
-            if (!kind->properties.empty()) add(subject, kDcat + "contactPoint", ref(kind));
+    if (!publisherAgent) {
+        publisherAgent = agent(info.publisherIri, info.publisherName);
+        noteDefault(subject, "dct:publisher and dct:creator defaulted to the catalogue's publisher because the record "
+                             "names no publisher");
+    }
+    add(subject, kDct + "publisher", ref(publisherAgent));
+    add(subject, kDct + "creator", ref(publisherAgent));
+    bool contact = false;
+    if (const JsonValue* contacts = arr(view.properties, "contacts")) {
+        for (const auto& entry : contacts->GetArray()) {
+            auto kind = contactPoint(entry);
+            if (kind->properties.empty()) continue;
+            add(subject, kDcat + "contactPoint", ref(kind));
+            contact = true;
         }
+    }
+    if (!contact) {
+        add(subject, kDcat + "contactPoint", ref(catalogContact(info)));
+        noteDefault(subject, "dcat:contactPoint defaulted to the catalogue's contact (its publisher and home page) "
+                             "because the record names no contact");
     }
 }
 
-// Twin themes with their labels, then the EU data themes they fall under; concepts of another
-// scheme only where they have an IRI of their own.
-void addThemes(Node& subject, const JsonValue& themes) {
-    std::set<std::string> euThemes;
-    for (const auto& theme : themes.GetArray()) {
+// Twin themes with their labels, then the EU data themes they fall under (DCAT-AP-NL requires one;
+// without it "provisional data", noted); concepts of another scheme only where they have an IRI of
+// their own.
+void addThemes(Node& subject, const JsonValue* themes) {
+    std::set<std::string> euThemes;  // those of kEuDataThemes, labelled from there
+    bool hasEuTheme = false;         // any EU data theme, also one the table does not have
+    static const JsonValue kNone(rapidjson::kArrayType);
+    for (const auto& theme : (themes ? *themes : kNone).GetArray()) {
         auto scheme = str(&theme, "scheme").value_or("");
         const JsonValue* concepts = arr(&theme, "concepts");
         if (!concepts) continue;
@@ -140,12 +154,29 @@ void addThemes(Node& subject, const JsonValue& themes) {
             std::optional<std::string> conceptIri = str(&entry, "url");
             if (!conceptIri && isAbsoluteIri(*id)) conceptIri = id;
             if (!conceptIri || !isAbsoluteIri(*conceptIri)) continue;
+            bool euTheme = conceptIri->rfind(std::string(record::kEuDataThemeScheme) + "/", 0) == 0;
+            if (euTheme) {  // already an EU data theme
+                hasEuTheme = true;
+                if (record::findEuDataTheme(*conceptIri)) {
+                    euThemes.insert(*conceptIri);
+                    continue;
+                }
+            }
             auto label = str(&entry, "title").value_or(*id);
-            add(subject, kDcat + "theme", concept(*conceptIri, isAbsoluteIri(scheme) ? scheme : "", {{label, ""}}));
+            std::string conceptScheme = euTheme ? record::kEuDataThemeScheme : isAbsoluteIri(scheme) ? scheme : "";
+            add(subject, kDcat + "theme", concept(*conceptIri, conceptScheme, {{label, ""}}));
         }
     }
-    for (const auto& euTheme : euThemes)
-        add(subject, kDcat + "theme", concept(euTheme, kEuDataTheme, {{kEuThemeLabels.at(euTheme), "en"}}));
+    if (!hasEuTheme && euThemes.empty()) {
+        euThemes.insert(record::kEuDataThemeUnclassified);
+        noteDefault(subject, "dcat:theme defaulted to the EU data theme OP_DATPRO (provisional data) because no "
+                             "theme of the record maps to an EU data theme");
+    }
+    for (const auto& euTheme : euThemes) {
+        const record::EuDataTheme* known = record::findEuDataTheme(euTheme);
+        add(subject, kDcat + "theme",
+            concept(euTheme, record::kEuDataThemeScheme, {{known->labelEn, "en"}, {known->labelNl, "nl"}}));
+    }
 }
 
 void addSpatial(Node& subject, const RecordView& view) {
@@ -162,12 +193,17 @@ void addSpatial(Node& subject, const RecordView& view) {
 }
 
 void addRightsAndFrequency(Node& subject, const RecordView& view) {
-    if (auto license = view.prop("license"))
-        if (auto licenseUri = licenseIri(*license))
-            add(subject, kDct + "license", ref(node(*licenseUri, {kDct + "LicenseDocument"})));
-    if (auto rights = view.prop("rights"))
-        if (const record::Rights* known = record::findRights(*rights))
-            add(subject, kDct + "accessRights", ref(node(known->euAccessRight, {kDct + "RightsStatement"})));
+    LicenceChoice licence = licenceOf(view);
+    add(subject, kDct + "license", ref(node(licence.iri, {kDct + "LicenseDocument"})));
+    if (!licence.note.empty()) noteDefault(subject, licence.note);
+    const record::Rights* rights = nullptr;
+    if (auto value = view.prop("rights")) rights = record::findRights(*value);
+    if (!rights) {
+        rights = record::findRights("public");
+        noteDefault(subject, "dct:accessRights defaulted to PUBLIC because the record states no known access "
+                             "rights (public, restricted, non-public) and this catalogue serves it to anyone");
+    }
+    add(subject, kDct + "accessRights", ref(node(rights->euAccessRight, {kDct + "RightsStatement"})));
     if (auto frequency = view.prop("updateFrequency"); frequency && isAbsoluteIri(*frequency))
         add(subject, kDct + "accrualPeriodicity", ref(node(*frequency, {kDct + "Frequency"})));
 }
@@ -188,22 +224,49 @@ void addReferenceSystems(Node& subject, const JsonValue& crsList) {
 
 }  // namespace
 
-void describeResource(Node& subject, const RecordView& view, const std::string& itemUrl) {
+LicenceChoice licenceOf(const RecordView& view) {
+    std::optional<std::string> license = view.prop("license");
+    if (license) {
+        if (const record::Licence* known = record::findLicence(*license)) return {known->nlIri, ""};
+        if (auto uri = licenseIri(*license))
+            return {*uri, "dct:license is the record's own licence " + *license +
+                              ", which is not on the DCAT-AP-NL licence list"};
+    }
+    return {record::kLicenceUnknown,
+            std::string("dct:license defaulted to licentieonbekend (licence unknown) because the record has ") +
+                (license ? "no licence that is an SPDX id or an IRI" : "no licence")};
+}
+
+void describeResource(Node& subject, const RecordView& view, const std::string& itemUrl, const CatalogInfo& info) {
     const JsonValue* p = view.properties;
-    if (auto title = view.prop("title")) add(subject, kDct + "title", view.text(*title));
-    if (auto description = view.prop("description")) add(subject, kDct + "description", view.text(*description));
-    if (auto id = str(&view.record, "id")) add(subject, kDct + "identifier", literal(*id));
+    auto title = view.prop("title");
+    if (title) add(subject, kDct + "title", view.text(*title));
+    if (auto description = view.prop("description")) {
+        add(subject, kDct + "description", view.text(*description));
+    } else {
+        add(subject, kDct + "description", view.text(title ? *title : itemUrl));
+        noteDefault(subject, std::string("dct:description defaulted to the ") + (title ? "title" : "record's URL") +
+                                 " because the record has no description");
+    }
+    if (auto id = str(&view.record, "id")) {
+        add(subject, kDct + "identifier", literal(*id));
+    } else {
+        add(subject, kDct + "identifier", literal(itemUrl));
+        noteDefault(subject, "dct:identifier defaulted to the record's URL because the record has no id");
+    }
     addDate(subject, kDct + "issued", view.prop("created"));
     addDate(subject, kDct + "modified", view.prop("updated"));
-    addPublisherAndContacts(subject, p);
-    if (const JsonValue* themes = arr(p, "themes")) addThemes(subject, *themes);
+    addPublisherAndContacts(subject, view, info);
+    addThemes(subject, arr(p, "themes"));
     if (const JsonValue* keywords = arr(p, "keywords"))
         for (const auto& keyword : keywords->GetArray())
             if (keyword.IsString() && keyword.GetStringLength() > 0)
                 add(subject, kDcat + "keyword", view.text(keyword.GetString()));
     if (!view.language.empty())
-        if (auto language = euLanguage(view.language))
-            add(subject, kDct + "language", ref(node(*language, {kDct + "LinguisticSystem"})));
+        if (auto language = record::euLanguageIri(view.language); !language.empty())
+            add(subject, kDct + "language", ref(node(language, {kDct + "LinguisticSystem"})));
+    // The record's page for people (the HTML representation this server serves).
+    add(subject, kDcat + "landingPage", document(itemUrl + "?f=html"));
     addSpatial(subject, view);
     if (auto period = temporal(view.record)) add(subject, kDct + "temporal", *period);
     addRightsAndFrequency(subject, view);
@@ -215,7 +278,6 @@ void describeResource(Node& subject, const RecordView& view, const std::string& 
             if (rel == std::optional<std::string>("describedby") && href && isAbsoluteIri(*href))
                 add(subject, kFoaf + "page", document(*href, str(&link, "title")));
         }
-    (void)itemUrl;
 }
 
 }  // namespace tweeling::registry::api::dcat::detail

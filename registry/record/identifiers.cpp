@@ -63,6 +63,27 @@ std::string tooiUri(const AdminUnit& unit) {
     return std::string("https://identifier.overheid.nl/tooi/id/") + body + "/" + common::toLowerAscii(unit.code);
 }
 
+std::string governmentBodyUri(std::string_view id, std::string_view name, const std::vector<std::string>& adminUnits) {
+    if (id.substr(0, std::string_view(kTooiPrefix).size()) == kTooiPrefix) return std::string(id);
+    if (auto unit = parseAdminUnit(id)) return tooiUri(*unit);
+    std::string lower = common::toLowerAscii(name);
+    std::optional<AdminUnitKind> kind;
+    if (lower.rfind("gemeente ", 0) == 0) kind = AdminUnitKind::Municipality;
+    else if (lower.rfind("provincie ", 0) == 0) kind = AdminUnitKind::Province;
+    else if (lower.rfind("waterschap ", 0) == 0 || lower.rfind("hoogheemraadschap ", 0) == 0 ||
+             lower.rfind("wetterskip ", 0) == 0)
+        kind = AdminUnitKind::WaterBoard;
+    if (!kind) return "";
+    std::optional<AdminUnit> only;
+    for (const auto& code : adminUnits) {
+        auto unit = parseAdminUnit(code);
+        if (!unit || unit->kind != *kind) continue;
+        if (only) return "";  // more than one body of that kind: the name does not say which
+        only = unit;
+    }
+    return only ? tooiUri(*only) : "";
+}
+
 std::optional<std::string> epsgCode(std::string_view uri) {
     for (std::string_view prefix :
          {std::string_view(kEpsgUriPrefix), std::string_view("https://www.opengis.net/def/crs/EPSG/0/")}) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tweeling::registry::record {
 
@@ -32,6 +33,15 @@ std::optional<AdminUnit> parseAdminUnit(std::string_view text);
 bool isAdminUnit(std::string_view code);
 // The TOOI URI of the unit's public body: https://identifier.overheid.nl/tooi/id/gemeente/gm0363.
 std::string tooiUri(const AdminUnit& unit);
+
+inline constexpr const char* kTooiPrefix = "https://identifier.overheid.nl/tooi/id/";
+
+// The TOOI URI of the Dutch government body a publisher is, where the record tells: an id that is a
+// TOOI URI (any body, ministries included: .../tooi/id/ministerie/mnre1034) as is; an id that is a
+// CBS code ("gm0363", "PV27", "ws0155") as that body's URI; otherwise a name that says the kind of
+// body ("Gemeente ...", "Provincie ...", "Waterschap ..."/"Hoogheemraadschap ..."/"Wetterskip ...")
+// when `adminUnits` hold exactly one unit of that kind. "" when none of these applies.
+std::string governmentBodyUri(std::string_view id, std::string_view name, const std::vector<std::string>& adminUnits);
 
 // The form of an EPSG CRS URI in a record; an https form is accepted too.
 inline constexpr const char* kEpsgUriPrefix = "http://www.opengis.net/def/crs/EPSG/0/";

@@ -1,4 +1,5 @@
 #include "record/vocabulary.hpp"
+#include "common/text.hpp"
 
 namespace tweeling::registry::record {
 
@@ -25,6 +26,47 @@ const Format* findFormat(std::string_view id) {
 }
 const Rights* findRights(std::string_view id) {
     return findIn(kRightsTable, id);
+}
+
+const EuDataTheme* findEuDataTheme(std::string_view iri) {
+    for (const EuDataTheme& theme : kEuDataThemes)
+        if (iri == theme.iri) return &theme;
+    return nullptr;
+}
+
+const Licence* findLicence(std::string_view spdxOrIri) {
+    std::string text = common::toLowerAscii(std::string(spdxOrIri));
+    for (const char* scheme : {"https://", "http://"})
+        if (text.rfind(scheme, 0) == 0) text.erase(0, std::string_view(scheme).size());
+    if (text.rfind("www.", 0) == 0) text.erase(0, 4);
+    const std::string spdxPrefix = "spdx.org/licenses/";
+    if (text.rfind(spdxPrefix, 0) == 0) {
+        text.erase(0, spdxPrefix.size());
+        if (endsWith(text, ".html")) text.erase(text.size() - 5);
+    }
+    const std::string ccPrefix = "creativecommons.org/";
+    if (text.rfind(ccPrefix, 0) == 0) {
+        text.erase(0, ccPrefix.size());
+        while (!text.empty() && text.back() == '/') text.pop_back();
+        // licenses/by/4.0/legalcode.nl, licenses/by/4.0/deed.en: the same licence
+        auto last = text.rfind('/');
+        if (last != std::string::npos &&
+            (text.compare(last + 1, 9, "legalcode") == 0 || text.compare(last + 1, 5, "deed.") == 0))
+            text.erase(last);
+        for (const Licence& licence : kLicences)
+            if (text == licence.ccPath) return &licence;
+        return nullptr;
+    }
+    for (const Licence& licence : kLicences)
+        if (licence.spdx && text == common::toLowerAscii(licence.spdx)) return &licence;
+    return nullptr;
+}
+
+std::string euLanguageIri(std::string_view tag) {
+    std::string primary = common::toLowerAscii(std::string(tag.substr(0, tag.find('-'))));
+    for (const Language& language : kLanguages)
+        if (primary == language.tag) return std::string(kEuLanguageScheme) + "/" + language.euCode;
+    return "";
 }
 
 const Format* formatOfMediaType(std::string_view mediaType) {

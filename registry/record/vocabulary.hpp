@@ -6,6 +6,7 @@
 // schema against these tables, so the two cannot drift apart.
 #include <array>
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace tweeling::registry::record {
@@ -22,7 +23,8 @@ struct Theme {
     const char* id;
     const char* labelNl;
     const char* labelEn;
-    // The EU data theme the twin theme falls under, where the match is obvious; else nullptr.
+    // The EU data theme (kEuDataThemes) the twin theme falls under. DCAT-AP-NL requires a theme from
+    // the EU Data Theme vocabulary on every dataset and data service, so every twin theme has one.
     const char* euDataTheme;
     // Dutch and English terms that obviously name the theme, for guessing themes of foreign records
     // from their words. Matched in " " + lower-cased words + " " (everything but letters and digits
@@ -32,20 +34,20 @@ struct Theme {
 };
 
 inline constexpr std::array<Theme, 17> kThemes = {{
-    {"buildings", "Gebouwen", "Buildings", nullptr,
+    {"buildings", "Gebouwen", "Buildings", "http://publications.europa.eu/resource/authority/data-theme/REGI",
      {"gebouw", "building", " pand ", " panden ", " bag ", "3dbag", "bouwwerk"}},
-    {"terrain", "Terrein", "Terrain", nullptr,
+    {"terrain", "Terrein", "Terrain", "http://publications.europa.eu/resource/authority/data-theme/ENVI",
      {"hoogte", " ahn", "terrain", " dtm ", " dsm ", " dem ", "elevation", "maaiveld"}},
     {"vegetation", "Vegetatie", "Vegetation", "http://publications.europa.eu/resource/authority/data-theme/ENVI",
      {"bomen", " boom", " tree ", " trees ", "vegetat", " groen", "beplanting"}},
-    {"subsurface", "Ondergrond", "Subsurface", nullptr,
+    {"subsurface", "Ondergrond", "Subsurface", "http://publications.europa.eu/resource/authority/data-theme/ENVI",
      {"ondergrond", "subsurface", " geolog", "kabels en leidingen", " bodem"}},
-    {"infrastructure", "Infrastructuur", "Infrastructure", nullptr,
+    {"infrastructure", "Infrastructuur", "Infrastructure", "http://publications.europa.eu/resource/authority/data-theme/TRAN",
      {"infrastru", " wegen ", " roads ", "bruggen", "bridges", "transport network"}},
     {"water", "Water", "Water", "http://publications.europa.eu/resource/authority/data-theme/ENVI",
      {" water ", "oppervlaktewater", "hydrograph", "hydrografie", "inlandwaters"}},
-    {"pointcloud", "Puntenwolken", "Point clouds", nullptr, {"puntenwolk", "point cloud", "pointcloud", " lidar"}},
-    {"bim", "Bouwwerkinformatiemodellen", "Building information models", nullptr, {" bim ", " ifc "}},
+    {"pointcloud", "Puntenwolken", "Point clouds", "http://publications.europa.eu/resource/authority/data-theme/ENVI", {"puntenwolk", "point cloud", "pointcloud", " lidar"}},
+    {"bim", "Bouwwerkinformatiemodellen", "Building information models", "http://publications.europa.eu/resource/authority/data-theme/REGI", {" bim ", " ifc "}},
     {"heat-stress", "Hittestress", "Heat stress", "http://publications.europa.eu/resource/authority/data-theme/ENVI",
      {"hittestress", " hitte", " heat ", "heat stress", "urban heat"}},
     {"flooding", "Wateroverlast en overstromingen", "Flooding",
@@ -67,6 +69,54 @@ inline constexpr std::array<Theme, 17> kThemes = {{
      "http://publications.europa.eu/resource/authority/data-theme/REGI",
      {"bestemmingsplan", "omgevingsplan", "ruimtelijke ordening", "spatial planning", "land use", "landgebruik",
       " zoning "}},
+}};
+
+// The EU data themes (Publications Office, Data Theme authority table) the twin themes map onto,
+// and the one DCAT-AP-NL output uses for a record without a twin theme (OP_DATPRO, "provisional
+// data": not yet classified). `iri` is kEuDataThemeScheme + "/" + code.
+inline constexpr const char* kEuDataThemeScheme = "http://publications.europa.eu/resource/authority/data-theme";
+struct EuDataTheme {
+    const char* iri;
+    const char* labelEn;
+    const char* labelNl;
+};
+inline constexpr std::array<EuDataTheme, 5> kEuDataThemes = {{
+    {"http://publications.europa.eu/resource/authority/data-theme/ENVI", "Environment", "Milieu"},
+    {"http://publications.europa.eu/resource/authority/data-theme/ENER", "Energy", "Energie"},
+    {"http://publications.europa.eu/resource/authority/data-theme/TRAN", "Transport", "Vervoer"},
+    {"http://publications.europa.eu/resource/authority/data-theme/REGI", "Regions and cities", "Regio's en steden"},
+    {"http://publications.europa.eu/resource/authority/data-theme/OP_DATPRO", "Provisional data",
+     "Voorlopige gegevens"},
+}};
+inline constexpr const char* kEuDataThemeUnclassified =
+    "http://publications.europa.eu/resource/authority/data-theme/OP_DATPRO";
+
+// Licences: the record's `license` (an SPDX id, or a licence IRI) and the value of the DCAT-AP-NL
+// licence list (the Dutch government's list, continued from DCAT-AP-DONL: Creative Commons deeds in
+// Dutch, plus "licence unknown"). A licence not on the list keeps its own IRI (licenseIri).
+struct Licence {
+    const char* spdx;      // SPDX id (nullptr: SPDX has none)
+    const char* ccPath;    // path under creativecommons.org that names it ("licenses/by/4.0")
+    const char* nlIri;     // the DCAT-AP-NL licence list value
+};
+inline constexpr std::array<Licence, 4> kLicences = {{
+    {"CC0-1.0", "publicdomain/zero/1.0", "http://creativecommons.org/publicdomain/zero/1.0/deed.nl"},
+    {"CC-BY-4.0", "licenses/by/4.0", "http://creativecommons.org/licenses/by/4.0/deed.nl"},
+    {"CC-BY-SA-4.0", "licenses/by-sa/4.0", "http://creativecommons.org/licenses/by-sa/4.0/deed.nl"},
+    {nullptr, "publicdomain/mark/1.0", "http://creativecommons.org/publicdomain/mark/1.0/deed.nl"},
+}};
+// The list's value for a record without a usable licence.
+inline constexpr const char* kLicenceUnknown = "http://standaarden.overheid.nl/owms/terms/licentieonbekend";
+
+// Languages: a BCP 47 primary language tag and its code in the EU Languages authority table
+// (DCAT-AP dct:language is kEuLanguageScheme + "/" + code).
+inline constexpr const char* kEuLanguageScheme = "http://publications.europa.eu/resource/authority/language";
+struct Language {
+    const char* tag;
+    const char* euCode;
+};
+inline constexpr std::array<Language, 7> kLanguages = {{
+    {"nl", "NLD"}, {"en", "ENG"}, {"de", "DEU"}, {"fr", "FRA"}, {"fy", "FRY"}, {"es", "SPA"}, {"it", "ITA"},
 }};
 
 // A file name ending that says the format, and the media type such a file is served as.
@@ -174,6 +224,14 @@ inline constexpr std::array<const char*, 4> kTextDirections = {"ltr", "rtl", "tt
 const Theme* findTheme(std::string_view id);
 const Format* findFormat(std::string_view id);
 const Rights* findRights(std::string_view id);
+// The EU data theme with this IRI, or nullptr.
+const EuDataTheme* findEuDataTheme(std::string_view iri);
+// The licence an SPDX id (any case) or a licence IRI names: an spdx.org/licenses IRI, or a
+// creativecommons.org IRI in any of its spellings (http or https, www or not, /legalcode, /deed.xx,
+// trailing slash). nullptr when it is not on the list.
+const Licence* findLicence(std::string_view spdxOrIri);
+// The EU language IRI of a BCP 47 tag's primary language ("nl-NL" -> .../language/NLD), or "".
+std::string euLanguageIri(std::string_view tag);
 // The format a media type names on its own (lower case, without parameters), or nullptr.
 const Format* formatOfMediaType(std::string_view mediaType);
 // The format whose longest file suffix ends `path` (lower case), with that suffix; nullptr if none.

@@ -1,9 +1,12 @@
 // Validates an RDF document (Turtle or JSON-LD) against SHACL shapes (Turtle) with rdf-validate-shacl.
 //
-//   node validate.mjs DATA.ttl|DATA.jsonld SHAPES.ttl
+//   node validate.mjs DATA.ttl|DATA.jsonld SHAPES.ttl [MORE-SHAPES.ttl ...]
 //
+// Several shape files are validated as one union (a profile's shapes together with the shapes of
+// the standard it extends; shapes of the same IRI in several files merge).
 // Exit status: 0 when the data conforms, 1 when there are violations (each printed on stderr),
-// 2 when a file cannot be read or parsed. JSON-LD is expanded with the jsonld package; a remote
+// 2 when a file cannot be read or parsed. Results of severity sh:Warning or sh:Info (recommended
+// properties) are printed on stdout as `warning` lines and do not fail the check. JSON-LD is expanded with the jsonld package; a remote
 // @context is refused (the documents Tweeling serves carry their context inline), so the check
 // never depends on the network.
 import { readFile } from 'node:fs/promises';
@@ -13,7 +16,7 @@ import { Parser, Store } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 
 function usage() {
-  console.error('usage: node validate.mjs DATA.ttl|DATA.jsonld SHAPES.ttl');
+  console.error('usage: node validate.mjs DATA.ttl|DATA.jsonld SHAPES.ttl [MORE-SHAPES.ttl ...]');
   process.exit(2);
 }
 
@@ -54,15 +57,19 @@ function show(term) {
 }
 
 async function main() {
-  const [dataFile, shapesFile] = process.argv.slice(2);
-  if (!dataFile || !shapesFile) usage();
+  const [dataFile, ...shapesFiles] = process.argv.slice(2);
+  if (!dataFile || shapesFiles.length === 0) usage();
   let data;
-  let shapes;
+  const shapes = new Store();
+  let reading = dataFile;
   try {
     data = await load(dataFile);
-    shapes = await load(shapesFile);
+    for (const shapesFile of shapesFiles) {
+      reading = shapesFile;
+      shapes.addQuads((await load(shapesFile)).getQuads());
+    }
   } catch (error) {
-    console.error(`cannot read ${dataFile}: ${error.message}`);
+    console.error(`cannot read ${reading}: ${error.message}`);
     process.exit(2);
   }
   if (data.size === 0) {
@@ -71,19 +78,24 @@ async function main() {
   }
   const validator = new SHACLValidator(shapes);
   const report = await validator.validate(data);
-  if (report.conforms) {
-    console.log(`${dataFile}: conforms (${data.size} triples)`);
+  const describe = (result) => {
+    const messages = result.message.map((m) => m.value).join('; ');
+    return (
+      `${dataFile}: ${result.severity?.value.replace('http://www.w3.org/ns/shacl#', 'sh:')} ` +
+      `focus ${show(result.focusNode)} path ${show(result.path)} value ${show(result.value)}: ${messages} ` +
+      `[${show(result.sourceConstraintComponent)} from ${show(result.sourceShape)}]`
+    );
+  };
+  const lenient = new Set(['http://www.w3.org/ns/shacl#Warning', 'http://www.w3.org/ns/shacl#Info']);
+  const violations = report.results.filter((result) => !lenient.has(result.severity?.value));
+  const warnings = report.results.filter((result) => lenient.has(result.severity?.value));
+  for (const result of warnings) console.log(`warning ${describe(result)}`);
+  if (violations.length === 0) {
+    console.log(`${dataFile}: conforms (${data.size} triples, ${warnings.length} warning(s))`);
     return;
   }
-  for (const result of report.results) {
-    const messages = result.message.map((m) => m.value).join('; ');
-    console.error(
-      `${dataFile}: ${result.severity?.value.replace('http://www.w3.org/ns/shacl#', 'sh:')} ` +
-        `focus ${show(result.focusNode)} path ${show(result.path)} value ${show(result.value)}: ${messages} ` +
-        `[${show(result.sourceConstraintComponent)} from ${show(result.sourceShape)}]`,
-    );
-  }
-  console.error(`${dataFile}: ${report.results.length} violation(s)`);
+  for (const result of violations) console.error(describe(result));
+  console.error(`${dataFile}: ${violations.length} violation(s)`);
   process.exit(1);
 }
 

@@ -8,9 +8,11 @@
 #include <catch2/catch.hpp>
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -155,7 +157,16 @@ TEST_CASE("a twin record maps to a DCAT-AP catalog record, dataset and distribut
                         "4.7288 52.2782))\"^^gsp:wktLiteral"));
     CHECK(contains(ttl, "gsp:asGeoJSON \"{\\\"type\\\":\\\"Polygon\\\""));
     CHECK(contains(ttl, "dcat:startDate \"2024-04-20\"^^xsd:date"));
-    CHECK(contains(ttl, "dct:license <http://spdx.org/licenses/CC-BY-4.0>"));
+    // DCAT-AP-NL vocabularies: the licence list's Creative Commons deed, EU access rights, EU data
+    // theme of the twin theme, EU language of the metadata and the data.
+    CHECK(contains(ttl, "dct:license <http://creativecommons.org/licenses/by/4.0/deed.nl>"));
+    CHECK(contains(ttl, "<http://publications.europa.eu/resource/authority/data-theme/REGI>\n    a skos:Concept ;"));
+    CHECK(contains(ttl, "skos:inScheme <http://publications.europa.eu/resource/authority/data-theme>"));
+    CHECK(contains(ttl, "dct:language <http://publications.europa.eu/resource/authority/language/NLD>"));
+    CHECK(contains(ttl, "dct:creator <https://identifier.overheid.nl/tooi/id/gemeente/gm0363>"));
+    CHECK(contains(ttl, "dcat:landingPage <http://hub.example/collections/twins/items/gm0363:gm0363-3dbag-lod22-cityjson?f=html>"));
+    // A complete record needs no default.
+    CHECK_FALSE(contains(ttl, "DCAT-AP-NL default"));
     CHECK(contains(ttl, "dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC>"));
     CHECK(contains(ttl, "geodcat:referenceSystem <http://www.opengis.net/def/crs/EPSG/0/7415>"));
     CHECK(contains(ttl, "dct:modified \"2024-04-20T00:00:00Z\"^^xsd:dateTime"));
@@ -193,8 +204,96 @@ TEST_CASE("a service record is a dcat:DataService with endpoints; English text i
     INFO(ttl);
     CHECK(contains(ttl, "<http://n.example/collections/twins/items/s#service>\n    a dcat:DataService, dcat:Resource ;"));
     CHECK(contains(ttl, "dcat:endpointURL <"));
+    CHECK(contains(ttl, "dcat:endpointDescription <http://www.opengis.net/doc/IS/wms/1.3>"));
     CHECK(contains(ttl, "dcat:centroid \"POINT(4.9 52.37)\"^^gsp:wktLiteral"));  // a point has no bbox
     CHECK_FALSE(contains(ttl, "dcat:distribution"));
+
+    // DCAT-AP-NL allows one endpoint URL: with two endpoints the second is rdfs:seeAlso, and the
+    // export says so.
+    auto& allocator = record.GetAllocator();
+    tweeling::common::JsonValue second(rapidjson::kObjectType);
+    second.AddMember("href", "https://map.example.org/wmts", allocator);
+    second.AddMember("format", "wmts", allocator);
+    record["properties"]["distributions"].PushBack(second, allocator);
+    ttl = dcat::record(dcat::Format::Turtle, info(), {&record, "http://n.example/collections/twins/items/s"});
+    INFO(ttl);
+    CHECK(contains(ttl, "rdfs:seeAlso <https://map.example.org/wmts>"));
+    CHECK_FALSE(contains(ttl, "dcat:endpointURL <https://map.example.org/wmts>"));
+    CHECK(contains(ttl, "DCAT-AP-NL default: the service has 2 endpoints"));
+}
+
+// A record without what DCAT-AP-NL requires (as a foreign catalogue may give a hub): no publisher,
+// contact, theme, licence, rights, description or language.
+Json strippedRecord() {
+    Json doc = amsterdamCityJson();
+    auto& properties = doc["properties"];
+    for (const char* name : {"publisher", "contacts", "themes", "license", "rights", "description", "language"})
+        properties.RemoveMember(name);
+    return doc;
+}
+
+TEST_CASE("what DCAT-AP-NL requires and a record lacks is defaulted, and the export says so") {
+    Json record = strippedRecord();
+    dcat::Entry entry{&record, "http://hub.example/collections/twins/items/x"};
+    std::string ttl = dcat::record(dcat::Format::Turtle, info(), entry);
+    INFO(ttl);
+    // The values: the catalogue's publisher (also creator) and contact, the EU theme "provisional
+    // data", the licence list's "licence unknown", public access, the title as description, Dutch.
+    CHECK(contains(ttl, "dct:publisher <https://identifier.overheid.nl/tooi/id/ministerie/mnre1034>"));
+    CHECK(contains(ttl, "dct:creator <https://identifier.overheid.nl/tooi/id/ministerie/mnre1034>"));
+    CHECK(contains(ttl, "vcard:hasURL <http://hub.example/>"));
+    CHECK(contains(ttl, "dcat:theme <http://publications.europa.eu/resource/authority/data-theme/OP_DATPRO>"));
+    CHECK(contains(ttl, "dct:license <http://standaarden.overheid.nl/owms/terms/licentieonbekend>"));
+    CHECK(contains(ttl, "dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC>"));
+    CHECK(contains(ttl, "dct:description \"3D-gebouwen Amsterdam LoD2.2 (3DBAG, CityJSON)\""));
+    CHECK(contains(ttl, "dct:language <http://publications.europa.eu/resource/authority/language/NLD>"));
+    // And the notes, one per default.
+    for (const char* note : {"dct:publisher and dct:creator defaulted", "dcat:contactPoint defaulted",
+                             "dcat:theme defaulted to the EU data theme OP_DATPRO", "dct:license defaulted to licentieonbekend",
+                             "dct:accessRights defaulted to PUBLIC", "dct:description defaulted to the title",
+                             "dct:language defaulted to NLD"}) {
+        INFO(note);
+        CHECK(contains(ttl, std::string("\"DCAT-AP-NL default: ") + note));
+    }
+    // A licence that is not on the list keeps its IRI, and the export says it is not on the list.
+    record["properties"].AddMember("license", "ODbL-1.0", record.GetAllocator());
+    ttl = dcat::record(dcat::Format::Turtle, info(), entry);
+    CHECK(contains(ttl, "dct:license <http://spdx.org/licenses/ODbL-1.0>"));
+    CHECK(contains(ttl, "licence ODbL-1.0, which is not on the DCAT-AP-NL licence list"));
+
+    // A theme of another scheme that is an EU data theme is one: no default theme then.
+    Json themes = parse(R"([{"scheme": "http://publications.europa.eu/resource/authority/data-theme",
+                             "concepts": [{"id": "AGRI", "title": "Landbouw",
+                                           "url": "http://publications.europa.eu/resource/authority/data-theme/AGRI"}]}])");
+    record["properties"].AddMember("themes", tweeling::common::JsonValue(themes, record.GetAllocator()), record.GetAllocator());
+    std::string withTheme = dcat::record(dcat::Format::Turtle, info(), entry);
+    CHECK(contains(withTheme, "dcat:theme <http://publications.europa.eu/resource/authority/data-theme/AGRI>"));
+    CHECK_FALSE(contains(withTheme, "OP_DATPRO"));
+    record["properties"].RemoveMember("themes");
+
+    // JSON-LD says the same.
+    Json jsonld = parse(dcat::record(dcat::Format::JsonLd, info(), entry));
+    int notes = 0;
+    for (const auto& node : jsonld["@graph"].GetArray()) {
+        if (!node.HasMember("rdfs:comment")) continue;
+        const auto& comment = node["rdfs:comment"];
+        notes += comment.IsArray() ? static_cast<int>(comment.Size()) : 1;
+    }
+    CHECK(notes == 7);  // six on the dataset (licence: not on the list), one on the catalog record
+}
+
+TEST_CASE("a publisher named as a Dutch government body is given its TOOI URI") {
+    Json record = amsterdamCityJson();
+    auto& allocator = record.GetAllocator();
+    record["properties"]["publisher"].RemoveMember("id");  // only "Gemeente Amsterdam", adminUnits GM0363
+    std::string ttl = dcat::record(dcat::Format::Turtle, info(), {&record, "http://n.example/collections/twins/items/r"});
+    INFO(ttl);
+    CHECK(contains(ttl, "dct:publisher <https://identifier.overheid.nl/tooi/id/gemeente/gm0363>"));
+    CHECK(contains(ttl, "dct:type <http://purl.org/adms/publishertype/LocalAuthority>"));
+    record["properties"]["publisher"]["name"].SetString("3D Bureau BV", allocator);
+    ttl = dcat::record(dcat::Format::Turtle, info(), {&record, "http://n.example/collections/twins/items/r"});
+    CHECK_FALSE(contains(ttl, "dct:publisher <https://identifier.overheid.nl/tooi/"));
+    CHECK(contains(ttl, "foaf:name \"3D Bureau BV\""));
 }
 
 TEST_CASE("the catalog has a publisher, its records and hydra paging") {
@@ -216,6 +315,10 @@ TEST_CASE("the catalog has a publisher, its records and hydra paging") {
     CHECK(contains(ttl, "a hydra:PartialCollectionView"));
     CHECK(contains(ttl, "hydra:next <http://hub.example/collections/twins/items?limit=1&offset=2&f=ttl>"));
     CHECK(contains(ttl, "hydra:totalItems \"3\"^^xsd:integer"));
+    // DCAT-AP-NL: one contact point (defaulted, and said so) and the publisher as creator.
+    CHECK(contains(ttl, "dct:creator <https://identifier.overheid.nl/tooi/id/ministerie/mnre1034>"));
+    CHECK(contains(ttl, "vcard:fn \"Ministerie van BZK\""));
+    CHECK(contains(ttl, "DCAT-AP-NL default: dcat:contactPoint defaulted to the catalogue's publisher"));
 
     CHECK(dcat::defaultPublisher("gm0363", "Amsterdam", "http://n").first ==
           "https://identifier.overheid.nl/tooi/id/gemeente/gm0363");
@@ -235,16 +338,61 @@ namespace {
 
 std::string shapes() { return sourcePath("tests/fixtures/dcat/dcat-ap-3.0.0-SHACL.ttl"); }
 
-CommandResult validate(const std::string& file) {
-    return run({"/usr/bin/env", "node", sourcePath("tests/shacl/validate.mjs"), file, shapes()});
+// DCAT-AP-NL 3.0.1: the profile, both class-range files, the recommended properties (warnings) and
+// the DCAT-AP 3.0.1 shapes it ships, validated as one union.
+std::vector<std::string> nlShapes() {
+    std::vector<std::string> files;
+    for (const char* name : {"dcat-ap-nl-SHACL.ttl", "dcat-ap-nl-SHACL-klassebereik.ttl",
+                             "dcat-ap-nl-SHACL-klassebereik-codelijsten.ttl", "dcat-ap-nl-SHACL-aanbevolen.ttl",
+                             "dcat-ap-SHACL.ttl"})
+        files.push_back(sourcePath(std::string("tests/fixtures/nl-gov/") + name));
+    return files;
 }
 
-void checkConforms(const std::string& file) {
-    auto result = validate(file);
-    INFO(file << "\n" << result.out << result.err);
+CommandResult validate(const std::string& file, const std::vector<std::string>& shapeFiles = {shapes()}) {
+    std::vector<std::string> argv = {"/usr/bin/env", "node", sourcePath("tests/shacl/validate.mjs"), file};
+    argv.insert(argv.end(), shapeFiles.begin(), shapeFiles.end());
+    return run(argv);
+}
+
+void requireValidator(const CommandResult& result) {
     if (result.exitCode == 2 && contains(result.err, "Cannot find package"))
         FAIL("the SHACL validator is not installed: run (cd tests/shacl && npm ci) — tests/run.sh does");
-    CHECK(result.exitCode == 0);
+}
+
+// The recommended properties DCAT-AP-NL finds missing, as "path (count)" per property: printed, not failing.
+std::string warningSummary(const std::string& out) {
+    std::map<std::string, int> paths;
+    std::size_t start = 0;
+    while (start < out.size()) {
+        std::size_t end = out.find('\n', start);
+        if (end == std::string::npos) end = out.size();
+        std::string line = out.substr(start, end - start);
+        start = end + 1;
+        if (line.rfind("warning ", 0) != 0) continue;
+        auto at = line.find(" path <");
+        auto close = at == std::string::npos ? std::string::npos : line.find('>', at);
+        ++paths[close == std::string::npos ? "?" : line.substr(at + 7, close - at - 7)];
+    }
+    std::string summary;
+    for (const auto& [path, count] : paths) summary += "\n  " + path + " (" + std::to_string(count) + ")";
+    return summary;
+}
+
+// Conforms to DCAT-AP 3.0.0 and to DCAT-AP-NL 3.0.1 (profile + class ranges + DCAT-AP 3.0.1).
+void checkConforms(const std::string& file) {
+    auto result = validate(file);
+    {
+        INFO("DCAT-AP 3.0.0: " << file << "\n" << result.out << result.err);
+        requireValidator(result);
+        CHECK(result.exitCode == 0);
+    }
+    auto nl = validate(file, nlShapes());
+    INFO("DCAT-AP-NL 3.0.1: " << file << "\n" << nl.err);
+    requireValidator(nl);
+    CHECK(nl.exitCode == 0);
+    std::string warnings = warningSummary(nl.out);
+    if (!warnings.empty()) WARN(file << ": DCAT-AP-NL recommended properties missing (warnings)" << warnings);
 }
 
 std::string fetchTo(const TempDir& dir, const std::string& name, const std::string& url, const std::string& accept,
@@ -299,6 +447,35 @@ TEST_CASE("DCAT-AP output of a live node conforms to the DCAT-AP 3.0.0 SHACL sha
     CHECK(get(items + "/gm0363-3dbag-lod22-cityjson?f=ttl").header("etag") !=
           get(items + "/gm0363-3dbag-lod22-cityjson").header("etag"));
 
+    // A live hub that harvested this node serves the same records as DCAT (with harvest provenance).
+    std::string hubProgram = binPath("twin-federation");
+    REQUIRE(access(hubProgram.c_str(), X_OK) == 0);
+    std::string hubDb = dir.file("hub.db");
+    auto added = run({hubProgram, "sources", "add", "--db", hubDb, "--hub-id", "nl", "--id", "gm0363", "--url", base,
+                      "--allow-private"});
+    INFO(added.err);
+    REQUIRE(added.exitCode == 0);
+    run({hubProgram, "harvest", "--db", hubDb});  // learns the node's signing key, harvests nothing yet
+    REQUIRE(run({hubProgram, "sources", "approve", "gm0363", "--db", hubDb}).exitCode == 0);
+    auto harvested = run({hubProgram, "harvest", "--db", hubDb});
+    INFO(harvested.out << harvested.err);
+    REQUIRE(harvested.exitCode == 0);
+    {
+        ServerProcess hubServer({hubProgram, "serve", "--db", hubDb, "--listen", "127.0.0.1:0", "--hub-id", "nl",
+                                 "--quiet", "--no-harvest"});
+        const std::string hubItems = hubServer.baseUrl() + "/collections/twins/items";
+        for (auto file : {fetchTo(dir, "hub-catalog.ttl", hubServer.baseUrl() + "/collections/twins?f=ttl", "", ttl),
+                          fetchTo(dir, "hub-catalog.jsonld", hubServer.baseUrl() + "/collections/twins?f=jsonld", "", jsonld),
+                          fetchTo(dir, "hub-record.ttl", hubItems + "/gm0363:gm0363-3dbag-lod22-cityjson?f=ttl", "", ttl),
+                          fetchTo(dir, "hub-service.jsonld", hubItems + "/gm0363:gm0363-wms-klimaatadaptatie?f=jsonld", "",
+                                  jsonld),
+                          fetchTo(dir, "hub-search.ttl", hubItems + "?q=gebouwen&limit=3&f=ttl", "", ttl),
+                          fetchTo(dir, "hub-all.ttl", hubItems + "?limit=100&f=ttl", "", ttl),
+                          fetchTo(dir, "hub-all.jsonld", hubItems + "?limit=100&f=jsonld", "", jsonld)})
+            files.push_back(file);
+        CHECK(contains(readFile(dir.file("hub-record.ttl")), "twin:harvestSource \"gm0363\""));
+    }
+
     // The next page of a DCAT page is itself DCAT.
     std::string page = readFile(files[9]);
     CHECK(contains(page, "\"hydra:next\":{\"@id\":\"" + items + "?limit=5&offset=10&f=jsonld\"}"));
@@ -314,6 +491,7 @@ TEST_CASE("DCAT-AP output of a live node conforms to the DCAT-AP 3.0.0 SHACL sha
         files.push_back(dir.file(name + ".jsonld"));
     };
     writeBoth("hostile", hubRecord(hostileRecord()));
+    writeBoth("stripped", hubRecord(strippedRecord()));  // DCAT-AP-NL defaults
     const std::string valid = sourcePath("tests/fixtures/records/valid");
     std::unique_ptr<DIR, int (*)(DIR*)> folder(opendir(valid.c_str()), closedir);
     REQUIRE(folder);
@@ -325,6 +503,26 @@ TEST_CASE("DCAT-AP output of a live node conforms to the DCAT-AP 3.0.0 SHACL sha
         ++fixtures;
     }
     CHECK(fixtures >= 5);
+
+    // A hub's page of all of them, written by the library.
+    {
+        std::vector<Json> records;
+        records.push_back(hubRecord(hostileRecord()));
+        records.push_back(hubRecord(strippedRecord()));
+        records.push_back(hubRecord(amsterdamCityJson()));
+        std::vector<dcat::Entry> entries;
+        int n = 0;
+        for (const auto& record : records)
+            entries.push_back({&record, "http://hub.example/collections/twins/items/r" + std::to_string(++n)});
+        dcat::Paging paging;
+        paging.self = "http://hub.example/collections/twins/items?f=ttl";
+        paging.total = 3;
+        paging.limit = 10;
+        std::ofstream(dir.file("hub-page.ttl"), std::ios::binary) << dcat::catalog(dcat::Format::Turtle, hub, entries, paging);
+        std::ofstream(dir.file("hub-page.jsonld"), std::ios::binary) << dcat::catalog(dcat::Format::JsonLd, hub, entries, paging);
+        files.push_back(dir.file("hub-page.ttl"));
+        files.push_back(dir.file("hub-page.jsonld"));
+    }
 
     for (const auto& file : files) checkConforms(file);
 }
@@ -343,4 +541,31 @@ TEST_CASE("the SHACL check fails on a catalog that breaks the shapes", "[.][shac
     CHECK(contains(result.err, "http://purl.org/dc/terms/publisher"));
     CHECK(contains(result.err, "http://www.w3.org/ns/dcat#accessURL"));
     CHECK(contains(result.err, "http://www.w3.org/ns/dcat#byteSize"));
+}
+
+TEST_CASE("the DCAT-AP-NL check fails on what the Dutch profile forbids and only warns on recommendations",
+          "[.][shacl]") {
+    TempDir dir;
+    // Valid DCAT-AP 3.0.0, but DCAT-AP-NL wants creator, contact point, theme, access rights and an
+    // identifier on a dataset, one contact point on a catalogue and a language on a catalog record.
+    std::string file = dir.file("not-nl.ttl");
+    std::ofstream(file) << "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+                           "@prefix dct: <http://purl.org/dc/terms/> .\n"
+                           "@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
+                           "<http://x.example/c> a dcat:Catalog ; dct:title \"c\" ; dct:description \"c\" ;\n"
+                           "  dct:publisher <http://x.example/p> ; dcat:dataset <http://x.example/d> .\n"
+                           "<http://x.example/p> a foaf:Agent ; foaf:name \"p\" .\n"
+                           "<http://x.example/d> a dcat:Dataset ; dct:title \"d\" ; dct:description \"d\" .\n";
+    REQUIRE(validate(file).exitCode == 0);
+    auto result = validate(file, nlShapes());
+    INFO(result.out << result.err);
+    REQUIRE(result.exitCode == 1);
+    for (const char* path : {"http://purl.org/dc/terms/creator", "http://www.w3.org/ns/dcat#contactPoint",
+                             "http://www.w3.org/ns/dcat#theme", "http://purl.org/dc/terms/accessRights",
+                             "http://purl.org/dc/terms/identifier"})
+        CHECK(contains(result.err, std::string("path <") + path + ">"));
+    // The missing recommended properties are warnings on stdout, not violations.
+    CHECK(contains(result.out, "warning "));
+    CHECK(contains(result.out, "path <http://www.w3.org/ns/dcat#landingPage>"));
+    CHECK_FALSE(contains(result.err, "dcat#landingPage"));
 }

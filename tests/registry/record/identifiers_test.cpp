@@ -67,3 +67,25 @@ TEST_CASE("record ids: a URL path can name every id the profile accepts") {
     CHECK_FALSE(idProblem(std::string(kMaxIdLength, 'x')));
     CHECK(idProblem(std::string(kMaxIdLength + 1, 'x'))->find("256") != std::string::npos);
 }
+
+TEST_CASE("a publisher that is a Dutch government body is named by its TOOI URI") {
+    const std::vector<std::string> units = {"GM0363", "PV27", "WS0155"};
+    // A TOOI URI as is (ministries too), a CBS code as its body's URI.
+    CHECK(governmentBodyUri("https://identifier.overheid.nl/tooi/id/ministerie/mnre1034", "BZK", {}) ==
+          "https://identifier.overheid.nl/tooi/id/ministerie/mnre1034");
+    CHECK(governmentBodyUri("gm0599", "Rotterdam", {}) == "https://identifier.overheid.nl/tooi/id/gemeente/gm0599");
+    CHECK(governmentBodyUri("WS0155", "", {}) == "https://identifier.overheid.nl/tooi/id/waterschap/ws0155");
+    // A name that says the kind of body, with exactly one unit of that kind among the adminUnits.
+    CHECK(governmentBodyUri("", "Gemeente Amsterdam", units) == "https://identifier.overheid.nl/tooi/id/gemeente/gm0363");
+    CHECK(governmentBodyUri("", "provincie Noord-Holland", units) ==
+          "https://identifier.overheid.nl/tooi/id/provincie/pv27");
+    CHECK(governmentBodyUri("", "Hoogheemraadschap van Rijnland", units) ==
+          "https://identifier.overheid.nl/tooi/id/waterschap/ws0155");
+    CHECK(governmentBodyUri("https://example.org/org/1", "Gemeente Amsterdam", units) ==
+          "https://identifier.overheid.nl/tooi/id/gemeente/gm0363");
+    // Not derivable: two municipalities, no unit of the kind, not a government body.
+    CHECK(governmentBodyUri("", "Gemeente Amsterdam", {"GM0363", "GM0599"}).empty());
+    CHECK(governmentBodyUri("", "Provincie Utrecht", {"GM0344"}).empty());
+    CHECK(governmentBodyUri("https://3dbag.nl", "3DBAG", units).empty());
+    CHECK(governmentBodyUri("", "Gemeentebelangen Amsterdam", units).empty());
+}

@@ -140,9 +140,9 @@ TEST_CASE("the theme table") {
         CHECK(ids.insert(theme.id).second);
         CHECK(std::string(theme.labelNl).size() > 0);
         CHECK(std::string(theme.labelEn).size() > 0);
-        if (theme.euDataTheme)
-            CHECK(std::string(theme.euDataTheme)
-                      .rfind("http://publications.europa.eu/resource/authority/data-theme/", 0) == 0);
+        // DCAT-AP-NL requires an EU data theme: every twin theme maps onto one of the EU table.
+        REQUIRE(theme.euDataTheme != nullptr);
+        CHECK(findEuDataTheme(theme.euDataTheme) != nullptr);
         CHECK(theme.searchTerms[0] != nullptr);
         bool ended = false;
         for (const char* term : theme.searchTerms) {
@@ -208,4 +208,46 @@ TEST_CASE("the rights table") {
     CHECK(std::string(findRights("non-public")->euAccessRight) ==
           "http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC");
     CHECK(findRights("open") == nullptr);
+}
+
+TEST_CASE("the EU data themes, licences and languages of DCAT-AP-NL") {
+    for (const EuDataTheme& theme : kEuDataThemes) {
+        INFO(theme.iri);
+        CHECK(std::string(theme.iri).rfind(std::string(kEuDataThemeScheme) + "/", 0) == 0);
+        CHECK(std::string(theme.labelEn).size() > 0);
+        CHECK(std::string(theme.labelNl).size() > 0);
+    }
+    CHECK(findEuDataTheme(kEuDataThemeUnclassified) != nullptr);
+    CHECK(findEuDataTheme("http://publications.europa.eu/resource/authority/data-theme/XXXX") == nullptr);
+    CHECK(std::string(findTheme("buildings")->euDataTheme) ==
+          "http://publications.europa.eu/resource/authority/data-theme/REGI");
+
+    // An SPDX id in any case, the SPDX IRI and every spelling of the Creative Commons IRI.
+    const std::string ccBy = "http://creativecommons.org/licenses/by/4.0/deed.nl";
+    for (const char* spelling :
+         {"CC-BY-4.0", "cc-by-4.0", "http://spdx.org/licenses/CC-BY-4.0", "https://spdx.org/licenses/CC-BY-4.0.html",
+          "https://creativecommons.org/licenses/by/4.0/", "http://creativecommons.org/licenses/by/4.0",
+          "https://www.creativecommons.org/licenses/by/4.0/legalcode", "https://creativecommons.org/licenses/by/4.0/deed.en",
+          "http://creativecommons.org/licenses/by/4.0/deed.nl"}) {
+        INFO(spelling);
+        const Licence* licence = findLicence(spelling);
+        REQUIRE(licence != nullptr);
+        CHECK(licence->nlIri == ccBy);
+    }
+    CHECK(std::string(findLicence("CC0-1.0")->nlIri) == "http://creativecommons.org/publicdomain/zero/1.0/deed.nl");
+    CHECK(std::string(findLicence("https://creativecommons.org/publicdomain/mark/1.0/")->nlIri) ==
+          "http://creativecommons.org/publicdomain/mark/1.0/deed.nl");
+    // Not on the list: other licences, and a version the list does not have (no silent upgrade).
+    CHECK(findLicence("ODbL-1.0") == nullptr);
+    CHECK(findLicence("CC-BY-3.0") == nullptr);
+    CHECK(findLicence("https://creativecommons.org/licenses/by/3.0/nl/") == nullptr);
+    CHECK(findLicence("https://example.org/licenses/by/4.0") == nullptr);
+    CHECK(findLicence("") == nullptr);
+
+    CHECK(euLanguageIri("nl") == "http://publications.europa.eu/resource/authority/language/NLD");
+    CHECK(euLanguageIri("nl-NL") == "http://publications.europa.eu/resource/authority/language/NLD");
+    CHECK(euLanguageIri("EN") == "http://publications.europa.eu/resource/authority/language/ENG");
+    CHECK(euLanguageIri("fy") == "http://publications.europa.eu/resource/authority/language/FRY");
+    CHECK(euLanguageIri("xx").empty());
+    CHECK(euLanguageIri("").empty());
 }
