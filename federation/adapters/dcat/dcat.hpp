@@ -39,9 +39,10 @@
 //                skos:exactMatch is, else the IRI, else its rdfs:label / dct:title. None: W.
 //   rights       dct:accessRights (DCAT-AP access-right PUBLIC/RESTRICTED/NON_PUBLIC, INSPIRE
 //                limitations); else "public" for an open licence, W; else none, W.
-//   updated      dct:modified, else dct:issued (W), else the catalog record's (dcat:CatalogRecord
-//                foaf:primaryTopic) dct:modified (W); none: 1970-01-01 stands for unknown, W.
-//   created      dct:issued.
+//   updated      dct:modified, else dct:issued (W), else dct:created (W), else the catalog record's
+//                (dcat:CatalogRecord foaf:primaryTopic) dct:modified (W); none: 1970-01-01 stands
+//                for unknown, W.
+//   created      dct:created, else dct:issued.
 //   time         dct:temporal's dcat:startDate / dcat:endDate as an interval (an open end "..").
 //   distributions  dcat:distribution: dcat:downloadURL, else dcat:accessURL (http(s) only) -> href;
 //                format by adapters::guessFormat from the URL and dcat:mediaType (else dct:format: a

@@ -32,6 +32,9 @@ void Mapper::mapTime() {
         updated = issued;
         warn("/properties/updated", "The resource has no usable dct:modified; its dct:issued is used.");
     }
+    if (!updated)
+        if ((updated = instantOf(m_graph, objects(m_node, ns::dct, "created"), guessed)))
+            warn("/properties/updated", "The resource has no usable dct:modified or dct:issued; its dct:created is used.");
     if (!updated) {
         // The catalog record about the resource (dcat:CatalogRecord foaf:primaryTopic) says when the
         // metadata changed.
@@ -53,15 +56,19 @@ void Mapper::mapTime() {
     if (guessed)
         warn("/properties/updated", "A date of the resource had no UTC offset or was incomplete; it was read as UTC.");
     m_p.AddMember("updated", s(*updated), m_allocator);
-    if (issued) m_p.AddMember("created", s(*issued), m_allocator);
+    bool ignored = false;
+    if (auto created = instantOf(m_graph, objects(m_node, ns::dct, "created"), ignored))
+        m_p.AddMember("created", s(*created), m_allocator);
+    else if (issued)
+        m_p.AddMember("created", s(*issued), m_allocator);
 
     for (TermId period : objects(m_node, ns::dct, "temporal")) {
-        bool ignored = false;
-        auto start = instantOf(m_graph, objects(period, ns::dcat, "startDate"), ignored);
-        auto end = instantOf(m_graph, objects(period, ns::dcat, "endDate"), ignored);
+        bool periodGuessed = false;
+        auto start = instantOf(m_graph, objects(period, ns::dcat, "startDate"), periodGuessed);
+        auto end = instantOf(m_graph, objects(period, ns::dcat, "endDate"), periodGuessed);
         // schema.org's, as DCAT-AP 2 examples and older DCAT-AP-NL catalogs write them.
-        if (!start) start = instantOf(m_graph, objects(period, "http://schema.org/", "startDate"), ignored);
-        if (!end) end = instantOf(m_graph, objects(period, "http://schema.org/", "endDate"), ignored);
+        if (!start) start = instantOf(m_graph, objects(period, "http://schema.org/", "startDate"), periodGuessed);
+        if (!end) end = instantOf(m_graph, objects(period, "http://schema.org/", "endDate"), periodGuessed);
         if (!start && !end) continue;
         JsonValue interval(rapidjson::kArrayType);
         interval.PushBack(s(start.value_or("..")), m_allocator);
