@@ -2,6 +2,7 @@
 
 #include "harvest/fetcher.hpp"
 #include "hub/ckan_job.hpp"
+#include "hub/dcat_job.hpp"
 #include "hub/crawl_job.hpp"
 #include "hub/feed_job.hpp"
 #include "hub/write_queue.hpp"
@@ -25,6 +26,9 @@ std::vector<HarvestReport> Harvester::harvest(const std::vector<std::string>& so
         if (!state) continue;
         if (state->config.kind == SourceKind::Tweeling)
             jobs.push_back(std::make_unique<FeedJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
+                                                     m_cancelled));
+        else if (state->config.kind == SourceKind::Dcat)
+            jobs.push_back(std::make_unique<DcatJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
                                                      m_cancelled));
         else if (state->config.kind == SourceKind::Ckan)
             jobs.push_back(std::make_unique<CkanJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
