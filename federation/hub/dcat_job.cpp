@@ -71,6 +71,13 @@ void DcatJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resu
     count(m_store.apply(batch));
 
     if (!page.next.empty()) {
+        // As a crawl: never to another host (a catalog cannot send the hub's requests elsewhere).
+        if (hostOf(page.next) != hostOf(pageUrl)) {
+            fail("degraded", where + " names as its next page " + page.next +
+                                 ", on another host; the listing stops there, what it read is kept, and no "
+                                 "deletions were applied");
+            return;
+        }
         if (m_visited.count(page.next)) {
             fail("degraded", where + " names as its next page " + page.next +
                                  ", which this listing has read already (a page loop); what it read is kept, and "

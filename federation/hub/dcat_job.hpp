@@ -4,8 +4,8 @@
 // hydra:PagedCollection's hydra:nextPage) within the run's page budget; changes by content hash,
 // deletions by comparing the ids of a complete listing. The listing is complete only when it
 // reached a page without a next one; stopped early, refused (a failed or unreadable page: the first
-// one makes the source down, a later one degraded) or looping back to a page already read, it is
-// incomplete and deletes nothing.
+// one makes the source down, a later one degraded), looping back to a page already read or sent to
+// another host, it is incomplete and deletes nothing.
 #include "hub/job.hpp"
 
 #include <set>

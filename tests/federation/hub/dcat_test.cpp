@@ -72,6 +72,7 @@ public:
     void failPage(int page) { set(m_failPage, page); }
     void malformedPage(int page) { set(m_malformedPage, page); }
     void loopFromPage(int page) { set(m_loopFrom, page); }
+    void elsewhereFromPage(int page) { set(m_elsewhereFrom, page); }
     std::vector<SeenRequest> requests() const { return m_server.requests(); }
 
 private:
@@ -98,9 +99,11 @@ private:
         std::size_t first = (static_cast<std::size_t>(page) - 1) * pageSize;
         std::size_t end = std::min(m_datasets.size(), first + pageSize);
         bool last = end >= m_datasets.size();
-        std::string next = m_loopFrom == page ? "/dcat" : "?page=" + std::to_string(page + 1);
+        std::string next = m_loopFrom == page        ? "/dcat"
+                           : m_elsewhereFrom == page ? "https://elsewhere.example/dcat?page=2"
+                                                     : "?page=" + std::to_string(page + 1);
         std::string self = page == 1 ? "/dcat" : "?page=" + std::to_string(page);
-        bool hasNext = !last || m_loopFrom == page;
+        bool hasNext = !last || m_loopFrom == page || m_elsewhereFrom == page;
         if (page % 2 == 1 || page == m_malformedPage) {
             reply.headers.push_back({"Content-Type", "text/turtle; charset=utf-8"});
             reply.body = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n"
@@ -125,7 +128,7 @@ private:
 
     mutable std::mutex m_mutex;
     std::vector<Dataset> m_datasets;
-    int m_failPage = 0, m_malformedPage = 0, m_loopFrom = 0;
+    int m_failPage = 0, m_malformedPage = 0, m_loopFrom = 0, m_elsewhereFrom = 0;
     TestServer m_server;  // last: it calls answer() from its threads until it is destroyed
 };
 
@@ -247,8 +250,19 @@ TEST_CASE("in process: a DCAT catalog is harvested through its Hydra pages; a da
     CHECK(loop.deleted == 0);
     CHECK(hub.held() == 3);
 
-    // Healed: the complete listing deletes the dataset that went while the catalog was failing.
+    // A next page on another host: not followed; nothing deleted.
     catalog.loopFromPage(0);
+    catalog.elsewhereFromPage(1);
+    auto elsewhere = hub.round(harvester);
+    INFO(elsewhere.toText());
+    CHECK(elsewhere.status == "degraded");
+    CHECK(elsewhere.error.find("another host") != std::string::npos);
+    CHECK(elsewhere.deleted == 0);
+    CHECK(catalog.requests().back().path == "/dcat");
+    CHECK(hub.held() == 3);
+
+    // Healed: the complete listing deletes the dataset that went while the catalog was failing.
+    catalog.elsewhereFromPage(0);
     auto healed = hub.round(harvester);
     INFO(healed.toText());
     CHECK(healed.status == "ok");
