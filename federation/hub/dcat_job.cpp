@@ -48,8 +48,8 @@ void DcatJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resu
     const std::string pageUrl = result.finalUrl.empty() ? result.url : result.finalUrl;
     auto type = result.headers.find("content-type");
     adapters::DcatPage page;
-    if (auto error = adapters::readDcatPage(result.body, type == result.headers.end() ? "" : type->second, pageUrl,
-                                            page)) {
+    if (auto error =
+            adapters::readDcatPage(result.body, type == result.headers.end() ? "" : type->second, pageUrl, page)) {
         fail(status, where + " is " + *error + "; no deletions were applied");
         return;
     }
@@ -57,7 +57,8 @@ void DcatJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resu
     Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
     if (check != Verifier::Result::Unsigned) {
         // Nothing of a catalog whose records would take the name of a signing origin is written.
-        m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
+        m_report.reject(
+            {"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
         fail("degraded", "the records of this catalog would take the origin " + origin +
                              ", which signs its records at this hub: nothing was harvested; add the catalog "
                              "under another source id");

@@ -33,8 +33,8 @@ void Mapper::mapPublisherAndContacts() {
     std::string name, id;
     auto publisher = object(m_node, ns::dct, "publisher");
     if (publisher) {
-        for (auto [prefix, local] : {std::pair{ns::foaf, "name"}, {ns::skos, "prefLabel"}, {ns::vcard, "fn"},
-                                     {ns::rdfs, "label"}})
+        for (auto [prefix, local] :
+             {std::pair{ns::foaf, "name"}, {ns::skos, "prefLabel"}, {ns::vcard, "fn"}, {ns::rdfs, "label"}})
             if (auto found = text(*publisher, prefix, local); found && found->size() <= 1024) {
                 name = *found;
                 break;
@@ -58,7 +58,8 @@ void Mapper::mapPublisherAndContacts() {
     }
     if (id.empty()) {
         id = withoutFragment(m_context.catalogUrl) + "#publisher-" + slug(name);
-        warn("/properties/publisher/id", "The publisher has no http(s) IRI; '" + id + "' identifies it within this catalog.");
+        warn("/properties/publisher/id",
+             "The publisher has no http(s) IRI; '" + id + "' identifies it within this catalog.");
     } else if (!startsWith(id, kTooi)) {
         warn("/properties/publisher/id", "The publisher's IRI '" + id + "' is not a TOOI URI.");
     }
@@ -102,7 +103,8 @@ void Mapper::mapPublisherAndContacts() {
             links.PushBack(entry, m_allocator);
         }
         if (person && person->size() <= 1024) contact.AddMember("name", s(*person), m_allocator);
-        if (organization && organization->size() <= 1024) contact.AddMember("organization", s(*organization), m_allocator);
+        if (organization && organization->size() <= 1024)
+            contact.AddMember("organization", s(*organization), m_allocator);
         if (!contact.HasMember("name") && !contact.HasMember("organization")) {
             // A contact point without a name (the HVD example gives only a service desk URL): the
             // publisher's name, so that the way to reach someone is kept.

@@ -77,7 +77,9 @@ struct DcatResource {
     rdf::TermId node;
     std::string pageUrl;  // the page it was read on (provenance)
 };
-inline bool isRecordShaped(const DcatResource&) { return true; }
+inline bool isRecordShaped(const DcatResource&) {
+    return true;
+}
 
 // context.catalogUrl is the source's URL (the catalog's first page).
 MappedRecord mapDcatResource(const DcatResource& resource, const MappingContext& context,
@@ -98,8 +100,8 @@ struct DcatPage {
 // Reads a page: chooses the reader by `contentType` (else by its first characters), reads the graph
 // within `limits`, lists its resources and its next page. Returns an error text for a page that
 // cannot be read (malformed, over a limit, an unknown remote JSON-LD context); `out` is reset first.
-std::optional<std::string> readDcatPage(std::string_view body, std::string_view contentType,
-                                        const std::string& pageUrl, DcatPage& out, rdf::RdfLimits limits = {});
+std::optional<std::string> readDcatPage(std::string_view body, std::string_view contentType, const std::string& pageUrl,
+                                        DcatPage& out, rdf::RdfLimits limits = {});
 
 // What the hub asks a DCAT catalog for (Turtle first: it is what serd reads fastest and every
 // DCAT-AP portal serves it).

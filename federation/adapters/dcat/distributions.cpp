@@ -21,7 +21,8 @@ constexpr std::string_view kIanaMediaTypes = "www.iana.org/assignments/media-typ
 // or a literal.
 std::string mediaTypeOf(const std::string& value) {
     std::string type = value;
-    if (std::size_t at = type.find(kIanaMediaTypes); at != std::string::npos) type = type.substr(at + kIanaMediaTypes.size());
+    if (std::size_t at = type.find(kIanaMediaTypes); at != std::string::npos)
+        type = type.substr(at + kIanaMediaTypes.size());
     type = common::toLowerAscii(common::trim(type));
     return isMediaType(type) ? type : std::string();
 }
@@ -51,9 +52,9 @@ void Mapper::mapDistributions() {
         distribution.AddMember("href", s(href), m_allocator);
         distribution.AddMember("format", s(guess.format), m_allocator);
         distribution.AddMember("formatVersion", s(guess.version), m_allocator);
-        distribution.AddMember(
-            "mediaType", s(guess.mediaType.empty() ? std::string("application/octet-stream") : guess.mediaType),
-            m_allocator);
+        distribution.AddMember("mediaType",
+                               s(guess.mediaType.empty() ? std::string("application/octet-stream") : guess.mediaType),
+                               m_allocator);
         if (title && title->size() <= 1024) distribution.AddMember("title", s(*title), m_allocator);
         if (size) distribution.AddMember("byteSize", JsonValue(static_cast<int64_t>(*size)), m_allocator);
         items.PushBack(distribution, m_allocator);
@@ -103,7 +104,8 @@ void Mapper::mapDistributions() {
         for (TermId id : objects(distribution, ns::dct, "conformsTo"))
             if (std::string value = valueOf(id); !value.empty() && value.size() <= 4096) {
                 standards.push_back(value);
-                if (std::find(conformsTo.begin(), conformsTo.end(), value) == conformsTo.end()) conformsTo.push_back(value);
+                if (std::find(conformsTo.begin(), conformsTo.end(), value) == conformsTo.end())
+                    conformsTo.push_back(value);
             }
         std::optional<std::int64_t> size;
         if (auto bytes = object(distribution, ns::dcat, "byteSize")) {

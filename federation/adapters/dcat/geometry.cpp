@@ -65,7 +65,8 @@ std::optional<Bbox> wktEnvelope(std::string_view text, std::string& why) {
     }
     std::string keyword = common::toLowerAscii(common::trim(value.substr(0, open)));
     for (const char* dimension : {" zm", " z", " m"})
-        if (endsWith(keyword, dimension)) keyword = keyword.substr(0, keyword.size() - std::string_view(dimension).size());
+        if (endsWith(keyword, dimension))
+            keyword = keyword.substr(0, keyword.size() - std::string_view(dimension).size());
     for (char c : keyword)
         if (!std::isalpha(static_cast<unsigned char>(c))) {
             why = "it is not WKT";
@@ -180,8 +181,7 @@ void Mapper::mapGeometry() {
     keep("spatial", places);
     if (footprint) {
         record.AddMember("geometry", registry::record::boxGeometry(*footprint, m_allocator), m_allocator);
-        if (!problems.empty())
-            warn("/geometry", "A geometry of dct:spatial was not used: " + problems.front() + ".");
+        if (!problems.empty()) warn("/geometry", "A geometry of dct:spatial was not used: " + problems.front() + ".");
         return;
     }
     record.AddMember("geometry", JsonValue(rapidjson::kNullType), m_allocator);
@@ -189,14 +189,17 @@ void Mapper::mapGeometry() {
         warn("/geometry", "The dct:spatial geometry was not used (" + problems.front() +
                               "): the record cannot be found by a bbox search.");
     else if (gmlOnly)
-        warn("/geometry", "The dct:spatial geometry is GML only, which is not read: the record cannot be found "
-                          "by a bbox search.");
+        warn("/geometry",
+             "The dct:spatial geometry is GML only, which is not read: the record cannot be found "
+             "by a bbox search.");
     else if (!places.empty())
-        warn("/geometry", "dct:spatial names places by IRI only (kept in properties.source.spatial), without a "
-                          "geometry: the record cannot be found by a bbox search.");
+        warn("/geometry",
+             "dct:spatial names places by IRI only (kept in properties.source.spatial), without a "
+             "geometry: the record cannot be found by a bbox search.");
     else
-        warn("/geometry", "The resource has no footprint (no dct:spatial geometry): it cannot be found by a bbox "
-                          "search.");
+        warn("/geometry",
+             "The resource has no footprint (no dct:spatial geometry): it cannot be found by a bbox "
+             "search.");
 }
 
 void Mapper::mapCrs() {

@@ -42,8 +42,12 @@ TermId Graph::intern(TermKind kind, std::string_view value, std::string_view lan
     return id;
 }
 
-TermId Graph::iri(std::string_view value) { return intern(TermKind::Iri, value, {}, {}); }
-TermId Graph::blank(std::string_view label) { return intern(TermKind::Blank, label, {}, {}); }
+TermId Graph::iri(std::string_view value) {
+    return intern(TermKind::Iri, value, {}, {});
+}
+TermId Graph::blank(std::string_view label) {
+    return intern(TermKind::Blank, label, {}, {});
+}
 
 TermId Graph::literal(std::string_view value, std::string_view language, std::string_view datatype) {
     // rdf:langString and xsd:string say nothing a plain literal does not.
@@ -141,10 +145,14 @@ Syntax syntaxOf(std::string_view contentType, std::string_view body) {
 
 const char* syntaxName(Syntax syntax) {
     switch (syntax) {
-        case Syntax::Turtle: return "Turtle";
-        case Syntax::NTriples: return "N-Triples";
-        case Syntax::JsonLd: return "JSON-LD";
-        case Syntax::Unknown: return "unknown";
+        case Syntax::Turtle:
+            return "Turtle";
+        case Syntax::NTriples:
+            return "N-Triples";
+        case Syntax::JsonLd:
+            return "JSON-LD";
+        case Syntax::Unknown:
+            return "unknown";
     }
     return "unknown";
 }
@@ -152,9 +160,14 @@ const char* syntaxName(Syntax syntax) {
 void readRdf(Syntax syntax, std::string_view text, const std::string& baseIri, Graph& out) {
     switch (syntax) {
         case Syntax::Turtle:
-        case Syntax::NTriples: readTurtle(text, baseIri, out); return;
-        case Syntax::JsonLd: readJsonLd(text, baseIri, out); return;
-        case Syntax::Unknown: break;
+        case Syntax::NTriples:
+            readTurtle(text, baseIri, out);
+            return;
+        case Syntax::JsonLd:
+            readJsonLd(text, baseIri, out);
+            return;
+        case Syntax::Unknown:
+            break;
     }
     throw RdfError("neither Turtle, N-Triples nor JSON-LD (by its Content-Type or its first characters)");
 }

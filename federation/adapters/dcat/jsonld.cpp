@@ -54,7 +54,7 @@ struct TermDefinition {
     bool listContainer = false;
     bool languageContainer = false;
     bool indexContainer = false;
-    std::optional<std::string> language;     // "@language" of the term ("" = none)
+    std::optional<std::string> language;       // "@language" of the term ("" = none)
     const JsonValue* scopedContext = nullptr;  // points into the document or a bundled context
 };
 
@@ -83,7 +83,8 @@ const JsonValue* knownContext(std::string_view url) {
             out.push_back(std::move(entry));
         };
         using namespace tweeling::generated;
-        add("semiceu.github.io/uri.semic.eu-generated/DCAT-AP/releases/3.0.0/context/dcat-ap.jsonld", kDcatAp300Context);
+        add("semiceu.github.io/uri.semic.eu-generated/DCAT-AP/releases/3.0.0/context/dcat-ap.jsonld",
+            kDcatAp300Context);
         add("semiceu.github.io/DCAT-AP/releases/3.0.0/context/dcat-ap.jsonld", kDcatAp300Context);
         add("semiceu.github.io/uri.semic.eu-generated/DCAT-AP/releases/3.0.0/html/examples/context.jsonld",
             kDcatAp300ExamplesContext);
@@ -101,9 +102,13 @@ const JsonValue* knownContext(std::string_view url) {
     return nullptr;
 }
 
-std::string textOf(const JsonValue& value) { return std::string(text(value)); }
+std::string textOf(const JsonValue& value) {
+    return std::string(text(value));
+}
 
-bool isKeyword(std::string_view value) { return !value.empty() && value[0] == '@'; }
+bool isKeyword(std::string_view value) {
+    return !value.empty() && value[0] == '@';
+}
 
 bool isAbsoluteIri(std::string_view value) {
     std::size_t colon = value.find(':');
@@ -161,11 +166,14 @@ private:
             if (local.HasMember(unsupported))
                 throw RdfError(std::string("a context uses ") + unsupported + ", which this reader does not support");
         if (auto found = local.FindMember("@base"); found != local.MemberEnd()) {
-            if (found->value.IsNull()) result->base.clear();
-            else if (found->value.IsString()) result->base = resolveUrl(result->base, textOf(found->value));
+            if (found->value.IsNull())
+                result->base.clear();
+            else if (found->value.IsString())
+                result->base = resolveUrl(result->base, textOf(found->value));
         }
         if (auto found = local.FindMember("@vocab"); found != local.MemberEnd()) {
-            if (found->value.IsNull()) result->vocab.reset();
+            if (found->value.IsNull())
+                result->vocab.reset();
             else if (found->value.IsString()) {
                 std::string vocab = textOf(found->value);
                 result->vocab = vocab.empty() ? result->base : expand(*result, vocab, true, false);
@@ -358,7 +366,8 @@ private:
             std::string property = expand(*active, name, true, false);
             if (property.empty() || !isAbsoluteIri(property) || property.rfind("_:", 0) == 0) continue;
             ContextPtr valueContext = beforeTypes;
-            if (definition && definition->scopedContext) valueContext = process(beforeTypes, *definition->scopedContext, 0);
+            if (definition && definition->scopedContext)
+                valueContext = process(beforeTypes, *definition->scopedContext, 0);
             TermId predicate = m_graph.iri(property);
             values(*subject, predicate, entry.value, definition, valueContext, depth + 1);
         }
@@ -391,7 +400,8 @@ private:
         }
         if (value.IsObject() && definition && definition->indexContainer && !value.HasMember("@value") &&
             !value.HasMember("@id")) {
-            for (const auto& entry : value.GetObject()) values(subject, predicate, entry.value, definition, active, depth + 1);
+            for (const auto& entry : value.GetObject())
+                values(subject, predicate, entry.value, definition, active, depth + 1);
             return;
         }
         if (value.IsObject()) {

@@ -128,8 +128,9 @@ void Mapper::mapId() {
     const std::string iri = iriOf(m_node);
     if (value.empty()) value = iri;
     if (value.empty()) {
-        reject("/id", "The resource is a blank node without a dct:identifier; without one it cannot be tracked "
-                      "between harvests.");
+        reject("/id",
+               "The resource is a blank node without a dct:identifier; without one it cannot be tracked "
+               "between harvests.");
     } else if (value.size() > kMaxIdLength) {
         reject("/id", "The resource's identifier is longer than " + std::to_string(kMaxIdLength) + " characters.");
     }
@@ -155,8 +156,8 @@ void Mapper::mapSource() {
     auto iris = [&](std::string_view prefix, std::string_view local) {
         std::vector<std::string> out;
         for (TermId id : objects(m_node, prefix, local))
-            if (std::string value = valueOf(id); !value.empty() && value.size() <= 4096 &&
-                                                 std::find(out.begin(), out.end(), value) == out.end())
+            if (std::string value = valueOf(id);
+                !value.empty() && value.size() <= 4096 && std::find(out.begin(), out.end(), value) == out.end())
                 out.push_back(value);
         return out;
     };

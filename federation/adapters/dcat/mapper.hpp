@@ -32,13 +32,17 @@ using rdf::TermId;
 namespace ns = rdf::ns;
 
 constexpr std::size_t kMaxIdLength = 256;
-constexpr std::size_t kMaxEntries = 1000;  // values read of one property (keywords, distributions, ...)
+constexpr std::size_t kMaxEntries = 1000;    // values read of one property (keywords, distributions, ...)
 constexpr std::size_t kMaxText = 64 * 1024;  // a title, description or name
 
 class Mapper {
 public:
     Mapper(const DcatResource& in, const MappingContext& context, MappedRecord& out)
-        : m_graph(in.graph), m_node(in.node), m_pageUrl(in.pageUrl), m_context(context), m_out(out),
+        : m_graph(in.graph),
+          m_node(in.node),
+          m_pageUrl(in.pageUrl),
+          m_context(context),
+          m_out(out),
           m_allocator(out.record.GetAllocator()) {}
 
     void run();

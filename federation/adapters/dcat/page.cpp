@@ -12,8 +12,8 @@ namespace tweeling::federation::adapters {
 using rdf::TermId;
 namespace ns = rdf::ns;
 
-std::optional<std::string> readDcatPage(std::string_view body, std::string_view contentType,
-                                        const std::string& pageUrl, DcatPage& out, rdf::RdfLimits limits) {
+std::optional<std::string> readDcatPage(std::string_view body, std::string_view contentType, const std::string& pageUrl,
+                                        DcatPage& out, rdf::RdfLimits limits) {
     out = DcatPage{};
     out.syntax = rdf::syntaxOf(contentType, body);
     out.graph = std::make_unique<rdf::Graph>(limits);

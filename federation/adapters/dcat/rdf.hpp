@@ -36,10 +36,10 @@ inline constexpr std::string_view rdfs = "http://www.w3.org/2000/01/rdf-schema#"
 std::string vocabIri(std::string_view prefix, std::string_view local);
 
 struct RdfLimits {
-    std::size_t maxTriples = 100000;        // per page
-    std::size_t maxTermBytes = 1u << 20;    // one IRI or literal
+    std::size_t maxTriples = 100000;            // per page
+    std::size_t maxTermBytes = 1u << 20;        // one IRI or literal
     std::size_t maxTotalTermBytes = 64u << 20;  // all distinct terms of a page together
-    std::size_t maxDepth = 32;              // nesting of JSON-LD objects, Turtle's [ ] and ( )
+    std::size_t maxDepth = 32;                  // nesting of JSON-LD objects, Turtle's [ ] and ( )
 };
 
 // A reader gave up: malformed input, or a limit of RdfLimits reached.

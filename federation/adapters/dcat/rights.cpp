@@ -55,11 +55,13 @@ void Mapper::mapLicenseAndRights() {
     if (rights.empty()) {
         if (!license.empty() && isOpenLicense(license)) {
             rights = "public";
-            warn("/properties/rights", "The resource has no dct:accessRights that says who may access the data; it "
-                                       "is taken to be public because its licence is open.");
+            warn("/properties/rights",
+                 "The resource has no dct:accessRights that says who may access the data; it "
+                 "is taken to be public because its licence is open.");
         } else {
-            warn("/properties/rights", "The resource has no dct:accessRights that says who may access the data "
-                                       "(public, restricted or non-public).");
+            warn("/properties/rights",
+                 "The resource has no dct:accessRights that says who may access the data "
+                 "(public, restricted or non-public).");
             return;
         }
     }

@@ -34,7 +34,8 @@ void Mapper::mapTime() {
     }
     if (!updated)
         if ((updated = instantOf(m_graph, objects(m_node, ns::dct, "created"), guessed)))
-            warn("/properties/updated", "The resource has no usable dct:modified or dct:issued; its dct:created is used.");
+            warn("/properties/updated",
+                 "The resource has no usable dct:modified or dct:issued; its dct:created is used.");
     if (!updated) {
         // The catalog record about the resource (dcat:CatalogRecord foaf:primaryTopic) says when the
         // metadata changed.

@@ -98,8 +98,10 @@ TermId termOf(Reading& reading, const SerdNode* node) {
                                "' cannot be expanded (an undeclared prefix?)");
             return reading.graph.iri(view(&expanded.node));
         }
-        case SERD_BLANK: return reading.graph.blank(view(node));
-        default: break;
+        case SERD_BLANK:
+            return reading.graph.blank(view(node));
+        default:
+            break;
     }
     throw RdfError("an unexpected node");
 }
@@ -151,7 +153,8 @@ void readTurtle(std::string_view text, const std::string& baseIri, Graph& out) {
         throw RdfError("[ ] and ( ) are nested " + std::to_string(depth) + " deep, more than " +
                        std::to_string(out.limits().maxDepth));
     if (text.find('\0') != std::string_view::npos) throw RdfError("the text contains a NUL byte");
-    SerdNode base = serd_node_from_substring(SERD_URI, reinterpret_cast<const uint8_t*>(baseIri.data()), baseIri.size());
+    SerdNode base =
+        serd_node_from_substring(SERD_URI, reinterpret_cast<const uint8_t*>(baseIri.data()), baseIri.size());
     EnvPtr env(serd_env_new(baseIri.empty() ? nullptr : &base));
     if (!env) throw RdfError("serd could not make an environment");
     Reading reading{out, env.get(), {}};
@@ -162,7 +165,8 @@ void readTurtle(std::string_view text, const std::string& baseIri, Graph& out) {
     std::string owned(text);  // serd reads a NUL-terminated string
     SerdStatus status = serd_reader_read_string(reader.get(), reinterpret_cast<const uint8_t*>(owned.c_str()));
     if (!reading.error.empty()) throw RdfError(reading.error);
-    if (status != SERD_SUCCESS) throw RdfError(std::string("serd: ") + reinterpret_cast<const char*>(serd_strerror(status)));
+    if (status != SERD_SUCCESS)
+        throw RdfError(std::string("serd: ") + reinterpret_cast<const char*>(serd_strerror(status)));
 }
 
 }  // namespace tweeling::federation::adapters::rdf

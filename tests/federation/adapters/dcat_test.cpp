@@ -27,7 +27,9 @@ namespace {
 
 const char* const kPage = "https://catalog.example.org/dcat";
 
-std::string fixture(const std::string& name) { return readFile(sourcePath("tests/fixtures/dcat/" + name)); }
+std::string fixture(const std::string& name) {
+    return readFile(sourcePath("tests/fixtures/dcat/" + name));
+}
 
 std::string show(const Problems& problems) {
     std::string out;
@@ -131,7 +133,8 @@ TEST_CASE("DCAT-AP-NL: a municipality's 3D dataset with a TOOI publisher maps me
 
 TEST_CASE("DCAT-AP 3.0.0 bee population: Turtle and JSON-LD (a bundled remote context) map the same", "[dcat]") {
     MappedPage turtle = mapPage(fixture("dcat-ap-3.0.0-example-bee-population-2022-2023.ttl"), "text/turtle");
-    MappedPage jsonld = mapPage(fixture("dcat-ap-3.0.0-example-bee-population-2022-2023.jsonld"), "application/ld+json");
+    MappedPage jsonld =
+        mapPage(fixture("dcat-ap-3.0.0-example-bee-population-2022-2023.jsonld"), "application/ld+json");
     REQUIRE(turtle.records.size() == 2);
     REQUIRE(jsonld.records.size() == 2);
     CHECK(turtle.page.graph->size() == jsonld.page.graph->size());
@@ -187,8 +190,9 @@ TEST_CASE("DCAT-AP HVD 3.0.0 catalogue: a dataset and a data service, Turtle and
     CHECK(at(service, "/properties/contacts/0/links/0/href") == "https://eams.jira.net/servicedesk");
     bool describedService = false;
     for (const auto& link : service.record["links"].GetArray())
-        describedService |= std::string(link["rel"].GetString()) == "service-desc" &&
-                            std::string(link["href"].GetString()) == "https://orgea.exampleMS.gov/api/openAPI/index.html";
+        describedService |=
+            std::string(link["rel"].GetString()) == "service-desc" &&
+            std::string(link["href"].GetString()) == "https://orgea.exampleMS.gov/api/openAPI/index.html";
     CHECK(describedService);
 }
 
@@ -245,16 +249,18 @@ TEST_CASE("DCAT: Hydra paging names the next page, resolved against the page", "
         "hydra:nextPage": "/dcat?p=2"})";
     REQUIRE_FALSE(readDcatPage(older, "application/ld+json", "https://catalog.example.org/dcat", page));
     CHECK(page.next == "https://catalog.example.org/dcat?p=2");
-    REQUIRE_FALSE(readDcatPage("<https://a.example/x> <https://a.example/p> \"v\" .\n", "application/n-triples",
-                               kPage, page));
+    REQUIRE_FALSE(
+        readDcatPage("<https://a.example/x> <https://a.example/p> \"v\" .\n", "application/n-triples", kPage, page));
     CHECK_FALSE(page.paged);
     CHECK(page.next.empty());
 }
 
 TEST_CASE("DCAT: malformed pages give an error naming the problem, never a crash", "[dcat]") {
-    CHECK(readError("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<https://a.example/x> a dcat:Dataset ;\n dct:title \"x\" .",
-                    "text/turtle")
-              .find("'dct:title' cannot be expanded") != std::string::npos);  // undeclared prefix dct:
+    CHECK(
+        readError(
+            "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<https://a.example/x> a dcat:Dataset ;\n dct:title \"x\" .",
+            "text/turtle")
+            .find("'dct:title' cannot be expanded") != std::string::npos);  // undeclared prefix dct:
     CHECK(readError("<https://a.example/x> a \"unterminated .", "text/turtle") ==
           "not readable as Turtle: line 1, column 40: end of file in short string");
     CHECK(readError("{\"@graph\": [", "application/ld+json").find("not valid JSON") != std::string::npos);

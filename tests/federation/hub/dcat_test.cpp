@@ -32,12 +32,15 @@ std::string turtleOf(const Dataset& d) {
     std::string out = "<https://data.delft.example/id/dataset/" + d.name + "> a dcat:Dataset ;\n  dct:identifier \"" +
                       d.name + "\" ;\n";
     if (!d.title.empty()) out += "  dct:title \"" + d.title + "\"@nl ;\n";
-    out += "  dct:description \"3D-gebouwen van de gemeente.\"@nl ;\n"
-           "  dct:modified \"2025-06-01T12:00:00Z\"^^xsd:dateTime ;\n"
-           "  dcat:keyword \"gebouwen\"@nl ;\n"
-           "  dct:publisher <" + std::string(kTooiDelft) + "> ;\n"
-           "  dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <https://data.delft.example/" + d.name +
-           ".city.json> ] .\n";
+    out +=
+        "  dct:description \"3D-gebouwen van de gemeente.\"@nl ;\n"
+        "  dct:modified \"2025-06-01T12:00:00Z\"^^xsd:dateTime ;\n"
+        "  dcat:keyword \"gebouwen\"@nl ;\n"
+        "  dct:publisher <" +
+        std::string(kTooiDelft) +
+        "> ;\n"
+        "  dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <https://data.delft.example/" +
+        d.name + ".city.json> ] .\n";
     return out;
 }
 
@@ -48,9 +51,11 @@ std::string jsonLdOf(const Dataset& d) {
     out += R"("dct:description": {"@value": "3D-gebouwen van de gemeente.", "@language": "nl"},
         "dct:modified": {"@value": "2025-06-01T12:00:00Z", "@type": "xsd:dateTime"},
         "dcat:keyword": {"@value": "gebouwen", "@language": "nl"},
-        "dct:publisher": {"@id": ")" + std::string(kTooiDelft) + R"("},
+        "dct:publisher": {"@id": ")" +
+           std::string(kTooiDelft) + R"("},
         "dcat:distribution": {"@type": "dcat:Distribution",
-                              "dcat:downloadURL": {"@id": "https://data.delft.example/)" + d.name + R"(.city.json"}}})";
+                              "dcat:downloadURL": {"@id": "https://data.delft.example/)" +
+           d.name + R"(.city.json"}}})";
     return out;
 }
 
@@ -66,8 +71,9 @@ public:
     }
     void remove(const std::string& name) {
         std::lock_guard<std::mutex> lock(m_mutex);
-        m_datasets.erase(std::remove_if(m_datasets.begin(), m_datasets.end(), [&](const Dataset& d) { return d.name == name; }),
-                         m_datasets.end());
+        m_datasets.erase(
+            std::remove_if(m_datasets.begin(), m_datasets.end(), [&](const Dataset& d) { return d.name == name; }),
+            m_datasets.end());
     }
     void failPage(int page) { set(m_failPage, page); }
     void malformedPage(int page) { set(m_malformedPage, page); }
@@ -85,7 +91,8 @@ private:
         std::lock_guard<std::mutex> lock(m_mutex);
         Reply reply;
         int page = 1;
-        if (target.rfind("/dcat?page=", 0) == 0) page = std::stoi(target.substr(11));
+        if (target.rfind("/dcat?page=", 0) == 0)
+            page = std::stoi(target.substr(11));
         else if (target != "/dcat") {
             reply.status = 404;
             return reply;
@@ -106,14 +113,16 @@ private:
         bool hasNext = !last || m_loopFrom == page || m_elsewhereFrom == page;
         if (page % 2 == 1 || page == m_malformedPage) {
             reply.headers.push_back({"Content-Type", "text/turtle; charset=utf-8"});
-            reply.body = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n"
-                         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-                         "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n";
+            reply.body =
+                "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n"
+                "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+                "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n";
             for (std::size_t i = first; i < end; ++i) reply.body += turtleOf(m_datasets[i]);
             reply.body += "<" + self + "> a hydra:PartialCollectionView";
             if (hasNext) reply.body += " ;\n  hydra:next <" + next + ">";
             reply.body += " .\n";
-            if (page == m_malformedPage) reply.body += "<https://data.delft.example/broken> dct:title \"unterminated .\n";
+            if (page == m_malformedPage)
+                reply.body += "<https://data.delft.example/broken> dct:title \"unterminated .\n";
             return reply;
         }
         reply.headers.push_back({"Content-Type", "application/ld+json"});
@@ -167,9 +176,10 @@ struct DcatHub {
 
 }  // namespace
 
-TEST_CASE("in process: a DCAT catalog is harvested through its Hydra pages; a dataset gone is deleted; a page that "
-          "fails loses nothing",
-          "[dcat]") {
+TEST_CASE(
+    "in process: a DCAT catalog is harvested through its Hydra pages; a dataset gone is deleted; a page that "
+    "fails loses nothing",
+    "[dcat]") {
     ScriptedDcat catalog;
     for (const char* name : {"3d-gebouwen", "3d-bomen", "3d-bruggen", "3d-tunnels"})
         catalog.add(name, std::string("3D ") + name + " Delft");
