@@ -1,5 +1,8 @@
 #include "adapters/licenses.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "adapters/text.hpp"
 #include "common/text.hpp"
 
@@ -55,7 +58,19 @@ constexpr std::string_view kEuLicences = "publications.europa.eu/resource/author
 }  // namespace
 
 std::optional<std::string> spdxLicense(std::string_view raw) {
-    std::string key = common::toLowerAscii(common::trim(raw));
+    // SPDX's own licence IRIs (a Tweeling node's DCAT-AP output): http://spdx.org/licenses/CC-BY-4.0
+    const std::string given = common::trim(raw);
+    for (std::string_view spdx : {"http://spdx.org/licenses/", "https://spdx.org/licenses/"})
+        if (startsWith(given, spdx)) {
+            std::string id = given.substr(spdx.size());
+            for (std::string_view suffix : {".html", ".json"})
+                if (endsWith(id, suffix)) id.resize(id.size() - suffix.size());
+            bool plain = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '+';
+            });
+            if (plain) return id;
+        }
+    std::string key = common::toLowerAscii(given);
     // Licences given as URLs: http://creativecommons.org/publicdomain/zero/1.0/deed.nl
     if (key.find("creativecommons.org/publicdomain/zero/1.0") != std::string::npos) return "CC0-1.0";
     if (key.find("creativecommons.org/licenses/by/4.0") != std::string::npos) return "CC-BY-4.0";

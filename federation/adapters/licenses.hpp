@@ -9,8 +9,8 @@
 
 namespace tweeling::federation::adapters {
 
-// The SPDX id of a licence given as a CKAN licence id ("cc-by", "cc-zero", "odc-odbl", ...), a
-// Creative Commons URL (…/licenses/by/4.0/, …/publicdomain/zero/1.0/) or an EU Publications Office
+// The SPDX id of a licence given as an SPDX licence IRI (http://spdx.org/licenses/CC-BY-4.0), a CKAN
+// licence id ("cc-by", "cc-zero", "odc-odbl", ...), a Creative Commons URL (…/licenses/by/4.0/, …/publicdomain/zero/1.0/) or an EU Publications Office
 // licence IRI (http://publications.europa.eu/resource/authority/licence/CC_BY_4_0); nullopt when
 // it is none of those.
 std::optional<std::string> spdxLicense(std::string_view raw);

@@ -90,7 +90,7 @@ constexpr const char* kSourcesHelp = R"(twin-federation sources — what this hu
       ckan: URL is a CKAN catalog's base URL, e.g. https://data.overheid.nl/data (its packages are
       listed through /api/3/action/package_search).
       dcat: URL is a DCAT-AP catalog in Turtle or JSON-LD (DCAT-AP-NL portals, data.europa.eu, a
-      node's /catalog); its Hydra pages (hydra:next) are followed.
+      node's items?f=ttl); its Hydra pages (hydra:next) are followed.
       A harvest that would delete more than --max-delete-fraction of the source's records deletes none.
       The harvester connects to public addresses only: it refuses loopback (127.0.0.0/8, ::1), private
       (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16, where cloud metadata lives;

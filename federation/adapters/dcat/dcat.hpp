@@ -1,5 +1,5 @@
 #pragma once
-// DCAT-AP catalogs (data.europa.eu, the Dutch DCAT-AP-NL portals, a Tweeling node's own /catalog)
+// DCAT-AP catalogs (data.europa.eu, the Dutch DCAT-AP-NL portals, a Tweeling node's own items?f=ttl)
 // as a harvest source. A page of the catalog is RDF — Turtle, N-Triples or JSON-LD, read into one
 // bounded triple graph (rdf.hpp) — and each dcat:Dataset and dcat:DataService in it is mapped onto
 // the twin profile (schemas/twin-record.schema.json) by mapDcatResource(). What the profile needs
@@ -35,7 +35,7 @@
 //                organization), vcard:hasEmail -> emails, vcard:hasTelephone -> phones,
 //                vcard:hasURL -> links; role pointOfContact. None: the publisher, W.
 //   license      dct:license of the resource, else of its distributions: an SPDX id when the IRI is a
-//                known one (EU licence authority, Creative Commons; adapters/licenses.hpp) or its
+//                known one (SPDX, EU licence authority, Creative Commons; adapters/licenses.hpp) or its
 //                skos:exactMatch is, else the IRI, else its rdfs:label / dct:title. None: W.
 //   rights       dct:accessRights (DCAT-AP access-right PUBLIC/RESTRICTED/NON_PUBLIC, INSPIRE
 //                limitations); else "public" for an open licence, W; else none, W.

@@ -4,6 +4,8 @@
 // loop) degraded with nothing lost or deleted.
 #include "live_federation.hpp"
 
+#include "adapters/dcat/dcat.hpp"
+#include "api/dcat.hpp"
 #include "federation/harvest/test_server.hpp"
 #include "hub/harvester.hpp"
 #include "hub/sources.hpp"
@@ -311,4 +313,67 @@ TEST_CASE("in process: a DCAT harvest holds a mass deletion, and reports a datas
     CHECK(hub.held() == 5);
     CHECK(harvester.releaseDeletions("delft") == 2);
     CHECK(hub.held() == 3);
+}
+
+TEST_CASE("a Tweeling node's own DCAT-AP catalog (Turtle and JSON-LD) maps back onto the record it came from",
+          "[dcat]") {
+    namespace dcatOut = tweeling::registry::api::dcat;
+    namespace adapters = tweeling::federation::adapters;
+    Json all = parse(readFile(sourcePath("deploy/samples/gm0363-amsterdam.json")));
+    const tweeling::common::JsonValue* sample = nullptr;
+    for (const auto& record : all.GetArray())
+        if (std::string(record["id"].GetString()) == "gm0363-3dbag-lod22-cityjson") sample = &record;
+    REQUIRE(sample);
+    Json record;
+    record.CopyFrom(*sample, record.GetAllocator());
+    record.AddMember("origin", "gm0363", record.GetAllocator());
+    dcatOut::CatalogInfo info;
+    info.base = "https://node.example";
+    info.iri = info.base + "/collections/twins";
+    info.homepage = info.base + "/";
+    info.title = "Gemeente Amsterdam";
+    info.description = "Digitale tweelingen";
+    info.publisherIri = "https://identifier.overheid.nl/tooi/id/gemeente/gm0363";
+    info.publisherName = "Gemeente Amsterdam";
+    info.nodeId = "gm0363";
+    dcatOut::Paging paging;
+    paging.self = info.iri + "/items?f=ttl";
+    paging.first = paging.self;
+    paging.next = info.iri + "/items?f=ttl&offset=1";
+    paging.total = 2;
+    paging.limit = 1;
+    std::vector<dcatOut::Entry> entries{{&record, info.iri + "/items/gm0363-3dbag-lod22-cityjson"}};
+
+    std::vector<std::string> mapped;
+    for (auto format : {dcatOut::Format::Turtle, dcatOut::Format::JsonLd}) {
+        std::string body = dcatOut::catalog(format, info, entries, paging);
+        adapters::DcatPage page;
+        auto error = adapters::readDcatPage(body, dcatOut::mediaType(format), paging.self, page);
+        INFO(body);
+        REQUIRE_FALSE(error);
+        CHECK(page.next == paging.next);  // the node's hydra paging is followed
+        REQUIRE(page.resources.size() == 1);
+        adapters::MappedRecord out = adapters::mapDcatResource(
+            adapters::DcatResource{*page.graph, page.resources[0], paging.self},
+            adapters::MappingContext{"amsterdam", paging.self}, tweeling::registry::record::Profile::builtin());
+        INFO(tweeling::common::toString(out.record));
+        CHECK(out.rejections.empty());
+        const auto& p = out.record["properties"];
+        CHECK(std::string(p["title"].GetString()) == "3D-gebouwen Amsterdam LoD2.2 (3DBAG, CityJSON)");
+        CHECK(std::string(p["publisher"]["id"].GetString()) ==
+              "https://identifier.overheid.nl/tooi/id/gemeente/gm0363");
+        CHECK(std::string(p["publisher"]["name"].GetString()) == "Gemeente Amsterdam");
+        CHECK(std::string(p["license"].GetString()) == "CC-BY-4.0");
+        CHECK(std::string(p["updated"].GetString()).rfind("2024-04-20", 0) == 0);
+        CHECK(std::string(out.record["geometry"]["type"].GetString()) == "Polygon");
+        REQUIRE(p["distributions"].Size() == 2);
+        CHECK(std::string(p["distributions"][0]["format"].GetString()) == "cityjson");
+        CHECK(std::string(p["distributions"][1]["format"].GetString()) == "cityjsonseq");
+        CHECK(std::string(p["themes"][0]["concepts"][0]["id"].GetString()) == "buildings");
+        Json copy;
+        copy.CopyFrom(out.record, copy.GetAllocator());
+        copy["properties"].RemoveMember("source");  // names the syntax-independent page only
+        mapped.push_back(tweeling::common::toString(copy));
+    }
+    CHECK(mapped[0] == mapped[1]);  // Turtle and JSON-LD of the node's catalog map alike
 }
