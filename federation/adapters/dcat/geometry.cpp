@@ -163,18 +163,15 @@ void Mapper::mapGeometry() {
             readLiteral(location);
             continue;
         }
-        std::size_t before = problems.size();
         bool any = false;
-        for (const char* property : {"geometry"})
-            for (TermId id : objects(location, ns::locn, property)) {
-                readLiteral(id);
-                any = true;
-            }
+        for (TermId id : objects(location, ns::locn, "geometry")) {
+            readLiteral(id);
+            any = true;
+        }
         for (TermId id : objects(location, ns::dcat, "bbox")) {
             readLiteral(id);
             any = true;
         }
-        (void)before;
         // A place given by its IRI alone (a Geonames or TOOI municipality IRI): kept as said.
         if (!any && term(location).kind == rdf::TermKind::Iri) places.push_back(term(location).value);
     }

@@ -46,7 +46,10 @@ using common::JsonValue;
 
 namespace {
 
-constexpr std::size_t kMaxTermDefinitions = 200000;  // processed per page, scoped contexts included
+// Term definitions processed per page, scoped contexts and the copies of the active context they
+// make included: a page of 1,000 datasets under the DCAT-AP 3.0.0 examples context (type-scoped
+// contexts for every dataset) stays below it, and reads in about 50 ms (measured).
+constexpr std::size_t kMaxTermDefinitions = 1000000;
 
 struct TermDefinition {
     std::optional<std::string> iri;  // nullopt: the term is defined as null (its values are dropped)
