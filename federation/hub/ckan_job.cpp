@@ -4,6 +4,7 @@
 
 #include "adapters/ckan/ckan.hpp"
 #include "common/json.hpp"
+#include "common/url.hpp"
 
 namespace tweeling::federation::hub {
 
@@ -16,6 +17,16 @@ namespace {
 // CKAN refuses rows above its ckan.search.rows_max (1000 by default).
 constexpr long long kMaxRows = 1000;
 
+// A package's metadata_modified as CKAN writes it ("2025-06-01T12:00:00.123456", UTC without a
+// zone) as a Solr date for fq ("2025-06-01T12:00:00.123Z"): the fraction cut to milliseconds, which
+// moves the bound earlier, never later, so nothing changed at that instant is missed.
+std::string solrDate(std::string text) {
+    if (!text.empty() && (text.back() == 'Z' || text.back() == 'z')) text.pop_back();
+    auto dot = text.find('.');
+    if (dot != std::string::npos && text.size() > dot + 4) text.resize(dot + 4);
+    return text + "Z";
+}
+
 }  // namespace
 
 void CkanJob::start(harvest::Fetcher& fetcher) {
@@ -24,14 +35,27 @@ void CkanJob::start(harvest::Fetcher& fetcher) {
     // A foreign catalog's records are unsigned and take the source's id as their origin: an id
     // that names an origin signing here (a node added under another source id) collides.
     m_keys.load(m_verifier, {}, {m_state.config.id});
+    m_full = fullListingDue();
+    if (!m_full) {
+        report([&](HarvestReport& r) {
+            r.notes.push_back("changes only: the packages modified since " + m_state.catalogSince +
+                              " (a full listing, which finds deletions, every " +
+                              std::to_string(m_options.fullListingEvery) + " rounds)");
+        });
+    }
     next(fetcher);
 }
 
 std::string CkanJob::pageUrl(long long start) const {
     // Oldest change first: a package changed while the listing is read moves behind the pages
     // still to come rather than being missed ahead of them.
-    return m_base + "/api/3/action/package_search?rows=" + std::to_string(m_rows) +
-           "&start=" + std::to_string(start) + "&sort=metadata_modified%20asc";
+    std::string url = m_base + "/api/3/action/package_search?rows=" + std::to_string(m_rows) +
+                      "&start=" + std::to_string(start) + "&sort=metadata_modified%20asc";
+    if (!m_full) {
+        url += "&fq=" + common::percentEncode("metadata_modified:[" + solrDate(m_state.catalogSince) + " TO *]",
+                                              common::percent::kQueryValue);
+    }
+    return url;
 }
 
 void CkanJob::next(harvest::Fetcher& fetcher) {
@@ -54,39 +78,98 @@ void CkanJob::stopEarly() {
     m_stopped = true;
 }
 
+bool CkanJob::parseResponse(const harvest::FetchResult& result, const std::string& where, Json& out) {
+    if (!result.ok) {
+        fail(m_report.pages == 1 ? "down" : "degraded",
+             result.error + " (GET " + result.url + "); no deletions were applied");
+        return false;
+    }
+    if (auto error = common::parseUntrusted(result.body, out, 256)) {
+        fail("degraded", where + " is not valid JSON (byte " + std::to_string(error->offset) + ": " + error->message +
+                             "); no deletions were applied");
+        return false;
+    }
+    return true;
+}
+
+bool CkanJob::originFree(const std::string& where) {
+    const std::string& origin = m_state.config.id;
+    Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
+    if (check == Verifier::Result::Unsigned) return true;
+    // Nothing of a catalog whose records would take the name of a signing origin is written.
+    m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
+    fail("degraded", "the records of this catalog would take the origin " + origin +
+                         ", which signs its records at this hub: nothing was harvested; add the catalog "
+                         "under another source id");
+    return false;
+}
+
+void CkanJob::startRecord(harvest::Fetcher& fetcher, const std::string& id) {
+    m_base = trimSlash(m_state.config.url);
+    m_keys.load(m_verifier, {}, {m_state.config.id});
+    std::string url = m_base + "/api/3/action/package_show?id=" + common::percentEncode(id, common::percent::kUnreserved);
+    fetch(fetcher, url, [this, id](harvest::Fetcher&, harvest::FetchResult&& result) { onPackage(result, id); });
+}
+
+void CkanJob::onPackage(const harvest::FetchResult& result, const std::string& id) {
+    ++m_report.pages;
+    const std::string where = "package_show";
+    Json response;
+    if (!parseResponse(result, where, response)) return;
+    const JsonValue* package = nullptr;
+    if (auto error = adapters::readCkanPackageShow(response, package)) {
+        fail("degraded", where + ": " + *error + "; nothing was deleted (a package gone leaves at the next full listing)");
+        return;
+    }
+    if (!originFree(where)) return;
+    std::set<RecordKey> seen;
+    count(m_store.apply(mapForeignPage({package}, where, m_base, &adapters::mapCkanPackage, seen)));
+    if (seen.empty() || seen.begin()->second != id) {
+        report([&](HarvestReport& r) {
+            r.notes.push_back("package_show for '" + id.substr(0, 200) + "' answered with the package '" +
+                              (seen.empty() ? std::string("(none)") : seen.begin()->second) +
+                              "' (CKAN also finds a package by its UUID)");
+        });
+    }
+    m_done = true;
+}
+
 void CkanJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
     ++m_report.pages;
     std::string where = "package_search page " + std::to_string(m_report.pages) + " (start " +
                         std::to_string(m_start) + ")";
-    if (!result.ok) {
-        fail(m_report.pages == 1 ? "down" : "degraded",
-             result.error + " (GET " + result.url + "); no deletions were applied");
-        return;
-    }
     Json page;
-    if (auto error = common::parseUntrusted(result.body, page, 256)) {
-        fail("degraded", where + " is not valid JSON (byte " + std::to_string(error->offset) + ": " + error->message +
-                             "); no deletions were applied");
-        return;
-    }
+    if (!parseResponse(result, where, page)) return;
     adapters::CkanSearchPage packages;
     if (auto error = adapters::readCkanSearchPage(page, packages)) {
         fail("degraded", where + ": " + *error + "; no deletions were applied");
         return;
     }
+    if (!originFree(where)) return;
     const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
-    Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
-    if (check != Verifier::Result::Unsigned) {
-        // Nothing of a catalog whose records would take the name of a signing origin is written.
-        m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
-        fail("degraded", "the records of this catalog would take the origin " + origin +
-                             ", which signs its records at this hub: nothing was harvested; add the catalog "
-                             "under another source id");
-        return;
-    }
     if (m_count < 0) m_count = packages.count;
+    for (const JsonValue* package : packages.packages) {
+        auto modified = package->FindMember("metadata_modified");
+        if (modified != package->MemberEnd() && modified->value.IsString() && modified->value.GetStringLength() < 64)
+            noteModified(modified->value.GetString());
+    }
     count(m_store.apply(mapForeignPage(packages.packages, where, m_base, &adapters::mapCkanPackage, m_seen)));
     m_start += static_cast<long long>(packages.packages.size());
+
+    if (!m_full) {
+        // Changes only: read to the end of what the last page counts (a package changed meanwhile
+        // moves to the end, so the count may grow); nothing is deleted.
+        if (m_start < packages.count && !packages.packages.empty()) {
+            if (withinBudget(m_report.pages))
+                next(fetcher);
+            else
+                stopEarly();
+            return;
+        }
+        finishCatalogRound(false);
+        m_done = true;
+        return;
+    }
 
     bool unsteady = packages.count != m_count;
     bool more = m_start < packages.count && !packages.packages.empty();
@@ -111,6 +194,7 @@ void CkanJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resu
     }
     deleteUnseen(m_seen, origin);
     settleDeletions();
+    finishCatalogRound(true);
     m_done = true;
 }
 

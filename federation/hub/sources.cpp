@@ -38,7 +38,9 @@ CREATE TABLE IF NOT EXISTS sources(
   cursor INTEGER NOT NULL DEFAULT 0,
   records_rejected INTEGER NOT NULL DEFAULT 0,
   allow_private INTEGER NOT NULL DEFAULT 0,
-  tls_pin TEXT NOT NULL DEFAULT ''
+  tls_pin TEXT NOT NULL DEFAULT '',
+  catalog_since TEXT NOT NULL DEFAULT '',
+  rounds_since_full INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS harvest_reports(
   run INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -57,6 +59,8 @@ struct AddedColumn {
 constexpr AddedColumn kAddedColumns[] = {
     {"allow_private", "INTEGER NOT NULL DEFAULT 0"},
     {"tls_pin", "TEXT NOT NULL DEFAULT ''"},
+    {"catalog_since", "TEXT NOT NULL DEFAULT ''"},
+    {"rounds_since_full", "INTEGER NOT NULL DEFAULT 0"},
 };
 
 void addMissingColumns(Database& database) {
@@ -103,7 +107,7 @@ std::optional<std::string> optionalText(Statement& statement, int column) {
 constexpr const char* kSelectSource =
     "SELECT id, kind, url, every_seconds, connect_timeout_ms, total_timeout_ms, max_bytes, max_delete_fraction,"
     " added, state, last_attempt, last_success, last_error, consecutive_failures, next_harvest, epoch, cursor,"
-    " records_rejected, allow_private, tls_pin FROM sources";
+    " records_rejected, allow_private, tls_pin, catalog_since, rounds_since_full FROM sources";
 
 SourceState readSource(Statement& statement) {
     SourceState state;
@@ -127,6 +131,8 @@ SourceState readSource(Statement& statement) {
     state.recordsRejected = statement.int64(17);
     state.config.allowPrivate = statement.int64(18) != 0;
     state.config.tlsPin = statement.text(19);
+    state.catalogSince = statement.text(20);
+    state.roundsSinceFull = static_cast<int>(statement.int64(21));
     return state;
 }
 
@@ -159,6 +165,20 @@ std::optional<std::string> validateConfig(const SourceConfig& config) {
     if (!idOk) return "id: use 1 to 64 lower-case letters, digits, '.', '_' or '-', e.g. gm0363";
     if (config.url.rfind("http://", 0) != 0 && config.url.rfind("https://", 0) != 0)
         return "url: must be an http or https URL";
+    if (config.url.size() > 2048) return "url: must be at most 2048 characters long";
+    if (std::any_of(config.url.begin(), config.url.end(),
+                    [](unsigned char c) { return c <= 0x20 || c == 0x7F; }))
+        return "url: must not contain spaces or control characters (CR, LF, tab, ...)";
+    {
+        // The authority: credentials in it would be shown wherever the source is (GET /sources).
+        const std::size_t start = config.url.find("://") + 3;
+        const std::size_t end = config.url.find_first_of("/?#", start);
+        const std::string authority = config.url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (authority.find('@') != std::string::npos)
+            return "url: must not hold credentials (user:password@host): GET /sources shows a source's URL to "
+                   "everyone; a catalog that needs a login cannot be harvested";
+        if (authority.empty()) return "url: has no host";
+    }
     if (config.everySeconds < 10 || config.everySeconds > 7 * 86400)
         return "every: must be between 10 seconds and 7 days";
     if (config.connectTimeoutMs < 100 || config.totalTimeoutMs < 100) return "timeouts: must be at least 100 ms";
@@ -318,6 +338,16 @@ void SourceRegistry::advanceCursor(Database& database, const std::string& id, st
                                 " WHERE id = ?1");
     advance.bind(1, id).bind(2, cursor).bind(3, epoch);
     advance.execute();
+}
+
+void SourceRegistry::recordCatalogRound(const std::string& id, const std::string& since, bool full) {
+    m_store.write([&](Database& database) {
+        Statement update(database,
+                         "UPDATE sources SET catalog_since = CASE WHEN ?2 = '' THEN catalog_since ELSE ?2 END,"
+                         " rounds_since_full = CASE WHEN ?3 THEN 0 ELSE rounds_since_full + 1 END WHERE id = ?1");
+        update.bind(1, id).bind(2, since).bind(3, full ? 1 : 0);
+        update.execute();
+    });
 }
 
 void SourceRegistry::saveReport(const std::string& id, const std::string& reportJson) {
