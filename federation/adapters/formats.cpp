@@ -165,4 +165,48 @@ FormatGuess guessFormat(std::string_view href, std::string_view linkType) {
     return {"other", "application/octet-stream", ""};
 }
 
+namespace {
+
+// Catalogs' free format words (letters and digits, lower case) -> twin format: CKAN's `format` and
+// the EU Publications Office's file types (DCAT-AP's dct:format), for distributions whose URL and
+// media type say nothing (a CKAN upload's URL often has no telling suffix).
+struct FormatWord {
+    const char* word;
+    const char* format;
+    const char* mediaType;
+};
+constexpr FormatWord kFormatWords[] = {
+    {"cityjson", "cityjson", "application/city+json"},
+    {"cityjsonseq", "cityjsonseq", "application/city+json-seq"},
+    {"3dtiles", "3dtiles", "application/json"},
+    {"citygml", "citygml", "application/gml+xml"},
+    {"gltf", "gltf", "model/gltf+json"},
+    {"glb", "gltf", "model/gltf-binary"},
+    {"ifc", "ifc", "application/x-step"},
+    {"las", "las", "application/vnd.las"},
+    {"laz", "laz", "application/vnd.laszip"},
+    {"copc", "copc", "application/vnd.laszip+copc"},
+    {"i3s", "i3s", "application/octet-stream"},
+    {"slpk", "i3s", "application/octet-stream"},
+    {"geojson", "geojson", "application/geo+json"},
+    {"csv", "csv", "text/csv"},
+    {"gpkg", "gpkg", "application/geopackage+sqlite3"},
+    {"geopackage", "gpkg", "application/geopackage+sqlite3"},
+    {"wms", "wms", "application/vnd.ogc.wms_xml"},
+    {"wmssrvc", "wms", "application/vnd.ogc.wms_xml"},  // EU file type WMS_SRVC
+    {"wmts", "wmts", "application/xml"},
+    {"wmtssrvc", "wmts", "application/xml"},
+};
+
+}  // namespace
+
+std::optional<FormatGuess> formatOfWord(std::string_view word) {
+    std::string key;
+    for (char c : word.substr(0, 256))
+        if (std::isalnum(static_cast<unsigned char>(c))) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const FormatWord& entry : kFormatWords)
+        if (key == entry.word) return FormatGuess{entry.format, entry.mediaType, ""};
+    return std::nullopt;
+}
+
 }  // namespace tweeling::federation::adapters

@@ -28,18 +28,23 @@ struct MappedRecord {
 // is a warning (pointer kept).
 void addProfileProblems(MappedRecord& mapped, const registry::record::Profile& profile);
 
+// Whether a foreign record has the shape of one (a JSON object); a kind whose records are not JSON
+// (DCAT's RDF resources) overloads it for its own type.
+inline bool isRecordShaped(const common::JsonValue& foreign) { return foreign.IsObject(); }
+
 // An adapter's entry point: its Mapper (constructed from the foreign record, the context and the
-// result, then run()) maps the record; a record that is a JSON object then gets the profile's
-// problems (addProfileProblems). Never throws: only allocation failure can get past a mapper,
-// and it becomes a rejection naming `what` ("record", "package") rather than taking the harvest down.
-template <typename Mapper>
-MappedRecord mapWith(const common::JsonValue& foreign, const MappingContext& context,
+// result, then run()) maps the record; a record of the shape of one (isRecordShaped) then gets the
+// profile's problems (addProfileProblems). Never throws: only allocation failure can get past a
+// mapper, and it becomes a rejection naming `what` ("record", "package") rather than taking the
+// harvest down.
+template <typename Mapper, typename Foreign = common::JsonValue>
+MappedRecord mapWith(const Foreign& foreign, const MappingContext& context,
                      const registry::record::Profile& profile, const char* what) {
     MappedRecord out;
     try {
         Mapper mapper(foreign, context, out);
         mapper.run();
-        if (!foreign.IsObject()) return out;
+        if (!isRecordShaped(foreign)) return out;
         addProfileProblems(out, profile);
     } catch (const std::exception& error) {
         out.rejections.push_back({"", std::string("The ") + what + " could not be mapped: " + error.what()});

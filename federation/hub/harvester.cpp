@@ -2,6 +2,7 @@
 
 #include "harvest/fetcher.hpp"
 #include "hub/ckan_job.hpp"
+#include "hub/dcat_job.hpp"
 #include "hub/crawl_job.hpp"
 #include "hub/feed_job.hpp"
 #include "hub/write_queue.hpp"
@@ -23,6 +24,9 @@ std::unique_ptr<Job> Harvester::makeJob(const SourceState& state, WriteQueue& wr
                                              m_cancelled);
         case SourceKind::Ckan:
             return std::make_unique<CkanJob>(m_store, m_sources, m_profile, m_options, state, m_keys, writes,
+                                             m_cancelled);
+        case SourceKind::Dcat:
+            return std::make_unique<DcatJob>(m_store, m_sources, m_profile, m_options, state, m_keys, writes,
                                              m_cancelled);
         case SourceKind::OgcApiRecords: break;
     }

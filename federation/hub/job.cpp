@@ -157,11 +157,11 @@ harvest::FetchOptions Job::fetchOptions() const {
 }
 
 void Job::fetch(harvest::Fetcher& fetcher, const std::string& url,
-                std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage) {
+                std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage, const std::string& accept) {
     harvest::FetchRequest request;
     request.url = url;
     request.options = fetchOptions();
-    request.headers = {"Accept: application/json, application/geo+json"};
+    request.headers = {"Accept: " + accept};
     // Past the run's budget (or when the hub stops) a transfer still running is cancelled: a slow
     // source cannot hold the round beyond its budget.
     request.cancelled = [this] { return outOfTime(); };
@@ -232,29 +232,31 @@ Job::Prepared Job::prepare(Json& doc, const std::string& origin, const std::stri
 WriteBatch Job::mapForeignPage(const std::vector<const JsonValue*>& items, const std::string& where,
                                const std::string& base, Adapter map, std::set<RecordKey>& seen) {
     adapters::MappingContext context{m_state.config.id, base};
-    const std::string& origin = m_state.config.id;
     WriteBatch batch;
-    for (const JsonValue* item : items) {
-        adapters::MappedRecord mapped = map(*item, context, m_profile);
-        if (!mapped.id.empty()) seen.insert({origin, mapped.id});
-        if (!mapped.rejections.empty()) {
-            m_report.reject({mapped.id, origin, where, mapped.rejections});
-            continue;
-        }
-        // The adapter validated the record (adapters::addProfileProblems) and judged its warnings.
-        Prepared prepared = prepare(mapped.record, origin, where, &mapped.warnings);
-        if (!prepared.ok) {
-            prepared.rejected.id = mapped.id;
-            m_report.reject(std::move(prepared.rejected));
-            continue;
-        }
-        if (prepared.warned) {
-            prepared.warned->id = mapped.id;
-            m_report.warn(std::move(*prepared.warned));
-        }
-        batch.puts.push_back(std::move(prepared.put));
-    }
+    for (const JsonValue* item : items) takeMapped(map(*item, context, m_profile), where, seen, batch);
     return batch;
+}
+
+void Job::takeMapped(adapters::MappedRecord&& mapped, const std::string& where, std::set<RecordKey>& seen,
+                     WriteBatch& batch) {
+    const std::string& origin = m_state.config.id;
+    if (!mapped.id.empty()) seen.insert({origin, mapped.id});
+    if (!mapped.rejections.empty()) {
+        m_report.reject({mapped.id, origin, where, mapped.rejections});
+        return;
+    }
+    // The adapter validated the record (adapters::addProfileProblems) and judged its warnings.
+    Prepared prepared = prepare(mapped.record, origin, where, &mapped.warnings);
+    if (!prepared.ok) {
+        prepared.rejected.id = mapped.id;
+        m_report.reject(std::move(prepared.rejected));
+        return;
+    }
+    if (prepared.warned) {
+        prepared.warned->id = mapped.id;
+        m_report.warn(std::move(*prepared.warned));
+    }
+    batch.puts.push_back(std::move(prepared.put));
 }
 
 void Job::count(const BatchOutcome& outcome) {

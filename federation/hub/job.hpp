@@ -49,8 +49,10 @@ public:
 
 protected:
     harvest::FetchOptions fetchOptions() const;
+    // `accept`: the Accept header's value (JSON by default; a DCAT catalog asks for RDF).
     void fetch(harvest::Fetcher& fetcher, const std::string& url,
-               std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage);
+               std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage,
+               const std::string& accept = "application/json, application/geo+json");
 
     // True once the run's time budget is spent or the hub is stopping.
     bool outOfTime() const { return m_cancelled.load() || std::chrono::steady_clock::now() >= m_deadline; }
@@ -96,6 +98,10 @@ protected:
     registry::store::WriteBatch mapForeignPage(const std::vector<const common::JsonValue*>& items,
                                                const std::string& where, const std::string& base, Adapter map,
                                                std::set<RecordKey>& seen);
+    // One record an adapter mapped, the way mapForeignPage takes each: for kinds whose foreign records
+    // are not JSON values (DCAT's RDF resources).
+    void takeMapped(adapters::MappedRecord&& mapped, const std::string& where, std::set<RecordKey>& seen,
+                    registry::store::WriteBatch& batch);
 
     // A catalog without a feed (CKAN, CSW): whether this round lists it completely (its first
     // round, the one after HarvesterOptions::fullListingEvery - 1 rounds of changes, or a catalog

@@ -16,41 +16,6 @@ using common::JsonValue;
 
 namespace {
 
-// CKAN's free `format` word (letters and digits, lower case) -> twin format, for resources whose
-// URL and mimetype say nothing (a CKAN upload's URL often has no telling suffix).
-struct FormatWord {
-    const char* word;
-    const char* format;
-    const char* mediaType;
-};
-constexpr FormatWord kFormatWords[] = {
-    {"cityjson", "cityjson", "application/city+json"},
-    {"cityjsonseq", "cityjsonseq", "application/city+json-seq"},
-    {"3dtiles", "3dtiles", "application/json"},
-    {"citygml", "citygml", "application/gml+xml"},
-    {"gltf", "gltf", "model/gltf+json"},
-    {"glb", "gltf", "model/gltf-binary"},
-    {"ifc", "ifc", "application/x-step"},
-    {"las", "las", "application/vnd.las"},
-    {"laz", "laz", "application/vnd.laszip"},
-    {"copc", "copc", "application/vnd.laszip+copc"},
-    {"i3s", "i3s", "application/octet-stream"},
-    {"slpk", "i3s", "application/octet-stream"},
-    {"geojson", "geojson", "application/geo+json"},
-    {"csv", "csv", "text/csv"},
-    {"gpkg", "gpkg", "application/geopackage+sqlite3"},
-    {"geopackage", "gpkg", "application/geopackage+sqlite3"},
-    {"wms", "wms", "application/vnd.ogc.wms_xml"},
-    {"wmts", "wmts", "application/xml"},
-};
-
-std::string wordKey(std::string_view raw) {
-    std::string out;
-    for (char c : raw)
-        if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 std::optional<std::int64_t> sizeOf(const JsonValue* size) {
     if (!size) return std::nullopt;
     if (size->IsInt64() && size->GetInt64() >= 0) return size->GetInt64();
@@ -104,16 +69,12 @@ void Mapper::mapDistributions() {
             // CKAN's format is sometimes a media type or an OGC protocol ("OGC:WMS") itself.
             std::string hint = mimetype ? *mimetype : format.value_or("");
             FormatGuess guess = guessFormat(*url, hint);
-            if (guess.format == "other" && format) {
-                std::string key = wordKey(*format);
-                for (const FormatWord& word : kFormatWords)
-                    if (key == word.word) {
-                        guess.format = word.format;
-                        if (guess.mediaType.empty() || guess.mediaType == "application/octet-stream")
-                            guess.mediaType = word.mediaType;
-                        break;
-                    }
-            }
+            if (guess.format == "other" && format)
+                if (auto word = formatOfWord(*format)) {
+                    guess.format = word->format;
+                    if (guess.mediaType.empty() || guess.mediaType == "application/octet-stream")
+                        guess.mediaType = word->mediaType;
+                }
             if (mimetype) guess.mediaType = *mimetype;
             if (guess.version.empty()) {
                 guess.version = "unknown";

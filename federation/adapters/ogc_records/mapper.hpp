@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/instant.hpp"
 #include "adapters/json_members.hpp"
 #include "adapters/mapped_record.hpp"
 #include "common/json.hpp"
@@ -50,10 +51,6 @@ struct Party {
     std::vector<std::string> emails;
     std::string from;  // where it was found, for messages
 };
-
-// Normalises a date or date-time to what common::parseRfc3339 accepts. `guessed` is set when the
-// text had to be completed (no offset -> "Z", "2021" -> "2021-01-01").
-std::optional<std::string> normalizeInstant(std::string_view raw, bool& guessed);
 
 class Mapper {
 public:

@@ -12,23 +12,6 @@ namespace tweeling::federation::adapters::ogc_records {
 using common::Json;
 using common::JsonValue;
 
-namespace {
-
-// Adds the twin themes whose search terms (record/vocabulary.hpp) occur in keywords, theme concepts
-// or a title, in the vocabulary's order.
-void themesIn(std::string_view value, std::vector<std::string>& themes) {
-    if (value.size() > 4096) value = value.substr(0, 4096);
-    const std::string words = wordsOf(value);
-    for (const registry::record::Theme& theme : registry::record::kThemes)
-        for (const char* term : theme.searchTerms)
-            if (term && words.find(term) != std::string::npos) {
-                if (std::find(themes.begin(), themes.end(), theme.id) == themes.end()) themes.emplace_back(theme.id);
-                break;
-            }
-}
-
-}  // namespace
-
 void Mapper::mapTitleAndDescription() {
     auto title = nonEmptyMember(*m_props, "title");
     if (!title) title = nonEmptyMember(m_in, "title");
@@ -75,8 +58,8 @@ void Mapper::mapThemesAndKeywords() {
     std::vector<std::string> declared;  // twin themes the record states in the twin scheme
     JsonValue themes = foreignThemes(keywords, found, declared);
 
-    for (const auto& keyword : keywords) themesIn(keyword, found);
-    themesIn(m_title, found);
+    for (const auto& keyword : keywords) addTwinThemesNamedIn(keyword, found);
+    addTwinThemesNamedIn(m_title, found);
     addTwinThemes(themes, declared, found);
     if (!themes.Empty()) m_p.AddMember("themes", themes, m_allocator);
     if (!keywords.empty()) {
@@ -122,8 +105,8 @@ JsonValue Mapper::foreignThemes(std::vector<std::string>& keywords, std::vector<
                         if (std::find(declared.begin(), declared.end(), *id) == declared.end()) declared.push_back(*id);
                         continue;
                     }
-                    themesIn(*id, found);
-                    if (title) themesIn(*title, found);
+                    addTwinThemesNamedIn(*id, found);
+                    if (title) addTwinThemesNamedIn(*title, found);
                     if (!scheme) {
                         addKeyword(keywords, *id);
                         continue;
