@@ -29,17 +29,19 @@ struct MappedRecord {
 void addProfileProblems(MappedRecord& mapped, const registry::record::Profile& profile);
 
 // An adapter's entry point: its Mapper (constructed from the foreign record, the context and the
-// result, then run()) maps the record; a record that is a JSON object then gets the profile's
-// problems (addProfileProblems). Never throws: only allocation failure can get past a mapper,
-// and it becomes a rejection naming `what` ("record", "package") rather than taking the harvest down.
-template <typename Mapper>
-MappedRecord mapWith(const common::JsonValue& foreign, const MappingContext& context,
+// result, then run()) maps the record (a JSON value, an XML element, ...); a record the mapper did
+// not refuse whole (a rejection at "", such as "not a JSON object") then gets the profile's problems
+// (addProfileProblems). Never throws: only allocation failure can get past a mapper, and it becomes
+// a rejection naming `what` ("record", "package") rather than taking the harvest down.
+template <typename Mapper, typename Foreign>
+MappedRecord mapWith(const Foreign& foreign, const MappingContext& context,
                      const registry::record::Profile& profile, const char* what) {
     MappedRecord out;
     try {
         Mapper mapper(foreign, context, out);
         mapper.run();
-        if (!foreign.IsObject()) return out;
+        for (const common::Problem& rejection : out.rejections)
+            if (rejection.pointer.empty()) return out;
         addProfileProblems(out, profile);
     } catch (const std::exception& error) {
         out.rejections.push_back({"", std::string("The ") + what + " could not be mapped: " + error.what()});

@@ -32,19 +32,13 @@ constexpr ThemeWord kCkanThemeWords[] = {
 };
 
 void themesIn(std::string_view value, std::vector<std::string>& themes) {
+    addTwinThemesNamedIn(value, themes);
     if (value.size() > 4096) value = value.substr(0, 4096);
     const std::string words = wordsOf(value);
-    auto add = [&](const char* id) {
-        if (std::find(themes.begin(), themes.end(), id) == themes.end()) themes.emplace_back(id);
-    };
-    for (const registry::record::Theme& theme : registry::record::kThemes)
-        for (const char* term : theme.searchTerms)
-            if (term && words.find(term) != std::string::npos) {
-                add(theme.id);
-                break;
-            }
     for (const ThemeWord& entry : kCkanThemeWords)
-        if (words.find(entry.word) != std::string::npos) add(entry.theme);
+        if (words.find(entry.word) != std::string::npos &&
+            std::find(themes.begin(), themes.end(), entry.theme) == themes.end())
+            themes.emplace_back(entry.theme);
 }
 
 void addKeyword(std::vector<std::string>& keywords, std::string value) {

@@ -52,10 +52,6 @@ struct Party {
     std::string from;  // where it was found, for messages
 };
 
-// Normalises a date or date-time to what common::parseRfc3339 accepts. `guessed` is set when the
-// text had to be completed (no offset -> "Z", "2021" -> "2021-01-01").
-std::optional<std::string> normalizeInstant(std::string_view raw, bool& guessed);
-
 class Mapper {
 public:
     Mapper(const common::JsonValue& in, const MappingContext& context, MappedRecord& out)
