@@ -42,7 +42,8 @@ Usage:
   twin-federation sources list   [--db FILE]
   twin-federation sources remove ID [--db FILE]
   twin-federation sources release-deletions ID [--db FILE]
-  twin-federation harvest [--source ID] [--max-run-pages N] [--max-run-seconds S] [--db FILE]
+  twin-federation harvest [--source ID] [--max-run-pages N] [--max-run-seconds S]
+                          [--items-page-size N] [--full-listing-every N] [--db FILE]
   twin-federation report  --source ID [--json] [--db FILE]
   twin-federation probe   [--source ID | --record KEY | --due] [--json] [--db FILE]
   twin-federation keys create --admin [--expires RFC3339] [--db FILE]
@@ -68,6 +69,11 @@ constexpr const char* kServeHelp = R"(twin-federation serve — serve the federa
   --max-run-pages N  a source's run in one round stops after N pages (also for `harvest`)   [1000]
   --max-run-seconds S ... or after S seconds; a feed continues next round from its cursor, a
                      crawl is incomplete and deletes nothing (also for `harvest`)          [60]
+  --items-page-size N  records asked for per page from a catalog (OGC API – Records, CKAN, CSW;
+                     also for `harvest`)                                            [100]
+  --full-listing-every N  a CKAN or CSW catalog is listed completely (finding deletions) on its
+                     first round and every N rounds; the rounds between fetch only the records
+                     modified since the last round (also for `harvest`; 1: always full)   [24]
   --signing-key FILE this hub's Ed25519 key (made, mode 0600, if missing)  [DB.signing-key.pem]
   --no-probes        do not probe the records' assets (see `twin-federation probe --help`)
   --probe-workers N  records probed at once                                [8]
@@ -109,8 +115,10 @@ constexpr const char* kSourcesHelp = R"(twin-federation sources — what this hu
 
 constexpr const char* kHarvestHelp = R"(twin-federation harvest — one harvest round now, then exit
 
-  harvest [--source ID] [--ca-bundle FILE] [--max-run-pages N] [--max-run-seconds S] [--db FILE]
+  harvest [--source ID] [--ca-bundle FILE] [--max-run-pages N] [--max-run-seconds S]
+          [--items-page-size N] [--full-listing-every N] [--db FILE]
 Harvests every source (or one), prints each report's summary. Exit status 1 if a source failed.
+`--full-listing-every 1` lists a CKAN or CSW catalog completely now (finding its deletions).
 A feed not read to its end within the run's budget says "continues next round": run it again.
 )";
 
@@ -173,6 +181,9 @@ hub::HarvesterOptions harvesterOptions(const Arguments& arguments) {
     hub::HarvesterOptions options;
     options.maxRunPages = boundedNumber(arguments, "max-run-pages", options.maxRunPages, 1, 1000000);
     options.maxRunSeconds = boundedNumber(arguments, "max-run-seconds", options.maxRunSeconds, 1, 86400);
+    options.itemsPageSize = boundedNumber(arguments, "items-page-size", options.itemsPageSize, 1, 1000);
+    options.fullListingEvery =
+        boundedNumber(arguments, "full-listing-every", options.fullListingEvery, 1, 100000);
     options.caBundlePath = arguments.get("ca-bundle", "");
     if (!options.caBundlePath.empty() && ::access(options.caBundlePath.c_str(), R_OK) != 0)
         throw UsageError("--ca-bundle " + options.caBundlePath + " cannot be read");
@@ -197,7 +208,7 @@ int commandServe(Arguments arguments) {
     tweeling::cli::requireKnown(arguments,
                                 {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config",
                                  "quiet", "ca-bundle", "no-harvest", "max-run-pages", "max-run-seconds",
-                                 "no-probes", "probe-workers", "probe-per-host", "probe-every", "web-dir"},
+                                 "full-listing-every", "items-page-size", "no-probes", "probe-workers", "probe-per-host", "probe-every", "web-dir"},
                                 tweeling::cli::kHardeningOptions);
     if (!arguments.has("listen")) arguments.options["listen"] = "127.0.0.1:8090";
     registry::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
@@ -375,7 +386,8 @@ int commandSources(const Arguments& arguments) {
 
 int commandHarvest(const Arguments& arguments) {
     tweeling::cli::requireKnown(
-        arguments, {"db", "hub-id", "signing-key", "source", "ca-bundle", "max-run-pages", "max-run-seconds"});
+        arguments, {"db", "hub-id", "signing-key", "source", "ca-bundle", "max-run-pages", "max-run-seconds",
+                    "full-listing-every", "items-page-size"});
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
     std::vector<std::string> ids;

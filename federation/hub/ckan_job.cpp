@@ -4,6 +4,7 @@
 
 #include "adapters/ckan/ckan.hpp"
 #include "common/json.hpp"
+#include "common/url.hpp"
 
 namespace tweeling::federation::hub {
 
@@ -16,6 +17,16 @@ namespace {
 // CKAN refuses rows above its ckan.search.rows_max (1000 by default).
 constexpr long long kMaxRows = 1000;
 
+// A package's metadata_modified as CKAN writes it ("2025-06-01T12:00:00.123456", UTC without a
+// zone) as a Solr date for fq ("2025-06-01T12:00:00.123Z"): the fraction cut to milliseconds, which
+// moves the bound earlier, never later, so nothing changed at that instant is missed.
+std::string solrDate(std::string text) {
+    if (!text.empty() && (text.back() == 'Z' || text.back() == 'z')) text.pop_back();
+    auto dot = text.find('.');
+    if (dot != std::string::npos && text.size() > dot + 4) text.resize(dot + 4);
+    return text + "Z";
+}
+
 }  // namespace
 
 void CkanJob::start(harvest::Fetcher& fetcher) {
@@ -24,14 +35,27 @@ void CkanJob::start(harvest::Fetcher& fetcher) {
     // A foreign catalog's records are unsigned and take the source's id as their origin: an id
     // that names an origin signing here (a node added under another source id) collides.
     m_keys.load(m_verifier, {}, {m_state.config.id});
+    m_full = fullListingDue();
+    if (!m_full) {
+        report([&](HarvestReport& r) {
+            r.notes.push_back("changes only: the packages modified since " + m_state.catalogSince +
+                              " (a full listing, which finds deletions, every " +
+                              std::to_string(m_options.fullListingEvery) + " rounds)");
+        });
+    }
     next(fetcher);
 }
 
 std::string CkanJob::pageUrl(long long start) const {
     // Oldest change first: a package changed while the listing is read moves behind the pages
     // still to come rather than being missed ahead of them.
-    return m_base + "/api/3/action/package_search?rows=" + std::to_string(m_rows) +
-           "&start=" + std::to_string(start) + "&sort=metadata_modified%20asc";
+    std::string url = m_base + "/api/3/action/package_search?rows=" + std::to_string(m_rows) +
+                      "&start=" + std::to_string(start) + "&sort=metadata_modified%20asc";
+    if (!m_full) {
+        url += "&fq=" + common::percentEncode("metadata_modified:[" + solrDate(m_state.catalogSince) + " TO *]",
+                                              common::percent::kQueryValue);
+    }
+    return url;
 }
 
 void CkanJob::next(harvest::Fetcher& fetcher) {
@@ -85,8 +109,28 @@ void CkanJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resu
         return;
     }
     if (m_count < 0) m_count = packages.count;
+    for (const JsonValue* package : packages.packages) {
+        auto modified = package->FindMember("metadata_modified");
+        if (modified != package->MemberEnd() && modified->value.IsString() && modified->value.GetStringLength() < 64)
+            noteModified(modified->value.GetString());
+    }
     count(m_store.apply(mapForeignPage(packages.packages, where, m_base, &adapters::mapCkanPackage, m_seen)));
     m_start += static_cast<long long>(packages.packages.size());
+
+    if (!m_full) {
+        // Changes only: read to the end of what the last page counts (a package changed meanwhile
+        // moves to the end, so the count may grow); nothing is deleted.
+        if (m_start < packages.count && !packages.packages.empty()) {
+            if (withinBudget(m_report.pages))
+                next(fetcher);
+            else
+                stopEarly();
+            return;
+        }
+        finishCatalogRound(false);
+        m_done = true;
+        return;
+    }
 
     bool unsteady = packages.count != m_count;
     bool more = m_start < packages.count && !packages.packages.empty();
@@ -111,6 +155,7 @@ void CkanJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resu
     }
     deleteUnseen(m_seen, origin);
     settleDeletions();
+    finishCatalogRound(true);
     m_done = true;
 }
 

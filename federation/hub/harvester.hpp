@@ -33,6 +33,11 @@ struct HarvesterOptions {
     // one (scheduler.hpp).
     int maxRunPages = 1000;
     int maxRunSeconds = 60;
+    // A catalog without a feed (CKAN, CSW) is listed completely, which is how deletions are found,
+    // on its first round and then every this many rounds; the rounds between ask only for the
+    // records modified since the newest modification time the last complete round saw, and delete
+    // nothing. 1: every round is a full listing.
+    int fullListingEvery = 24;
     long backoffBaseMs = 500;
     int maxAttempts = 4;
     // PEM file of the certificate authorities https sources are checked against; empty: the system's.

@@ -95,6 +95,28 @@ Job::Job(registry::store::Store& store, SourceRegistry& sources, const registry:
     m_harvestedAt = m_report.started;
 }
 
+bool Job::fullListingDue() const {
+    return m_state.catalogSince.empty() || m_options.fullListingEvery <= 1 ||
+           m_state.roundsSinceFull + 1 >= m_options.fullListingEvery;
+}
+
+void Job::noteModified(const std::string& timestamp) {
+    if (timestamp.empty()) return;
+    std::lock_guard<std::mutex> lock(m_reportMutex);
+    if (timestamp > m_newestModified) m_newestModified = timestamp;
+}
+
+void Job::finishCatalogRound(bool full) {
+    std::string newest;
+    {
+        std::lock_guard<std::mutex> lock(m_reportMutex);
+        newest = m_newestModified;
+    }
+    // A round of changes that found none keeps the old time (an empty `newest` changes nothing).
+    if (!newest.empty() && newest < m_state.catalogSince) newest.clear();
+    m_sources.recordCatalogRound(m_state.config.id, newest, full);
+}
+
 HarvestReport Job::finishReport() {
     m_report.finished = common::nowRfc3339();
     if (!m_done && !m_stopped && m_report.error.empty()) {

@@ -92,6 +92,20 @@ protected:
                                                const std::string& where, const std::string& base, Adapter map,
                                                std::set<RecordKey>& seen);
 
+    // A catalog without a feed (CKAN, CSW): whether this round lists it completely (its first
+    // round, the one after HarvesterOptions::fullListingEvery - 1 rounds of changes, or a catalog
+    // whose records carry no modification time), or asks only for what changed since
+    // m_state.catalogSince.
+    bool fullListingDue() const;
+    // Notes a record's modification time as the catalog wrote it (ISO 8601, one format per catalog,
+    // so that text order is time order); the newest becomes the next round's catalogSince.
+    // Thread-safe.
+    void noteModified(const std::string& timestamp);
+    // The round read its whole listing (full or of changes) and wrote it: its newest modification
+    // time becomes the source's catalogSince, and the count of rounds since a full listing moves.
+    // A round that ends otherwise calls nothing: the next round asks again from the old time.
+    void finishCatalogRound(bool full);
+
     void count(const registry::store::BatchOutcome& outcome);
     // Lists each refused replay (an older version than the one held), and each unsigned copy of a
     // record held signed, in the report (counted by count()).
@@ -129,6 +143,7 @@ protected:
     // (under m_reportMutex).
     std::int64_t m_collisions = 0;
     std::set<std::string> m_collidingOrigins;
+    std::string m_newestModified;  // under m_reportMutex (noteModified)
 };
 
 }  // namespace tweeling::federation::hub

@@ -38,7 +38,9 @@ CREATE TABLE IF NOT EXISTS sources(
   cursor INTEGER NOT NULL DEFAULT 0,
   records_rejected INTEGER NOT NULL DEFAULT 0,
   allow_private INTEGER NOT NULL DEFAULT 0,
-  tls_pin TEXT NOT NULL DEFAULT ''
+  tls_pin TEXT NOT NULL DEFAULT '',
+  catalog_since TEXT NOT NULL DEFAULT '',
+  rounds_since_full INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS harvest_reports(
   run INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -57,6 +59,8 @@ struct AddedColumn {
 constexpr AddedColumn kAddedColumns[] = {
     {"allow_private", "INTEGER NOT NULL DEFAULT 0"},
     {"tls_pin", "TEXT NOT NULL DEFAULT ''"},
+    {"catalog_since", "TEXT NOT NULL DEFAULT ''"},
+    {"rounds_since_full", "INTEGER NOT NULL DEFAULT 0"},
 };
 
 void addMissingColumns(Database& database) {
@@ -103,7 +107,7 @@ std::optional<std::string> optionalText(Statement& statement, int column) {
 constexpr const char* kSelectSource =
     "SELECT id, kind, url, every_seconds, connect_timeout_ms, total_timeout_ms, max_bytes, max_delete_fraction,"
     " added, state, last_attempt, last_success, last_error, consecutive_failures, next_harvest, epoch, cursor,"
-    " records_rejected, allow_private, tls_pin FROM sources";
+    " records_rejected, allow_private, tls_pin, catalog_since, rounds_since_full FROM sources";
 
 SourceState readSource(Statement& statement) {
     SourceState state;
@@ -127,6 +131,8 @@ SourceState readSource(Statement& statement) {
     state.recordsRejected = statement.int64(17);
     state.config.allowPrivate = statement.int64(18) != 0;
     state.config.tlsPin = statement.text(19);
+    state.catalogSince = statement.text(20);
+    state.roundsSinceFull = static_cast<int>(statement.int64(21));
     return state;
 }
 
@@ -316,6 +322,16 @@ void SourceRegistry::advanceCursor(Database& database, const std::string& id, st
                                 " WHERE id = ?1");
     advance.bind(1, id).bind(2, cursor).bind(3, epoch);
     advance.execute();
+}
+
+void SourceRegistry::recordCatalogRound(const std::string& id, const std::string& since, bool full) {
+    m_store.write([&](Database& database) {
+        Statement update(database,
+                         "UPDATE sources SET catalog_since = CASE WHEN ?2 = '' THEN catalog_since ELSE ?2 END,"
+                         " rounds_since_full = CASE WHEN ?3 THEN 0 ELSE rounds_since_full + 1 END WHERE id = ?1");
+        update.bind(1, id).bind(2, since).bind(3, full ? 1 : 0);
+        update.execute();
+    });
 }
 
 void SourceRegistry::saveReport(const std::string& id, const std::string& reportJson) {

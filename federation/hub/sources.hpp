@@ -53,6 +53,11 @@ struct SourceState {
     std::int64_t nextHarvest = 0;  // epoch seconds; 0 = as soon as possible
     std::string epoch;             // the source's epoch at the last harvest (Tweeling)
     std::int64_t cursor = 0;       // the last feed seq applied (Tweeling)
+    // A catalog without a feed (CKAN, CSW): the newest modification time its records carried in the
+    // last complete round, in the catalog's own format and clock (so the hub's clock never matters);
+    // empty: none yet. And how many complete rounds of changes only followed its last full listing.
+    std::string catalogSince;
+    int roundsSinceFull = 0;
     std::int64_t recordsRejected = 0;  // in the last harvest
     std::int64_t recordsHeld = 0;      // filled from the store when listing
     std::int64_t pendingDeletions = 0;
@@ -91,6 +96,10 @@ public:
     // After a page: the cursor is its last seq; `epoch` is stored when not empty (a first harvest).
     void advanceCursor(registry::store::Database& database, const std::string& id, std::int64_t cursor,
                        const std::string& epoch) const;
+
+    // After a complete round of a catalog without a feed: `since` (when not empty) becomes its
+    // catalogSince; a full listing sets roundsSinceFull to 0, a round of changes adds one.
+    void recordCatalogRound(const std::string& id, const std::string& since, bool full);
 
     // Reports (JSON text) of harvest runs; the newest first.
     void saveReport(const std::string& id, const std::string& reportJson);

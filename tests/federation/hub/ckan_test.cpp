@@ -3,6 +3,7 @@
 // listing, and a catalog answering garbage degraded with nothing lost.
 #include "live_federation.hpp"
 
+#include "common/url.hpp"
 #include "federation/harvest/test_server.hpp"
 #include "hub/harvester.hpp"
 #include "hub/sources.hpp"
@@ -31,10 +32,11 @@ std::string queryValue(const std::string& target, const std::string& name) {
 }
 
 // A made-up municipal package.
-std::string dutchPackage(const std::string& name, const std::string& title) {
+std::string dutchPackage(const std::string& name, const std::string& title,
+                         const std::string& modified = "2025-06-01T12:00:00.000000") {
     return R"({"name": ")" + name + R"(", "title": ")" + title + R"(", "notes": "3D-gebouwen van de gemeente.",
         "license_id": "cc-zero", "metadata_created": "2025-01-01T00:00:00.000000",
-        "metadata_modified": "2025-06-01T12:00:00.000000",
+        "metadata_modified": ")" + modified + R"(",
         "organization": {"name": "gemeente-delft", "title": "Gemeente Delft"},
         "maintainer": "Geo Delft", "maintainer_email": "geo@delft.example",
         "tags": [{"name": "gebouwen"}, {"name": "3D"}],
@@ -53,6 +55,17 @@ public:
     std::string url() const { return m_server.url("/data"); }
     void add(const std::string& package) {
         std::lock_guard<std::mutex> lock(m_mutex);
+        m_packages.push_back(package);
+    }
+    // Replaces the package named `name` (a changed package: CKAN moves it to the end of a listing
+    // sorted by metadata_modified).
+    void replace(const std::string& name, const std::string& package) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (auto it = m_packages.begin(); it != m_packages.end(); ++it) {
+            if (parse(*it)["name"].GetString() != name) continue;
+            m_packages.erase(it);
+            break;
+        }
         m_packages.push_back(package);
     }
     void removeAt(std::size_t index) {
@@ -91,10 +104,24 @@ private:
         }
         std::size_t start = std::stoul(queryValue(target, "start"));
         std::size_t rows = std::stoul(queryValue(target, "rows"));
+        // fq=metadata_modified:[SINCE TO *], as Solr reads it: SINCE a date with milliseconds and Z.
+        std::vector<const std::string*> listed;
+        std::string fq = tweeling::common::percentDecode(queryValue(target, "fq"), true);
+        std::string since;
+        if (!fq.empty()) {
+            const std::string prefix = "metadata_modified:[";
+            REQUIRE(fq.rfind(prefix, 0) == 0);
+            REQUIRE(fq.size() > prefix.size() + 24);
+            since = fq.substr(prefix.size(), 23);  // 2025-06-01T12:00:00.000
+            REQUIRE(fq.substr(prefix.size() + 23) == "Z TO *]");
+        }
+        for (const auto& package : m_packages)
+            if (since.empty() || std::string(parse(package)["metadata_modified"].GetString()).substr(0, 23) >= since)
+                listed.push_back(&package);
         std::string results;
-        for (std::size_t i = start; i < m_packages.size() && i < start + rows; ++i)
-            results += (results.empty() ? "" : ",") + m_packages[i];
-        long long count = static_cast<long long>(m_packages.size()) + (start > 0 ? m_unsteady : 0);
+        for (std::size_t i = start; i < listed.size() && i < start + rows; ++i)
+            results += (results.empty() ? "" : ",") + *listed[i];
+        long long count = static_cast<long long>(listed.size()) + (start > 0 ? m_unsteady : 0);
         reply.body = R"({"help": "package_search", "success": true, "result": {"count": )" +
                      std::to_string(count) + R"(, "sort": "metadata_modified asc", "results": [)" +
                      results + "]}}";
@@ -128,9 +155,11 @@ struct CkanHub {
         config.allowPrivate = true;
         sources->add(config);
     }
-    hub::Harvester harvester() {
+    // `fullListingEvery` 1: every round lists the whole catalog.
+    hub::Harvester harvester(int fullListingEvery = 1) {
         hub::HarvesterOptions options;
         options.itemsPageSize = 2;
+        options.fullListingEvery = fullListingEvery;
         return hub::Harvester(*store, *sources, tweeling::registry::record::Profile::builtin(), options);
     }
     hub::HarvestReport round(hub::Harvester& harvester) {
@@ -249,4 +278,70 @@ TEST_CASE("in process: a CKAN listing deletes nothing when unsteady, and holds d
     CHECK(hub.held() == 4);
     CHECK(harvester.releaseDeletions("overheid") == 2);
     CHECK(hub.held() == 2);
+}
+
+TEST_CASE("in process: between full listings a CKAN round asks only for the packages modified since the last",
+          "[ckan]") {
+    ScriptedCkan catalog;  // the three demo packages (2017) and two Dutch ones: three pages of two
+    catalog.add(dutchPackage("3d-gebouwen-delft", "3D-gebouwen Delft", "2025-06-01T12:00:00.000000"));
+    catalog.add(dutchPackage("3d-bomen-delft", "3D-bomen Delft", "2025-06-02T08:30:00.250999"));
+    CkanHub hub(catalog);
+    auto harvester = hub.harvester(3);  // full, changes, changes, full, ...
+
+    auto full = hub.round(harvester);
+    INFO(full.toText());
+    CHECK(full.added == 5);
+    CHECK(full.pages == 3);
+    CHECK(catalog.targets().back().find("fq=") == std::string::npos);
+    auto state = hub.sources->get("overheid");
+    REQUIRE(state);
+    CHECK(state->catalogSince == "2025-06-02T08:30:00.250999");  // the catalog's newest, as it wrote it
+    CHECK(state->roundsSinceFull == 0);
+
+    // Nothing changed: one page, holding only the package of that very instant, unchanged.
+    std::size_t before = catalog.targets().size();
+    auto quiet = hub.round(harvester);
+    INFO(quiet.toText());
+    CHECK(quiet.status == "ok");
+    CHECK(quiet.pages == 1);
+    CHECK(quiet.unchanged == 1);
+    CHECK(quiet.added + quiet.updated + quiet.deleted == 0);
+    REQUIRE(catalog.targets().size() == before + 1);
+    CHECK(catalog.targets().back() ==
+          "/data/api/3/action/package_search?rows=2&start=0&sort=metadata_modified%20asc"
+          "&fq=metadata_modified:%5B2025-06-02T08:30:00.250Z%20TO%20%2A%5D");
+    CHECK(quiet.toText().find("changes only") != std::string::npos);
+
+    // One package changed, one gone: the change is taken, the deletion waits for a full listing.
+    catalog.replace("3d-gebouwen-delft", dutchPackage("3d-gebouwen-delft", "3D-gebouwen Delft 2025", "2025-07-01T09:00:00.000000"));
+    catalog.removeAt(0);
+    auto changes = hub.round(harvester);
+    INFO(changes.toText());
+    CHECK(changes.status == "ok");
+    CHECK(changes.updated == 1);
+    CHECK(changes.deleted == 0);
+    CHECK(hub.held() == 5);
+    Json changed = parse(hub.store->get("overheid", "3d-gebouwen-delft")->json);
+    CHECK(std::string(changed["properties"]["title"].GetString()) == "3D-gebouwen Delft 2025");
+    CHECK(hub.sources->get("overheid")->catalogSince == "2025-07-01T09:00:00.000000");
+
+    // The third round is a full listing again: the package gone is deleted.
+    auto relisted = hub.round(harvester);
+    INFO(relisted.toText());
+    CHECK(relisted.pages == 2);
+    CHECK(relisted.deleted == 1);
+    CHECK(hub.held() == 4);
+    CHECK(hub.sources->get("overheid")->roundsSinceFull == 0);
+
+    // A round of changes the catalog refuses moves nothing: the next asks from the same time.
+    catalog.garbage(true);
+    auto broken = hub.round(harvester);
+    CHECK(broken.status == "degraded");
+    CHECK(hub.sources->get("overheid")->catalogSince == "2025-07-01T09:00:00.000000");
+    CHECK(hub.sources->get("overheid")->roundsSinceFull == 0);
+    catalog.garbage(false);
+    auto healed = hub.round(harvester);
+    CHECK(healed.status == "ok");
+    CHECK(healed.pages == 1);
+    CHECK(hub.held() == 4);
 }
