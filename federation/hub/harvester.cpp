@@ -2,6 +2,7 @@
 
 #include "harvest/fetcher.hpp"
 #include "hub/ckan_job.hpp"
+#include "hub/csw_job.hpp"
 #include "hub/crawl_job.hpp"
 #include "hub/feed_job.hpp"
 #include "hub/write_queue.hpp"
@@ -29,6 +30,9 @@ std::vector<HarvestReport> Harvester::harvest(const std::vector<std::string>& so
         else if (state->config.kind == SourceKind::Ckan)
             jobs.push_back(std::make_unique<CkanJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
                                                      m_cancelled));
+        else if (state->config.kind == SourceKind::Csw)
+            jobs.push_back(std::make_unique<CswJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
+                                                    m_cancelled));
         else
             jobs.push_back(std::make_unique<CrawlJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
                                                       m_cancelled));

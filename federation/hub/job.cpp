@@ -152,11 +152,16 @@ harvest::FetchOptions Job::fetchOptions() const {
 }
 
 void Job::fetch(harvest::Fetcher& fetcher, const std::string& url,
-                std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage) {
+                std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage, const std::string& xmlBody) {
     harvest::FetchRequest request;
     request.url = url;
     request.options = fetchOptions();
-    request.headers = {"Accept: application/json, application/geo+json"};
+    if (xmlBody.empty()) {
+        request.headers = {"Accept: application/json, application/geo+json"};
+    } else {
+        request.body = xmlBody;
+        request.headers = {"Content-Type: application/xml; charset=UTF-8", "Accept: application/xml, text/xml"};
+    }
     // Past the run's budget (or when the hub stops) a transfer still running is cancelled: a slow
     // source cannot hold the round beyond its budget.
     request.cancelled = [this] { return outOfTime(); };
@@ -224,13 +229,11 @@ Job::Prepared Job::prepare(Json& doc, const std::string& origin, const std::stri
     return result;
 }
 
-WriteBatch Job::mapForeignPage(const std::vector<const JsonValue*>& items, const std::string& where,
-                               const std::string& base, Adapter map, std::set<RecordKey>& seen) {
-    adapters::MappingContext context{m_state.config.id, base};
+WriteBatch Job::writesOf(std::vector<adapters::MappedRecord>&& records, const std::string& where,
+                         std::set<RecordKey>& seen) {
     const std::string& origin = m_state.config.id;
     WriteBatch batch;
-    for (const JsonValue* item : items) {
-        adapters::MappedRecord mapped = map(*item, context, m_profile);
+    for (adapters::MappedRecord& mapped : records) {
         if (!mapped.id.empty()) seen.insert({origin, mapped.id});
         if (!mapped.rejections.empty()) {
             m_report.reject({mapped.id, origin, where, mapped.rejections});

@@ -21,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace tweeling::federation::hub {
@@ -44,8 +45,10 @@ public:
 
 protected:
     harvest::FetchOptions fetchOptions() const;
+    // `xmlBody` not empty: a POST of that XML document (a CSW request), asking for XML back.
     void fetch(harvest::Fetcher& fetcher, const std::string& url,
-               std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage);
+               std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage,
+               const std::string& xmlBody = {});
 
     // True once the run's time budget is spent or the hub is stopping.
     bool outOfTime() const { return m_cancelled.load() || std::chrono::steady_clock::now() >= m_deadline; }
@@ -86,11 +89,27 @@ protected:
     // their origin): each id noted in `seen` for the deletions of a complete listing, a rejected or
     // warned record into the report, a kept one into the returned writes. `base`: the URL the
     // adapter resolves the records' relative links against.
-    using Adapter = adapters::MappedRecord (*)(const common::JsonValue& foreign, const adapters::MappingContext& context,
+    template <typename Foreign>
+    using Adapter = adapters::MappedRecord (*)(const Foreign& foreign, const adapters::MappingContext& context,
                                                const registry::record::Profile& profile);
-    registry::store::WriteBatch mapForeignPage(const std::vector<const common::JsonValue*>& items,
-                                               const std::string& where, const std::string& base, Adapter map,
-                                               std::set<RecordKey>& seen);
+    template <typename Foreign>
+    registry::store::WriteBatch mapForeignPage(const std::vector<Foreign>& items, const std::string& where,
+                                               const std::string& base, Adapter<std::remove_pointer_t<Foreign>> map,
+                                               std::set<RecordKey>& seen) {
+        adapters::MappingContext context{m_state.config.id, base};
+        std::vector<adapters::MappedRecord> mapped;
+        mapped.reserve(items.size());
+        for (const Foreign& item : items) {
+            if constexpr (std::is_pointer_v<Foreign>)
+                mapped.push_back(map(*item, context, m_profile));
+            else
+                mapped.push_back(map(item, context, m_profile));
+        }
+        return writesOf(std::move(mapped), where, seen);
+    }
+    // The writes of a page of records an adapter mapped (see mapForeignPage).
+    registry::store::WriteBatch writesOf(std::vector<adapters::MappedRecord>&& mapped, const std::string& where,
+                                         std::set<RecordKey>& seen);
 
     // A catalog without a feed (CKAN, CSW): whether this round lists it completely (its first
     // round, the one after HarvesterOptions::fullListingEvery - 1 rounds of changes, or a catalog

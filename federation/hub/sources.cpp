@@ -143,6 +143,7 @@ const char* kindName(SourceKind kind) {
         case SourceKind::Tweeling: return "tweeling";
         case SourceKind::OgcApiRecords: return "ogcapi-records";
         case SourceKind::Ckan: return "ckan";
+        case SourceKind::Csw: return "csw";
     }
     return "tweeling";
 }
@@ -151,6 +152,7 @@ std::optional<SourceKind> parseKind(const std::string& text) {
     if (text == "tweeling") return SourceKind::Tweeling;
     if (text == "ogcapi-records") return SourceKind::OgcApiRecords;
     if (text == "ckan") return SourceKind::Ckan;
+    if (text == "csw") return SourceKind::Csw;
     return std::nullopt;
 }
 
