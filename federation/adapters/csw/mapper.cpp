@@ -78,6 +78,7 @@ void Mapper::run() {
     m_links.SetArray();
 
     mapId();
+    mapLinks();
     record.AddMember("type", "Feature", m_allocator);
     mapGeometry();
     mapTemporalExtent();
@@ -95,7 +96,7 @@ void Mapper::run() {
     mapSourceOnly();
     m_p.AddMember("source", m_source, m_allocator);
     record.AddMember("properties", m_p, m_allocator);
-    mapLinks();
+    record.AddMember("links", m_links, m_allocator);
 }
 
 void Mapper::mapId() {
@@ -291,7 +292,6 @@ void Mapper::mapLinks() {
         link.AddMember("title", "ISO 19139 record (CSW GetRecordById)", m_allocator);
         m_links.PushBack(link, m_allocator);
     }
-    m_out.record.AddMember("links", m_links, m_allocator);
 }
 
 }  // namespace tweeling::federation::adapters::csw
