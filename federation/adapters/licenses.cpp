@@ -12,11 +12,21 @@ struct LicenseId {
     const char* spdx;
 };
 constexpr LicenseId kLicenses[] = {
-    {"cc-by", "CC-BY-4.0"},         {"cc-by-4.0", "CC-BY-4.0"},       {"cc-by-40", "CC-BY-4.0"},
-    {"cc-by-sa", "CC-BY-SA-4.0"},   {"cc-by-sa-4.0", "CC-BY-SA-4.0"}, {"cc-zero", "CC0-1.0"},
-    {"cc0", "CC0-1.0"},             {"cc0-1.0", "CC0-1.0"},           {"cc-0", "CC0-1.0"},
-    {"publiek-domein", "CC0-1.0"},  {"cc-nc", "CC-BY-NC-4.0"},        {"odc-odbl", "ODbL-1.0"},
-    {"odc-by", "ODC-By-1.0"},       {"odc-pddl", "PDDL-1.0"},         {"gfdl", "GFDL-1.3-or-later"},
+    {"cc-by", "CC-BY-4.0"},
+    {"cc-by-4.0", "CC-BY-4.0"},
+    {"cc-by-40", "CC-BY-4.0"},
+    {"cc-by-sa", "CC-BY-SA-4.0"},
+    {"cc-by-sa-4.0", "CC-BY-SA-4.0"},
+    {"cc-zero", "CC0-1.0"},
+    {"cc0", "CC0-1.0"},
+    {"cc0-1.0", "CC0-1.0"},
+    {"cc-0", "CC0-1.0"},
+    {"publiek-domein", "CC0-1.0"},
+    {"cc-nc", "CC-BY-NC-4.0"},
+    {"odc-odbl", "ODbL-1.0"},
+    {"odc-by", "ODC-By-1.0"},
+    {"odc-pddl", "PDDL-1.0"},
+    {"gfdl", "GFDL-1.3-or-later"},
     {"uk-ogl", "OGL-UK-3.0"},
 };
 

@@ -44,14 +44,18 @@ struct FreeParser {
 
 }  // namespace
 
-void Document::Free::operator()(_xmlDoc* doc) const noexcept { xmlFreeDoc(doc); }
+void Document::Free::operator()(_xmlDoc* doc) const noexcept {
+    xmlFreeDoc(doc);
+}
 
 Document::Document() = default;
 Document::~Document() = default;
 Document::Document(Document&&) noexcept = default;
 Document& Document::operator=(Document&&) noexcept = default;
 
-Element Document::root() const { return Element(m_doc ? xmlDocGetRootElement(m_doc.get()) : nullptr); }
+Element Document::root() const {
+    return Element(m_doc ? xmlDocGetRootElement(m_doc.get()) : nullptr);
+}
 
 Document Document::parse(std::string_view bytes, std::string& error, std::size_t maxBytes) {
     // libxml2's global state is set up once, before two threads can parse at the same time.
@@ -84,8 +88,9 @@ Document Document::parse(std::string_view bytes, std::string& error, std::size_t
     std::unique_ptr<_xmlDoc, Free> doc(parser->myDoc);
     parser->myDoc = nullptr;
     if (state.dtd) {
-        error = "the XML document declares a DTD (<!DOCTYPE ...>), which a catalog response has no need of; it "
-                "was refused unread (entity declarations could expand without bound)";
+        error =
+            "the XML document declares a DTD (<!DOCTYPE ...>), which a catalog response has no need of; it "
+            "was refused unread (entity declarations could expand without bound)";
         return out;
     }
     if (!parser->wellFormed || !doc || !xmlDocGetRootElement(doc.get())) {
@@ -101,13 +106,17 @@ Document Document::parse(std::string_view bytes, std::string& error, std::size_t
     return out;
 }
 
-std::string_view Element::localName() const { return m_node ? view(m_node->name) : std::string_view(); }
+std::string_view Element::localName() const {
+    return m_node ? view(m_node->name) : std::string_view();
+}
 
 std::string_view Element::namespaceUri() const {
     return m_node && m_node->ns ? view(m_node->ns->href) : std::string_view();
 }
 
-bool Element::is(std::string_view ns, std::string_view local) const { return named(m_node, ns, local); }
+bool Element::is(std::string_view ns, std::string_view local) const {
+    return named(m_node, ns, local);
+}
 
 std::vector<Element> Element::children(std::size_t limit) const {
     std::vector<Element> out;

@@ -22,10 +22,10 @@ namespace tweeling::federation::adapters::xml {
 // The namespaces the adapters read.
 namespace ns {
 inline constexpr const char* kCsw = "http://www.opengis.net/cat/csw/2.0.2";
-inline constexpr const char* kOws = "http://www.opengis.net/ows";          // CSW 2.0.2's OWS 1.0
-inline constexpr const char* kOws11 = "http://www.opengis.net/ows/1.1";    // some servers answer with 1.1
+inline constexpr const char* kOws = "http://www.opengis.net/ows";        // CSW 2.0.2's OWS 1.0
+inline constexpr const char* kOws11 = "http://www.opengis.net/ows/1.1";  // some servers answer with 1.1
 inline constexpr const char* kGmd = "http://www.isotc211.org/2005/gmd";
-inline constexpr const char* kGmi = "http://www.isotc211.org/2005/gmi";    // ISO 19115-2 (MI_Metadata)
+inline constexpr const char* kGmi = "http://www.isotc211.org/2005/gmi";  // ISO 19115-2 (MI_Metadata)
 inline constexpr const char* kGco = "http://www.isotc211.org/2005/gco";
 inline constexpr const char* kGmx = "http://www.isotc211.org/2005/gmx";
 inline constexpr const char* kSrv = "http://www.isotc211.org/2005/srv";

@@ -240,7 +240,7 @@ FetchResult fetchOne(const std::string& url, const FetchOptions& options, const 
     FetchResult result;
     Fetcher fetcher(1);
     fetcher.submit(FetchRequest{url, headers, options, [&result](FetchResult&& done) { result = std::move(done); },
-                                std::move(cancelled), {}});
+                                std::move(cancelled)});
     fetcher.run();
     return result;
 }

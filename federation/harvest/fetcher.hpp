@@ -79,7 +79,7 @@ struct FetchRequest {
     std::function<bool()> cancelled = nullptr;
     // Not empty: the request is a POST with this body (give its Content-Type in `headers`); a CSW
     // catalog's GetRecords. Retried like a GET, so only for requests that change nothing.
-    std::string body;
+    std::string body = {};
 };
 
 class Fetcher {

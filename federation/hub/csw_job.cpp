@@ -43,8 +43,8 @@ CswSourceUrl parseCswSourceUrl(const std::string& url) {
     return out;
 }
 
-std::string cswGetRecordsRequest(long long startPosition, long long maxRecords, const std::vector<std::string>& keywords,
-                                 const std::string& modifiedSince) {
+std::string cswGetRecordsRequest(long long startPosition, long long maxRecords,
+                                 const std::vector<std::string>& keywords, const std::string& modifiedSince) {
     using registry::api::html::escape;
     std::vector<std::string> conditions;
     if (!keywords.empty()) {
@@ -60,11 +60,13 @@ std::string cswGetRecordsRequest(long long startPosition, long long maxRecords, 
             escape(modifiedSince) + "</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo>");
     std::string constraint;
     if (!conditions.empty()) {
-        std::string filter = conditions.size() == 1 ? conditions[0] : "<ogc:And>" + conditions[0] + conditions[1] + "</ogc:And>";
+        std::string filter =
+            conditions.size() == 1 ? conditions[0] : "<ogc:And>" + conditions[0] + conditions[1] + "</ogc:And>";
         constraint = "<csw:Constraint version=\"1.1.0\"><ogc:Filter>" + filter + "</ogc:Filter></csw:Constraint>";
     }
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-           "<csw:GetRecords xmlns:csw=\"http://www.opengis.net/cat/csw/2.0.2\" xmlns:ogc=\"http://www.opengis.net/ogc\" "
+           "<csw:GetRecords xmlns:csw=\"http://www.opengis.net/cat/csw/2.0.2\" "
+           "xmlns:ogc=\"http://www.opengis.net/ogc\" "
            "xmlns:gmd=\"http://www.isotc211.org/2005/gmd\" xmlns:apiso=\"http://www.opengis.net/cat/csw/apiso/1.0\" "
            "service=\"CSW\" version=\"2.0.2\" resultType=\"results\" startPosition=\"" +
            std::to_string(startPosition) + "\" maxRecords=\"" + std::to_string(maxRecords) +
@@ -91,9 +93,11 @@ void CswJob::start(harvest::Fetcher& fetcher) {
 }
 
 void CswJob::next(harvest::Fetcher& fetcher) {
-    std::string body = cswGetRecordsRequest(m_start, m_maxRecords, m_source.keywords, m_full ? "" : m_state.catalogSince);
-    fetch(fetcher, m_source.endpoint, [this](harvest::Fetcher& f, harvest::FetchResult&& result) { onPage(f, result); },
-          body);
+    std::string body =
+        cswGetRecordsRequest(m_start, m_maxRecords, m_source.keywords, m_full ? "" : m_state.catalogSince);
+    fetch(
+        fetcher, m_source.endpoint, [this](harvest::Fetcher& f, harvest::FetchResult&& result) { onPage(f, result); },
+        body);
 }
 
 // As CkanJob: stopped early the listing is incomplete, so what it did not reach is not taken for
@@ -115,23 +119,22 @@ void CswJob::stopEarly() {
 void CswJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
     ++m_report.pages;
     const bool first = m_report.pages == 1;
-    std::string where = "GetRecords page " + std::to_string(m_report.pages) + " (startPosition " +
-                        std::to_string(m_start) + ")";
+    std::string where =
+        "GetRecords page " + std::to_string(m_report.pages) + " (startPosition " + std::to_string(m_start) + ")";
     if (!result.ok) {
         // An HTTP error may still carry the catalog's ows:ExceptionReport: it says why.
         std::string why = result.error;
         std::string ignored;
         if (xml::Document document = xml::Document::parse(result.body, ignored, 1 << 20))
             if (auto exception = adapters::cswException(document.root())) why += "; " + *exception;
-        fail(first ? "down" : "degraded",
-             where + ": " + why + " (POST " + result.url + "); no deletions were applied");
+        fail(first ? "down" : "degraded", where + ": " + why + " (POST " + result.url + "); no deletions were applied");
         return;
     }
     std::string parseError;
     xml::Document document = xml::Document::parse(result.body, parseError, m_state.config.maxBytes);
     if (!document) {
-        fail(first ? "down" : "degraded", where + " is not XML a hub can read (" + parseError +
-                                             "); no deletions were applied");
+        fail(first ? "down" : "degraded",
+             where + " is not XML a hub can read (" + parseError + "); no deletions were applied");
         return;
     }
     adapters::CswSearchPage page;
@@ -143,7 +146,8 @@ void CswJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resul
     Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
     if (check != Verifier::Result::Unsigned) {
         // Nothing of a catalog whose records would take the name of a signing origin is written.
-        m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
+        m_report.reject(
+            {"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
         fail("degraded", "the records of this catalog would take the origin " + origin +
                              ", which signs its records at this hub: nothing was harvested; add the catalog "
                              "under another source id");
@@ -160,9 +164,8 @@ void CswJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resul
     const long long at = m_start;
     bool more = page.next > 0 && page.next <= page.matched && !page.records.empty();
     if (more && page.next <= at) {
-        fail("degraded", where + ": nextRecord " + std::to_string(page.next) +
-                             " does not move past startPosition " + std::to_string(at) +
-                             " (the catalog would page in a loop); no deletions were applied");
+        fail("degraded", where + ": nextRecord " + std::to_string(page.next) + " does not move past startPosition " +
+                             std::to_string(at) + " (the catalog would page in a loop); no deletions were applied");
         return;
     }
     if (more) m_start = page.next;

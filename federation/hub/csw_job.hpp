@@ -40,8 +40,8 @@ CswSourceUrl parseCswSourceUrl(const std::string& url);
 // The GetRecords request body: ISO records, full, from `startPosition` (1-based), at most
 // `maxRecords`, with an ogc:Filter of the keywords (any of them) and, when `modifiedSince` is not
 // empty, apiso:Modified >= it (both together with ogc:And).
-std::string cswGetRecordsRequest(long long startPosition, long long maxRecords, const std::vector<std::string>& keywords,
-                                 const std::string& modifiedSince);
+std::string cswGetRecordsRequest(long long startPosition, long long maxRecords,
+                                 const std::vector<std::string>& keywords, const std::string& modifiedSince);
 
 class CswJob : public Job {
 public:

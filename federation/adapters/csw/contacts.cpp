@@ -43,8 +43,8 @@ Party partyOf(const Element& party) {
 }
 
 // The roles that make a party the publisher, most telling first.
-constexpr const char* kPublisherRoles[] = {"publisher", "owner", "custodian", "distributor", "originator",
-                                           "pointOfContact"};
+constexpr const char* kPublisherRoles[] = {"publisher",   "owner",      "custodian",
+                                           "distributor", "originator", "pointOfContact"};
 
 }  // namespace
 
@@ -81,7 +81,8 @@ void Mapper::mapPublisherAndContacts() {
     }
     if (id.empty()) {
         id = withoutFragment(m_context.catalogUrl) + "#publisher-" + slug(name);
-        warn("/properties/publisher/id", "The publisher has no TOOI URI; '" + id + "' identifies it within this catalog.");
+        warn("/properties/publisher/id",
+             "The publisher has no TOOI URI; '" + id + "' identifies it within this catalog.");
     } else if (id.rfind("https://identifier.overheid.nl/tooi/", 0) != 0) {
         warn("/properties/publisher/id", "The publisher has no TOOI URI; '" + id + "' is used as its id.");
     }
@@ -100,7 +101,8 @@ void Mapper::mapPublisherAndContacts() {
         JsonValue contact(rapidjson::kObjectType);
         if (!party.individual.empty()) contact.AddMember("name", s(party.individual), m_allocator);
         if (!party.organisation.empty()) contact.AddMember("organization", s(party.organisation), m_allocator);
-        if (party.individual.empty() && party.organisation.empty()) contact.AddMember("name", s(party.email), m_allocator);
+        if (party.individual.empty() && party.organisation.empty())
+            contact.AddMember("name", s(party.email), m_allocator);
         if (!party.position.empty()) contact.AddMember("position", s(party.position), m_allocator);
         if (!party.email.empty()) {
             JsonValue emails(rapidjson::kArrayType);

@@ -77,9 +77,9 @@ std::string cswRecordByIdUrl(const std::string& catalogUrl, const std::string& f
 
 // One page of GetRecords: csw:GetRecordsResponse/csw:SearchResults.
 struct CswSearchPage {
-    long long matched = 0;   // numberOfRecordsMatched
-    long long returned = 0;  // numberOfRecordsReturned
-    long long next = 0;      // nextRecord (0: no more)
+    long long matched = 0;              // numberOfRecordsMatched
+    long long returned = 0;             // numberOfRecordsReturned
+    long long next = 0;                 // nextRecord (0: no more)
     std::vector<xml::Element> records;  // the gmd:MD_Metadata (gmi:MI_Metadata) children, in order
 };
 

@@ -36,8 +36,7 @@ Resource resourceOf(const Element& online) {
 // A page about the data rather than the data: the Dutch profile's "landingpage", ISO's WWW:LINK.
 bool isWebPage(const std::string& protocol) {
     std::string key = common::toLowerAscii(protocol);
-    return key.rfind("www:link", 0) == 0 || key == "landingpage" || key == "website" || key == "http" ||
-           key == "https";
+    return key.rfind("www:link", 0) == 0 || key == "landingpage" || key == "website" || key == "http" || key == "https";
 }
 
 // serviceType as GeoNetwork writes it ("view", "download", "OGC:WMS", "WMS") -> a protocol word
@@ -60,7 +59,8 @@ void Mapper::mapDistributions() {
         for (const Element& options : distribution.children(ns::kGmd, "transferOptions", kMaxEntries))
             for (const Element& online :
                  options.path({{ns::kGmd, "MD_DigitalTransferOptions"}}).children(ns::kGmd, "onLine", kMaxEntries))
-                if (Element resource = online.child(ns::kGmd, "CI_OnlineResource")) resources.push_back(resourceOf(resource));
+                if (Element resource = online.child(ns::kGmd, "CI_OnlineResource"))
+                    resources.push_back(resourceOf(resource));
     }
 
     // Service metadata: the service type and its operations' connect points.
@@ -121,9 +121,9 @@ void Mapper::mapDistributions() {
         distribution.AddMember("href", s(resource.url), m_allocator);
         distribution.AddMember("format", s(guess.format), m_allocator);
         distribution.AddMember("formatVersion", s(guess.version), m_allocator);
-        distribution.AddMember(
-            "mediaType", s(guess.mediaType.empty() ? std::string("application/octet-stream") : guess.mediaType),
-            m_allocator);
+        distribution.AddMember("mediaType",
+                               s(guess.mediaType.empty() ? std::string("application/octet-stream") : guess.mediaType),
+                               m_allocator);
         std::string title = !resource.name.empty() ? resource.name : resource.description.substr(0, 1024);
         if (!title.empty()) distribution.AddMember("title", s(title), m_allocator);
         items.PushBack(distribution, m_allocator);
@@ -137,8 +137,9 @@ void Mapper::mapDistributions() {
                                               (unknownVersions == 1 ? " has" : "s have") +
                                               " no known format version; 'unknown' is given.");
     if (items.Empty()) {
-        warn("/properties/distributions", "The record has no online resource (gmd:CI_OnlineResource) with an http(s) "
-                                          "URL that gives the data.");
+        warn("/properties/distributions",
+             "The record has no online resource (gmd:CI_OnlineResource) with an http(s) "
+             "URL that gives the data.");
         return;
     }
     m_p.AddMember("distributions", items, m_allocator);

@@ -80,7 +80,8 @@ void Mapper::mapGeometry() {
     std::optional<registry::record::Bbox> box;
     bool unusable = false;
     for (const Element& extent : m_ident.children(ns::kGmd, "extent", kMaxEntries)) {
-        for (const Element& element : extent.path({{ns::kGmd, "EX_Extent"}}).children(ns::kGmd, "geographicElement", kMaxEntries)) {
+        for (const Element& element :
+             extent.path({{ns::kGmd, "EX_Extent"}}).children(ns::kGmd, "geographicElement", kMaxEntries)) {
             Element bounds = element.child(ns::kGmd, "EX_GeographicBoundingBox");
             if (!bounds) continue;
             auto west = decimal(bounds.child(ns::kGmd, "westBoundLongitude"));
@@ -105,8 +106,9 @@ void Mapper::mapGeometry() {
         }
     }
     if (unusable)
-        warn("/geometry", "A gmd:EX_GeographicBoundingBox without four decimal bounds in WGS84 longitude/latitude "
-                          "(west <= east, south <= north) was not used.");
+        warn("/geometry",
+             "A gmd:EX_GeographicBoundingBox without four decimal bounds in WGS84 longitude/latitude "
+             "(west <= east, south <= north) was not used.");
     if (box) {
         m_out.record.AddMember("geometry", registry::record::boxGeometry(*box, m_allocator), m_allocator);
         return;
@@ -118,8 +120,8 @@ void Mapper::mapGeometry() {
 void Mapper::mapCrs() {
     std::vector<std::string> found, written;
     for (const Element& info : m_in.children(ns::kGmd, "referenceSystemInfo", kMaxEntries)) {
-        Element identifier =
-            info.path({{ns::kGmd, "MD_ReferenceSystem"}, {ns::kGmd, "referenceSystemIdentifier"}, {ns::kGmd, "RS_Identifier"}});
+        Element identifier = info.path(
+            {{ns::kGmd, "MD_ReferenceSystem"}, {ns::kGmd, "referenceSystemIdentifier"}, {ns::kGmd, "RS_Identifier"}});
         if (!identifier) continue;
         std::string code = characterString(identifier.child(ns::kGmd, "code"));
         std::string href = anchorHref(identifier.child(ns::kGmd, "code"));

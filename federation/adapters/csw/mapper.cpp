@@ -19,9 +19,9 @@ namespace ns = xml::ns;
 
 std::string characterString(const Element& property) {
     if (!property) return {};
-    for (const auto& [space, name] : {std::pair{ns::kGco, "CharacterString"}, std::pair{ns::kGmx, "Anchor"},
-                                      std::pair{ns::kGco, "LocalName"}, std::pair{ns::kGmd, "URL"},
-                                      std::pair{ns::kGco, "ScopedName"}})
+    for (const auto& [space, name] :
+         {std::pair{ns::kGco, "CharacterString"}, std::pair{ns::kGmx, "Anchor"}, std::pair{ns::kGco, "LocalName"},
+          std::pair{ns::kGmd, "URL"}, std::pair{ns::kGco, "ScopedName"}})
         if (Element value = property.child(space, name)) return value.text(kMaxText);
     // gmd:PT_FreeText only (a multilingual text without a default): its first localised string.
     if (Element free = property.child(ns::kGmd, "PT_FreeText"))
@@ -104,7 +104,8 @@ void Mapper::mapId() {
     if (value.empty()) {
         reject("/id", "The record has no gmd:fileIdentifier; without one it cannot be tracked between harvests.");
     } else if (value.size() > kMaxIdLength) {
-        reject("/id", "The record's gmd:fileIdentifier is longer than " + std::to_string(kMaxIdLength) + " characters.");
+        reject("/id",
+               "The record's gmd:fileIdentifier is longer than " + std::to_string(kMaxIdLength) + " characters.");
     }
     m_out.id = value;
     m_out.record.AddMember("id", s(value), m_allocator);
@@ -186,7 +187,8 @@ End gmlPosition(const Element& position) {
 void Mapper::mapTemporalExtent() {
     std::vector<Element> extents;
     for (const Element& extent : m_ident.children(ns::kGmd, "extent", kMaxEntries))
-        for (const Element& temporal : extent.path({{ns::kGmd, "EX_Extent"}}).children(ns::kGmd, "temporalElement", kMaxEntries))
+        for (const Element& temporal :
+             extent.path({{ns::kGmd, "EX_Extent"}}).children(ns::kGmd, "temporalElement", kMaxEntries))
             if (Element inner = temporal.path({{ns::kGmd, "EX_TemporalExtent"}, {ns::kGmd, "extent"}}).firstChild())
                 extents.push_back(inner);
     if (extents.empty()) return;
@@ -200,8 +202,11 @@ void Mapper::mapTemporalExtent() {
     if (gml.localName() == "TimePeriod") {
         std::string gmlNs(space);
         Element begin = gml.child(gmlNs, "beginPosition"), end = gml.child(gmlNs, "endPosition");
-        if (!begin) begin = gml.path({{gmlNs.c_str(), "begin"}, {gmlNs.c_str(), "TimeInstant"}, {gmlNs.c_str(), "timePosition"}});
-        if (!end) end = gml.path({{gmlNs.c_str(), "end"}, {gmlNs.c_str(), "TimeInstant"}, {gmlNs.c_str(), "timePosition"}});
+        if (!begin)
+            begin =
+                gml.path({{gmlNs.c_str(), "begin"}, {gmlNs.c_str(), "TimeInstant"}, {gmlNs.c_str(), "timePosition"}});
+        if (!end)
+            end = gml.path({{gmlNs.c_str(), "end"}, {gmlNs.c_str(), "TimeInstant"}, {gmlNs.c_str(), "timePosition"}});
         End start = gmlPosition(begin), finish = gmlPosition(end);
         if (start.kind == End::Bad || finish.kind == End::Bad) {
             warn("/time", "The gml:TimePeriod has an end that is not a date or date-time; it was left out.");
@@ -275,8 +280,8 @@ void Mapper::mapSourceOnly() {
     keep("resourceIdentifiers", identifiers);
     std::vector<std::string> statements;
     for (const Element& quality : m_in.children(ns::kGmd, "dataQualityInfo", kMaxEntries)) {
-        std::string statement = characterString(
-            quality.path({{ns::kGmd, "DQ_DataQuality"}, {ns::kGmd, "lineage"}, {ns::kGmd, "LI_Lineage"}, {ns::kGmd, "statement"}}));
+        std::string statement = characterString(quality.path(
+            {{ns::kGmd, "DQ_DataQuality"}, {ns::kGmd, "lineage"}, {ns::kGmd, "LI_Lineage"}, {ns::kGmd, "statement"}}));
         if (!statement.empty()) statements.push_back(statement);
     }
     if (!statements.empty()) keep("lineage", statements.front());

@@ -57,8 +57,9 @@ std::optional<std::string> readCswGetRecordsResponse(const Element& root, CswSea
     auto matched = count(results, "numberOfRecordsMatched");
     auto returned = count(results, "numberOfRecordsReturned");
     if (!matched || !returned)
-        return std::string("the csw:SearchResults have no non-negative integer numberOfRecordsMatched and "
-                           "numberOfRecordsReturned");
+        return std::string(
+            "the csw:SearchResults have no non-negative integer numberOfRecordsMatched and "
+            "numberOfRecordsReturned");
     // nextRecord is optional in CSW 2.0.2: without it, no more pages are announced.
     auto next = count(results, "nextRecord");
     if (results.attribute("", "nextRecord") && !next)

@@ -14,8 +14,9 @@ namespace ns = xml::ns;
 namespace {
 
 // MD_RestrictionCode values that restrict access (otherRestrictions and licence are said in text).
-constexpr const char* kRestricting[] = {"restricted", "confidential", "secret", "topSecret", "sensitiveButUnclassified",
-                                        "forOfficialUseOnly", "protected", "limitedDistribution", "private"};
+constexpr const char* kRestricting[] = {
+    "restricted", "confidential",        "secret", "topSecret", "sensitiveButUnclassified", "forOfficialUseOnly",
+    "protected",  "limitedDistribution", "private"};
 
 }  // namespace
 

@@ -18,8 +18,9 @@ void Mapper::mapTitleAndDescription() {
     Element citation = m_ident.path({{ns::kGmd, "citation"}, {ns::kGmd, "CI_Citation"}});
     m_title = characterString(citation.child(ns::kGmd, "title"));
     if (m_title.empty())
-        reject("/properties/title", "The record has no title (gmd:citation/gmd:CI_Citation/gmd:title); a record "
-                                    "nobody can recognise is not useful.");
+        reject("/properties/title",
+               "The record has no title (gmd:citation/gmd:CI_Citation/gmd:title); a record "
+               "nobody can recognise is not useful.");
     m_p.AddMember("title", s(m_title), m_allocator);
     std::string description = characterString(m_ident.child(ns::kGmd, "abstract"));
     if (description.empty()) {
@@ -75,7 +76,7 @@ void Mapper::mapThemesAndKeywords() {
                 continue;
             }
             std::string href = anchorHref(keyword);
-            Concept concept{isUri(href) ? href : value, value};
+            Concept concept {isUri(href) ? href : value, value};
             if (std::none_of(concepts.begin(), concepts.end(), [&](const Concept& c) { return c.id == concept.id; }))
                 concepts.push_back(std::move(concept));
         }
@@ -99,13 +100,15 @@ void Mapper::mapThemesAndKeywords() {
         }
     }
     if (blocks >= kMaxEntries)
-        warn("/properties/keywords", "Only the first " + std::to_string(kMaxEntries) + " gmd:descriptiveKeywords were read.");
+        warn("/properties/keywords",
+             "Only the first " + std::to_string(kMaxEntries) + " gmd:descriptiveKeywords were read.");
     // The title names a twin theme too ("3D-gebouwen Rotterdam").
     addTwinThemesNamedIn(m_title, twinThemes);
     if (!twinThemes.empty()) themes.PushBack(twinThemeScheme(twinThemes, m_allocator), m_allocator);
     if (twinThemes.empty())
-        warn("/properties/themes", "No twin theme is named by the record's keywords or title; it will not be found "
-                                   "by a twin theme search.");
+        warn("/properties/themes",
+             "No twin theme is named by the record's keywords or title; it will not be found "
+             "by a twin theme search.");
     if (!themes.Empty()) m_p.AddMember("themes", themes, m_allocator);
     if (!keywords.empty()) {
         JsonValue list(rapidjson::kArrayType);

@@ -24,7 +24,9 @@ namespace {
 
 const char* const kCatalog = "https://nationaalgeoregister.nl/geonetwork/srv/dut/csw";
 
-std::string fixture(const std::string& name) { return readFile(sourcePath("tests/fixtures/csw/" + name)); }
+std::string fixture(const std::string& name) {
+    return readFile(sourcePath("tests/fixtures/csw/" + name));
+}
 
 xml::Document parseXml(const std::string& text) {
     std::string error;
@@ -39,7 +41,9 @@ MappedRecord mapText(const std::string& text) {
     return mapIsoRecord(document.root(), {"ngr", kCatalog}, Profile::builtin());
 }
 
-std::string str(const JsonValue& value) { return value.IsString() ? value.GetString() : toString(value); }
+std::string str(const JsonValue& value) {
+    return value.IsString() ? value.GetString() : toString(value);
+}
 
 bool hasProblemAt(const tweeling::common::Problems& problems, const std::string& pointer) {
     for (const auto& problem : problems)
@@ -202,7 +206,8 @@ TEST_CASE("csw: the Dutch 3D record maps every part of the profile it can", "[cs
     CHECK(str(distributions[3]["format"]) == "3dtiles");
     bool landing = false;
     for (const auto& link : record["links"].GetArray())
-        if (str(link["rel"]) == "related" && str(link["href"]) == "https://www.rotterdam.example/3d-stadsmodel") landing = true;
+        if (str(link["rel"]) == "related" && str(link["href"]) == "https://www.rotterdam.example/3d-stadsmodel")
+            landing = true;
     CHECK(landing);
     // What the profile has no member for is kept under properties.source.
     CHECK(str(p["source"]["lineage"]).find("AHN4") != std::string::npos);
@@ -243,7 +248,8 @@ TEST_CASE("csw: what cannot become a twin record is rejected with its reasons", 
     std::string text = fixture("nl-3d-gebouwen-rotterdam.xml");
     // No fileIdentifier, no title, no dateStamp: three reasons.
     std::string broken = std::regex_replace(text, std::regex("<gmd:fileIdentifier>.*</gmd:fileIdentifier>"), "");
-    broken = std::regex_replace(broken, std::regex("<gmd:title><gco:CharacterString>3D-gebouwen[^<]*</gco:CharacterString></gmd:title>"), "");
+    broken = std::regex_replace(
+        broken, std::regex("<gmd:title><gco:CharacterString>3D-gebouwen[^<]*</gco:CharacterString></gmd:title>"), "");
     broken = std::regex_replace(broken, std::regex("<gmd:dateStamp>.*</gmd:dateStamp>"), "");
     MappedRecord mapped = mapText(broken);
     CHECK(hasProblemAt(mapped.rejections, "/id"));
@@ -269,8 +275,8 @@ TEST_CASE("csw: an ows:ExceptionReport and other documents are not a page", "[cs
 
     // Counts that are not integers.
     std::string text = fixture("pycsw-apiso__GetRecords-all_full_iso19139.xml");
-    xml::Document bad = parseXml(std::regex_replace(text, std::regex("numberOfRecordsMatched=\"18\""),
-                                                    "numberOfRecordsMatched=\"many\""));
+    xml::Document bad = parseXml(
+        std::regex_replace(text, std::regex("numberOfRecordsMatched=\"18\""), "numberOfRecordsMatched=\"many\""));
     CHECK(readCswGetRecordsResponse(bad.root(), page));
 
     // Dublin Core records instead of ISO: the catalog ignored the outputSchema.
@@ -298,9 +304,10 @@ TEST_CASE("csw: hostile XML is refused without harm", "[csw]") {
         for (int j = 0; j < 10; ++j) bomb += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
         bomb += "\">\n";
     }
-    bomb += "]>\n<gmd:MD_Metadata xmlns:gmd=\"http://www.isotc211.org/2005/gmd\"><gmd:fileIdentifier>"
-            "<gco:CharacterString xmlns:gco=\"http://www.isotc211.org/2005/gco\">&lol9;</gco:CharacterString>"
-            "</gmd:fileIdentifier></gmd:MD_Metadata>";
+    bomb +=
+        "]>\n<gmd:MD_Metadata xmlns:gmd=\"http://www.isotc211.org/2005/gmd\"><gmd:fileIdentifier>"
+        "<gco:CharacterString xmlns:gco=\"http://www.isotc211.org/2005/gco\">&lol9;</gco:CharacterString>"
+        "</gmd:fileIdentifier></gmd:MD_Metadata>";
     CHECK_FALSE(xml::Document::parse(bomb, error));
     CHECK(error.find("DTD") != std::string::npos);
 
@@ -320,7 +327,8 @@ TEST_CASE("csw: hostile XML is refused without harm", "[csw]") {
     CHECK(error.find("larger") != std::string::npos);
 
     // An element holding no text where a text is expected, repeated elements: no crash, reasons.
-    MappedRecord empty = mapText("<gmd:MD_Metadata xmlns:gmd=\"http://www.isotc211.org/2005/gmd\">"
-                                 "<gmd:fileIdentifier><gmd:fileIdentifier/></gmd:fileIdentifier></gmd:MD_Metadata>");
+    MappedRecord empty = mapText(
+        "<gmd:MD_Metadata xmlns:gmd=\"http://www.isotc211.org/2005/gmd\">"
+        "<gmd:fileIdentifier><gmd:fileIdentifier/></gmd:fileIdentifier></gmd:MD_Metadata>");
     CHECK(hasProblemAt(empty.rejections, "/id"));
 }

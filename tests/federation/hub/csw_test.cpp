@@ -24,7 +24,9 @@ namespace hub = tweeling::federation::hub;
 
 namespace {
 
-std::string fixture(const std::string& name) { return readFile(sourcePath("tests/fixtures/csw/" + name)); }
+std::string fixture(const std::string& name) {
+    return readFile(sourcePath("tests/fixtures/csw/" + name));
+}
 
 // The gmd:MD_Metadata elements of a GetRecordsResponse, as text (their namespaces are declared on the
 // response's root, which ScriptedCsw's answers declare too).
@@ -129,7 +131,8 @@ private:
         }
         std::string records;
         long long returned = 0;
-        for (long long i = start - 1; i >= 0 && i < static_cast<long long>(matching.size()) && i < start - 1 + max; ++i) {
+        for (long long i = start - 1; i >= 0 && i < static_cast<long long>(matching.size()) && i < start - 1 + max;
+             ++i) {
             records += *matching[static_cast<std::size_t>(i)] + "\n";
             ++returned;
         }
@@ -233,8 +236,9 @@ TEST_CASE("in process: a CSW catalog is harvested by nextRecord; later rounds as
     CHECK(std::string(record["origin"].GetString()) == "ngr");
     CHECK_FALSE(stored->verified);
     CHECK(std::string(record["properties"]["source"]["fileIdentifier"].GetString()) == "nl-3d-delft");
-    CHECK(std::string(record["links"][0]["href"].GetString()).find(catalog.url() + "?service=CSW&version=2.0.2"
-                                                                                  "&request=GetRecordById") == 0);
+    CHECK(std::string(record["links"][0]["href"].GetString())
+              .find(catalog.url() + "?service=CSW&version=2.0.2"
+                                    "&request=GetRecordById") == 0);
     CHECK(std::string(record["properties"]["crs"][0].GetString()) == "http://www.opengis.net/def/crs/EPSG/0/28992");
 
     // Nothing changed: one page, asking for what was modified since the newest dateStamp read.
@@ -338,10 +342,12 @@ TEST_CASE("in process: a broken CSW catalog degrades the source with nothing los
 }
 
 TEST_CASE("in process: a CSW source's keyword is the hub's constraint, not sent on as a parameter", "[csw]") {
-    auto parsed = hub::parseCswSourceUrl("https://nationaalgeoregister.nl/geonetwork/srv/dut/csw?keyword=3D&keyword=LoD2%202");
+    auto parsed =
+        hub::parseCswSourceUrl("https://nationaalgeoregister.nl/geonetwork/srv/dut/csw?keyword=3D&keyword=LoD2%202");
     CHECK(parsed.endpoint == "https://nationaalgeoregister.nl/geonetwork/srv/dut/csw");
     CHECK(parsed.keywords == std::vector<std::string>{"3D", "LoD2 2"});
-    CHECK(hub::parseCswSourceUrl("https://example.org/csw?portal=x&keyword=3D").endpoint == "https://example.org/csw?portal=x");
+    CHECK(hub::parseCswSourceUrl("https://example.org/csw?portal=x&keyword=3D").endpoint ==
+          "https://example.org/csw?portal=x");
     std::string both = hub::cswGetRecordsRequest(1, 10, {"3D", "a<b"}, "2025-01-01");
     CHECK(both.find("<ogc:And><ogc:Or>") != std::string::npos);
     CHECK(both.find("<ogc:Literal>a&lt;b</ogc:Literal>") != std::string::npos);
