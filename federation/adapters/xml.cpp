@@ -183,7 +183,10 @@ std::string Element::text(std::size_t maxBytes) const {
         if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) && node->content) {
             out += view(node->content);
             if (out.size() >= maxBytes) {
-                out.resize(maxBytes);
+                // Cut before a UTF-8 sequence rather than inside one (libxml2 hands out UTF-8).
+                std::size_t cut = maxBytes;
+                while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+                out.resize(cut);
                 break;
             }
         }

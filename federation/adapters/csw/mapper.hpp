@@ -2,7 +2,8 @@
 // The ISO 19139 mapping, private to this folder. One Mapper maps one gmd:MD_Metadata; its member
 // functions are defined in the file of the record part they map:
 //
-//   mapper.cpp           run (the order of the parts), id, type, the GetRecordById link, times,
+//   mapper.cpp           run (the order of the parts), id, type, the GetRecordById link (first of
+//                        the links; distributions.cpp adds web pages), times,
 //                        language, properties.source, and the entry point
 //   geometry.cpp         footprint (EX_GeographicBoundingBox), crs (referenceSystemInfo)
 //   text_and_themes.cpp  title, description, keywords, themes (GEMET, INSPIRE, twin)

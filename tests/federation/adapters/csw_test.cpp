@@ -332,3 +332,10 @@ TEST_CASE("csw: hostile XML is refused without harm", "[csw]") {
         "<gmd:fileIdentifier><gmd:fileIdentifier/></gmd:fileIdentifier></gmd:MD_Metadata>");
     CHECK(hasProblemAt(empty.rejections, "/id"));
 }
+
+TEST_CASE("csw: a text cut at its limit stays valid UTF-8", "[csw]") {
+    xml::Document document = parseXml("<a>" + std::string(9, 'x') + "\xC3\xA9\xC3\xA9</a>");  // 9 + "éé"
+    std::string cut = document.root().text(10);  // 10 bytes would end inside the first é
+    CHECK(cut == std::string(9, 'x'));
+    CHECK(document.root().text(11) == std::string(9, 'x') + "\xC3\xA9");
+}
