@@ -42,7 +42,7 @@ Usage:
   twin-federation sources list   [--db FILE]
   twin-federation sources remove ID [--db FILE]
   twin-federation sources release-deletions ID [--db FILE]
-  twin-federation harvest [--source ID] [--max-run-pages N] [--max-run-seconds S]
+  twin-federation harvest [--source ID [--record RECORD-ID]] [--max-run-pages N] [--max-run-seconds S]
                           [--items-page-size N] [--full-listing-every N] [--db FILE]
   twin-federation report  --source ID [--json] [--db FILE]
   twin-federation probe   [--source ID | --record KEY | --due] [--json] [--db FILE]
@@ -102,7 +102,10 @@ constexpr const char* kSourcesHelp = R"(twin-federation sources — what this hu
       The harvester connects to public addresses only: it refuses loopback (127.0.0.0/8, ::1), private
       (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16, where cloud metadata lives;
       fe80::/10), CGNAT, multicast and reserved addresses, also when a redirect or a changed DNS answer
-      leads there. --allow-private lifts that for this source: for a node on this machine or network.
+      leads there. --allow-private lifts that for this source: for a node on this machine or network;
+      cloud metadata addresses (all of link-local, 100.100.100.200, fd00:ec2::254) stay refused.
+      URL: http(s), no spaces or control characters, and no credentials (user:password@): a
+      source's URL is public at GET /sources.
       --tls-pin pins the public key of the source's https server ("sha256//" and the base64 SHA-256 of
       its SubjectPublicKeyInfo, several joined by ';'); certificates are verified in any case.
       --public-key KEY: the source's Ed25519 signing key (base64url, as its /.well-known/tweeling.json
@@ -120,7 +123,10 @@ constexpr const char* kHarvestHelp = R"(twin-federation harvest — one harvest 
 
   harvest [--source ID] [--ca-bundle FILE] [--max-run-pages N] [--max-run-seconds S]
           [--items-page-size N] [--full-listing-every N] [--db FILE]
+  harvest --source ID --record RECORD-ID [--db FILE]
 Harvests every source (or one), prints each report's summary. Exit status 1 if a source failed.
+With --record, fetches only that record of a catalog source now (CKAN: package_show by name or
+id; CSW: GetRecordById by fileIdentifier), writes it, deletes nothing, and leaves the source's schedule and last report alone.
 `--full-listing-every 1` lists a CKAN or CSW catalog completely now (finding its deletions).
 A feed not read to its end within the run's budget says "continues next round": run it again.
 )";
@@ -240,6 +246,7 @@ int commandServe(Arguments arguments) {
     apiOptions.name = arguments.get("name", "Tweeling federation hub " + store.nodeId());
     apiOptions.description = "The federated index of digital-twin records harvested from registry nodes and catalogs.";
     apiOptions.publicUrl = arguments.get("public-url", "");
+    apiOptions.contact = tweeling::cli::apiContact(arguments);
     apiOptions.publishing = false;
     apiOptions.openApiHub = true;
     apiOptions.kind = "hub";
@@ -390,9 +397,20 @@ int commandSources(const Arguments& arguments) {
 int commandHarvest(const Arguments& arguments) {
     tweeling::cli::requireKnown(
         arguments, {"db", "hub-id", "signing-key", "source", "ca-bundle", "max-run-pages", "max-run-seconds",
-                    "full-listing-every", "items-page-size"});
+                    "full-listing-every", "items-page-size", "record"});
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
+    if (arguments.has("record")) {
+        if (!arguments.has("source")) throw UsageError("harvest --record needs --source ID");
+        hub::Harvester harvester(store, sources, registry::record::Profile::builtin(), harvesterOptions(arguments));
+        auto report = harvester.harvestRecord(arguments.get("source"), arguments.get("record"));
+        if (!report) {
+            std::cerr << "no source " << arguments.get("source") << '\n';
+            return 1;
+        }
+        std::cout << report->toText();
+        return report->status == "ok" ? 0 : 1;
+    }
     std::vector<std::string> ids;
     if (arguments.has("source")) {
         if (!sources.get(arguments.get("source"))) {
@@ -475,7 +493,8 @@ int commandKeys(const Arguments& arguments) {
 
 int main(int argc, char** argv) {
     static const std::string serveHelp =
-        std::string(kServeHelp) + tweeling::cli::kWebUiHelp + tweeling::cli::kHardeningHelp;
+        std::string(kServeHelp) + tweeling::cli::kWebUiHelp + tweeling::cli::kContactHelp +
+        tweeling::cli::kHardeningHelp;
     return tweeling::cli::runProgram("twin-federation", kUsage,
                                      {{"serve", serveHelp.c_str(), commandServe},
                                       {"sources", kSourcesHelp, commandSources},

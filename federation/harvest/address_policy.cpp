@@ -115,6 +115,27 @@ std::optional<AddressKind> classifyAddress(const std::string& numericAddress) {
     return std::nullopt;
 }
 
+bool isCloudMetadata(const std::string& numericAddress) {
+    auto kind = classifyAddress(numericAddress);
+    if (!kind) return false;
+    if (*kind == AddressKind::LinkLocal) return true;
+    in_addr v4{};
+    in6_addr v6{};
+    if (inet_pton(AF_INET, numericAddress.c_str(), &v4) == 1) return ntohl(v4.s_addr) == ipv4(100, 100, 100, 200);
+    if (inet_pton(AF_INET6, numericAddress.c_str(), &v6) != 1) return false;
+    unsigned char bytes[16];
+    std::memcpy(bytes, v6.s6_addr, sizeof bytes);
+    static constexpr unsigned char kAwsV6[16] = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
+    if (std::equal(bytes, bytes + 16, kAwsV6)) return true;
+    const bool mapped = zeroes(bytes, 0, 10) && bytes[10] == 0xff && bytes[11] == 0xff;
+    return mapped && ipv4At(bytes, 12) == ipv4(100, 100, 100, 200);
+}
+
+bool isCloudMetadata(const sockaddr* address) {
+    if (!address || (address->sa_family != AF_INET && address->sa_family != AF_INET6)) return false;
+    return isCloudMetadata(addressText(address));
+}
+
 const char* describe(AddressKind kind) {
     switch (kind) {
         case AddressKind::Public: return "public address";

@@ -35,6 +35,13 @@ AddressKind classifyAddress(const sockaddr* address);
 // Numeric text ("10.0.0.1", "::ffff:127.0.0.1"); nullopt when it is not an IP address.
 std::optional<AddressKind> classifyAddress(const std::string& numericAddress);
 
+// Cloud metadata services, refused even where private addresses are allowed (--allow-private):
+// all of link-local (169.254/16, where AWS, GCP, Azure, OpenStack and ECS answer; fe80::/10), and the
+// ones outside it: 100.100.100.200 (Alibaba Cloud) and fd00:ec2::254 (AWS over IPv6), also in their
+// IPv4-mapped forms. A node never needs to live there; the credentials of the hub's machine do.
+bool isCloudMetadata(const sockaddr* address);
+bool isCloudMetadata(const std::string& numericAddress);
+
 // "loopback address", "private address", … for error sentences.
 const char* describe(AddressKind kind);
 // The numeric form of an address, e.g. "127.0.0.1" or "::ffff:10.0.0.1".

@@ -62,6 +62,12 @@ curl_socket_t onOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* addr
             if (!allowed && transfer->refusal.empty())
                 transfer->refusal = "refused to connect to " + addressText(target) + " (" + describe(kind) + ")";
         }
+        if (allowed && purpose == CURLSOCKTYPE_IPCXN && isCloudMetadata(target)) {
+            allowed = false;
+            if (transfer->refusal.empty())
+                transfer->refusal = "refused to connect to " + addressText(target) +
+                                    " (a cloud metadata address: never allowed, not even with --allow-private)";
+        }
         if (!allowed) return CURL_SOCKET_BAD;
     } catch (...) {
         return CURL_SOCKET_BAD;  // never let an exception cross libcurl

@@ -145,7 +145,9 @@ Verdict judge(const Transfer& transfer, CURLcode code, long status, const std::s
     Verdict verdict;
     if (code == CURLE_COULDNT_CONNECT && !transfer.refusal.empty()) {
         // A refusal is final: asking again reaches the same address.
-        verdict.error = transfer.refusal + ": the source was not added with --allow-private";
+        verdict.error = transfer.request.options.allowPrivate
+                            ? transfer.refusal
+                            : transfer.refusal + ": the source was not added with --allow-private";
         return verdict;
     }
     // A body cut at the cap on request (truncateAtMax) ends the transfer as libcurl's write error.

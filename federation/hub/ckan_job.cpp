@@ -78,36 +78,75 @@ void CkanJob::stopEarly() {
     m_stopped = true;
 }
 
+bool CkanJob::parseResponse(const harvest::FetchResult& result, const std::string& where, Json& out) {
+    if (!result.ok) {
+        fail(m_report.pages == 1 ? "down" : "degraded",
+             result.error + " (GET " + result.url + "); no deletions were applied");
+        return false;
+    }
+    if (auto error = common::parseUntrusted(result.body, out, 256)) {
+        fail("degraded", where + " is not valid JSON (byte " + std::to_string(error->offset) + ": " + error->message +
+                             "); no deletions were applied");
+        return false;
+    }
+    return true;
+}
+
+bool CkanJob::originFree(const std::string& where) {
+    const std::string& origin = m_state.config.id;
+    Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
+    if (check == Verifier::Result::Unsigned) return true;
+    // Nothing of a catalog whose records would take the name of a signing origin is written.
+    m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
+    fail("degraded", "the records of this catalog would take the origin " + origin +
+                         ", which signs its records at this hub: nothing was harvested; add the catalog "
+                         "under another source id");
+    return false;
+}
+
+void CkanJob::startRecord(harvest::Fetcher& fetcher, const std::string& id) {
+    m_base = trimSlash(m_state.config.url);
+    m_keys.load(m_verifier, {}, {m_state.config.id});
+    std::string url = m_base + "/api/3/action/package_show?id=" + common::percentEncode(id, common::percent::kUnreserved);
+    fetch(fetcher, url, [this, id](harvest::Fetcher&, harvest::FetchResult&& result) { onPackage(result, id); });
+}
+
+void CkanJob::onPackage(const harvest::FetchResult& result, const std::string& id) {
+    ++m_report.pages;
+    const std::string where = "package_show";
+    Json response;
+    if (!parseResponse(result, where, response)) return;
+    const JsonValue* package = nullptr;
+    if (auto error = adapters::readCkanPackageShow(response, package)) {
+        fail("degraded", where + ": " + *error + "; nothing was deleted (a package gone leaves at the next full listing)");
+        return;
+    }
+    if (!originFree(where)) return;
+    std::set<RecordKey> seen;
+    count(m_store.apply(mapForeignPage(std::vector<const JsonValue*>{package}, where, m_base, &adapters::mapCkanPackage, seen)));
+    if (seen.empty() || seen.begin()->second != id) {
+        report([&](HarvestReport& r) {
+            r.notes.push_back("package_show for '" + id.substr(0, 200) + "' answered with the package '" +
+                              (seen.empty() ? std::string("(none)") : seen.begin()->second) +
+                              "' (CKAN also finds a package by its UUID)");
+        });
+    }
+    m_done = true;
+}
+
 void CkanJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
     ++m_report.pages;
     std::string where = "package_search page " + std::to_string(m_report.pages) + " (start " +
                         std::to_string(m_start) + ")";
-    if (!result.ok) {
-        fail(m_report.pages == 1 ? "down" : "degraded",
-             result.error + " (GET " + result.url + "); no deletions were applied");
-        return;
-    }
     Json page;
-    if (auto error = common::parseUntrusted(result.body, page, 256)) {
-        fail("degraded", where + " is not valid JSON (byte " + std::to_string(error->offset) + ": " + error->message +
-                             "); no deletions were applied");
-        return;
-    }
+    if (!parseResponse(result, where, page)) return;
     adapters::CkanSearchPage packages;
     if (auto error = adapters::readCkanSearchPage(page, packages)) {
         fail("degraded", where + ": " + *error + "; no deletions were applied");
         return;
     }
+    if (!originFree(where)) return;
     const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
-    Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
-    if (check != Verifier::Result::Unsigned) {
-        // Nothing of a catalog whose records would take the name of a signing origin is written.
-        m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
-        fail("degraded", "the records of this catalog would take the origin " + origin +
-                             ", which signs its records at this hub: nothing was harvested; add the catalog "
-                             "under another source id");
-        return;
-    }
     if (m_count < 0) m_count = packages.count;
     for (const JsonValue* package : packages.packages) {
         auto modified = package->FindMember("metadata_modified");

@@ -10,6 +10,7 @@
 // the newest metadata_modified the last complete round read (the catalog's clock, not the hub's;
 // inclusive, so the packages of that very instant come again, unchanged). They delete nothing; a
 // round in which nothing changed costs one page.
+#include "common/json.hpp"
 #include "hub/job.hpp"
 
 #include <set>
@@ -23,6 +24,8 @@ public:
     using Job::Job;
 
     void start(harvest::Fetcher& fetcher) override;
+    // GET {url}/api/3/action/package_show?id=ID.
+    void startRecord(harvest::Fetcher& fetcher, const std::string& id) override;
 
 private:
     // The package_search URL of the page starting at `start`.
@@ -30,6 +33,12 @@ private:
     void next(harvest::Fetcher& fetcher);
     void stopEarly() override;
     void onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result);
+    void onPackage(const harvest::FetchResult& result, const std::string& id);
+    // Parses a response of the action API; on failure the run fails, naming `where`.
+    bool parseResponse(const harvest::FetchResult& result, const std::string& where, common::Json& out);
+    // False (and the run failed) when the catalog's records would take the name of an origin that
+    // signs at this hub.
+    bool originFree(const std::string& where);
 
     std::string m_base;      // the catalog's base URL, without a trailing slash
     long long m_rows = 100;  // packages asked for per page

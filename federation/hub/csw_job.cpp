@@ -95,9 +95,8 @@ void CswJob::start(harvest::Fetcher& fetcher) {
 void CswJob::next(harvest::Fetcher& fetcher) {
     std::string body =
         cswGetRecordsRequest(m_start, m_maxRecords, m_source.keywords, m_full ? "" : m_state.catalogSince);
-    fetch(
-        fetcher, m_source.endpoint, [this](harvest::Fetcher& f, harvest::FetchResult&& result) { onPage(f, result); },
-        body);
+    fetchXml(fetcher, m_source.endpoint, body,
+             [this](harvest::Fetcher& f, harvest::FetchResult&& result) { onPage(f, result); });
 }
 
 // As CkanJob: stopped early the listing is incomplete, so what it did not reach is not taken for
@@ -116,43 +115,88 @@ void CswJob::stopEarly() {
     m_stopped = true;
 }
 
-void CswJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
-    ++m_report.pages;
-    const bool first = m_report.pages == 1;
-    std::string where =
-        "GetRecords page " + std::to_string(m_report.pages) + " (startPosition " + std::to_string(m_start) + ")";
+void CswJob::startRecord(harvest::Fetcher& fetcher, const std::string& id) {
+    m_source = parseCswSourceUrl(m_state.config.url);
+    m_keys.load(m_verifier, {}, {m_state.config.id});
+    // GetRecordById is a GET: the keyword constraint does not apply to a record asked for by id.
+    std::string url = adapters::cswRecordByIdUrl(m_source.endpoint, id);
+    if (url.empty()) {
+        fail("down", "the source's URL is not an http(s) URL");
+        return;
+    }
+    fetchXml(fetcher, url, "", [this, id](harvest::Fetcher&, harvest::FetchResult&& result) { onRecord(result, id); });
+}
+
+bool CswJob::readResponse(const harvest::FetchResult& result, const std::string& where, const char* method,
+                          const std::string& nothingDone, xml::Document& document) {
+    const char* status = m_report.pages == 1 ? "down" : "degraded";
     if (!result.ok) {
         // An HTTP error may still carry the catalog's ows:ExceptionReport: it says why.
         std::string why = result.error;
         std::string ignored;
-        if (xml::Document document = xml::Document::parse(result.body, ignored, 1 << 20))
-            if (auto exception = adapters::cswException(document.root())) why += "; " + *exception;
-        fail(first ? "down" : "degraded", where + ": " + why + " (POST " + result.url + "); no deletions were applied");
-        return;
+        if (xml::Document report = xml::Document::parse(result.body, ignored, 1 << 20))
+            if (auto exception = adapters::cswException(report.root())) why += "; " + *exception;
+        fail(status, where + ": " + why + " (" + method + " " + result.url + "); " + nothingDone);
+        return false;
     }
     std::string parseError;
-    xml::Document document = xml::Document::parse(result.body, parseError, m_state.config.maxBytes);
+    document = xml::Document::parse(result.body, parseError, m_state.config.maxBytes);
     if (!document) {
-        fail(first ? "down" : "degraded",
-             where + " is not XML a hub can read (" + parseError + "); no deletions were applied");
-        return;
+        fail(status, where + " is not XML a hub can read (" + parseError + "); " + nothingDone);
+        return false;
     }
-    adapters::CswSearchPage page;
-    if (auto error = adapters::readCswGetRecordsResponse(document.root(), page)) {
-        fail(first ? "down" : "degraded", where + ": " + *error + "; no deletions were applied");
-        return;
-    }
+    return true;
+}
+
+bool CswJob::originFree(const std::string& where) {
     const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
     Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
-    if (check != Verifier::Result::Unsigned) {
-        // Nothing of a catalog whose records would take the name of a signing origin is written.
-        m_report.reject(
-            {"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
-        fail("degraded", "the records of this catalog would take the origin " + origin +
-                             ", which signs its records at this hub: nothing was harvested; add the catalog "
-                             "under another source id");
+    if (check == Verifier::Result::Unsigned) return true;
+    // Nothing of a catalog whose records would take the name of a signing origin is written.
+    m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
+    fail("degraded", "the records of this catalog would take the origin " + origin +
+                         ", which signs its records at this hub: nothing was harvested; add the catalog "
+                         "under another source id");
+    return false;
+}
+
+void CswJob::onRecord(const harvest::FetchResult& result, const std::string& id) {
+    ++m_report.pages;
+    const std::string where = "GetRecordById";
+    const std::string nothingDone = "nothing was deleted (a record gone leaves at the next full listing)";
+    xml::Document document;
+    if (!readResponse(result, where, "GET", nothingDone, document)) return;
+    xml::Element record;
+    if (auto error = adapters::readCswGetRecordByIdResponse(document.root(), record)) {
+        fail("degraded", where + ": " + *error + "; " + nothingDone);
         return;
     }
+    if (!originFree(where)) return;
+    std::set<RecordKey> seen;
+    count(m_store.apply(
+        mapForeignPage(std::vector<xml::Element>{record}, where, m_source.endpoint, &adapters::mapIsoRecord, seen)));
+    if (seen.empty() || seen.begin()->second != id) {
+        report([&](HarvestReport& r) {
+            r.notes.push_back("GetRecordById for '" + id.substr(0, 200) + "' answered with the record '" +
+                              (seen.empty() ? std::string("(none)") : seen.begin()->second.substr(0, 200)) + "'");
+        });
+    }
+    m_done = true;
+}
+
+void CswJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
+    ++m_report.pages;
+    std::string where =
+        "GetRecords page " + std::to_string(m_report.pages) + " (startPosition " + std::to_string(m_start) + ")";
+    xml::Document document;
+    if (!readResponse(result, where, "POST", "no deletions were applied", document)) return;
+    adapters::CswSearchPage page;
+    if (auto error = adapters::readCswGetRecordsResponse(document.root(), page)) {
+        fail(m_report.pages == 1 ? "down" : "degraded", where + ": " + *error + "; no deletions were applied");
+        return;
+    }
+    if (!originFree(where)) return;
+    const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
     if (m_matched < 0) m_matched = page.matched;
     for (const xml::Element& record : page.records) {
         xml::Element stamp = record.child(xml::ns::kGmd, "dateStamp").firstChild();

@@ -17,6 +17,7 @@
 // nothing. The rounds between add apiso:Modified >= SINCE (PropertyIsGreaterThanOrEqualTo; SINCE
 // the newest gmd:dateStamp the last complete round read, as the catalog wrote it) and delete
 // nothing; a round in which nothing changed costs one page.
+#include "adapters/xml.hpp"
 #include "hub/job.hpp"
 
 #include <set>
@@ -48,11 +49,22 @@ public:
     using Job::Job;
 
     void start(harvest::Fetcher& fetcher) override;
+    // GET {endpoint}?service=CSW&version=2.0.2&request=GetRecordById&id=ID (ISO 19139, full).
+    void startRecord(harvest::Fetcher& fetcher, const std::string& id) override;
 
 private:
     void next(harvest::Fetcher& fetcher);
     void stopEarly() override;
     void onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result);
+    void onRecord(const harvest::FetchResult& result, const std::string& id);
+    // The response as XML; on failure (an HTTP error, with the ows:ExceptionReport it may carry, or
+    // XML that is not well-formed) the run fails, naming `where` and saying `nothingDone`: down on
+    // the run's first page, else degraded.
+    bool readResponse(const harvest::FetchResult& result, const std::string& where, const char* method,
+                      const std::string& nothingDone, adapters::xml::Document& document);
+    // False (and the run failed) when the catalog's records would take the name of an origin that
+    // signs at this hub.
+    bool originFree(const std::string& where);
 
     CswSourceUrl m_source;
     long long m_maxRecords = 100;  // records asked for per page

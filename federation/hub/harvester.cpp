@@ -17,43 +17,50 @@ Harvester::Harvester(registry::store::Store& store, SourceRegistry& sources, con
                      HarvesterOptions options)
     : m_store(store), m_sources(sources), m_profile(profile), m_options(options), m_keys(store) {}
 
+std::unique_ptr<Job> Harvester::makeJob(const SourceState& state, WriteQueue& writes) {
+    switch (state.config.kind) {
+        case SourceKind::Tweeling:
+            return std::make_unique<FeedJob>(m_store, m_sources, m_profile, m_options, state, m_keys, writes,
+                                             m_cancelled);
+        case SourceKind::Ckan:
+            return std::make_unique<CkanJob>(m_store, m_sources, m_profile, m_options, state, m_keys, writes,
+                                             m_cancelled);
+        case SourceKind::Csw:
+            return std::make_unique<CswJob>(m_store, m_sources, m_profile, m_options, state, m_keys, writes,
+                                            m_cancelled);
+        case SourceKind::OgcApiRecords: break;
+    }
+    return std::make_unique<CrawlJob>(m_store, m_sources, m_profile, m_options, state, m_keys, writes, m_cancelled);
+}
+
+void Harvester::run(const std::vector<std::unique_ptr<Job>>& jobs,
+                    const std::function<void(Job&, harvest::Fetcher&)>& start) {
+    harvest::Fetcher fetcher(m_options.maxInFlight);
+    // cancel() wakes the fetcher from another thread: it is known to it only while it lives.
+    struct Published {
+        Harvester& harvester;
+        Published(Harvester& h, harvest::Fetcher& fetcher) : harvester(h) {
+            std::lock_guard<std::mutex> lock(harvester.m_fetcherMutex);
+            harvester.m_fetcher = &fetcher;
+        }
+        ~Published() {
+            std::lock_guard<std::mutex> lock(harvester.m_fetcherMutex);
+            harvester.m_fetcher = nullptr;
+        }
+    } published(*this, fetcher);
+    for (auto& job : jobs) start(*job, fetcher);
+    fetcher.run();
+}
+
 std::vector<HarvestReport> Harvester::harvest(const std::vector<std::string>& sourceIds) {
     WriteQueue writes(4);  // declared before the jobs: they push to it until it is drained
     std::vector<std::unique_ptr<Job>> jobs;
     std::vector<HarvestReport> reports;
     for (const auto& id : sourceIds) {
         auto state = m_sources.get(id);
-        if (!state) continue;
-        if (state->config.kind == SourceKind::Tweeling)
-            jobs.push_back(std::make_unique<FeedJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
-                                                     m_cancelled));
-        else if (state->config.kind == SourceKind::Ckan)
-            jobs.push_back(std::make_unique<CkanJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
-                                                     m_cancelled));
-        else if (state->config.kind == SourceKind::Csw)
-            jobs.push_back(std::make_unique<CswJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
-                                                    m_cancelled));
-        else
-            jobs.push_back(std::make_unique<CrawlJob>(m_store, m_sources, m_profile, m_options, *state, m_keys, writes,
-                                                      m_cancelled));
+        if (state) jobs.push_back(makeJob(*state, writes));
     }
-    {
-        harvest::Fetcher fetcher(m_options.maxInFlight);
-        // cancel() wakes the fetcher from another thread: it is known to it only while it lives.
-        struct Published {
-            Harvester& harvester;
-            Published(Harvester& h, harvest::Fetcher& fetcher) : harvester(h) {
-                std::lock_guard<std::mutex> lock(harvester.m_fetcherMutex);
-                harvester.m_fetcher = &fetcher;
-            }
-            ~Published() {
-                std::lock_guard<std::mutex> lock(harvester.m_fetcherMutex);
-                harvester.m_fetcher = nullptr;
-            }
-        } published(*this, fetcher);
-        for (auto& job : jobs) job->start(fetcher);
-        fetcher.run();
-    }
+    run(jobs, [](Job& job, harvest::Fetcher& fetcher) { job.start(fetcher); });
     writes.drain();
     for (auto& job : jobs) {
         HarvestReport report = job->finishReport();
@@ -64,6 +71,17 @@ std::vector<HarvestReport> Harvester::harvest(const std::vector<std::string>& so
         reports.push_back(std::move(report));
     }
     return reports;
+}
+
+std::optional<HarvestReport> Harvester::harvestRecord(const std::string& sourceId, const std::string& recordId) {
+    auto state = m_sources.get(sourceId);
+    if (!state) return std::nullopt;
+    WriteQueue writes(1);
+    std::vector<std::unique_ptr<Job>> jobs;
+    jobs.push_back(makeJob(*state, writes));
+    run(jobs, [&](Job& job, harvest::Fetcher& fetcher) { job.startRecord(fetcher, recordId); });
+    writes.drain();
+    return jobs.front()->finishReport();
 }
 
 void Harvester::cancel() {

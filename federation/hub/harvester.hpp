@@ -11,7 +11,10 @@
 #include "store/store.hpp"
 
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +22,14 @@ namespace tweeling::federation::harvest {
 class Fetcher;
 }
 
+namespace tweeling::federation::harvest {
+class Fetcher;
+}
+
 namespace tweeling::federation::hub {
+
+class Job;
+class WriteQueue;
 
 struct HarvesterOptions {
     int maxInFlight = 16;
@@ -53,6 +63,10 @@ public:
     // sources' state updated).
     std::vector<HarvestReport> harvest(const std::vector<std::string>& sourceIds);
 
+    // Fetches one record of a catalog source now (Job::startRecord): the run's report, which is
+    // neither saved nor counted in the source's state (it is no round). nullopt: no such source.
+    std::optional<HarvestReport> harvestRecord(const std::string& sourceId, const std::string& recordId);
+
     // Applies the deletions held back for a source (after an admin has checked them).
     std::int64_t releaseDeletions(const std::string& sourceId);
 
@@ -62,6 +76,10 @@ public:
     void cancel();
 
 private:
+    std::unique_ptr<Job> makeJob(const SourceState& state, WriteQueue& writes);
+    // Runs the jobs' fetches on one fetcher until they are done (cancel() stops it).
+    void run(const std::vector<std::unique_ptr<Job>>& jobs, const std::function<void(Job&, harvest::Fetcher&)>& start);
+
     registry::store::Store& m_store;
     SourceRegistry& m_sources;
     const registry::record::Profile& m_profile;

@@ -95,6 +95,11 @@ Job::Job(registry::store::Store& store, SourceRegistry& sources, const registry:
     m_harvestedAt = m_report.started;
 }
 
+void Job::startRecord(harvest::Fetcher&, const std::string&) {
+    fail("degraded", std::string("a source of kind ") + kindName(m_state.config.kind) +
+                         " is harvested whole: it has no request for one record");
+}
+
 bool Job::fullListingDue() const {
     return m_state.catalogSince.empty() || m_options.fullListingEvery <= 1 ||
            m_state.roundsSinceFull + 1 >= m_options.fullListingEvery;
@@ -152,16 +157,28 @@ harvest::FetchOptions Job::fetchOptions() const {
 }
 
 void Job::fetch(harvest::Fetcher& fetcher, const std::string& url,
-                std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage, const std::string& xmlBody) {
+                std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage) {
     harvest::FetchRequest request;
     request.url = url;
-    request.options = fetchOptions();
-    if (xmlBody.empty()) {
-        request.headers = {"Accept: application/json, application/geo+json"};
-    } else {
+    request.headers = {"Accept: application/json, application/geo+json"};
+    submit(fetcher, std::move(request), std::move(onPage));
+}
+
+void Job::fetchXml(harvest::Fetcher& fetcher, const std::string& url, const std::string& xmlBody,
+                   std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage) {
+    harvest::FetchRequest request;
+    request.url = url;
+    request.headers = {"Accept: application/xml, text/xml"};
+    if (!xmlBody.empty()) {
         request.body = xmlBody;
-        request.headers = {"Content-Type: application/xml; charset=UTF-8", "Accept: application/xml, text/xml"};
+        request.headers.push_back("Content-Type: application/xml; charset=UTF-8");
     }
+    submit(fetcher, std::move(request), std::move(onPage));
+}
+
+void Job::submit(harvest::Fetcher& fetcher, harvest::FetchRequest request,
+                 std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage) {
+    request.options = fetchOptions();
     // Past the run's budget (or when the hub stops) a transfer still running is cancelled: a slow
     // source cannot hold the round beyond its budget.
     request.cancelled = [this] { return outOfTime(); };

@@ -38,6 +38,11 @@ public:
         const std::atomic<bool>& cancelled);
     virtual ~Job() = default;
     virtual void start(harvest::Fetcher& fetcher) = 0;
+    // Fetches one record of the source now, by the catalog's own request for one (CKAN
+    // package_show, …), instead of a round: `twin-federation harvest --source ID --record ID`.
+    // It writes that record (added, updated or unchanged) and deletes nothing. A kind without such a
+    // request fails the run, saying so.
+    virtual void startRecord(harvest::Fetcher& fetcher, const std::string& id);
 
     // The report once the round is over (every write drained).
     HarvestReport finishReport();
@@ -45,10 +50,15 @@ public:
 
 protected:
     harvest::FetchOptions fetchOptions() const;
-    // `xmlBody` not empty: a POST of that XML document (a CSW request), asking for XML back.
+    // Submits `request` with the run's cancellation and the page callback's error handling.
+    void submit(harvest::Fetcher& fetcher, harvest::FetchRequest request,
+                std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage);
     void fetch(harvest::Fetcher& fetcher, const std::string& url,
-               std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage,
-               const std::string& xmlBody = {});
+               std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage);
+    // The same for a catalog that speaks XML (CSW): a POST of `xmlBody`, or a GET when it is empty,
+    // asking for XML back.
+    void fetchXml(harvest::Fetcher& fetcher, const std::string& url, const std::string& xmlBody,
+                  std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage);
 
     // True once the run's time budget is spent or the hub is stopping.
     bool outOfTime() const { return m_cancelled.load() || std::chrono::steady_clock::now() >= m_deadline; }

@@ -165,6 +165,20 @@ std::optional<std::string> validateConfig(const SourceConfig& config) {
     if (!idOk) return "id: use 1 to 64 lower-case letters, digits, '.', '_' or '-', e.g. gm0363";
     if (config.url.rfind("http://", 0) != 0 && config.url.rfind("https://", 0) != 0)
         return "url: must be an http or https URL";
+    if (config.url.size() > 2048) return "url: must be at most 2048 characters long";
+    if (std::any_of(config.url.begin(), config.url.end(),
+                    [](unsigned char c) { return c <= 0x20 || c == 0x7F; }))
+        return "url: must not contain spaces or control characters (CR, LF, tab, ...)";
+    {
+        // The authority: credentials in it would be shown wherever the source is (GET /sources).
+        const std::size_t start = config.url.find("://") + 3;
+        const std::size_t end = config.url.find_first_of("/?#", start);
+        const std::string authority = config.url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (authority.find('@') != std::string::npos)
+            return "url: must not hold credentials (user:password@host): GET /sources shows a source's URL to "
+                   "everyone; a catalog that needs a login cannot be harvested";
+        if (authority.empty()) return "url: has no host";
+    }
     if (config.everySeconds < 10 || config.everySeconds > 7 * 86400)
         return "every: must be between 10 seconds and 7 days";
     if (config.connectTimeoutMs < 100 || config.totalTimeoutMs < 100) return "timeouts: must be at least 100 ms";

@@ -52,6 +52,16 @@ void checkParameterSizes(const Request& request) {
     }
 }
 
+// The path without the versioned base path (/v1 -> /, /v1/collections -> /collections); nullopt when
+// it does not start with it (/v10, /collections).
+std::optional<std::string> withoutVersionPath(const std::string& path) {
+    const std::string prefix = kApiVersionPath;
+    if (path.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+    if (path.size() == prefix.size()) return std::string("/");
+    if (path[prefix.size()] != '/') return std::nullopt;
+    return path.substr(prefix.size());
+}
+
 }  // namespace
 
 namespace detail {
@@ -96,7 +106,17 @@ Response Api::handle(const Request& received) const {
         for (auto it = withoutEmpty->query.begin(); it != withoutEmpty->query.end();)
             it = it->second.empty() ? withoutEmpty->query.erase(it) : std::next(it);
     }
-    const Request& request = withoutEmpty ? *withoutEmpty : received;
+    // The versioned base path (kApiVersionPath) is stripped here, the one place that knows it: every
+    // route, the hub's too, sees the path without it, and links keep it through the base.
+    std::optional<Request> unversioned;
+    const std::string& receivedPath = received.rawPath.empty() ? received.path : received.rawPath;
+    if (withoutVersionPath(receivedPath)) {
+        unversioned = withoutEmpty ? std::move(*withoutEmpty) : received;
+        withoutEmpty.reset();
+        unversioned->path = withoutVersionPath(unversioned->path).value_or(unversioned->path);
+        if (!unversioned->rawPath.empty()) unversioned->rawPath = *withoutVersionPath(unversioned->rawPath);
+    }
+    const Request& request = unversioned ? *unversioned : withoutEmpty ? *withoutEmpty : received;
     Context context;
     context.request = &request;
     if (!m_options.publicUrl.empty()) {
@@ -111,29 +131,31 @@ Response Api::handle(const Request& received) const {
                          });
         context.base = plausible ? "http://" + host : "";
     }
+    context.versionedBase = context.base + kApiVersionPath;
+    if (unversioned) context.base = context.versionedBase;
     auto started = std::chrono::steady_clock::now();
     Response response;
     try {
         checkParameterSizes(request);
         response = route(request, context);
     } catch (const ApiError& error) {
-        response = problemResponse(error.type(), error.detail(), request.rawPath, &error);
+        response = problemResponse(error.type(), error.detail(), received.rawPath, &error);
     } catch (const store::QueryTooComplex& error) {
         ApiError problem(problem::kInvalidQueryParameter,
                          "The search is too large for the database to compile; use fewer conditions or terms" +
                              (error.parameter().empty() ? std::string() : " in '" + error.parameter() + "'"));
         problem.parameter(error.parameter());
-        response = problemResponse(problem.type(), problem.detail(), request.rawPath, &problem);
+        response = problemResponse(problem.type(), problem.detail(), received.rawPath, &problem);
     } catch (const std::exception& error) {
         if (m_errorLog) m_errorLog(error.what());
         response = problemResponse(problem::kInternalError,
                                    "The server could not complete the request. The error has been logged.",
-                                   request.rawPath);
+                                   received.rawPath);
     } catch (...) {
         if (m_errorLog) m_errorLog("unknown exception");
         response = problemResponse(problem::kInternalError,
                                    "The server could not complete the request. The error has been logged.",
-                                   request.rawPath);
+                                   received.rawPath);
     }
     std::size_t statusClass = static_cast<std::size_t>(std::clamp(response.status / 100, 1, 5)) - 1;
     m_metrics->requests[statusClass].fetch_add(1, std::memory_order_relaxed);

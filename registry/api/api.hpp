@@ -23,12 +23,31 @@
 namespace tweeling::registry::api {
 
 class StaticFiles;  // static_files.hpp
+struct OfferedCrs;  // crs_negotiation.hpp
+
+// The version of this HTTP API, in full semver (NL API Design Rules /core/version-header): every
+// response of both programs carries it as the `API-Version` header (server.cpp), and /api as
+// `info.version`. Raise it when the API changes (the minor number for additions, the major number,
+// and with it kApiVersionPath, for a change that breaks clients); the program's own version is
+// the CMake project version.
+inline constexpr const char* kApiVersion = "1.0.0";
+// The API also answers under this prefix (/core/uri-version): /v1/collections is /collections, and
+// links in its answers keep the prefix. /api lists it as the server URL. README, "NL API Design Rules".
+inline constexpr const char* kApiVersionPath = "/v1";
 
 struct ApiOptions {
     std::string nodeId;
     std::string name = "Tweeling registry node";
     std::string description = "Metadata of 3D datasets, models and simulation results of a digital twin.";
     std::string publicUrl;                  // base URL used in links; empty: taken from the Host header
+    // Who answers for this API: /api's info.contact (NL API Design Rules /core/doc-openapi-contact).
+    // Empty name: `name`; empty url: the landing page; the email only when configured.
+    struct Contact {
+        std::string name;
+        std::string url;
+        std::string email;
+    };
+    Contact contact;
     // Publish bodies above this get 413 before they are parsed; the record itself is then held to
     // the same limit on its normalised form (record/size.hpp).
     std::size_t maxBodyBytes = record::kMaxRecordBytes;
@@ -132,10 +151,11 @@ private:
     store::Store& m_store;
     const record::Profile& m_profile;
     // `signature`/`verified`: the origin's signature of the record and whether it was verified
-    // (README, "Signed records"), written as top-level members.
+    // (README, "Signed records"), written as top-level members. `crs`: the CRS its geometry is
+    // shown in (crs_negotiation.hpp); null for CRS84, as stored.
     void writeRecord(rapidjson::Writer<rapidjson::StringBuffer>& writer, const std::string& storedJson,
                      const std::string& source, const std::string& key, const Context& context,
-                     const std::string& signature, bool verified) const;
+                     const std::string& signature, bool verified, const OfferedCrs* crs = nullptr) const;
 
     std::function<void(const std::string&)> m_errorLog;
     struct Metrics {

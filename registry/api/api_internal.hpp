@@ -64,7 +64,8 @@ inline std::string encodeQueryValue(const std::string& text) {
 }  // namespace detail
 
 struct Api::Context {
-    std::string base;  // e.g. http://127.0.0.1:8080 (no trailing slash)
+    std::string base;  // e.g. http://127.0.0.1:8080 (no trailing slash); ends in /v1 when asked there
+    std::string versionedBase;  // base of the major-versioned API (kApiVersionPath), for /api's servers
     const Request* request = nullptr;  // for content negotiation where a handler takes no request
     std::string collectionUrl() const { return base + "/collections/" + detail::kCollectionId; }
     std::string itemsUrl() const { return collectionUrl() + "/items"; }
@@ -79,6 +80,14 @@ void checkParameters(const Request& request, std::initializer_list<const char*> 
 // DCAT-AP content negotiation: f=jsonld|ttl, or Accept (application/ld+json, text/turtle).
 std::optional<dcat::Format> negotiatedDcat(const Request& request);
 dcat::CatalogInfo dcatCatalogInfo(const ApiOptions& options, const std::string& base);
+
+// The CRS a response's geometries are shown in: the `crs` parameter's (crs_negotiation.hpp), CRS84
+// without one. A 400 for a CRS not offered, and for another CRS than CRS84 with DCAT-AP (`dcat`),
+// whose geometries are CRS84 only.
+const OfferedCrs& responseCrs(const Request& request, bool dcat);
+// What a record's entity tag gets for a CRS other than CRS84 ("-epsg28992"): each is its own
+// representation.
+std::string crsTagSuffix(const OfferedCrs& crs);
 
 // Entity tags (etag.cpp). A record's entity tag, without quotes (store::entityTag).
 std::string recordTag(const store::StoredRecord& stored);

@@ -2,6 +2,8 @@
 // sortables, identity (/.well-known/tweeling.json) and health.
 #include "api/api_internal.hpp"
 
+#include "api/crs_negotiation.hpp"
+
 #include "record/vocabulary.hpp"
 
 namespace tweeling::registry::api {
@@ -35,6 +37,8 @@ const char* const kConformance[] = {
     "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    // crs, bbox-crs, Content-Crs and the collection's crs and storageCrs (crs_negotiation.hpp).
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 };
 
 }  // namespace
@@ -119,6 +123,12 @@ void writeCollection(Writer& writer, const std::string& base, const std::string&
     member(writer, "crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84");
     writer.EndObject();
     writer.EndObject();
+    // OGC API – Features Part 2: the CRSs crs and bbox-crs accept, and the one records are stored in.
+    key(writer, "crs");
+    writer.StartArray();
+    for (const OfferedCrs& crs : offeredCrss()) string(writer, crs.uri);
+    writer.EndArray();
+    member(writer, "storageCrs", storageCrs().uri);
     key(writer, "defaultSortOrder");
     writer.StartArray();
     writer.StartObject();

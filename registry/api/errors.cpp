@@ -57,6 +57,25 @@ std::string problemDocument(const ProblemType& type, const std::string& detail, 
             }
             writer.EndArray();
         }
+        if (!error->parameter().empty() || !error->problems().empty()) {
+            writer.Key("invalid-params");
+            writer.StartArray();
+            if (!error->parameter().empty()) {
+                writer.StartObject();
+                member(writer, "name", quoted(error->parameter()));
+                member(writer, "reason", quoted(error->parameterReason()));
+                writer.EndObject();
+            }
+            std::size_t listed = 0;
+            for (const auto& problem : error->problems()) {
+                if (listed++ == kMaxProblemErrors) break;
+                writer.StartObject();
+                member(writer, "name", quoted(problem.pointer));
+                member(writer, "reason", quoted(problem.message));
+                writer.EndObject();
+            }
+            writer.EndArray();
+        }
     }
     writer.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());

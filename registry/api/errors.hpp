@@ -21,12 +21,17 @@ public:
     int status() const noexcept { return m_type.status; }
     const std::string& detail() const noexcept { return m_detail; }
 
-    // The query parameter at fault (reported as "parameter" in the problem document).
-    ApiError& parameter(std::string name) {
+    // The query parameter at fault, reported as "parameter" and in "invalid-params" (NL API Design
+    // Rules /core/error-handling/invalid-input) with `reason`, or else the detail, as its reason.
+    ApiError& parameter(std::string name, std::string reason = {}) {
         m_parameter = std::move(name);
+        m_parameterReason = std::move(reason);
         return *this;
     }
     const std::string& parameter() const noexcept { return m_parameter; }
+    const std::string& parameterReason() const noexcept {
+        return m_parameterReason.empty() ? m_detail : m_parameterReason;
+    }
 
     ApiError& problems(common::Problems problems) {
         m_problems = std::move(problems);
@@ -51,13 +56,15 @@ private:
     ProblemType m_type;
     std::string m_detail;
     std::string m_parameter;
+    std::string m_parameterReason;
     common::Problems m_problems;
     std::vector<std::pair<std::string, std::string>> m_headers;
     std::vector<std::pair<std::string, long long>> m_extras;
 };
 
 inline ApiError badParameter(const std::string& name, const std::string& detail) {
-    return std::move(ApiError(problem::kInvalidQueryParameter, "Parameter '" + name + "': " + detail).parameter(name));
+    return std::move(
+        ApiError(problem::kInvalidQueryParameter, "Parameter '" + name + "': " + detail).parameter(name, detail));
 }
 
 // A rate limit was hit (api/rate_limit.hpp).
@@ -68,7 +75,9 @@ inline ApiError tooManyRequests(const std::string& detail, std::chrono::seconds 
 
 // The application/problem+json document (RFC 9457) of a problem of kind `type`: the one writer of
 // problem documents, for the Api, the rate limits and the HTTP server's own refusals. `error` adds
-// its parameter, extra members and record problems (`errors`, with their JSON Pointers).
+// its parameter, extra members and record problems (`errors`, with their JSON Pointers), and the
+// same faults as `invalid-params` ([{name, reason}], the NL API Design Rules' member for invalid
+// input: the parameter's name, or a body member's JSON Pointer).
 std::string problemDocument(const ProblemType& type, const std::string& detail, const std::string& instance,
                             const ApiError* error = nullptr);
 

@@ -5,6 +5,7 @@
 #include "common/json.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 
 namespace tweeling::generated {
@@ -23,7 +24,7 @@ namespace {
 void mergeHubAddition(common::Json& doc) {
     auto& allocator = doc.GetAllocator();
     common::Json addition;
-    addition.Parse(generated::kOpenApiHubAddition);
+    addition.Parse(generated::kOpenApiHubAddition, std::strlen(generated::kOpenApiHubAddition));
     if (addition.HasParseError() || !addition.IsObject())
         throw std::runtime_error("embedded OpenAPI hub addition is not valid JSON");
     std::function<void(common::JsonValue&, const common::JsonValue&)> merge = [&](common::JsonValue& target,
@@ -133,7 +134,7 @@ void dropUnusedComponents(common::Json& doc) {
 
 Response Api::openApi(const Context& context) const {
     common::Json doc;
-    doc.Parse(generated::kOpenApiDocument);
+    doc.Parse(generated::kOpenApiDocument, std::strlen(generated::kOpenApiDocument));
     if (doc.HasParseError() || !doc.IsObject()) throw std::runtime_error("embedded OpenAPI document is not valid JSON");
     auto& allocator = doc.GetAllocator();
     if (m_options.openApiHub) mergeHubAddition(doc);
@@ -141,10 +142,27 @@ Response Api::openApi(const Context& context) const {
         dropPublishingOperations(doc);
         dropUnusedComponents(doc);
     }
-    // The servers entry is this server, so generated clients work against it as they are.
+    // info.version is the one API version every response carries (kApiVersion, API-Version header).
+    auto info = doc.FindMember("info");
+    if (info == doc.MemberEnd() || !info->value.IsObject())
+        throw std::runtime_error("embedded OpenAPI document has no info");
+    info->value.RemoveMember("version");
+    info->value.AddMember("version", common::JsonValue(kApiVersion, allocator), allocator);
+    // The contact is this server's operator (ApiOptions::contact), not the software's authors.
+    const ApiOptions::Contact& configured = m_options.contact;
+    common::JsonValue contact(rapidjson::kObjectType);
+    auto text = [&](const std::string& value) { return common::JsonValue(value.c_str(), allocator); };
+    contact.AddMember("name", text(configured.name.empty() ? m_options.name : configured.name), allocator);
+    contact.AddMember("url", text(configured.url.empty() ? context.base + "/" : configured.url), allocator);
+    if (!configured.email.empty()) contact.AddMember("email", text(configured.email), allocator);
+    info->value.RemoveMember("contact");
+    info->value.AddMember("contact", contact, allocator);
+    // The servers entry is this server under its versioned base path (NL API Design Rules
+    // /core/uri-version), so generated clients work against it as they are; the same paths without
+    // the prefix are the OGC API ones and answer the same.
     common::JsonValue servers(rapidjson::kArrayType);
     common::JsonValue server(rapidjson::kObjectType);
-    server.AddMember("url", common::JsonValue((context.base.empty() ? "/" : context.base).c_str(), allocator), allocator);
+    server.AddMember("url", common::JsonValue(context.versionedBase.c_str(), allocator), allocator);
     server.AddMember("description", common::JsonValue(m_options.name.c_str(), allocator), allocator);
     servers.PushBack(server, allocator);
     doc.RemoveMember("servers");

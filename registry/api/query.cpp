@@ -1,5 +1,6 @@
 #include "api/query.hpp"
 
+#include "api/crs_negotiation.hpp"
 #include "api/errors.hpp"
 #include "common/text.hpp"
 #include "common/time.hpp"
@@ -29,11 +30,13 @@ bool parseInteger(const std::string& text, long long& out) {
     return true;
 }
 
-record::Bbox parseBbox(const std::string& text) {
+// bbox in the CRS bbox-crs names (CRS84 by default), as a CRS84 box.
+record::Bbox parseBbox(const std::string& text, const OfferedCrs& crs) {
     auto parts = common::splitList(text);
     if (parts.size() != 4 && parts.size() != 6)
-        throw badParameter("bbox", "expected 4 numbers (minLon,minLat,maxLon,maxLat) or 6 with heights, got '" +
-                                       text + "'");
+        throw badParameter("bbox", std::string("expected 4 numbers (") +
+                                       (crs.isStorage() ? "minLon,minLat,maxLon,maxLat" : "in the axis order of bbox-crs") +
+                                       ") or 6 with heights, got '" + common::truncateUtf8(text, 200) + "'");
     std::vector<double> numbers;
     for (const auto& part : parts) {
         double value;
@@ -46,6 +49,7 @@ record::Bbox parseBbox(const std::string& text) {
     } else {
         box = {numbers[0], numbers[1], numbers[3], numbers[4]};  // heights are ignored: footprints are 2D
     }
+    if (!crs.isStorage()) return boxToCrs84(crs, box, "bbox");
     if (box.minX < -180 || box.maxX > 180 || box.minY < -90 || box.maxY > 90)
         throw badParameter("bbox", "coordinates must be WGS84 longitude [-180,180] and latitude [-90,90]");
     if (box.minY > box.maxY) throw badParameter("bbox", "the minimum latitude is larger than the maximum latitude");
@@ -115,16 +119,20 @@ void parseFilter(const std::map<std::string, std::string>& params, store::Search
     auto lang = params.find("filter-lang");
     if (lang != params.end() && lang->second != "cql2-text")
         throw badParameter("filter-lang", "only 'cql2-text' is supported, got '" + lang->second + "'");
-    auto crs = params.find("filter-crs");
-    if (crs != params.end() && crs->second != "http://www.opengis.net/def/crs/OGC/1.3/CRS84")
-        throw badParameter("filter-crs", "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported");
+    auto crsParameter = params.find("filter-crs");
+    const OfferedCrs& crs =
+        crsParameter == params.end() ? storageCrs() : offeredCrs("filter-crs", crsParameter->second);
     auto filter = params.find("filter");
     if (filter == params.end()) return;
+    store::cql2::Expression expression;
     try {
-        query.filter = std::make_shared<const store::cql2::Expression>(store::cql2::parse(filter->second));
+        expression = store::cql2::parse(filter->second, crs.isStorage());
     } catch (const store::cql2::FilterError& error) {
         throw std::move(badParameter("filter", error.what()).extra("offset", static_cast<long long>(error.offset())));
     }
+    // The store compares CRS84 envelopes: literals in another CRS become the CRS84 boxes that hold them.
+    if (!crs.isStorage()) filterToCrs84(expression, crs);
+    query.filter = std::make_shared<const store::cql2::Expression>(std::move(expression));
 }
 
 // facets=themes,formats,... and facetLimit (values per facet).
@@ -179,10 +187,10 @@ store::SearchQuery parseSearchQuery(const std::map<std::string, std::string>& pa
         return it == params.end() ? nullptr : &it->second;
     };
     if (auto* q = find("q")) query.terms = common::splitList(*q);
-    if (auto* bbox = find("bbox")) query.bbox = parseBbox(*bbox);
-    if (auto* crs = find("bbox-crs")) {
-        if (*crs != "http://www.opengis.net/def/crs/OGC/1.3/CRS84")
-            throw badParameter("bbox-crs", "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported");
+    {
+        const std::string* bboxCrs = find("bbox-crs");
+        const OfferedCrs& crs = bboxCrs ? offeredCrs("bbox-crs", *bboxCrs) : storageCrs();
+        if (auto* bbox = find("bbox")) query.bbox = parseBbox(*bbox, crs);
     }
     if (auto* datetime = find("datetime")) parseDatetime(*datetime, query);
     if (auto* type = find("type")) query.types = common::splitList(*type);

@@ -1,6 +1,7 @@
 // One record: reading it (also as DCAT-AP), publishing (POST, PUT) and deleting it.
 #include "api/api_internal.hpp"
 
+#include "api/crs_negotiation.hpp"
 #include "api/http_helpers.hpp"
 #include "api/ingest.hpp"
 #include "common/json.hpp"
@@ -35,15 +36,12 @@ std::string uuid4() {
 // links and writes it. Stored records never hold navigation links (normalizeForStorage strips them).
 void Api::writeRecord(Writer& writer, const std::string& storedJson, const std::string& source,
                       const std::string& key, const Context& context, const std::string& signature,
-                      bool verified) const {
+                      bool verified, const OfferedCrs* crs) const {
     // Parsed in place, in a copy: its strings are not copied again one by one (a tenth of a search
     // page's CPU went to that). The copy outlives `doc`, whose strings point into it.
     std::string text;
-    text.reserve(storedJson.size() + 1);
-    text.assign(storedJson);
     common::Json doc;
-    doc.ParseInsitu(text.data());
-    if (doc.HasParseError() || !doc.IsObject()) {
+    if (!common::parseTrustedInPlace(storedJson, text, doc) || !doc.IsObject()) {
         writer.RawValue(storedJson.c_str(), storedJson.size(), rapidjson::kObjectType);
         return;
     }
@@ -74,20 +72,25 @@ void Api::writeRecord(Writer& writer, const std::string& storedJson, const std::
     if (doc.HasMember("verified")) doc.EraseMember("verified");
     if (!signature.empty()) doc.AddMember("signature", common::JsonValue(signature.c_str(), allocator), allocator);
     doc.AddMember("verified", verified, allocator);
+    if (crs) recordToCrs(doc, allocator, *crs);  // the response only: the stored record stays as signed
     if (m_decorator) m_decorator(doc, source);
     doc.Accept(writer);
 }
 
 Response Api::item(const Request& request, const Context& context, const std::string& key) const {
-    checkParameters(request, {});
+    checkParameters(request, {"crs"});
+    std::optional<dcat::Format> dcatFormat = negotiatedDcat(request);
+    const OfferedCrs& crs = responseCrs(request, dcatFormat.has_value());
     // On a hub the item key is origin:id; the record's own id works too when only one origin uses it.
     auto stored = m_store.find(key);
     if (!stored) throw ApiError(problem::kRecordNotFound, "There is no record with id '" + key + "'");
-    std::optional<dcat::Format> dcatFormat = negotiatedDcat(request);
-    // Each representation has its own strong ETag (RFC 9110 §8.8.3).
-    std::string etag = "\"" + recordTag(*stored) + (dcatFormat ? std::string("-") + dcat::formatParameter(*dcatFormat) : "") + "\"";
+    // Each representation has its own strong ETag (RFC 9110 §8.8.3), each CRS too.
+    std::string etag = "\"" + recordTag(*stored) +
+                       (dcatFormat ? std::string("-") + dcat::formatParameter(*dcatFormat) : "") + crsTagSuffix(crs) +
+                       "\"";
     Response response;
     response.headers.emplace_back("ETag", etag);
+    if (!dcatFormat) response.headers.emplace_back("Content-Crs", contentCrs(crs));
     response.headers.emplace_back("Vary", "Accept");
     if (etagMatches(request.header("if-none-match"), etag, true)) {
         response.status = 304;
@@ -106,7 +109,7 @@ Response Api::item(const Request& request, const Context& context, const std::st
     }
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
-    writeRecord(writer, stored->json, stored->source, stored->key, context, stored->signature, stored->verified);
+    writeRecord(writer, stored->json, stored->source, stored->key, context, stored->signature, stored->verified, &crs);
     bool plainJson = request.query.count("f") && request.query.at("f") == "json";
     response.status = 200;
     response.contentType = plainJson ? kJson : kGeoJson;

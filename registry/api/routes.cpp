@@ -38,6 +38,8 @@ Response Api::route(const Request& request, const Context& context) const {
         // asks the JSON API for them once the page is shown.
         plain.query.erase("facets");
         plain.query.erase("facetLimit");
+        // The page's map draws CRS84 footprints, whatever CRS the JSON would be in.
+        plain.query.erase("crs");
         Context plainContext = context;
         plainContext.request = &plain;
         Response response = html::render(kind, answer(plainContext), request, html::shell(*this, context.base));
@@ -68,7 +70,9 @@ Response Api::route(const Request& request, const Context& context) const {
         if (first == "feed") return only("GET, HEAD"), feed(request, context);
         if (first == "health") return only("GET, HEAD"), health();
         if (first == "metrics") return only("GET, HEAD"), metrics();
-        if (first == "api") return only("GET, HEAD"), openApi(context);
+        // /api is where OGC API – Common's service-desc link points; /openapi.json where the NL API
+        // Design Rules look (/core/publish-openapi). The same document.
+        if (first == "api" || first == "openapi.json") return only("GET, HEAD"), openApi(context);
     }
     if (first == "collections" && segments.size() >= 2) {
         if (segments[1] != kCollectionId)

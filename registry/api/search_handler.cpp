@@ -1,11 +1,13 @@
 // Search: /collections/twins/items as GeoJSON (with the page cache) and as DCAT-AP catalog pages.
 #include "api/api_internal.hpp"
 
+#include "api/crs_negotiation.hpp"
 #include "api/query.hpp"
 #include "common/text.hpp"
 #include "common/time.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace tweeling::registry::api {
 
@@ -17,6 +19,24 @@ namespace detail {
 std::optional<dcat::Format> negotiatedDcat(const Request& request) {
     auto f = request.query.find("f");
     return dcat::negotiate(f == request.query.end() ? nullptr : &f->second, request.header("accept"));
+}
+
+const OfferedCrs& responseCrs(const Request& request, bool dcat) {
+    auto parameter = request.query.find("crs");
+    if (parameter == request.query.end()) return storageCrs();
+    const OfferedCrs& crs = offeredCrs("crs", parameter->second);
+    if (dcat && !crs.isStorage())
+        throw badParameter("crs", "DCAT-AP responses (f=jsonld, f=ttl) give geometries in " + storageCrs().uri +
+                                      " only; ask for GeoJSON to have them in " + crs.uri);
+    return crs;
+}
+
+std::string crsTagSuffix(const OfferedCrs& crs) {
+    if (crs.isStorage()) return "";
+    std::string suffix = "-";
+    for (char c : crs.id)
+        if (c != ':') suffix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return suffix;
 }
 
 dcat::CatalogInfo dcatCatalogInfo(const ApiOptions& options, const std::string& base) {
@@ -64,7 +84,8 @@ void writeFacets(Writer& writer, const Facets& facets) {
 Response Api::items(const Request& request, const Context& context) const {
     checkParameters(request, {"q", "bbox", "bbox-crs", "datetime", "type", "ids", "themes", "formats", "adminUnits",
                               "origin", "source", "publisher", "limit", "offset", "sortby", "filter", "filter-lang",
-                              "filter-crs", "facets", "facetLimit", "validation", "license", "rights"});
+                              "filter-crs", "facets", "facetLimit", "validation", "license", "rights", "crs"});
+    const OfferedCrs& crs = responseCrs(request, negotiatedDcat(request).has_value());
     if (auto dcat = dcatCatalog(request, context, true)) return std::move(*dcat);  // DCAT-AP page of results
     // A page answered at the latest seq, less than searchCacheMaxAge ago, is served again.
     std::string cacheKey;
@@ -74,9 +95,11 @@ Response Api::items(const Request& request, const Context& context) const {
             cacheKey = context.itemsUrl();
             for (const auto& [name, value] : request.query)
                 cacheKey += '&' + encodeQueryValue(name) + '=' + encodeQueryValue(value);
+            // The key holds every parameter, `crs` too: a page in one CRS is never served for another.
             if (auto page = m_searchCache->find(cacheKey, m_store.currentSeq())) {
                 Response response;
                 response.contentType = page->contentType;
+                response.headers.emplace_back("Content-Crs", contentCrs(crs));
                 response.body.reserve(page->head.size() + page->tail.size() + 48);
                 response.body = page->head;
                 response.body += ",\"timeStamp\":\"" + common::nowRfc3339() + "\"";
@@ -114,7 +137,8 @@ Response Api::items(const Request& request, const Context& context) const {
     const std::size_t timeStampEnd = buffer.GetSize();
     key(writer, "features");
     writer.StartArray();
-    for (const auto& hit : result.hits) writeRecord(writer, hit.json, hit.source, hit.key, context, hit.signature, hit.verified);
+    for (const auto& hit : result.hits)
+        writeRecord(writer, hit.json, hit.source, hit.key, context, hit.signature, hit.verified, &crs);
     writer.EndArray();
     if (!query.facets.empty()) writeFacets(writer, result.facets);
     key(writer, "links");
@@ -133,6 +157,7 @@ Response Api::items(const Request& request, const Context& context) const {
     writer.EndArray();
     writer.EndObject();
     Response response = jsonResponse(200, buffer, plainJson ? kJson : kGeoJson);
+    response.headers.emplace_back("Content-Crs", contentCrs(crs));
     if (!cacheKey.empty()) {
         SearchCache::Page page;
         page.head = response.body.substr(0, timeStampAt);

@@ -58,6 +58,28 @@ private:
 
 std::mutex g_logMutex;
 
+// The headers every response carries, the server's own refusals included: the API version (NL API
+// Design Rules /core/version-header), CORS for a public API, and the security headers the ADR asks
+// (/core/transport/security-headers). The HTML pages and the web UI send their own
+// Content-Security-Policy and Referrer-Policy (html::addSecurityHeaders); `own` holds the lower-case
+// names a response already has, which are not sent twice. Strict-Transport-Security comes from the
+// TLS proxy (deploy/nginx): this server speaks plain HTTP.
+void addStandardHeaders(Pistache::Http::Header::Collection& headers, const std::vector<std::string>& own = {}) {
+    auto add = [&](const char* name, const char* lowerName, const char* value) {
+        if (std::find(own.begin(), own.end(), lowerName) == own.end())
+            headers.add(std::make_shared<NamedHeader>(name, value));
+    };
+    add("API-Version", "api-version", kApiVersion);
+    add("Access-Control-Allow-Origin", "access-control-allow-origin", "*");
+    // Lets a browser script of another origin read the version (CORS exposes only a few by default).
+    add("Access-Control-Expose-Headers", "access-control-expose-headers", "API-Version, ETag, Link, Location");
+    add("X-Content-Type-Options", "x-content-type-options", "nosniff");
+    add("X-Frame-Options", "x-frame-options", "DENY");
+    add("Referrer-Policy", "referrer-policy", "no-referrer");
+    // What has no policy of its own (JSON, problem documents, Turtle) renders and loads nothing.
+    add("Content-Security-Policy", "content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+}
+
 void logLine(const std::string& method, const std::string& path, int status, double ms, const std::string& client) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
@@ -198,6 +220,7 @@ public:
             }
             Pistache::Http::ResponseWriter response(request.version(), transport(), this, peer);
             response.headers().add(std::make_shared<NamedHeader>("Content-Type", "application/problem+json"));
+            addStandardHeaders(response.headers());
             response.send(Pistache::Http::Code::Internal_Server_Error,
                           problemDocument(problem::kInternalError,
                                           "The server could not complete the request. The error has been logged.", ""));
@@ -309,8 +332,16 @@ private:
             headers.add(std::make_shared<NamedHeader>(name, value));
         };
         if (!response.contentType.empty()) add("Content-Type", response.contentType);
-        add("Access-Control-Allow-Origin", "*");
-        add("X-Content-Type-Options", "nosniff");
+        std::vector<std::string> own;
+        for (const auto& header : response.headers) own.push_back(common::toLowerAscii(header.first));
+        // An answer to an authenticated request (a write, a hub's admin routes) is kept by no cache
+        // (ADR /core/transport/security-headers); public reads stay cacheable (README, "NL API
+        // Design Rules").
+        const auto& received = pistacheRequest.headers();
+        if ((received.has("Authorization") || received.tryGetRaw("Authorization")) &&
+            std::find(own.begin(), own.end(), "cache-control") == own.end())
+            add("Cache-Control", "no-store");
+        addStandardHeaders(headers, own);
         // HTTP/1.1 connections persist unless the client or the response says close (RFC 9112
         // §9.3). Pistache closes when the request has no Connection header, which is how curl,
         // GDAL and most HTTP/1.1 clients ask: a new TCP connection for every request.
@@ -325,7 +356,6 @@ private:
                 keepAlive = keepAlive && common::toLowerAscii(value) != "close";
                 continue;
             }
-            if (lower == "x-content-type-options") continue;  // sent above, once
             add(name, value);
         }
         headers.remove<PistacheHeader::Connection>();
@@ -347,6 +377,7 @@ private:
         const std::string body = problemDocument(type, detail, "");
         Pistache::Http::ResponseWriter response(Pistache::Http::Version::Http11, transport(), this, peer);
         response.headers().add(std::make_shared<NamedHeader>("Content-Type", "application/problem+json"));
+        addStandardHeaders(response.headers());
         response.headers().add<Pistache::Http::Header::Connection>(Pistache::Http::ConnectionControl::Close);
         std::weak_ptr<Pistache::Tcp::Peer> written = peer;
         // Once the answer is out, a FIN follows it; the client's further bytes are read and dropped

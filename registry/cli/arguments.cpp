@@ -198,7 +198,19 @@ registry::api::ServerOptions serverOptions(const Arguments& arguments) {
 
 const std::vector<const char*> kHardeningOptions = {"rate-limit",         "rate-burst",     "publish-rate-limit",
                                                     "publish-rate-burst", "header-timeout", "body-timeout",
-                                                    "trusted-proxy",      "search-cache"};
+                                                    "trusted-proxy",      "search-cache",   "contact-name",
+                                                    "contact-url",        "contact-email"};
+
+registry::api::ApiOptions::Contact apiContact(const Arguments& arguments) {
+    return {arguments.get("contact-name"), arguments.get("contact-url"), arguments.get("contact-email")};
+}
+
+const char* const kContactHelp = R"(
+Contact (the API definition's info.contact; README "NL API Design Rules"):
+  --contact-name NAME        who answers for this API                  [the server's --name]
+  --contact-url URL          where to reach them                       [the landing page]
+  --contact-email ADDRESS    their email address                       [none]
+)";
 
 const char* const kHardeningHelp = R"(
 Hardening (README "Hardening"; 0 turns a rate limit off):
@@ -319,7 +331,7 @@ int manageKeys(registry::store::Store& store, const Arguments& arguments,
         for (const auto& key : store.listKeys())
             std::cout << key.keyId << '\t' << key.publisher << '\t' << key.created << '\t'
                       << (key.expires ? "expires " + *key.expires : "no expiry") << '\t'
-                      << (key.revoked ? "revoked" : "active") << '\n';
+                      << key.status() << '\n';
         return 0;
     }
     if (action == "revoke") {

@@ -43,9 +43,13 @@ std::string readFile(const std::string& path);
 registry::api::ServerOptions serverOptions(const Arguments& arguments);
 
 // The hardening options both programs' `serve` takes (README "Hardening"): --rate-limit, --rate-burst,
-// --publish-rate-limit, --publish-rate-burst, --header-timeout, --body-timeout, --trusted-proxy.
+// --publish-rate-limit, --publish-rate-burst, --header-timeout, --body-timeout, --trusted-proxy; and
+// the other options both take: --search-cache, --contact-name, --contact-url, --contact-email.
 extern const std::vector<const char*> kHardeningOptions;
 extern const char* const kHardeningHelp;  // their help text, for `serve --help`
+// --contact-name, --contact-url, --contact-email: who answers for the API (ApiOptions::contact).
+registry::api::ApiOptions::Contact apiContact(const Arguments& arguments);
+extern const char* const kContactHelp;  // their help text, for `serve --help`
 // --search-cache: the search pages the API keeps (ApiOptions::searchCacheEntries).
 std::size_t searchCacheEntries(const Arguments& arguments);
 // --publish-rate-limit REQ/S and --publish-rate-burst N: the per-publisher-key limit on writes.

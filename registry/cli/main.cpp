@@ -134,6 +134,7 @@ int commandServe(Arguments arguments) {
     apiOptions.nodeId = store.nodeId();
     apiOptions.name = arguments.get("name", "Tweeling registry node " + store.nodeId());
     apiOptions.publicUrl = arguments.get("public-url", "");
+    apiOptions.contact = tweeling::cli::apiContact(arguments);
     apiOptions.searchCacheEntries = tweeling::cli::searchCacheEntries(arguments);
     apiOptions.webDir = tweeling::cli::webDirectory(arguments);
     tw::api::Api api(apiOptions, store, tw::record::Profile::builtin());
@@ -373,7 +374,8 @@ const char* helpOf(const char* command) {
 
 int main(int argc, char** argv) {
     static const std::string serveHelp =
-        std::string(helpOf("serve")) + tweeling::cli::kWebUiHelp + tweeling::cli::kHardeningHelp;
+        std::string(helpOf("serve")) + tweeling::cli::kWebUiHelp + tweeling::cli::kContactHelp +
+        tweeling::cli::kHardeningHelp;
     return tweeling::cli::runProgram("twin-registry", kUsage,
                                      {{"serve", serveHelp.c_str(), commandServe},
                                       {"keys", helpOf("keys"), commandKeys},

@@ -49,8 +49,8 @@ constexpr std::size_t kLinearNameScan = 16;
 // value, so a refusal names its JSON Pointer.
 class CheckingHandler {
 public:
-    CheckingHandler(Json& document, int maxDepth, JsonChecks checks)
-        : m_document(document), m_maxDepth(maxDepth), m_full(checks == JsonChecks::Full) {}
+    CheckingHandler(Json& document, int maxDepth, JsonChecks checks, std::size_t maxValues)
+        : m_document(document), m_maxDepth(maxDepth), m_full(checks == JsonChecks::Full), m_maxValues(maxValues) {}
 
     bool Null() { return element() && m_document.Null(); }
     bool Bool(bool value) { return element() && m_document.Bool(value); }
@@ -129,6 +129,12 @@ private:
     // Every value event passes here first: inside an array, it begins the next element.
     bool element() {
         if (m_depth > 0 && !m_frames[m_depth - 1].isObject) ++m_frames[m_depth - 1].elements;
+        if (++m_values > m_maxValues) {
+            m_refusal = JsonParseError{0, "JSON holds more than " + std::to_string(m_maxValues) +
+                                              " values (objects, arrays, strings, numbers, …): more than this "
+                                              "document may cost in memory.", {}};
+            return false;
+        }
         return true;
     }
     bool enter(bool object) {
@@ -162,6 +168,8 @@ private:
     Json& m_document;
     const std::size_t m_maxDepth;
     const bool m_full;
+    const std::size_t m_maxValues;
+    std::size_t m_values = 0;
     std::vector<Frame> m_frames;
     std::size_t m_depth = 0;
     std::optional<JsonParseError> m_refusal;
@@ -169,13 +177,21 @@ private:
 
 }  // namespace
 
-std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, int maxDepth, JsonChecks checks) {
+bool parseTrustedInPlace(std::string_view text, std::string& buffer, Json& doc) {
+    buffer.assign(text.size() + kSimdPadding, '\0');  // and std::string's own NUL after that
+    std::copy(text.begin(), text.end(), buffer.begin());
+    doc.ParseInsitu(buffer.data());
+    return !doc.HasParseError();
+}
+
+std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, int maxDepth, JsonChecks checks,
+                                             std::size_t maxValues) {
     // Full precision: numbers must parse to the correctly rounded double, as every other JSON parser
     // does, or canonical JSON (RFC 8785) and so signatures would differ from theirs.
     constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
     // The handler checks what it sees as it is read, so a refused document is never built whole;
     // Populate is RapidJSON's public way to build a document from our own SAX events.
-    CheckingHandler handler(out, std::max(maxDepth, 0), checks);
+    CheckingHandler handler(out, std::max(maxDepth, 0), checks, maxValues);
     rapidjson::ParseResult result;
     auto generate = [&](Json& document) {
         (void)document;  // the handler writes to it (it is `out`)

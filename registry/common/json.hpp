@@ -40,8 +40,23 @@ enum class JsonChecks {
 // Parses `text` into `out`. Returns an error (with byte offset) on malformed JSON, nesting deeper
 // than `maxDepth`, and (JsonChecks::Full) a member name that occurs twice in one object or a string
 // or name that is not valid UTF-8 (raw bytes, or a \u escape of half a surrogate pair).
+// `maxValues` bounds the values (every object, array, string, number, true, false, null) the
+// document may hold, and so the memory its DOM costs (16 to 48 bytes a value besides its strings):
+// the byte size of a text alone does not, since 60 MB of tiny values build a DOM many times larger.
 std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, int maxDepth = kMaxJsonDepth,
-                                             JsonChecks checks = JsonChecks::Full);
+                                             JsonChecks checks = JsonChecks::Full,
+                                             std::size_t maxValues = static_cast<std::size_t>(-1));
+
+// RapidJSON's SSE2 paths (RAPIDJSON_SSE2, CMakeLists.txt) scan strings and whitespace in whole
+// 16-byte blocks and may read up to 15 bytes past the terminating NUL of a buffer parsed in place.
+// That never crosses a page, but it is outside the allocation (AddressSanitizer reports it, rightly):
+// a buffer parsed in place has this many bytes of zeros after its NUL.
+inline constexpr std::size_t kSimdPadding = 16;
+
+// Parses trusted JSON (the node's own stored records) in place in `buffer`, a padded copy of `text`,
+// so its strings are not copied one by one; `doc`'s strings point into `buffer`, which must outlive
+// it. False on a parse error.
+bool parseTrustedInPlace(std::string_view text, std::string& buffer, Json& doc);
 
 std::string toString(const JsonValue& value);
 

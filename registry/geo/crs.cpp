@@ -4,6 +4,7 @@
 
 #include <proj_experimental.h>  // proj_create_compound_crs
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -67,6 +68,26 @@ bool isGeographic(PJ* crs) {
     return type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS || type == PJ_TYPE_GEOGRAPHIC_CRS;
 }
 
+// The first axis of a CRS's coordinate system points north or south (latitude, northing first).
+bool northFirst(PJ_CONTEXT* context, PJ* crs) {
+    PjPtr system(proj_crs_get_coordinate_system(context, crs));
+    if (!system || proj_cs_get_axis_count(context, system.get()) < 1) return false;
+    const char* direction = nullptr;
+    if (!proj_cs_get_axis_info(context, system.get(), 0, nullptr, nullptr, &direction, nullptr, nullptr, nullptr,
+                               nullptr) ||
+        !direction)
+        return false;
+    std::string text(direction);
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text == "north" || text == "south";
+}
+
+int axisCount(PJ_CONTEXT* context, PJ* crs) {
+    PjPtr system(proj_crs_get_coordinate_system(context, crs));
+    int count = system ? proj_cs_get_axis_count(context, system.get()) : -1;
+    return count > 0 ? count : 2;
+}
+
 void setError(std::string* error, std::string message) {
     if (error) *error = std::move(message);
 }
@@ -107,6 +128,8 @@ std::optional<CrsInfo> describeCrs(const std::string& crs, std::string* error) {
         info.horizontal = identify(context, horizontal.get()).id;
         info.vertical = identify(context, vertical.get()).id;
         info.geographic = isGeographic(horizontal.get());
+        info.northFirst = northFirst(context, horizontal.get());
+        info.dimensions = 3;
         // A compound CRS whose horizontal part carries TOWGS84 (as LAS files write RD New) matches
         // no EPSG entry as a whole (confidence 25); made again of its unbound parts, it does.
         if (whole.id.empty() && !info.horizontal.empty() && !info.vertical.empty()) {
@@ -116,6 +139,8 @@ std::optional<CrsInfo> describeCrs(const std::string& crs, std::string* error) {
     } else {
         info.horizontal = whole.id;
         info.geographic = isGeographic(main.get());
+        info.northFirst = northFirst(context, main.get());
+        info.dimensions = axisCount(context, main.get());
     }
     info.id = whole.id;
     if (!whole.name.empty()) info.name = whole.name;
@@ -149,6 +174,11 @@ bool transformPoints(const std::string& from, const std::string& to, std::vector
 
 std::optional<std::array<double, 4>> extentToWgs84(const std::string& crs, const std::array<double, 4>& extent,
                                                    std::string* error) {
+    return transformExtent(crs, "OGC:CRS84", extent, error);
+}
+
+std::optional<std::array<double, 4>> transformExtent(const std::string& from, const std::string& to,
+                                                     const std::array<double, 4>& extent, std::string* error) {
     for (double value : extent) {
         if (!std::isfinite(value)) {
             setError(error, "the extent has a coordinate that is not a finite number");
@@ -160,7 +190,7 @@ std::optional<std::array<double, 4>> extentToWgs84(const std::string& crs, const
         return std::nullopt;
     }
     ThreadProj& proj = ThreadProj::current();
-    PJ* operation = proj.operation(crs, "OGC:CRS84", error);
+    PJ* operation = proj.operation(from, to, error);
     if (!operation) return std::nullopt;
     std::array<double, 4> box{};
     proj_errno_reset(operation);
@@ -171,7 +201,7 @@ std::optional<std::array<double, 4>> extentToWgs84(const std::string& crs, const
         int code = proj_errno(operation);
         std::string message = proj.takeLastMessage();
         if (message.empty() && code != 0) message = proj_context_errno_string(proj.context(), code);
-        setError(error, "PROJ could not transform the extent from " + quoted(crs) + " to WGS 84" +
+        setError(error, "PROJ could not transform the extent from " + quoted(from) + " to " + quoted(to) +
                             (message.empty() ? std::string() : ": " + message));
         return std::nullopt;
     }

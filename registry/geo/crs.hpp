@@ -33,6 +33,11 @@ struct CrsInfo {
     std::string horizontal;   // id of the horizontal part ("EPSG:28992"); the CRS's own id when not compound
     std::string vertical;     // id of the vertical part ("EPSG:5709"), "" when none
     bool geographic = false;  // the horizontal part is geographic (degrees)
+    // The definition lists north (latitude, northing) before east: EPSG:4326, EPSG:4258 and EPSG:4937
+    // do, CRS84 and RD New do not. Tweeling's functions always take and give east first; the OGC APIs
+    // write coordinates in the definition's order when a CRS is named by request (bbox-crs, crs).
+    bool northFirst = false;
+    int dimensions = 2;  // axes: 3 for a compound CRS or a 3D geographic one (EPSG:4937), else 2
 };
 
 // Describes a CRS given as an id or URI (crsId) or as WKT (LAS files carry WKT1 or WKT2). For WKT
@@ -59,6 +64,13 @@ using Point = std::array<double, 3>;
 // by argument-dependent lookup, which matches better and then fails to compile.)
 bool transformPoints(const std::string& from, const std::string& to, std::vector<Point>& points,
                      std::string* error = nullptr);
+
+// An extent [minx, miny, maxx, maxy] in `from` (east/north order) as the smallest box in `to` (east/north
+// order) that holds its image: each edge densified with 21 points, so that the curved image of a
+// projected box is covered (PROJ's proj_trans_bounds). Towards a geographic CRS a box across the
+// antimeridian comes out with minx > maxx. nullopt and *error on failure.
+std::optional<std::array<double, 4>> transformExtent(const std::string& from, const std::string& to,
+                                                     const std::array<double, 4>& extent, std::string* error = nullptr);
 
 // An extent [minx, miny, maxx, maxy] in `crs` (east/north order), as a WGS 84 longitude/latitude box
 // in degrees [west, south, east, north]: each edge densified with 21 points, so that the curved image

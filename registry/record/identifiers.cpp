@@ -7,6 +7,23 @@
 
 namespace tweeling::registry::record {
 
+std::optional<std::string> idProblem(std::string_view id) {
+    if (id.empty()) return std::string("'id' must not be empty.");
+    if (id.size() > kMaxIdLength)
+        return "'id' must be at most " + std::to_string(kMaxIdLength) + " bytes long.";
+    if (id == "." || id == "..")
+        return std::string("'id' must not be '.' or '..': no URL path can name such a record.");
+    if (id.front() == ' ' || id.back() == ' ') return std::string("'id' must not begin or end with a space.");
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        const auto c = static_cast<unsigned char>(id[i]);
+        const bool c1 = c == 0xC2 && i + 1 < id.size() && static_cast<unsigned char>(id[i + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(id[i + 1]) <= 0x9F;  // U+0080–U+009F in UTF-8
+        if (c < 0x20 || c == 0x7F || c1) return std::string("'id' must not contain control characters.");
+    }
+    return std::nullopt;
+}
+
+
 namespace {
 
 bool digitsOnly(std::string_view text) {

@@ -1,12 +1,22 @@
 #pragma once
-// The identifiers a twin record names places and coordinate reference systems by: CBS codes of
-// administrative units (properties.adminUnits) and EPSG CRS URIs (properties.crs). The schema says
-// the same with patterns; a test checks that both accept the same codes.
+// The identifiers of a twin record: its own id, and those it names places and coordinate reference
+// systems by: CBS codes of administrative units (properties.adminUnits) and EPSG CRS URIs
+// (properties.crs). The schema says the same with patterns; a test checks that both accept the
+// same codes.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace tweeling::registry::record {
+
+// A record's id: 1 to kMaxIdLength bytes of UTF-8 text, without control characters (U+0000–U+001F,
+// U+007F–U+009F), not beginning or ending with a space, and not "." or ".." (a URL path cannot name
+// those: /items/.. is /collections/twins). Any other character is allowed, "/" included: every
+// link percent-encodes the id as one path segment.
+inline constexpr std::size_t kMaxIdLength = 256;
+// Why `id` is not a valid record id (a sentence), or nullopt.
+std::optional<std::string> idProblem(std::string_view id);
 
 enum class AdminUnitKind { Municipality, Province, WaterBoard };
 

@@ -1,5 +1,7 @@
 #include "record/profile_walk.hpp"
 
+#include "record/identifiers.hpp"
+
 #include <rapidjson/document.h>
 
 #include <string_view>
@@ -8,7 +10,6 @@ namespace tweeling::registry::record::checks {
 
 namespace {
 
-constexpr std::size_t kMaxIdLength = 256;
 
 }  // namespace
 
@@ -84,8 +85,8 @@ void Walk::links(const JsonValue& value, const std::string& at) {
 
 void Walk::record(const JsonValue& value) {
     if (const JsonValue* id = required(value, "", "id")) {
-        if (isString(*id, "/id") && id->GetStringLength() > kMaxIdLength)
-            add("/id", "'id' must be at most " + std::to_string(kMaxIdLength) + " characters long.");
+        if (isString(*id, "/id"))
+            if (auto problem = idProblem(std::string_view(id->GetString(), id->GetStringLength()))) add("/id", *problem);
     }
     if (const JsonValue* type = required(value, "", "type")) {
         if (!type->IsString() || text(*type) != "Feature")

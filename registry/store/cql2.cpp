@@ -54,10 +54,10 @@ std::string queryableNames() {
 
 }  // namespace detail
 
-Expression parse(std::string_view text) {
+Expression parse(std::string_view text, bool crs84) {
     if (text.size() > kMaxFilterLength)
         throw FilterError("the filter is longer than " + std::to_string(kMaxFilterLength) + " bytes", kMaxFilterLength);
-    detail::Parser parser(text);
+    detail::Parser parser(text, crs84);
     return parser.parseFilter();
 }
 

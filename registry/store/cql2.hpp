@@ -144,6 +144,10 @@ inline constexpr int kMaxDepth = 16;                    // nesting of parenthese
 inline constexpr int kMaxPredicates = 200;              // comparisons, LIKE, IN, BETWEEN, functions, TRUE/FALSE
 
 // Parses and checks a CQL2 text filter. Throws FilterError.
-Expression parse(std::string_view text);
+// `crs84`: the geometry literals are CRS84 longitude/latitude and are checked against its ranges.
+// false when the filter names another CRS (filter-crs): the literals' envelopes are then kept in
+// that CRS's axis order, unchecked but for minimum <= maximum, for the caller to transform to CRS84
+// before the filter is used (api/crs_negotiation.hpp).
+Expression parse(std::string_view text, bool crs84 = true);
 
 }  // namespace tweeling::registry::store::cql2

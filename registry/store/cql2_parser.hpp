@@ -32,7 +32,7 @@ bool isReserved(const std::string& name);
 
 class Parser {
 public:
-    explicit Parser(std::string_view text) : m_text(text) { advance(); }
+    explicit Parser(std::string_view text, bool crs84 = true) : m_text(text), m_crs84(crs84) { advance(); }
 
     Expression parseFilter();
 
@@ -116,6 +116,7 @@ private:
     int m_predicates = 0;
     record::Bbox m_envelope;
     bool m_envelopeEmpty = true;
+    bool m_crs84 = true;  // geometry literals are CRS84 and range-checked (else filter-crs names another CRS)
 };
 
 }  // namespace tweeling::registry::store::cql2::detail

@@ -50,6 +50,7 @@ Term Parser::parseGeometryOperand() {
 }
 
 void Parser::checkPosition(double x, double y, std::size_t offset, Parser& parser) {
+    if (!parser.m_crs84) return;  // another CRS (filter-crs): its caller checks what PROJ makes of it
     if (x < -180 || x > 180 || y < -90 || y > 90)
         parser.fail("coordinates must be CRS84 longitude [-180,180] and latitude [-90,90]", offset);
 }
@@ -88,7 +89,11 @@ Term Parser::parseBbox() {
     checkPosition(term.envelope.minX, term.envelope.minY, term.offset, *this);
     checkPosition(term.envelope.maxX, term.envelope.maxY, term.offset, *this);
     if (term.envelope.minY > term.envelope.maxY)
-        fail("BBOX: the minimum latitude is larger than the maximum", term.offset);
+        fail(m_crs84 ? "BBOX: the minimum latitude is larger than the maximum"
+                     : "BBOX: the second minimum is larger than the second maximum",
+             term.offset);
+    if (!m_crs84 && term.envelope.minX > term.envelope.maxX)
+        fail("BBOX: the first minimum is larger than the first maximum", term.offset);
     if (term.envelope.minX > term.envelope.maxX)
         fail(
             "BBOX: the minimum longitude is larger than the maximum (boxes crossing the antimeridian are not "

@@ -54,10 +54,25 @@ KeyInfo readKey(Statement& statement, int first) {
 
 }  // namespace
 
+std::string KeyInfo::status() const {
+    if (revoked) return "revoked";
+    if (expires) {
+        std::optional<std::int64_t> at = common::parseRfc3339(*expires);
+        if (!at || static_cast<std::int64_t>(std::time(nullptr)) >= *at) return "expired";
+    }
+    return "active";
+}
+
 std::string Store::createKey(const std::string& publisher, std::optional<std::string> expires) {
     if (publisher.empty()) throw std::invalid_argument("a key needs a publisher");
-    if (expires && !common::parseRfc3339(*expires))
-        throw std::invalid_argument("key expiry is not an RFC 3339 date or date-time: " + *expires);
+    if (expires) {
+        const std::optional<std::int64_t> at = common::parseRfc3339(*expires);
+        if (!at)
+            throw std::invalid_argument("key expiry is not an RFC 3339 date or date-time: " + expires->substr(0, 64));
+        // A key that expired before it was made could never be used: a mistyped year, most likely.
+        if (*at <= static_cast<std::int64_t>(std::time(nullptr)))
+            throw std::invalid_argument("key expiry " + *expires + " is not in the future");
+    }
     std::lock_guard<std::mutex> lock(m_private->writeMutex);
     Transaction transaction(m_private->writer.database());
     // 48 random bits make a clash of key ids rare, not impossible: draw again when one is taken.

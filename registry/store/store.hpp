@@ -189,6 +189,8 @@ struct KeyInfo {
     std::string created;
     std::optional<std::string> expires;
     bool revoked = false;
+    // "revoked", "expired" (its expiry has passed, or cannot be read: it is refused) or "active".
+    std::string status() const;
 };
 
 struct StoreHealth {

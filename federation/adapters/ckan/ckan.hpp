@@ -74,4 +74,9 @@ struct CkanSearchPage {
 // no result object, no non-negative integer count, no results array). `out` is reset first.
 std::optional<std::string> readCkanSearchPage(const common::JsonValue& page, CkanSearchPage& out);
 
+// The package of a package_show response ({"success": true, "result": {package}}), or an error
+// text (the catalog's own message, cut to 200 characters, when it gives one). `out` is set to null
+// first.
+std::optional<std::string> readCkanPackageShow(const common::JsonValue& response, const common::JsonValue*& out);
+
 }  // namespace tweeling::federation::adapters

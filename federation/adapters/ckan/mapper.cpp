@@ -9,6 +9,7 @@
 #include "adapters/url.hpp"
 #include "common/time.hpp"
 #include "common/url.hpp"
+#include "record/identifiers.hpp"
 
 namespace tweeling::federation::adapters::ckan {
 
@@ -61,8 +62,8 @@ void Mapper::mapId() {
     if (value.empty()) {
         reject("/id", "The package has neither a 'name' nor an 'id'; without one it cannot be tracked between "
                       "harvests.");
-    } else if (value.size() > kMaxIdLength) {
-        reject("/id", "The package's name is longer than " + std::to_string(kMaxIdLength) + " characters.");
+    } else if (auto problem = registry::record::idProblem(value)) {
+        reject("/id", "The package's name cannot be a record id: " + *problem);
     }
     m_out.id = value;
     m_out.record.AddMember("id", s(value), m_allocator);
@@ -156,18 +157,37 @@ MappedRecord mapCkanPackage(const common::JsonValue& package, const MappingConte
     return mapWith<ckan::Mapper>(package, context, profile, "package");
 }
 
-std::optional<std::string> readCkanSearchPage(const common::JsonValue& page, CkanSearchPage& out) {
-    out = CkanSearchPage{};
-    if (!page.IsObject()) return std::string("the package_search response is not a JSON object");
-    const common::JsonValue* success = member(page, "success");
+namespace {
+
+// The `result` object of a successful action API response ({"success": true, "result": {...}}), or
+// why there is none.
+std::optional<std::string> actionResult(const common::JsonValue& response, const char* action,
+                                        const common::JsonValue*& result) {
+    result = nullptr;
+    const std::string name = action;
+    if (!response.IsObject()) return "the " + name + " response is not a JSON object";
+    const common::JsonValue* success = member(response, "success");
     if (!success || !success->IsBool() || !success->GetBool()) {
-        std::string why = "the package_search response does not say success: true";
-        if (const common::JsonValue* error = objectMember(page, "error"))
+        std::string why = "the " + name + " response does not say success: true";
+        if (const common::JsonValue* error = objectMember(response, "error"))
             if (auto message = nonEmptyMember(*error, "message")) why += " (" + message->substr(0, 200) + ")";
         return why;
     }
-    const common::JsonValue* result = objectMember(page, "result");
-    if (!result) return std::string("the package_search response has no 'result' object");
+    result = objectMember(response, "result");
+    if (!result) return "the " + name + " response has no 'result' object";
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> readCkanPackageShow(const common::JsonValue& response, const common::JsonValue*& out) {
+    return actionResult(response, "package_show", out);
+}
+
+std::optional<std::string> readCkanSearchPage(const common::JsonValue& page, CkanSearchPage& out) {
+    out = CkanSearchPage{};
+    const common::JsonValue* result = nullptr;
+    if (auto why = actionResult(page, "package_search", result)) return why;
     const common::JsonValue* count = member(*result, "count");
     if (!count || !count->IsInt64() || count->GetInt64() < 0)
         return std::string("the package_search result has no non-negative integer 'count'");

@@ -22,7 +22,6 @@
 
 namespace tweeling::federation::adapters::ckan {
 
-constexpr std::size_t kMaxIdLength = 256;
 constexpr std::size_t kMaxEntries = 1000;  // entries read from one foreign array (tags, resources, ...)
 
 class Mapper {

@@ -9,6 +9,7 @@
 #include "common/text.hpp"
 #include "common/time.hpp"
 #include "common/url.hpp"
+#include "record/identifiers.hpp"
 
 namespace tweeling::federation::adapters::csw {
 
@@ -103,14 +104,14 @@ void Mapper::mapId() {
     std::string value = characterString(m_in.child(ns::kGmd, "fileIdentifier"));
     if (value.empty()) {
         reject("/id", "The record has no gmd:fileIdentifier; without one it cannot be tracked between harvests.");
-    } else if (value.size() > kMaxIdLength) {
-        reject("/id",
-               "The record's gmd:fileIdentifier is longer than " + std::to_string(kMaxIdLength) + " characters.");
+    } else if (auto problem = registry::record::idProblem(value)) {
+        reject("/id", "The record's gmd:fileIdentifier cannot be a record id: " + *problem);
     }
     m_out.id = value;
     m_out.record.AddMember("id", s(value), m_allocator);
     keep("fileIdentifier", value);
-    if (!value.empty() && value.size() <= kMaxIdLength) m_recordUrl = cswRecordByIdUrl(m_context.catalogUrl, value);
+    if (!value.empty() && value.size() <= registry::record::kMaxIdLength)
+        m_recordUrl = cswRecordByIdUrl(m_context.catalogUrl, value);
 }
 
 void Mapper::mapType() {

@@ -26,7 +26,6 @@
 
 namespace tweeling::federation::adapters::csw {
 
-constexpr std::size_t kMaxIdLength = 256;
 constexpr std::size_t kMaxEntries = 1000;    // entries read from one repeated element (keywords, parties, ...)
 constexpr std::size_t kMaxText = 64 * 1024;  // bytes kept of one text (an abstract, a lineage)
 

@@ -2,6 +2,7 @@
 // identity and type, the optional twin members, and the adapter's entry point.
 #include "adapters/ogc_records/mapper.hpp"
 #include "common/url.hpp"
+#include "record/identifiers.hpp"
 
 #include <stdexcept>
 
@@ -72,8 +73,8 @@ void Mapper::mapId() {
     } else {
         reject("/id", "The record's 'id' must be a string or a number.");
     }
-    if (value.size() > kMaxIdLength) {
-        reject("/id", "The record's 'id' is longer than " + std::to_string(kMaxIdLength) + " characters.");
+    if (!value.empty()) {
+        if (auto problem = registry::record::idProblem(value)) reject("/id", "The record's id cannot be kept: " + *problem);
     }
     m_out.id = value;
     m_out.record.AddMember("id", s(value), m_allocator);

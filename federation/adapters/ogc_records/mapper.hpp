@@ -28,7 +28,6 @@
 
 namespace tweeling::federation::adapters::ogc_records {
 
-constexpr std::size_t kMaxIdLength = 256;
 constexpr std::size_t kMaxEntries = 1000;  // entries read from one foreign array (contacts, links, ...)
 
 // Warnings about many entries of one member are counted, then reported once.

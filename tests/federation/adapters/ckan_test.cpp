@@ -329,3 +329,19 @@ TEST_CASE("package_search envelopes are checked", "[ckan]") {
     CHECK(page.count == 7);
     CHECK(page.packages.size() == 2);
 }
+
+TEST_CASE("package_show envelopes are checked", "[ckan]") {
+    const JsonValue* package = nullptr;
+    Json real = load("ckan-demo__package_show_62513382.json");
+    REQUIRE_FALSE(readCkanPackageShow(real, package));
+    REQUIRE(package);
+    CHECK(std::string((*package)["name"].GetString()) == std::string(real["result"]["name"].GetString()));
+    auto notFound = readCkanPackageShow(
+        parse(R"({"success": false, "error": {"message": "Not found", "__type": "Not Found Error"}})"), package);
+    REQUIRE(notFound);
+    CHECK(notFound->find("package_show") != std::string::npos);
+    CHECK(notFound->find("Not found") != std::string::npos);
+    CHECK(package == nullptr);
+    CHECK(readCkanPackageShow(parse(R"({"success": true, "result": []})"), package));
+    CHECK(readCkanPackageShow(parse(R"("ok")"), package));
+}

@@ -159,3 +159,12 @@ TEST_CASE("socket addresses are classified and printed", "[address_policy]") {
     CHECK(std::string(describe(AddressKind::Loopback)) == "loopback address");
     CHECK(std::string(describe(AddressKind::LinkLocal)) == "link-local address");
 }
+
+TEST_CASE("cloud metadata addresses are known in every form", "[address_policy]") {
+    for (const char* address : {"169.254.169.254", "169.254.170.2", "fe80::1", "::ffff:169.254.169.254",
+                                "100.100.100.200", "::ffff:100.100.100.200", "fd00:ec2::254"})
+        CHECK(isCloudMetadata(std::string(address)));
+    for (const char* address : {"127.0.0.1", "10.0.0.1", "192.168.1.1", "100.100.100.201", "fd00:ec2::253",
+                                "8.8.8.8", "::1", "not an address"})
+        CHECK_FALSE(isCloudMetadata(std::string(address)));
+}

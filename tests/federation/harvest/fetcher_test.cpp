@@ -545,6 +545,29 @@ TEST_CASE("a redirect from a public server to a private or metadata address is r
     CHECK(server.requestsSeen() == 4);
 }
 
+TEST_CASE("a source allowed private addresses is still refused cloud metadata addresses", "[fetcher][network]") {
+    TestServer server([](const std::string& path) {
+        Reply reply;
+        reply.status = 302;
+        if (path == "/to-metadata") reply.headers = {{"Location", "http://169.254.169.254/latest/meta-data/"}};
+        else if (path == "/to-mapped") reply.headers = {{"Location", "http://[::ffff:a9fe:a9fe]/latest/meta-data/"}};
+        else if (path == "/to-alibaba") reply.headers = {{"Location", "http://100.100.100.200/latest/meta-data/"}};
+        else return text("private page");
+        return reply;
+    });
+    FetchOptions options = quickOptions();  // allowPrivate
+    REQUIRE(options.allowPrivate);
+    CHECK(fetchOne(server.url("/page"), options).ok);  // 127.0.0.1: a private address, allowed
+    for (const char* hop : {"/to-metadata", "/to-mapped", "/to-alibaba"}) {
+        const FetchResult result = fetchOne(server.url(hop), options);
+        INFO(hop << ": " << result.error);
+        CHECK_FALSE(result.ok);
+        CHECK(result.attempts == 1);
+        CHECK(contains(result.error, "a cloud metadata address: never allowed, not even with --allow-private"));
+    }
+    server.stop();
+}
+
 TEST_CASE("a connection opened for a request allowing private addresses is not reused by one that does not",
           "[fetcher][network]") {
     TestServer server([](const std::string& path) { return text("page " + path); });

@@ -93,6 +93,17 @@ private:
         Reply reply;
         reply.headers.push_back({"Content-Type", "application/json"});
         std::lock_guard<std::mutex> lock(m_mutex);
+        if (target.rfind("/data/api/3/action/package_show?id=", 0) == 0) {
+            std::string id = queryValue(target, "id");
+            for (const auto& package : m_packages) {
+                if (parse(package)["name"].GetString() != id) continue;
+                reply.body = R"({"help": "package_show", "success": true, "result": )" + package + "}";
+                return reply;
+            }
+            reply.status = 404;
+            reply.body = R"({"help": "package_show", "success": false, "error": {"message": "Not found", "__type": "Not Found Error"}})";
+            return reply;
+        }
         if (target.rfind("/data/api/3/action/package_search?", 0) != 0) {
             reply.status = 404;
             reply.body = R"({"success": false, "error": {"message": "Not found"}})";
@@ -344,4 +355,40 @@ TEST_CASE("in process: between full listings a CKAN round asks only for the pack
     CHECK(healed.status == "ok");
     CHECK(healed.pages == 1);
     CHECK(hub.held() == 4);
+}
+
+TEST_CASE("in process: one CKAN package fetched now by package_show, writing it and deleting nothing", "[ckan]") {
+    ScriptedCkan catalog;
+    catalog.add(dutchPackage("3d-gebouwen-delft", "3D-gebouwen Delft"));
+    CkanHub hub(catalog);
+    auto harvester = hub.harvester();
+    REQUIRE(hub.round(harvester).added == 4);
+    auto before = hub.sources->get("overheid");
+    REQUIRE(before);
+    std::string lastReport = *hub.sources->latestReport("overheid");
+
+    catalog.replace("3d-gebouwen-delft", dutchPackage("3d-gebouwen-delft", "3D-gebouwen Delft, herzien", "2025-08-01T00:00:00.000000"));
+    auto one = harvester.harvestRecord("overheid", "3d-gebouwen-delft");
+    REQUIRE(one);
+    INFO(one->toText());
+    CHECK(one->status == "ok");
+    CHECK(one->updated == 1);
+    CHECK(one->pages == 1);
+    CHECK(catalog.targets().back() == "/data/api/3/action/package_show?id=3d-gebouwen-delft");
+    Json record = parse(hub.store->get("overheid", "3d-gebouwen-delft")->json);
+    CHECK(std::string(record["properties"]["title"].GetString()) == "3D-gebouwen Delft, herzien");
+    // No round: the schedule, the watermark and the last report are the round's.
+    auto after = hub.sources->get("overheid");
+    CHECK(after->nextHarvest == before->nextHarvest);
+    CHECK(after->catalogSince == before->catalogSince);
+    CHECK(*hub.sources->latestReport("overheid") == lastReport);
+
+    // A package the catalog does not know: the run fails saying so, and nothing is deleted.
+    auto missing = harvester.harvestRecord("overheid", "bestaat-niet");
+    REQUIRE(missing);
+    INFO(missing->toText());
+    CHECK(missing->status != "ok");
+    CHECK(missing->error.find("404") != std::string::npos);
+    CHECK(hub.held() == 4);
+    CHECK_FALSE(harvester.harvestRecord("nobody", "x"));
 }

@@ -75,6 +75,10 @@ public:
         std::lock_guard<std::mutex> lock(m_mutex);
         m_records.push_back(record);
     }
+    void replaceAt(std::size_t index, const std::string& record) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_records[index] = record;
+    }
     void removeAt(std::size_t index) {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_records.erase(m_records.begin() + static_cast<std::ptrdiff_t>(index));
@@ -95,6 +99,20 @@ private:
         Reply reply;
         reply.headers.push_back({"Content-Type", "application/xml"});
         std::lock_guard<std::mutex> lock(m_mutex);
+        const std::string byId = "/geonetwork/srv/dut/csw?service=CSW&version=2.0.2&request=GetRecordById&";
+        if (request.method == "GET" && request.path.rfind(byId, 0) == 0) {
+            std::string id = request.path.substr(request.path.find("&id=") + 4);
+            std::string found;
+            for (const auto& record : m_records)
+                if (record.find("<gco:CharacterString>" + id + "</gco:CharacterString>") != std::string::npos)
+                    found = record;
+            reply.body = "<csw:GetRecordByIdResponse xmlns:csw=\"http://www.opengis.net/cat/csw/2.0.2\" "
+                         "xmlns:gmd=\"http://www.isotc211.org/2005/gmd\" xmlns:gco=\"http://www.isotc211.org/2005/gco\" "
+                         "xmlns:gml=\"http://www.opengis.net/gml\" xmlns:srv=\"http://www.isotc211.org/2005/srv\" "
+                         "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">" +
+                         found + "</csw:GetRecordByIdResponse>";
+            return reply;
+        }
         if (request.method != "POST" || request.path != "/geonetwork/srv/dut/csw") {
             reply.status = 404;
             reply.body = fixture("ows-exception-report.xml");
@@ -365,4 +383,41 @@ TEST_CASE("in process: a CSW source's keyword is the hub's constraint, not sent 
     CHECK(requests[0].path == "/geonetwork/srv/dut/csw");
     CHECK(requests[0].body.find("<ogc:PropertyIsEqualTo><ogc:PropertyName>apiso:Subject</ogc:PropertyName>"
                                 "<ogc:Literal>3D</ogc:Literal>") != std::string::npos);
+}
+
+TEST_CASE("in process: harvest --record fetches one CSW record by GetRecordById, deleting nothing", "[csw]") {
+    ScriptedCsw catalog;
+    catalog.add(dutchRecord("nl-3d-rotterdam", "3D-gebouwen Rotterdam", "2025-09-15T10:30:00"));
+    catalog.add(dutchRecord("nl-3d-delft", "3D-gebouwen Delft", "2025-09-16T08:00:00"));
+    CswHub hub(catalog.url("?keyword=3D"));
+    auto harvester = hub.harvester();
+    REQUIRE(hub.round(harvester).added == 2);
+
+    catalog.replaceAt(6, dutchRecord("nl-3d-delft", "3D-gebouwen Delft, herzien", "2025-10-02T12:00:00"));
+    catalog.removeAt(5);  // nl-3d-rotterdam: only a full listing removes it
+    catalog.forget();
+    auto one = harvester.harvestRecord("ngr", "nl-3d-delft");
+    REQUIRE(one);
+    INFO(one->toText());
+    CHECK(one->status == "ok");
+    CHECK(one->pages == 1);
+    CHECK(one->updated == 1);
+    CHECK(one->deleted == 0);
+    auto asked = catalog.requestsSinceForget();
+    REQUIRE(asked.size() == 1);
+    CHECK(asked[0].method == "GET");
+    CHECK(asked[0].path == "/geonetwork/srv/dut/csw?service=CSW&version=2.0.2&request=GetRecordById&elementSetName=full"
+                           "&outputSchema=http%3A%2F%2Fwww.isotc211.org%2F2005%2Fgmd&id=nl-3d-delft");
+    auto stored = hub.store->get("ngr", "nl-3d-delft");
+    REQUIRE(stored);
+    CHECK(std::string(parse(stored->json)["properties"]["title"].GetString()) == "3D-gebouwen Delft, herzien");
+    CHECK(hub.held() == 2);
+
+    // An id the catalog does not know: degraded, nothing deleted.
+    auto unknown = harvester.harvestRecord("ngr", "nl-3d-rotterdam");
+    REQUIRE(unknown);
+    INFO(unknown->toText());
+    CHECK(unknown->status == "degraded");
+    CHECK(unknown->error.find("holds no ISO 19139 record") != std::string::npos);
+    CHECK(hub.held() == 2);
 }

@@ -359,3 +359,39 @@ TEST_CASE("a feed and its resync go on across rounds when a run's budget stops t
     CHECK(get(hub.url + "/collections/twins/items/gm0363:gm0363-r4").status == 404);
     CHECK(hub.source("paged")["cursor"].GetInt() == 3);
 }
+
+TEST_CASE("a feed page with more entries than the hub asked for is refused whole, costing no memory per entry") {
+    TempDir dir;
+    auto key = tweeling::common::SigningKey::generate();
+    const std::string publicKey = key.publicKey().base64Url();
+    TestServer server([&](const std::string& path) {
+        return scriptedNodeReply(path, "flood", publicKey, [&](std::int64_t after) {
+            std::string entries;
+            for (int i = 1; i <= 5; ++i)
+                entries += std::string(i > 1 ? "," : "") + "{\"seq\":" + std::to_string(after + i) +
+                           ",\"op\":\"delete\",\"id\":\"x" + std::to_string(i) +
+                           "\",\"origin\":\"flood\",\"at\":\"2026-11-30T10:00:00Z\"}";
+            return "{\"epoch\":\"e1\",\"origin\":\"flood\",\"publicKey\":\"" + publicKey +
+                   "\",\"latest\":5,\"entries\":[" + entries + "],\"next\":null}";
+        });
+    });
+    auto store = openHub(dir.file("hub.db"));
+    hub::SourceRegistry sources(*store);
+    hub::SourceConfig config;
+    config.id = "flood";
+    config.url = server.url("");
+    config.totalTimeoutMs = 3000;
+    config.allowPrivate = true;
+    sources.add(config);
+    hub::KeyRing(*store).pinForSource("flood", publicKey);
+    hub::HarvesterOptions options;
+    options.feedPageSize = 3;
+    hub::Harvester harvester(*store, sources, tweeling::registry::record::Profile::builtin(), options);
+    auto reports = harvester.harvest({"flood"});
+    REQUIRE(reports.size() == 1);
+    INFO(reports[0].toText());
+    CHECK(reports[0].status == "degraded");
+    CHECK(reports[0].error.find("holds 5 entries, more than the limit of 3 the hub asked for") != std::string::npos);
+    CHECK(sources.get("flood")->cursor == 0);
+    server.stop();
+}

@@ -42,6 +42,20 @@ TEST_CASE("source configs are checked, naming the field") {
     bad = config("gm0363");
     bad.url = "ftp://example.org";
     CHECK(validateConfig(bad)->rfind("url:", 0) == 0);
+    for (const char* url : {"http://user:secret@nodes.example.org/", "https://token@nodes.example.org/feed",
+                            "http://nodes.example.org/\r\nX-Injected: 1", "http://nodes.example.org/a b",
+                            "http://nodes.example.org/\ttab", "http:///path-only"}) {
+        bad = config("gm0363");
+        bad.url = url;
+        INFO(url);
+        auto problem = validateConfig(bad);
+        REQUIRE(problem);
+        CHECK(problem->rfind("url:", 0) == 0);
+        CHECK(problem->find("secret") == std::string::npos);
+    }
+    bad = config("gm0363");
+    bad.url = "https://nodes.example.org/path@with-at?q=a@b";  // an @ past the authority is no credential
+    CHECK_FALSE(validateConfig(bad));
     bad = config("gm0363");
     bad.everySeconds = 1;
     CHECK(validateConfig(bad)->rfind("every:", 0) == 0);

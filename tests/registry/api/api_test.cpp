@@ -166,11 +166,12 @@ TEST_CASE("landing page, conformance and catalog follow OGC API – Records") {
     Json openapi = parse(api.body);
     CHECK(std::string(openapi["openapi"].GetString()).rfind("3.", 0) == 0);
     CHECK(openapi["paths"].HasMember("/collections/twins/items"));
-    CHECK(std::string(openapi["servers"][0]["url"].GetString()) == node.server->baseUrl());
+    // The server is this one under its versioned base path (NL API Design Rules /core/uri-version).
+    CHECK(std::string(openapi["servers"][0]["url"].GetString()) == node.server->baseUrl() + "/v1");
     // Every route this server answers is described.
     for (const char* path : {"/", "/conformance", "/collections", "/collections/twins", "/collections/twins/items",
                              "/collections/twins/items/{recordId}", "/collections/twins/queryables",
-                             "/collections/twins/sortables", "/feed", "/health", "/api", "/metrics"}) {
+                             "/collections/twins/sortables", "/feed", "/health", "/api", "/openapi.json", "/metrics"}) {
         INFO(path);
         CHECK(openapi["paths"].HasMember(path));
     }
@@ -434,6 +435,13 @@ TEST_CASE("bad requests get problem documents that name what is wrong") {
         for (const auto& error : problem["errors"].GetArray()) pointers.insert(error["pointer"].GetString());
         CHECK(pointers.count("/properties/title"));
         CHECK(pointers.count("/properties/rights"));
+        // The same faults as the NL API Design Rules' invalid-params, named by their JSON Pointers.
+        std::set<std::string> names;
+        for (const auto& invalid : problem["invalid-params"].GetArray()) {
+            names.insert(invalid["name"].GetString());
+            CHECK(std::string(invalid["reason"].GetString()).size() > 0);
+        }
+        CHECK(names == pointers);
         CHECK(get(node.items + "/invalid-1").status == 404);  // nothing was stored
     }
     SECTION("bad search parameters name the parameter") {
@@ -453,7 +461,15 @@ TEST_CASE("bad requests get problem documents that name what is wrong") {
             auto response = get(node.items + "?" + query);
             INFO(query);
             requireProblem(response, 400);
-            CHECK(std::string(parse(response.body)["parameter"].GetString()) == parameter);
+            Json problem = parse(response.body);
+            CHECK(std::string(problem["parameter"].GetString()) == parameter);
+            // NL API Design Rules /core/error-handling/invalid-input: invalid-params [{name, reason}].
+            REQUIRE(problem.HasMember("invalid-params"));
+            REQUIRE(problem["invalid-params"].Size() == 1);
+            CHECK(std::string(problem["invalid-params"][0]["name"].GetString()) == parameter);
+            std::string reason = problem["invalid-params"][0]["reason"].GetString();
+            CHECK(!reason.empty());
+            CHECK(std::string(problem["detail"].GetString()).find(reason) != std::string::npos);
         }
     }
     SECTION("method not allowed is 405 with Allow; unknown paths are 404") {
@@ -473,6 +489,61 @@ TEST_CASE("bad requests get problem documents that name what is wrong") {
         requireProblem(get(node.url("/nothing/here")), 404);
         requireProblem(get(node.url("/collections/other/items")), 404);
     }
+}
+
+TEST_CASE("NL API Design Rules: API-Version and security headers on every response, the API under /v1 too") {
+    Node node(false, {"--contact-email", "3d@amsterdam.example", "--contact-url", "https://amsterdam.example/3d"});
+    const std::string& key = node.amsterdamKey;
+    Json openapi = parse(get(node.url("/openapi.json")).body);
+    const std::string version = openapi["info"]["version"].GetString();
+    // Full semver, the same on every response as in the API definition.
+    CHECK(std::count(version.begin(), version.end(), '.') == 2);
+    CHECK(std::string(openapi["info"]["contact"]["name"].GetString()) == "Amsterdam");
+    CHECK(std::string(openapi["info"]["contact"]["url"].GetString()) == "https://amsterdam.example/3d");
+    CHECK(std::string(openapi["info"]["contact"]["email"].GetString()) == "3d@amsterdam.example");
+
+    HttpRequest trace{"TRACE", node.items, "", {}};
+    HttpRequest options{"OPTIONS", node.items, "", {}};
+    // A request line over the server's bound (24 KiB) is refused before the Api sees it.
+    HttpRequest tooLong{"GET", node.items + "?q=" + std::string(30000, 'a'), "", {}};
+    std::vector<std::pair<std::string, HttpResponse>> answers{
+        {"landing", get(node.url("/"))},
+        {"search", get(node.items + "?limit=1")},
+        {"publish", publish("POST", node.items, sampleRecord("adr-1"), key)},
+        {"400", get(node.items + "?limit=0")},
+        {"401", publish("POST", node.items, sampleRecord("adr-2"), "")},
+        {"404", get(node.url("/nothing"))},
+        {"405 before routing", send(trace)},
+        {"OPTIONS", send(options)},
+        {"414", send(tooLong)},
+        {"under /v1", get(node.url("/v1/collections"))},
+        {"HTML", get(node.url("/?f=html"))}};
+    for (const auto& [what, response] : answers) {
+        INFO(what << ": " << response.status);
+        CHECK(response.header("api-version") == version);
+        CHECK(response.header("access-control-allow-origin") == "*");
+        CHECK(response.header("x-content-type-options") == "nosniff");
+        CHECK(response.header("x-frame-options") == "DENY");
+        CHECK(response.header("content-security-policy").find("frame-ancestors 'none'") != std::string::npos);
+    }
+    CHECK(answers[2].second.status == 201);
+    CHECK(answers[8].second.status == 414);
+    // An answer to an authenticated request is kept by no cache; a public read stays cacheable.
+    CHECK(answers[2].second.header("cache-control") == "no-store");
+    CHECK(answers[1].second.header("cache-control").find("no-store") == std::string::npos);
+
+    // /v1 is the same API; links in its answers keep the prefix, and those without it do not.
+    auto versioned = get(node.url("/v1/collections/twins/items/adr-1"));
+    REQUIRE(versioned.status == 200);
+    CHECK(linkHref(parse(versioned.body)["links"], "self") == node.url("/v1/collections/twins/items/adr-1"));
+    CHECK(linkHref(parse(get(node.items + "/adr-1").body)["links"], "self") == node.items + "/adr-1");
+    CHECK(get(node.url("/v1")).status == 200);
+    CHECK(std::string(parse(get(node.url("/v1/api")).body)["servers"][0]["url"].GetString()) == node.url("/v1"));
+    auto badUnderV1 = get(node.url("/v1/collections/twins/items?bbox=1"));
+    requireProblem(badUnderV1, 400);
+    CHECK(std::string(parse(badUnderV1.body)["instance"].GetString()) == "/v1/collections/twins/items");
+    requireProblem(get(node.url("/v10/collections")), 404);  // the prefix is a whole segment
+    requireProblem(get(node.url("/v1/v1/collections")), 404);  // and stripped once
 }
 
 TEST_CASE("JSON that parsers read differently is refused: a member name twice, text that is not UTF-8") {

@@ -125,3 +125,13 @@ TEST_CASE("untrusted JSON: the depth limit counts containers, a top-level object
     CHECK_FALSE(error->pointer);
     CHECK_FALSE(parseUntrusted("1", doc, 1));
 }
+
+TEST_CASE("parseUntrusted bounds the values a document may hold, so its memory") {
+    tweeling::common::Json doc;
+    CHECK_FALSE(tweeling::common::parseUntrusted(R"({"a": [1, 2, 3]})", doc, 64, tweeling::common::JsonChecks::Full, 5));
+    auto refused = tweeling::common::parseUntrusted(R"({"a": [1, 2, 3, 4]})", doc, 64,
+                                                    tweeling::common::JsonChecks::Full, 5);
+    REQUIRE(refused);
+    CHECK(refused->message.find("more than 5 values") != std::string::npos);
+    CHECK(doc.IsNull());  // nothing half-built is left
+}

@@ -441,3 +441,79 @@ TEST_CASE("more CRS pairs than the cache holds still transform") {
         CHECK(points[0][1] == Approx(0).margin(1e-9));
     }
 }
+
+TEST_CASE("describeCrs gives the axis order and the dimensions of the definition") {
+    // EPSG defines its geographic CRSs latitude first; OGC's CRS84 and the projected CRSs are east first.
+    for (const char* id : {"EPSG:4326", "EPSG:4258", "EPSG:4937", "EPSG:4979"}) {
+        INFO(id);
+        auto info = describeCrs(id);
+        REQUIRE(info);
+        CHECK(info->northFirst);
+    }
+    for (const char* id : {"OGC:CRS84", "OGC:CRS84h", "EPSG:28992", "EPSG:7415", "EPSG:3857"}) {
+        INFO(id);
+        auto info = describeCrs(id);
+        REQUIRE(info);
+        CHECK_FALSE(info->northFirst);
+    }
+    for (const char* id : {"OGC:CRS84", "EPSG:4326", "EPSG:4258", "EPSG:28992", "EPSG:3857"}) {
+        INFO(id);
+        CHECK(describeCrs(id)->dimensions == 2);
+    }
+    for (const char* id : {"OGC:CRS84h", "EPSG:4937", "EPSG:7415", "EPSG:4979"}) {
+        INFO(id);
+        CHECK(describeCrs(id)->dimensions == 3);
+    }
+}
+
+TEST_CASE("RD New and WGS 84 agree with published pairs to PROJ's stated accuracy") {
+    // The reference point of the approximation formulas between RD and WGS 84 ("Benaderingsformules
+    // voor de transformatie tussen RD- en WGS84-kaartcoördinaten", F.H. Schreutelkamp and
+    // G.L. Strang van Hees, 2001): RD 155000, 463000 (Amersfoort) is 52.15517440 N, 5.38720621 E.
+    // PROJ goes through "Amersfoort to WGS 84 (4)" (EPSG:4833), given by EPSG as accurate to 1 m.
+    constexpr double kWgs84ToleranceMetres = 1.0;
+    std::vector<Point> points{{155000, 463000, 0}};
+    REQUIRE(transformPoints("EPSG:28992", "OGC:CRS84", points));
+    CHECK(std::hypot(northMetres(points[0][1] - 52.15517440), eastMetres(points[0][0] - 5.38720621, 52.155)) <
+          kWgs84ToleranceMetres);
+    points = {{5.38720621, 52.15517440, 0}};
+    REQUIRE(transformPoints("OGC:CRS84", "EPSG:28992", points));
+    CHECK(std::hypot(points[0][0] - 155000, points[0][1] - 463000) < kWgs84ToleranceMetres);
+
+    // The RDNAPTRANS™2008 test sheet's pairs (ETRS89, which WGS 84 follows to about a metre; PROJ's
+    // "ETRS89 to WGS 84 (1)" takes them as equal), through WGS 84 both ways.
+    for (const ReferencePoint& point : kReferencePoints) {
+        INFO(point.name);
+        points = {{point.x, point.y, 0}};
+        REQUIRE(transformPoints("EPSG:28992", "OGC:CRS84", points));
+        CHECK(std::hypot(northMetres(points[0][1] - point.latitude),
+                         eastMetres(points[0][0] - point.longitude, point.latitude)) < kWgs84ToleranceMetres);
+        points = {{point.longitude, point.latitude, 0}};
+        REQUIRE(transformPoints("OGC:CRS84", "EPSG:28992", points));
+        CHECK(std::hypot(points[0][0] - point.x, points[0][1] - point.y) < kWgs84ToleranceMetres);
+    }
+}
+
+TEST_CASE("transformExtent gives the smallest box that holds the image, between any two CRSs") {
+    std::string error;
+    const std::array<double, 4> delft{80000, 443000, 89000, 451000};
+    auto mercator = transformExtent("EPSG:28992", "EPSG:3857", delft, &error);
+    INFO(error);
+    REQUIRE(mercator);
+    std::vector<Point> corners{
+        {delft[0], delft[1], 0}, {delft[2], delft[1], 0}, {delft[2], delft[3], 0}, {delft[0], delft[3], 0}};
+    REQUIRE(transformPoints("EPSG:28992", "EPSG:3857", corners));
+    for (const Point& corner : corners) {
+        CHECK(corner[0] >= (*mercator)[0]);
+        CHECK(corner[0] <= (*mercator)[2]);
+        CHECK(corner[1] >= (*mercator)[1]);
+        CHECK(corner[1] <= (*mercator)[3]);
+    }
+    // East first on both sides, whatever EPSG's order for EPSG:4326.
+    auto degrees = transformExtent("EPSG:28992", "EPSG:4326", delft, &error);
+    REQUIRE(degrees);
+    CHECK((*degrees)[0] == Approx(4.3).margin(0.1));
+    CHECK((*degrees)[1] == Approx(51.97).margin(0.1));
+    CHECK_FALSE(transformExtent("EPSG:28992", "EPSG:999999", delft, &error));
+    CHECK(error.find("999999") != std::string::npos);
+}

@@ -54,3 +54,16 @@ TEST_CASE("EPSG CRS URIs") {
     CHECK(epsgUriOf("EPSG:1234567890").empty());
     CHECK(epsgUriOf("http://x.org/spec").empty());
 }
+
+TEST_CASE("record ids: a URL path can name every id the profile accepts") {
+    for (const char* good : {"gm0363-3dbag-lod22-tiles", "a", "...", ".hidden", "3D gebouwen", "urn:uuid:1234",
+                             "https://data.example/ds/1", "gebouwen/2025", "Zeeuwse eilanden – ℹ"})
+        CHECK_FALSE(idProblem(good));
+    for (const char* bad : {"", ".", "..", " leading", "trailing ", "tab\there", "new\nline", "del\x7f"})
+        CHECK(idProblem(bad));
+    CHECK(idProblem(std::string("nul\0in", 6)));
+    CHECK(idProblem("c1 \xC2\x85 control"));           // U+0085 NEXT LINE
+    CHECK_FALSE(idProblem("not c1 \xC2\xA0 no-break"));  // U+00A0 is no control
+    CHECK_FALSE(idProblem(std::string(kMaxIdLength, 'x')));
+    CHECK(idProblem(std::string(kMaxIdLength + 1, 'x'))->find("256") != std::string::npos);
+}

@@ -687,3 +687,14 @@ TEST_CASE("validation is thread-safe: one shared profile, concurrent callers") {
     b.join();
     CHECK(failures == 0);
 }
+
+TEST_CASE("the profile refuses ids no URL path can name") {
+    for (const char* id : {R"(".")", R"("..")", R"("")", R"("line\nbreak")"}) {
+        Json record = validRecord();
+        set(record, "/id", id);
+        auto problems = validate(record);
+        INFO(id << ": " << describe(problems));
+        REQUIRE(has(problems, "/id"));
+        CHECK(tweeling::registry::record::isEssentialProblem("/id"));
+    }
+}

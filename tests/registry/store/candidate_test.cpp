@@ -67,8 +67,8 @@ void fillCatalog(Store& store) {
             record.bbox(left ? x - 0.3 : x, left ? y - 0.3 : y, left ? x : x + 0.3, left ? y : y + 0.3);
         }  // else: no footprint
         if (pick(3)) {
-            std::int64_t start = 1500000000 + pick(100) * 8640000;
-            record.time(start, start + pick(50) * 8640000);
+            std::int64_t start = 1500000000LL + pick(100) * 8640000LL;
+            record.time(start, start + pick(50) * 8640000LL);
         }
         puts.push_back(record.request());
     }

@@ -1,5 +1,10 @@
 #include "store/store.hpp"
 
+#include <chrono>
+#include <ctime>
+#include <thread>
+
+#include "common/time.hpp"
 #include "store/sqlite.hpp"
 #include "store_test_support.hpp"
 
@@ -104,9 +109,19 @@ TEST_CASE("a revoked key no longer authenticates", "[keys]") {
 TEST_CASE("an expired key no longer authenticates", "[keys]") {
     TempDir dir;
     auto store = openStore(dir.file("registry.db"));
-    std::string expired = store->createKey(kPublisher, std::string("2000-01-01T00:00:00Z"));
+    // A key cannot be made expired: an expiry in the past is refused, naming it.
+    try {
+        store->createKey(kPublisher, std::string("2000-01-01T00:00:00Z"));
+        FAIL("an expiry in the past was accepted");
+    } catch (const std::invalid_argument& error) {
+        CHECK(std::string(error.what()).find("2000-01-01T00:00:00Z is not in the future") != std::string::npos);
+    }
+    std::string soon = tweeling::common::formatRfc3339(static_cast<std::int64_t>(std::time(nullptr)) + 1);
+    std::string expired = store->createKey(kPublisher, soon);
     std::string valid = store->createKey(kPublisher, std::string("2999-12-31"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
     CHECK_FALSE(store->authenticate(expired));
+    for (const auto& key : store->listKeys()) CHECK(key.status() == (key.expires == soon ? "expired" : "active"));
     auto info = store->authenticate(valid);
     REQUIRE(info);
     REQUIRE(info->expires);
