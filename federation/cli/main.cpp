@@ -126,7 +126,8 @@ constexpr const char* kHarvestHelp = R"(twin-federation harvest — one harvest 
   harvest --source ID --record RECORD-ID [--db FILE]
 Harvests every source (or one), prints each report's summary. Exit status 1 if a source failed.
 With --record, fetches only that record of a catalog source now (CKAN: package_show by name or
-id; CSW: GetRecordById by fileIdentifier), writes it, deletes nothing, and leaves the source's schedule and last report alone.
+id; CSW: GetRecordById by fileIdentifier), writes it, deletes nothing, and leaves the source's
+schedule and last report alone.
 `--full-listing-every 1` lists a CKAN or CSW catalog completely now (finding its deletions).
 A feed not read to its end within the run's budget says "continues next round": run it again.
 )";
