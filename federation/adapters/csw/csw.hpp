@@ -9,7 +9,7 @@
 // Mapping (ISO element -> twin member; "W" = kept with a warning, "R" = rejected; `ident` is
 // gmd:identificationInfo/(gmd:MD_DataIdentification | srv:SV_ServiceIdentification)):
 //
-//  id            gmd:fileIdentifier. Missing, or longer than 256 characters: R.
+//  id            gmd:fileIdentifier. Missing, or not a record id (record::idProblem): R.
 //  geometry      ident/gmd:extent/gmd:EX_Extent/gmd:geographicElement/gmd:EX_GeographicBoundingBox
 //                (all of them: their envelope) as a box polygon. None or not WGS84: null, W.
 //  time          ident/.../gmd:temporalElement/gmd:EX_TemporalExtent/gmd:extent: gml:TimePeriod
