@@ -19,13 +19,15 @@ fi
 
 # python3-owslib and gdal-bin are the real GIS clients the tests drive (tests/clients/run_clients.py):
 # OWSLib's OGC API – Records client (as QGIS MetaSearch uses it) and GDAL's OAPIF driver.
-# libserd-dev is the Turtle/N-Triples reader of the DCAT-AP harvest (federation/adapters/dcat/).
+# libserd-dev is the Turtle/N-Triples reader of the DCAT-AP harvest (federation/adapters/dcat/);
+# libxml2-dev reads the XML of CSW catalogs (federation/adapters/xml.*).
 # libproj-dev (registry/geo) brings libproj25 and proj-data, which holds proj.db, as dependencies.
 # nodejs and npm build the web UI (web/build.sh: MapLibre and CesiumJS come from npm) and run the
 # SHACL validator of the DCAT-AP test (tests/shacl). python3 serves the quickstart's sample 3D Tiles
 # (deploy/sample_tiles.py). chromium is the browser the web UI's test drives (tests/web).
 packages=(libpistache-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev catch2 cmake make g++
-          pkg-config libroaring-dev libsodium-dev libzstd-dev libproj-dev libserd-dev curl python3 nodejs npm)
+          pkg-config libroaring-dev libsodium-dev libzstd-dev libproj-dev libserd-dev libxml2-dev curl python3
+          nodejs npm)
 ((with_tests)) && packages+=(python3-owslib gdal-bin chromium)
 if ((list_only)); then
   printf '%s\n' "${packages[@]}"

@@ -69,16 +69,6 @@ int depthOf(const JsonValue& root, int limit) {
     return deepest;
 }
 
-void addTwinThemesNamedIn(std::string_view value, std::vector<std::string>& themes) {
-    if (value.size() > 4096) value = value.substr(0, 4096);
-    const std::string words = wordsOf(value);
-    for (const registry::record::Theme& theme : registry::record::kThemes)
-        for (const char* term : theme.searchTerms)
-            if (term && words.find(term) != std::string::npos) {
-                if (std::find(themes.begin(), themes.end(), theme.id) == themes.end()) themes.emplace_back(theme.id);
-                break;
-            }
-}
 
 common::JsonValue twinThemeScheme(const std::vector<std::string>& themeIds, Allocator& allocator) {
     common::JsonValue concepts(rapidjson::kArrayType);

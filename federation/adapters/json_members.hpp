@@ -26,10 +26,6 @@ std::optional<std::string> nonEmptyMember(const common::JsonValue& object, const
 // A number as RapidJSON's Writer writes it ("null" for NaN and infinity).
 std::string numberText(const common::JsonValue& value);
 
-// Adds to `themes` (once each, in the vocabulary's order) the twin themes whose search terms
-// (record/vocabulary.hpp, Dutch and English) occur as whole words in `value` (a keyword, a tag, a
-// theme concept's label, a title); only its first 4096 characters are read.
-void addTwinThemesNamedIn(std::string_view value, std::vector<std::string>& themes);
 
 // The twin themes as the record has them: {scheme: the twin theme scheme, concepts: [{id}, …]}.
 common::JsonValue twinThemeScheme(const std::vector<std::string>& themeIds, Allocator& allocator);

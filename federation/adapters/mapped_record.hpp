@@ -29,14 +29,20 @@ struct MappedRecord {
 void addProfileProblems(MappedRecord& mapped, const registry::record::Profile& profile);
 
 // Whether a foreign record has the shape of one (a JSON object); a kind whose records are not JSON
-// (DCAT's RDF resources) overloads it for its own type.
+// overloads it for its own type (DCAT's RDF resources), or leaves it to this default and refuses a
+// misshapen record whole with a rejection at "" (CSW's XML elements).
+template <typename Foreign>
+bool isRecordShaped(const Foreign&) {
+    return true;
+}
 inline bool isRecordShaped(const common::JsonValue& foreign) { return foreign.IsObject(); }
 
 // An adapter's entry point: its Mapper (constructed from the foreign record, the context and the
-// result, then run()) maps the record; a record of the shape of one (isRecordShaped) then gets the
-// profile's problems (addProfileProblems). Never throws: only allocation failure can get past a
-// mapper, and it becomes a rejection naming `what` ("record", "package") rather than taking the
-// harvest down.
+// result, then run()) maps the record (a JSON value, an XML element, an RDF resource); a record of
+// the shape of one (isRecordShaped) that the mapper did not refuse whole (a rejection at "", such as
+// "not a JSON object") then gets the profile's problems (addProfileProblems). Never throws: only
+// allocation failure can get past a mapper, and it becomes a rejection naming `what` ("record",
+// "package") rather than taking the harvest down.
 template <typename Mapper, typename Foreign = common::JsonValue>
 MappedRecord mapWith(const Foreign& foreign, const MappingContext& context,
                      const registry::record::Profile& profile, const char* what) {
@@ -45,6 +51,8 @@ MappedRecord mapWith(const Foreign& foreign, const MappingContext& context,
         Mapper mapper(foreign, context, out);
         mapper.run();
         if (!isRecordShaped(foreign)) return out;
+        for (const common::Problem& rejection : out.rejections)
+            if (rejection.pointer.empty()) return out;
         addProfileProblems(out, profile);
     } catch (const std::exception& error) {
         out.rejections.push_back({"", std::string("The ") + what + " could not be mapped: " + error.what()});

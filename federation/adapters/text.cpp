@@ -1,6 +1,8 @@
 #include "adapters/text.hpp"
 
 #include "common/text.hpp"
+#include "common/time.hpp"
+#include "record/vocabulary.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -81,6 +83,40 @@ std::string wordsOf(std::string_view value) {
     }
     if (!space) out += ' ';
     return out;
+}
+
+// Normalises a date or date-time to what common::parseRfc3339 accepts. `guessed` is set when the
+// text had to be completed (no offset -> "Z", "2021" -> "2021-01-01").
+std::optional<std::string> normalizeInstant(std::string_view raw, bool& guessed) {
+    std::string value = common::trim(raw);
+    if (value.empty()) return std::nullopt;
+    if (common::parseRfc3339(value)) return value;
+    if (value.size() >= 19 && (value[10] == 'T' || value[10] == 't' || value[10] == ' ') &&
+        common::parseRfc3339(value + "Z")) {
+        guessed = true;
+        return value + "Z";
+    }
+    if (value.size() == 4 && digitsOnly(value) && common::parseRfc3339(value + "-01-01")) {
+        guessed = true;
+        return value + "-01-01";
+    }
+    if (value.size() == 7 && value[4] == '-' && common::parseRfc3339(value + "-01")) {
+        guessed = true;
+        return value + "-01";
+    }
+    return std::nullopt;
+}
+
+
+void addTwinThemesNamedIn(std::string_view value, std::vector<std::string>& themes) {
+    if (value.size() > 4096) value = value.substr(0, 4096);
+    const std::string words = wordsOf(value);
+    for (const registry::record::Theme& theme : registry::record::kThemes)
+        for (const char* term : theme.searchTerms)
+            if (term && words.find(term) != std::string::npos) {
+                if (std::find(themes.begin(), themes.end(), theme.id) == themes.end()) themes.emplace_back(theme.id);
+                break;
+            }
 }
 
 }  // namespace tweeling::federation::adapters

@@ -4,8 +4,10 @@
 // ASCII only: letters and digits beyond ASCII count as neither, except in wordsOf.
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tweeling::federation::adapters {
 
@@ -31,5 +33,14 @@ std::string typeKey(std::string_view raw);
 // " " + the lower-cased words of `value` + " ", everything but letters and digits turned into spaces:
 // the form a theme's search terms (and licence names) are matched in.
 std::string wordsOf(std::string_view value);
+
+// Normalises a date or date-time to what common::parseRfc3339 accepts. `guessed` is set when the
+// text had to be completed (no offset -> "Z", "2021" -> "2021-01-01").
+std::optional<std::string> normalizeInstant(std::string_view raw, bool& guessed);
+
+// Adds to `themes` (once each) the twin themes whose search terms (record/vocabulary.hpp, Dutch and
+// English: "gebouw", "building", "bomen", ...) occur in `value` as whole words: how a foreign
+// keyword, tag or group names a twin theme.
+void addTwinThemesNamedIn(std::string_view value, std::vector<std::string>& themes);
 
 }  // namespace tweeling::federation::adapters

@@ -34,7 +34,7 @@ Usage:
   twin-federation serve   [--db FILE] [--listen HOST:PORT] [--hub-id ID] [--name NAME]
                           [--public-url URL] [--threads N] [--config FILE] [--quiet] [--no-harvest]
                           [--web-dir DIR] [--rate-limit REQ/S] [--trusted-proxy ADDR] ...
-  twin-federation sources add --id ID --url URL [--kind tweeling|ogcapi-records|ckan|dcat] [--every 15m]
+  twin-federation sources add --id ID --url URL [--kind tweeling|ogcapi-records|ckan|csw|dcat] [--every 15m]
                           [--max-delete-fraction 0.3] [--timeout-ms 30000] [--allow-private]
                           [--tls-pin sha256//BASE64] [--public-key KEY] [--db FILE]
   twin-federation sources approve ID [--public-key KEY] [--db FILE]
@@ -88,13 +88,16 @@ another hub), /sources, /sources/{id} (with the quality of its records' assets; 
 
 constexpr const char* kSourcesHelp = R"(twin-federation sources — what this hub federates
 
-  sources add --id ID --url URL [--kind tweeling|ogcapi-records|ckan|dcat] [--every 15m]
+  sources add --id ID --url URL [--kind tweeling|ogcapi-records|ckan|csw|dcat] [--every 15m]
               [--max-delete-fraction 0.3] [--timeout-ms 30000] [--connect-timeout-ms 5000]
               [--allow-private] [--tls-pin sha256//BASE64]
       tweeling: URL is a node's or hub's base URL (its /feed is followed).
       ogcapi-records: URL is a collection of an OGC API – Records catalog (its items are crawled).
       ckan: URL is a CKAN catalog's base URL, e.g. https://data.overheid.nl/data (its packages are
       listed through /api/3/action/package_search).
+      csw: URL is a CSW 2.0.2 endpoint with ISO 19139 records, e.g. the Nationaal Georegister's
+      https://nationaalgeoregister.nl/geonetwork/srv/dut/csw (GetRecords is POSTed page by page);
+      ?keyword=3D on the URL harvests only the records with that keyword (repeatable: any of them).
       dcat: URL is a DCAT-AP catalog in Turtle or JSON-LD (DCAT-AP-NL portals, data.europa.eu, a
       node's items?f=ttl); its Hydra pages (hydra:next) are followed.
       A harvest that would delete more than --max-delete-fraction of the source's records deletes none.
@@ -125,7 +128,8 @@ constexpr const char* kHarvestHelp = R"(twin-federation harvest — one harvest 
   harvest --source ID --record RECORD-ID [--db FILE]
 Harvests every source (or one), prints each report's summary. Exit status 1 if a source failed.
 With --record, fetches only that record of a catalog source now (CKAN: package_show by name or
-id), writes it, deletes nothing, and leaves the source's schedule and last report alone.
+id; CSW: GetRecordById by fileIdentifier), writes it, deletes nothing, and leaves the source's
+schedule and last report alone.
 `--full-listing-every 1` lists a CKAN or CSW catalog completely now (finding its deletions).
 A feed not read to its end within the run's budget says "continues next round": run it again.
 )";
@@ -300,7 +304,7 @@ int addSource(const Arguments& arguments, registry::store::Store& store, hub::So
     config.url = arguments.get("url");
     if (arguments.has("kind")) {
         auto kind = hub::parseKind(arguments.get("kind"));
-        if (!kind) throw UsageError("--kind must be tweeling, ogcapi-records, ckan or dcat");
+        if (!kind) throw UsageError("--kind must be tweeling, ogcapi-records, ckan, csw or dcat");
         config.kind = *kind;
     }
     if (arguments.has("every")) {

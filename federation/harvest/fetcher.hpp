@@ -77,6 +77,9 @@ struct FetchRequest {
     // once after wake()): true ends it there, not retried, with `cancelled` set in its result. A
     // harvest run past its budget, or a hub shutting down, stops its transfers this way.
     std::function<bool()> cancelled = nullptr;
+    // Not empty: the request is a POST with this body (give its Content-Type in `headers`); a CSW
+    // catalog's GetRecords. Retried like a GET, so only for requests that change nothing.
+    std::string body = {};
 };
 
 class Fetcher {

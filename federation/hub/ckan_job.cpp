@@ -123,7 +123,7 @@ void CkanJob::onPackage(const harvest::FetchResult& result, const std::string& i
     }
     if (!originFree(where)) return;
     std::set<RecordKey> seen;
-    count(m_store.apply(mapForeignPage({package}, where, m_base, &adapters::mapCkanPackage, seen)));
+    count(m_store.apply(mapForeignPage(std::vector<const JsonValue*>{package}, where, m_base, &adapters::mapCkanPackage, seen)));
     if (seen.empty() || seen.begin()->second != id) {
         report([&](HarvestReport& r) {
             r.notes.push_back("package_show for '" + id.substr(0, 200) + "' answered with the package '" +

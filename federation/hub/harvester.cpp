@@ -2,6 +2,7 @@
 
 #include "harvest/fetcher.hpp"
 #include "hub/ckan_job.hpp"
+#include "hub/csw_job.hpp"
 #include "hub/dcat_job.hpp"
 #include "hub/crawl_job.hpp"
 #include "hub/feed_job.hpp"
@@ -25,6 +26,9 @@ std::unique_ptr<Job> Harvester::makeJob(const SourceState& state, WriteQueue& wr
         case SourceKind::Ckan:
             return std::make_unique<CkanJob>(m_store, m_sources, m_profile, m_options, state, m_keys, writes,
                                              m_cancelled);
+        case SourceKind::Csw:
+            return std::make_unique<CswJob>(m_store, m_sources, m_profile, m_options, state, m_keys, writes,
+                                            m_cancelled);
         case SourceKind::Dcat:
             return std::make_unique<DcatJob>(m_store, m_sources, m_profile, m_options, state, m_keys, writes,
                                              m_cancelled);

@@ -160,8 +160,25 @@ void Job::fetch(harvest::Fetcher& fetcher, const std::string& url,
                 std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage, const std::string& accept) {
     harvest::FetchRequest request;
     request.url = url;
-    request.options = fetchOptions();
     request.headers = {"Accept: " + accept};
+    submit(fetcher, std::move(request), std::move(onPage));
+}
+
+void Job::fetchXml(harvest::Fetcher& fetcher, const std::string& url, const std::string& xmlBody,
+                   std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage) {
+    harvest::FetchRequest request;
+    request.url = url;
+    request.headers = {"Accept: application/xml, text/xml"};
+    if (!xmlBody.empty()) {
+        request.body = xmlBody;
+        request.headers.push_back("Content-Type: application/xml; charset=UTF-8");
+    }
+    submit(fetcher, std::move(request), std::move(onPage));
+}
+
+void Job::submit(harvest::Fetcher& fetcher, harvest::FetchRequest request,
+                 std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage) {
+    request.options = fetchOptions();
     // Past the run's budget (or when the hub stops) a transfer still running is cancelled: a slow
     // source cannot hold the round beyond its budget.
     request.cancelled = [this] { return outOfTime(); };
@@ -229,11 +246,10 @@ Job::Prepared Job::prepare(Json& doc, const std::string& origin, const std::stri
     return result;
 }
 
-WriteBatch Job::mapForeignPage(const std::vector<const JsonValue*>& items, const std::string& where,
-                               const std::string& base, Adapter map, std::set<RecordKey>& seen) {
-    adapters::MappingContext context{m_state.config.id, base};
+WriteBatch Job::writesOf(std::vector<adapters::MappedRecord>&& records, const std::string& where,
+                         std::set<RecordKey>& seen) {
     WriteBatch batch;
-    for (const JsonValue* item : items) takeMapped(map(*item, context, m_profile), where, seen, batch);
+    for (adapters::MappedRecord& mapped : records) takeMapped(std::move(mapped), where, seen, batch);
     return batch;
 }
 

@@ -21,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace tweeling::federation::hub {
@@ -49,10 +50,17 @@ public:
 
 protected:
     harvest::FetchOptions fetchOptions() const;
+    // Submits `request` with the run's cancellation and the page callback's error handling.
+    void submit(harvest::Fetcher& fetcher, harvest::FetchRequest request,
+                std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage);
     // `accept`: the Accept header's value (JSON by default; a DCAT catalog asks for RDF).
     void fetch(harvest::Fetcher& fetcher, const std::string& url,
                std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage,
                const std::string& accept = "application/json, application/geo+json");
+    // The same for a catalog that speaks XML (CSW): a POST of `xmlBody`, or a GET when it is empty,
+    // asking for XML back.
+    void fetchXml(harvest::Fetcher& fetcher, const std::string& url, const std::string& xmlBody,
+                  std::function<void(harvest::Fetcher&, harvest::FetchResult&&)> onPage);
 
     // True once the run's time budget is spent or the hub is stopping.
     bool outOfTime() const { return m_cancelled.load() || std::chrono::steady_clock::now() >= m_deadline; }
@@ -93,13 +101,29 @@ protected:
     // their origin): each id noted in `seen` for the deletions of a complete listing, a rejected or
     // warned record into the report, a kept one into the returned writes. `base`: the URL the
     // adapter resolves the records' relative links against.
-    using Adapter = adapters::MappedRecord (*)(const common::JsonValue& foreign, const adapters::MappingContext& context,
+    template <typename Foreign>
+    using Adapter = adapters::MappedRecord (*)(const Foreign& foreign, const adapters::MappingContext& context,
                                                const registry::record::Profile& profile);
-    registry::store::WriteBatch mapForeignPage(const std::vector<const common::JsonValue*>& items,
-                                               const std::string& where, const std::string& base, Adapter map,
-                                               std::set<RecordKey>& seen);
-    // One record an adapter mapped, the way mapForeignPage takes each: for kinds whose foreign records
-    // are not JSON values (DCAT's RDF resources).
+    template <typename Foreign>
+    registry::store::WriteBatch mapForeignPage(const std::vector<Foreign>& items, const std::string& where,
+                                               const std::string& base, Adapter<std::remove_pointer_t<Foreign>> map,
+                                               std::set<RecordKey>& seen) {
+        adapters::MappingContext context{m_state.config.id, base};
+        std::vector<adapters::MappedRecord> mapped;
+        mapped.reserve(items.size());
+        for (const Foreign& item : items) {
+            if constexpr (std::is_pointer_v<Foreign>)
+                mapped.push_back(map(*item, context, m_profile));
+            else
+                mapped.push_back(map(item, context, m_profile));
+        }
+        return writesOf(std::move(mapped), where, seen);
+    }
+    // The writes of a page of records an adapter mapped (see mapForeignPage).
+    registry::store::WriteBatch writesOf(std::vector<adapters::MappedRecord>&& mapped, const std::string& where,
+                                         std::set<RecordKey>& seen);
+    // One record an adapter mapped, the way writesOf takes each: for kinds whose foreign records
+    // are read one by one (DCAT's RDF resources).
     void takeMapped(adapters::MappedRecord&& mapped, const std::string& where, std::set<RecordKey>& seen,
                     registry::store::WriteBatch& batch);
 

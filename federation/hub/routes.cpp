@@ -267,7 +267,7 @@ struct HubRoutes::Private {
         if (auto url = field("url")) config.url = std::string(*url);
         if (auto kind = field("kind")) {
             auto parsed = parseKind(std::string(*kind));
-            if (!parsed) throw bad("/kind", "must be 'tweeling', 'ogcapi-records', 'ckan' or 'dcat'");
+            if (!parsed) throw bad("/kind", "must be 'tweeling', 'ogcapi-records', 'ckan', 'csw' or 'dcat'");
             config.kind = *parsed;
         }
         if (const auto* every = common::member(body, "every")) {

@@ -143,6 +143,7 @@ const char* kindName(SourceKind kind) {
         case SourceKind::Tweeling: return "tweeling";
         case SourceKind::OgcApiRecords: return "ogcapi-records";
         case SourceKind::Ckan: return "ckan";
+        case SourceKind::Csw: return "csw";
         case SourceKind::Dcat: return "dcat";
     }
     return "tweeling";
@@ -152,6 +153,7 @@ std::optional<SourceKind> parseKind(const std::string& text) {
     if (text == "tweeling") return SourceKind::Tweeling;
     if (text == "ogcapi-records") return SourceKind::OgcApiRecords;
     if (text == "ckan") return SourceKind::Ckan;
+    if (text == "csw") return SourceKind::Csw;
     if (text == "dcat") return SourceKind::Dcat;
     return std::nullopt;
 }

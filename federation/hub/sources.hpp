@@ -15,7 +15,7 @@
 
 namespace tweeling::federation::hub {
 
-enum class SourceKind { Tweeling, OgcApiRecords, Ckan, Dcat };
+enum class SourceKind { Tweeling, OgcApiRecords, Ckan, Csw, Dcat };
 const char* kindName(SourceKind kind);
 std::optional<SourceKind> parseKind(const std::string& text);
 

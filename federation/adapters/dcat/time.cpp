@@ -2,7 +2,7 @@
 // updateFrequency (dct:accrualPeriodicity).
 #include "adapters/dcat/mapper.hpp"
 
-#include "adapters/instant.hpp"
+#include "adapters/text.hpp"
 #include "adapters/text.hpp"
 #include "adapters/url.hpp"
 

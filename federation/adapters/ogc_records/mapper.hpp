@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/instant.hpp"
+#include "adapters/text.hpp"
 #include "adapters/json_members.hpp"
 #include "adapters/mapped_record.hpp"
 #include "common/json.hpp"

@@ -41,13 +41,21 @@ struct SeenRequest {
     std::string method;
     std::string path;
     std::map<std::string, std::string> headers;  // lower-case names
+    std::string body;  // by Content-Length (a POST's; no chunked request bodies)
 };
 
 class TestServer {
 public:
     using Handler = std::function<Reply(const std::string& path)>;
+    // For servers that read more than the path (a POST's body, a header).
+    using RequestHandler = std::function<Reply(const SeenRequest& request)>;
 
-    explicit TestServer(Handler handler) : m_handler(std::move(handler)) {
+    explicit TestServer(Handler handler)
+        : TestServer(RequestHandler([handler = std::move(handler)](const SeenRequest& request) {
+              return handler(request.path);
+          })) {}
+
+    explicit TestServer(RequestHandler handler) : m_handler(std::move(handler)) {
         m_listener = ::socket(AF_INET, SOCK_STREAM, 0);
         if (m_listener < 0) throw std::runtime_error("socket() failed");
         int yes = 1;
@@ -174,7 +182,7 @@ private:
             }
             if (!keepOpen) break;
             const std::string head = buffer.substr(0, end);
-            buffer.erase(0, end + 4);  // GET only: no request bodies to skip
+            buffer.erase(0, end + 4);
 
             SeenRequest request;
             std::size_t lineEnd = head.find("\r\n");
@@ -195,6 +203,18 @@ private:
                 request.headers[lower(line.substr(0, colon))] = value;
             }
             const bool clientCloses = lower(request.headers["connection"]) == "close";
+            const std::size_t length = request.headers.count("content-length")
+                                           ? static_cast<std::size_t>(std::stoul(request.headers["content-length"]))
+                                           : 0;
+            while (buffer.size() < length) {
+                char chunk[4096];
+                const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+                if (n <= 0) break;
+                buffer.append(chunk, static_cast<std::size_t>(n));
+            }
+            if (buffer.size() < length) break;
+            request.body = buffer.substr(0, length);
+            buffer.erase(0, length);
 
             Reply reply;
             {
@@ -203,7 +223,7 @@ private:
                 ++m_requests;
                 const int now = ++m_concurrent;
                 if (now > m_maxConcurrent) m_maxConcurrent = now;
-                reply = m_handler(request.path);  // serialised: handlers may keep plain state
+                reply = m_handler(request);  // serialised: handlers may keep plain state
             }
             bool alive = true;
             if (reply.stall) alive = pause(-1);
@@ -239,7 +259,7 @@ private:
         return sendAll(fd, "0\r\n\r\n");
     }
 
-    Handler m_handler;
+    RequestHandler m_handler;
     int m_listener = -1;
     int m_port = 0;
     std::thread m_acceptThread;

@@ -296,7 +296,7 @@ TEST_CASE("sources are managed over HTTP with an admin key, and the scheduler ha
     CHECK(refusedBasic.header("www-authenticate") == "Bearer realm=\"tweeling-hub\", error=\"invalid_request\"");
     // The scheme is case-insensitive (RFC 9110 §11.1): a 400 about /kind, not a 401, shows the key was taken.
     HttpRequest badKind{"POST", hub.baseUrl() + "/sources",
-                        "{\"id\":\"x\",\"url\":\"http://example.org\",\"kind\":\"csw\"}",
+                        "{\"id\":\"x\",\"url\":\"http://example.org\",\"kind\":\"sparql\"}",
                         {"Content-Type: application/json", "Authorization: BEARER " + admin}};
     auto bad = send(badKind);
     CHECK(bad.status == 400);
