@@ -22,10 +22,12 @@ fi
 # libproj-dev (registry/geo) brings libproj25 and proj-data, which holds proj.db, as dependencies.
 # nodejs and npm build the web UI (web/build.sh: MapLibre and CesiumJS come from npm) and run the
 # SHACL validator of the DCAT-AP test (tests/shacl). python3 serves the quickstart's sample 3D Tiles
-# (deploy/sample_tiles.py). chromium is the browser the web UI's test drives (tests/web).
+# (deploy/sample_tiles.py). chromium is the browser the web UI's test drives (tests/web). clang builds
+# the fuzz targets (tests/fuzz) with libFuzzer, ASan and UBSan, whose runtimes are in
+# libclang-rt-14-dev (Debian 12's clang only recommends it).
 packages=(libpistache-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev catch2 cmake make g++
           pkg-config libroaring-dev libsodium-dev libzstd-dev libproj-dev curl python3 nodejs npm)
-((with_tests)) && packages+=(python3-owslib gdal-bin chromium)
+((with_tests)) && packages+=(python3-owslib gdal-bin chromium clang libclang-rt-14-dev)
 if ((list_only)); then
   printf '%s\n' "${packages[@]}"
   exit 0

@@ -24,7 +24,18 @@ CACHE_TOOLS = ["CMAKE_COMMAND", "CMAKE_MAKE_PROGRAM", "CMAKE_CXX_COMPILER", "CMA
 # install-deps.sh is there to provide (tests/clients uses Debian's /usr/bin/python3 on purpose; the web
 # UI's test drives Debian's /usr/bin/chromium).
 TEST_TOOLS = ["/usr/bin/python3", "/usr/bin/node", "/usr/bin/npm", "/usr/bin/ogrinfo", "/usr/bin/curl",
-              "/usr/bin/chromium"]
+              "/usr/bin/chromium", "/usr/bin/clang", "/usr/bin/clang++"]
+# The fuzz targets (tests/fuzz/run.sh) link clang's libFuzzer and sanitizer runtimes, which Debian 12
+# ships in libclang-rt-14-dev: clang only recommends it, so it must be listed itself.
+CLANG_RUNTIMES = ["libclang_rt.fuzzer-x86_64.a", "libclang_rt.asan-x86_64.a", "libclang_rt.ubsan_standalone-x86_64.a"]
+
+
+def clang_runtime(name):
+    """Where clang++ finds runtime library `name` (the bare name when it finds none)."""
+    if not shutil.which("clang++"):
+        return name
+    result = subprocess.run(["clang++", "-print-file-name=" + name], capture_output=True, text=True)
+    return result.stdout.strip() or name
 
 
 def installed_packages():
@@ -98,6 +109,7 @@ def main():
                 cache[match.group(1)] = match.group(2)
     tools = [(name, cache[name]) for name in CACHE_TOOLS if cache.get(name)]
     tools += [(os.path.basename(path), path) for path in TEST_TOOLS]
+    tools += [(name, clang_runtime(name)) for name in CLANG_RUNTIMES]
 
     failures = 0
     for name, path in tools:
