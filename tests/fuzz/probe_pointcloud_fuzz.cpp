@@ -2,6 +2,7 @@
 // distribution's URL (https://assets.example.org/cloud.las, and .laz; application/octet-stream); every other URL it asks
 // for is a 404. A probe never throws on anything a server sends.
 #include "fuzz_support.hpp"
+#include "probe_fetch.hpp"
 #include "probe/probe.hpp"
 
 using namespace tweeling;
