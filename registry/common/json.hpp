@@ -38,7 +38,7 @@ enum class JsonChecks {
 };
 
 // Parses `text` into `out`. Returns an error (with byte offset) on malformed JSON, nesting deeper
-// than `maxDepth`, a number beyond the range of a double (1.8e308 would be infinity), and (JsonChecks::Full) a member name that occurs twice in one object or a string
+// than `maxDepth`, and (JsonChecks::Full) a member name that occurs twice in one object or a string
 // or name that is not valid UTF-8 (raw bytes, or a \u escape of half a surrogate pair).
 // `maxValues` bounds the values (every object, array, string, number, true, false, null) the
 // document may hold, and so the memory its DOM costs (16 to 48 bytes a value besides its strings):
