@@ -2,8 +2,8 @@
 // distribution's URL (https://assets.example.org/city.json, application/city+json); every other URL it asks
 // for is a 404. A probe never throws on anything a server sends.
 #include "fuzz_support.hpp"
-#include "probe_fetch.hpp"
 #include "probe/probe.hpp"
+#include "probe_fetch.hpp"
 
 using namespace tweeling;
 namespace probe = federation::probe;

@@ -12,7 +12,7 @@ namespace tweeling::fuzz {
 // URL. `body` must outlive the Fetch.
 inline federation::probe::Fetch serveOne(std::string url, const std::string& body, std::string contentType) {
     return [url = std::move(url), &body, contentType = std::move(contentType)](const std::string& asked,
-                                                                                std::size_t maxBytes) {
+                                                                               std::size_t maxBytes) {
         federation::probe::FetchResponse response;
         response.finalUrl = asked;
         if (asked != url) {

@@ -1,9 +1,9 @@
 // The asset probe probePointCloud (federation/probe/): the input is the body a server sends for the
-// distribution's URL (https://assets.example.org/cloud.las, and .laz; application/octet-stream); every other URL it asks
-// for is a 404. A probe never throws on anything a server sends.
+// distribution's URL (https://assets.example.org/cloud.las, and .laz; application/octet-stream); every other URL it
+// asks for is a 404. A probe never throws on anything a server sends.
 #include "fuzz_support.hpp"
-#include "probe_fetch.hpp"
 #include "probe/probe.hpp"
+#include "probe_fetch.hpp"
 
 using namespace tweeling;
 namespace probe = federation::probe;

@@ -1,12 +1,12 @@
-#include "common/jcs.hpp"
 #include "common/json.hpp"
+#include "common/jcs.hpp"
 #include "support/http_client.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -150,7 +150,8 @@ TEST_CASE("parseUntrusted bounds the values a document may hold, so its memory")
 // canonical JSON then read past the digits of "inf".
 TEST_CASE("untrusted JSON: a number beyond the range of a double is refused, with its pointer", "[jcs]") {
     Json doc;
-    auto error = parseUntrusted(readFile(sourcePath("tests/fuzz/corpus/jcs/regression-number-beyond-double.json")), doc);
+    const std::string input = readFile(sourcePath("tests/fuzz/corpus/jcs/regression-number-beyond-double.json"));
+    auto error = parseUntrusted(input, doc);
     REQUIRE(error);
     CHECK(error->pointer == std::optional<std::string>("/0"));
     CHECK(error->message.find("too large for a double") != std::string::npos);
@@ -175,7 +176,8 @@ TEST_CASE("untrusted JSON: numbers are the correctly rounded doubles every parse
     Json doc;
     // The input the fuzzer found is cut short after its "coordinates": [0e308: refused for that, after
     // the number was read.
-    auto error = parseUntrusted(readFile(sourcePath("tests/fuzz/corpus/record/regression-zero-with-exponent.json")), doc);
+    const std::string input = readFile(sourcePath("tests/fuzz/corpus/record/regression-zero-with-exponent.json"));
+    auto error = parseUntrusted(input, doc);
     REQUIRE(error);
     CHECK_FALSE(error->pointer);
     REQUIRE_FALSE(parseUntrusted(R"({"type":"Point","coordinates":[0e308,52.0]})", doc));
