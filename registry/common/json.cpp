@@ -67,8 +67,8 @@ public:
     // by the reader. RapidJSON 1.1.0's own full-precision conversion is wrong for a zero with a large
     // exponent ("0e308" became -6.1e-269, "0.000e100" 5.1e294: a zero significand reaches clz(0) in
     // StrtodDiyFp), found by fuzzing (docs/RELIABILITY.md). Integers become the same Int64/Uint64
-    // values RapidJSON makes; everything else the C library's correctly rounded double (the program
-    // never leaves the "C" locale, so '.' is the decimal point).
+    // values RapidJSON makes; everything else std::from_chars' correctly rounded double (as fast as
+    // RapidJSON's conversion on a million 15-digit numbers, measured; locale-independent).
     bool RawNumber(const char* text, rapidjson::SizeType length, bool /*copy*/) {
         if (!element()) return false;
         const char* end = text + length;
@@ -84,17 +84,14 @@ public:
             }
             // Beyond 64 bits: a double, as RapidJSON reads it.
         }
-        char buffer[64];
-        std::string longer;
-        const char* terminated = buffer;
-        if (length < sizeof buffer) {
-            std::copy(text, end, buffer);
-            buffer[length] = '\0';
-        } else {
-            longer.assign(text, length);
-            terminated = longer.c_str();
+        double value = 0;
+        auto [at, error] = std::from_chars(text, end, value);
+        if (error == std::errc::result_out_of_range || at != end) {
+            // Overflow or underflow, which from_chars does not tell apart: strtod returns HUGE_VAL
+            // for one and zero or a subnormal for the other (the program stays in the "C" locale).
+            std::string terminated(text, length);
+            value = std::strtod(terminated.c_str(), nullptr);
         }
-        double value = std::strtod(terminated, nullptr);
         // Overflow is infinity (HUGE_VAL), which no JSON parser reads alike and RFC 8785 cannot write;
         // underflow is zero or a subnormal, as everywhere.
         if (!std::isfinite(value))
