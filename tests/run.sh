@@ -5,11 +5,20 @@
 #   tests/run.sh              Release build in build/ (or $BUILD_DIR), every test
 #   tests/run.sh --sanitize   the same with AddressSanitizer and UndefinedBehaviorSanitizer, in
 #                             build-sanitize/ (or $BUILD_DIR): any report fails the test it is in
+#   tests/run.sh --fuzz       after the tests, build the fuzz targets (clang, build-fuzz/) and fuzz
+#                             each for $FUZZ_SECONDS (20) seconds: tests/fuzz/run.sh, docs/RELIABILITY.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sanitize=0
-[ "${1:-}" = "--sanitize" ] && sanitize=1
+fuzz=0
+for argument in "$@"; do
+  case "$argument" in
+    --sanitize) sanitize=1 ;;
+    --fuzz) fuzz=1 ;;
+    *) echo "unknown option $argument" >&2; exit 2 ;;
+  esac
+done
 
 bash deploy/install-deps.sh --tests
 
@@ -38,5 +47,9 @@ else
 fi
 cmake -S . -B "$build_dir" "${cmake_options[@]}"
 cmake --build "$build_dir" -j2
-cd "$build_dir"
-ctest --output-on-failure -j2
+(cd "$build_dir" && ctest --output-on-failure -j2)
+# Not by default: a cold fuzz build is about 7.5 CPU-minutes (docs/RELIABILITY.md, "In CI").
+# tests/fuzz/run.sh installs clang and its runtimes (only for this: the ordinary run stays lean).
+if ((fuzz)); then
+  bash tests/fuzz/run.sh --seconds "${FUZZ_SECONDS:-20}"
+fi

@@ -97,10 +97,12 @@ Flattened flatten(const Graph& graph) {
 // Properties grouped by predicate, in first-seen order.
 std::vector<std::pair<std::string, std::vector<const Object*>>> grouped(const Node& subject) {
     std::vector<std::pair<std::string, std::vector<const Object*>>> groups;
-    for (const auto& [predicate, object] : subject.properties) {
+    for (const auto& property : subject.properties) {
+        // Not a structured binding: C++17 lambdas cannot capture one (clang refuses it; the fuzz build).
+        const std::string& predicate = property.first;
         auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& group) { return group.first == predicate; });
-        if (it == groups.end()) groups.push_back({predicate, {&object}});
-        else it->second.push_back(&object);
+        if (it == groups.end()) groups.push_back({predicate, {&property.second}});
+        else it->second.push_back(&property.second);
     }
     return groups;
 }

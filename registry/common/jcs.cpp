@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -168,6 +169,8 @@ void appendCanonicalString(std::string_view text, std::string& out) {
 }
 
 std::string ecmaScriptNumber(double value) {
+    // RFC 8785 §3.2.2.3: there is no spelling for them (parseUntrusted refuses them on input).
+    if (!std::isfinite(value)) throw std::invalid_argument("RFC 8785 cannot write a number that is not finite");
     if (value == 0) return "0";  // also -0
     std::string out;
     if (value < 0) {

@@ -6,7 +6,8 @@
 //  - numbers as ECMAScript's Number.prototype.toString of their IEEE 754 double (§3.2.2.3):
 //    4.0 is "4", 1e21 is "1e+21", 1e-7 is "1e-7", -0 is "0".
 // Iterative, so any nesting depth is safe. Bytes that are not valid UTF-8 are written unchanged and
-// sorted deterministically. Non-finite numbers cannot occur (RapidJSON does not parse them).
+// sorted deterministically. Non-finite numbers cannot occur in what parseUntrusted accepts (it refuses a
+// number beyond the range of a double); ecmaScriptNumber throws std::invalid_argument for one.
 #include "common/json.hpp"
 
 #include <initializer_list>
@@ -25,7 +26,7 @@ std::string canonicalJson(const JsonValue& value, NumberText numbers = nullptr);
 std::string canonicalJsonWithout(const JsonValue& object, std::initializer_list<std::string_view> skip);
 // One string, quoted and escaped as RFC 8785 writes it.
 void appendCanonicalString(std::string_view text, std::string& out);
-// ECMAScript Number::toString of `value` (finite).
+// ECMAScript Number::toString of `value`; throws std::invalid_argument when it is not finite.
 std::string ecmaScriptNumber(double value);
 
 }  // namespace tweeling::common

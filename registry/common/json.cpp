@@ -8,7 +8,11 @@
 #include <rapidjson/reader.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <string>
 #include <unordered_set>
 #include <vector>
 
@@ -59,8 +63,41 @@ public:
     bool Int64(std::int64_t value) { return element() && m_document.Int64(value); }
     bool Uint64(std::uint64_t value) { return element() && m_document.Uint64(value); }
     bool Double(double value) { return element() && m_document.Double(value); }
-    bool RawNumber(const char* text, rapidjson::SizeType length, bool copy) {
-        return element() && m_document.RawNumber(text, length, copy);
+    // Every number arrives here as its text (kParseNumbersAsStringsFlag), checked against the grammar
+    // by the reader. RapidJSON 1.1.0's own full-precision conversion is wrong for a zero with a large
+    // exponent ("0e308" became -6.1e-269, "0.000e100" 5.1e294: a zero significand reaches clz(0) in
+    // StrtodDiyFp), found by fuzzing (docs/RELIABILITY.md). Integers become the same Int64/Uint64
+    // values RapidJSON makes; everything else std::from_chars' correctly rounded double (as fast as
+    // RapidJSON's conversion on a million 15-digit numbers, measured; locale-independent).
+    bool RawNumber(const char* text, rapidjson::SizeType length, bool /*copy*/) {
+        if (!element()) return false;
+        const char* end = text + length;
+        if (std::find_if(text, end, [](char c) { return c == '.' || c == 'e' || c == 'E'; }) == end) {
+            if (*text == '-') {
+                std::int64_t value = 0;
+                auto [at, error] = std::from_chars(text, end, value);
+                if (error == std::errc() && at == end) return m_document.Int64(value);
+            } else {
+                std::uint64_t value = 0;
+                auto [at, error] = std::from_chars(text, end, value);
+                if (error == std::errc() && at == end) return m_document.Uint64(value);
+            }
+            // Beyond 64 bits: a double, as RapidJSON reads it.
+        }
+        double value = 0;
+        auto [at, error] = std::from_chars(text, end, value);
+        if (error == std::errc::result_out_of_range || at != end) {
+            // Overflow or underflow, which from_chars does not tell apart: strtod returns HUGE_VAL
+            // for one and zero or a subnormal for the other (the program stays in the "C" locale).
+            std::string terminated(text, length);
+            value = std::strtod(terminated.c_str(), nullptr);
+        }
+        // Overflow is infinity (HUGE_VAL), which no JSON parser reads alike and RFC 8785 cannot write;
+        // underflow is zero or a subnormal, as everywhere.
+        if (!std::isfinite(value))
+            return refuse("A number is too large for a double", pointer(m_depth),
+                          "JSON numbers are read as IEEE 754 doubles, whose largest is about 1.7976931348623157e308");
+        return m_document.Double(value);
     }
     bool String(const char* text, rapidjson::SizeType length, bool copy) {
         if (!element()) return false;
@@ -186,9 +223,10 @@ bool parseTrustedInPlace(std::string_view text, std::string& buffer, Json& doc) 
 
 std::optional<JsonParseError> parseUntrusted(std::string_view text, Json& out, int maxDepth, JsonChecks checks,
                                              std::size_t maxValues) {
-    // Full precision: numbers must parse to the correctly rounded double, as every other JSON parser
-    // does, or canonical JSON (RFC 8785) and so signatures would differ from theirs.
-    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
+    // Numbers must parse to the correctly rounded double, as every other JSON parser does, or canonical
+    // JSON (RFC 8785) and so signatures would differ from theirs: the handler converts their text
+    // (CheckingHandler::RawNumber).
+    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
     // The handler checks what it sees as it is read, so a refused document is never built whole;
     // Populate is RapidJSON's public way to build a document from our own SAX events.
     CheckingHandler handler(out, std::max(maxDepth, 0), checks, maxValues);

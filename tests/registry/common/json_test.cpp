@@ -1,11 +1,20 @@
 #include "common/json.hpp"
+#include "common/jcs.hpp"
+#include "support/http_client.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <stdexcept>
 #include <string>
 
 using namespace tweeling::common;
+using tweeling::test::readFile;
+using tweeling::test::sourcePath;
 
 TEST_CASE("untrusted JSON: a member name twice in one object is refused, with its pointer") {
     Json doc;
@@ -134,4 +143,84 @@ TEST_CASE("parseUntrusted bounds the values a document may hold, so its memory")
     REQUIRE(refused);
     CHECK(refused->message.find("more than 5 values") != std::string::npos);
     CHECK(doc.IsNull());  // nothing half-built is left
+}
+
+// Found by fuzzing (tests/fuzz/corpus/jcs/regression-number-beyond-double.json, docs/RELIABILITY.md):
+// with full precision RapidJSON reads 1.7979631348623157e308 as infinity instead of refusing it, and
+// canonical JSON then read past the digits of "inf".
+TEST_CASE("untrusted JSON: a number beyond the range of a double is refused, with its pointer", "[jcs]") {
+    Json doc;
+    const std::string input = readFile(sourcePath("tests/fuzz/corpus/jcs/regression-number-beyond-double.json"));
+    auto error = parseUntrusted(input, doc);
+    REQUIRE(error);
+    CHECK(error->pointer == std::optional<std::string>("/0"));
+    CHECK(error->message.find("too large for a double") != std::string::npos);
+    for (const char* text : {"1.7979e308", "-1.8e308", "1e309", R"({"a":[0,{"b":2e400}]})"})
+        CHECK(parseUntrusted(text, doc));
+    error = parseUntrusted(R"({"a":[0,{"b":-2e308}]})", doc);
+    REQUIRE(error);
+    CHECK(error->pointer == std::optional<std::string>("/a/1/b"));
+    // The largest double and the smallest denormal are numbers like any other.
+    REQUIRE_FALSE(parseUntrusted("[1.7976931348623157e308, -1.7976931348623157e308, 5e-324]", doc));
+    CHECK(canonicalJson(doc) == "[1.7976931348623157e+308,-1.7976931348623157e+308,5e-324]");
+    // RFC 8785 has no spelling for infinity: refused, not read out of bounds.
+    CHECK_THROWS_AS(ecmaScriptNumber(std::numeric_limits<double>::infinity()), std::invalid_argument);
+    CHECK_THROWS_AS(ecmaScriptNumber(std::nan("")), std::invalid_argument);
+}
+
+// Found by fuzzing (tests/fuzz/corpus/record/regression-zero-with-exponent.json, docs/RELIABILITY.md):
+// RapidJSON 1.1.0's full-precision conversion read a zero with a large exponent as some other
+// number ("0e308" as -6.1e-269, "0.000e100" as 5.1e294), so a record's coordinates and what was
+// signed differed from what every other parser reads.
+TEST_CASE("untrusted JSON: numbers are the correctly rounded doubles every parser reads", "[jcs]") {
+    Json doc;
+    // The input the fuzzer found is cut short after its "coordinates": [0e308: refused for that, after
+    // the number was read.
+    const std::string input = readFile(sourcePath("tests/fuzz/corpus/record/regression-zero-with-exponent.json"));
+    auto error = parseUntrusted(input, doc);
+    REQUIRE(error);
+    CHECK_FALSE(error->pointer);
+    REQUIRE_FALSE(parseUntrusted(R"({"type":"Point","coordinates":[0e308,52.0]})", doc));
+    CHECK(doc["coordinates"][0].GetDouble() == 0.0);
+
+    REQUIRE_FALSE(parseUntrusted("[0e308, 0.000e100, -0e200, 0e-400, 1e-400, 5e-324, 0.1, 1e23, 9007199254740993, "
+                                 "123456789012345678901234567890, 2.2250738585072011e-308]",
+                                 doc));
+    CHECK(doc[0].GetDouble() == 0.0);
+    CHECK(doc[1].GetDouble() == 0.0);
+    CHECK(doc[2].GetDouble() == 0.0);
+    CHECK(std::signbit(doc[2].GetDouble()));
+    CHECK(doc[3].GetDouble() == 0.0);
+    CHECK(doc[4].GetDouble() == 0.0);
+    CHECK(doc[5].GetDouble() == std::numeric_limits<double>::denorm_min());
+    CHECK(doc[6].GetDouble() == 0.1);
+    CHECK(doc[7].GetDouble() == 1e23);
+    CHECK(doc[8].IsUint64());
+    CHECK(doc[8].GetUint64() == 9007199254740993u);
+    CHECK(doc[9].IsDouble());
+    CHECK(doc[9].GetDouble() == 1.2345678901234568e29);
+    CHECK(doc[10].GetDouble() == 2.2250738585072011e-308);
+    CHECK(canonicalJson(doc) ==
+          "[0,0,0,0,0,5e-324,0.1,1e+23,9007199254740992,1.2345678901234568e+29,2.225073858507201e-308]");
+
+    // Integers keep the types RapidJSON gives them.
+    REQUIRE_FALSE(parseUntrusted("[-0, 0, 2147483647, 2147483648, -2147483649, 4294967296, "
+                                 "-9223372036854775808, 18446744073709551615, 18446744073709551616, -1.0]",
+                                 doc));
+    CHECK(doc[0].IsInt());
+    CHECK(doc[0].GetInt() == 0);
+    CHECK(doc[1].IsUint());
+    CHECK(doc[2].IsInt());
+    CHECK(doc[3].IsUint());
+    CHECK_FALSE(doc[3].IsInt());
+    CHECK(doc[4].IsInt64());
+    CHECK_FALSE(doc[4].IsInt());
+    CHECK(doc[5].IsInt64());
+    CHECK_FALSE(doc[5].IsUint());
+    CHECK(doc[6].GetInt64() == std::numeric_limits<std::int64_t>::min());
+    CHECK(doc[7].GetUint64() == std::numeric_limits<std::uint64_t>::max());
+    CHECK(doc[8].IsDouble());
+    CHECK(doc[8].GetDouble() == 18446744073709551616.0);
+    CHECK(doc[9].IsDouble());
+    CHECK(doc[9].GetDouble() == -1.0);
 }

@@ -1,0 +1,17 @@
+// The asset probe probeGltf (federation/probe/): the input is the body a server sends for the
+// distribution's URL (https://assets.example.org/model.glb, model/gltf-binary); every other URL it asks
+// for is a 404. A probe never throws on anything a server sends.
+#include "fuzz_support.hpp"
+#include "probe/probe.hpp"
+#include "probe_fetch.hpp"
+
+using namespace tweeling;
+namespace probe = federation::probe;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string url = "https://assets.example.org/model.glb";
+    const std::string body(fuzz::text(data, size));
+    probe::ProbeResult result;
+    probe::probeGltf(url, fuzz::serveOne(url, body, "model/gltf-binary"), probe::Limits{}, result);
+    return 0;
+}
