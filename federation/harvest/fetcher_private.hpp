@@ -122,7 +122,8 @@ struct Fetcher::Private {
 
     // fetcher_retry.cpp: the timer queue.
     void promoteDueRetries();
-    bool scheduleRetry(std::unique_ptr<Transfer>& transfer, const Verdict& verdict, long status);
+    // May add to verdict.error why it is not retried.
+    bool scheduleRetry(std::unique_ptr<Transfer>& transfer, Verdict& verdict, long status);
 };
 
 }  // namespace tweeling::federation::harvest
