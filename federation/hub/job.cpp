@@ -3,6 +3,7 @@
 #include "adapters/content_hash.hpp"
 #include "api/ingest.hpp"
 #include "common/json.hpp"
+#include "common/text.hpp"
 #include "common/time.hpp"
 #include "hub/asset_verdict.hpp"  // kProfileCheck
 
@@ -179,6 +180,15 @@ void Job::fetch(harvest::Fetcher& fetcher, const std::string& url,
         }
     };
     fetcher.submit(std::move(request));
+}
+
+std::string Job::servedAs(const harvest::FetchResult& result) {
+    auto type = result.headers.find("content-type");
+    if (type == result.headers.end() || type->second.empty()) return "";
+    const std::string mediaType = common::toLowerAscii(type->second.substr(0, type->second.find(';')));
+    // application/json, application/geo+json, application/ld+json, …
+    if (mediaType.find("json") != std::string::npos) return "";
+    return " (served as " + type->second + ")";
 }
 
 std::string Job::budgetSpent() const {
