@@ -85,8 +85,8 @@ bool CkanJob::parseResponse(const harvest::FetchResult& result, const std::strin
         return false;
     }
     if (auto error = common::parseUntrusted(result.body, out, 256)) {
-        fail("degraded", where + " is not valid JSON (byte " + std::to_string(error->offset) + ": " + error->message + ")" +
-                             servedAs(result) + "; no deletions were applied");
+        fail("degraded", where + " is not valid JSON (byte " + std::to_string(error->offset) + ": " + error->message +
+                             ")" + servedAs(result) + "; no deletions were applied");
         return false;
     }
     return true;

@@ -31,9 +31,9 @@ namespace tweeling::test::federation {
 
 enum class Misbehaviour {
     Good,
-    DripByteASecond,   // a page's headers, then one byte of its body a second
-    TruncateMidJson,   // Content-Length of the whole page, half of it, then the connection closes
-    EndlessStream,     // a chunked body that never ends
+    DripByteASecond,  // a page's headers, then one byte of its body a second
+    TruncateMidJson,  // Content-Length of the whole page, half of it, then the connection closes
+    EndlessStream,    // a chunked body that never ends
     Status500,
     Status429LongRetryAfter,  // 429 with Retry-After: 3600
     Status503RetryAfter,      // 503 with Retry-After: 1
@@ -152,15 +152,16 @@ private:
     // The good feed: one entry a page while there is one after `after`.
     std::string goodPage(std::int64_t after) const {
         const std::int64_t seq = after + 1;
-        return page("e1", 2, seq <= 2 ? entry(static_cast<int>(seq), m_records[static_cast<std::size_t>(seq - 1)]) : "");
+        return page("e1", 2,
+                    seq <= 2 ? entry(static_cast<int>(seq), m_records[static_cast<std::size_t>(seq - 1)]) : "");
     }
 
     static std::string head(int status, const std::string& reason, const std::string& headers) {
         return "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n" + headers + "Connection: close\r\n\r\n";
     }
     static std::string json(const std::string& body) {
-        return head(200, "OK", "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                                   "\r\n") +
+        return head(200, "OK",
+                    "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n") +
                body;
     }
 
@@ -243,11 +244,13 @@ private:
         // The next record the source would serve: a new version of its first one.
         const std::string next = entry(static_cast<int>(after + 1), record(m_records[0].id, "Gewijzigd"));
         switch (scenario) {
-            case Misbehaviour::Good: break;
+            case Misbehaviour::Good:
+                break;
             case Misbehaviour::DripByteASecond: {
                 const std::string body = page("e1", after + 1, next);
-                if (!sendAll(fd, head(200, "OK", "Content-Type: application/json\r\nContent-Length: " +
-                                                     std::to_string(body.size()) + "\r\n")))
+                if (!sendAll(fd, head(200, "OK",
+                                      "Content-Type: application/json\r\nContent-Length: " +
+                                          std::to_string(body.size()) + "\r\n")))
                     return false;
                 for (char byte : body)
                     if (!sendAll(fd, &byte, 1) || !pause(1000)) return false;
@@ -255,8 +258,9 @@ private:
             }
             case Misbehaviour::TruncateMidJson: {
                 const std::string body = page("e1", after + 1, next);
-                sendAll(fd, head(200, "OK", "Content-Type: application/json\r\nContent-Length: " +
-                                                std::to_string(body.size()) + "\r\n") +
+                sendAll(fd, head(200, "OK",
+                                 "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                                     "\r\n") +
                                 body.substr(0, body.size() / 2));
                 return false;
             }
@@ -287,7 +291,8 @@ private:
                 sendAll(fd, head(302, "Found", "Location: " + path + "\r\nContent-Length: 0\r\n"));
                 return false;
             case Misbehaviour::RedirectToPrivate:
-                sendAll(fd, head(302, "Found", "Location: http://169.254.169.254" + path + "\r\nContent-Length: 0\r\n"));
+                sendAll(fd,
+                        head(302, "Found", "Location: http://169.254.169.254" + path + "\r\nContent-Length: 0\r\n"));
                 return false;
             case Misbehaviour::InvalidUtf8: {
                 std::string body = page("e1", after + 1, next);
@@ -297,28 +302,32 @@ private:
                 return false;
             }
             case Misbehaviour::WrongContentType: {
-                const std::string body = "<html><body><h1>Even geduld</h1><p>De dienst is tijdelijk niet "
-                                         "beschikbaar.</p></body></html>";
-                sendAll(fd, head(200, "OK", "Content-Type: text/html; charset=utf-8\r\nContent-Length: " +
-                                                std::to_string(body.size()) + "\r\n") +
+                const std::string body =
+                    "<html><body><h1>Even geduld</h1><p>De dienst is tijdelijk niet "
+                    "beschikbaar.</p></body></html>";
+                sendAll(fd, head(200, "OK",
+                                 "Content-Type: text/html; charset=utf-8\r\nContent-Length: " +
+                                     std::to_string(body.size()) + "\r\n") +
                                 body);
                 return false;
             }
             case Misbehaviour::GzipBomb: {
                 const std::string body = gzipBomb(2048);
-                sendAll(fd, head(200, "OK", "Content-Type: application/json\r\nContent-Encoding: gzip\r\n"
-                                            "Content-Length: " + std::to_string(body.size()) + "\r\n") +
+                sendAll(fd, head(200, "OK",
+                                 "Content-Type: application/json\r\nContent-Encoding: gzip\r\n"
+                                 "Content-Length: " +
+                                     std::to_string(body.size()) + "\r\n") +
                                 body);
                 return false;
             }
             case Misbehaviour::HugeJsonString: {
                 constexpr std::size_t kStringBytes = 50u << 20;
-                const std::string start = "{\"epoch\":\"e1\",\"origin\":\"" + m_origin + "\",\"latest\":" +
-                                          std::to_string(after + 1) + ",\"padding\":\"";
+                const std::string start = "{\"epoch\":\"e1\",\"origin\":\"" + m_origin +
+                                          "\",\"latest\":" + std::to_string(after + 1) + ",\"padding\":\"";
                 const std::string end = "\",\"entries\":[" + next + "],\"next\":null}";
-                if (!sendAll(fd, head(200, "OK", "Content-Type: application/json\r\nContent-Length: " +
-                                                     std::to_string(start.size() + kStringBytes + end.size()) +
-                                                     "\r\n") +
+                if (!sendAll(fd, head(200, "OK",
+                                      "Content-Type: application/json\r\nContent-Length: " +
+                                          std::to_string(start.size() + kStringBytes + end.size()) + "\r\n") +
                                      start))
                     return false;
                 const std::string piece(64 * 1024, 'a');
@@ -327,7 +336,8 @@ private:
                 sendAll(fd, end);
                 return false;
             }
-            case Misbehaviour::ResetConnection: return true;
+            case Misbehaviour::ResetConnection:
+                return true;
             case Misbehaviour::EpochFlap: {
                 // The first page of the round goes on in the stored epoch with the record unchanged;
                 // the page after it names another epoch.
@@ -343,7 +353,9 @@ private:
                                             record(m_records[0].id, "Gewijzigd door een ander", &stranger)))));
                 return false;
             }
-            case Misbehaviour::Silent: pause(-1); return false;
+            case Misbehaviour::Silent:
+                pause(-1);
+                return false;
         }
         return false;
     }
