@@ -168,6 +168,7 @@ void Fetcher::Private::dropCancelled() {
         result.attempts = transfer->attempts;
         result.cancelled = true;
         result.error = "cancelled";
+        result.failedBefore = std::move(transfer->lastFailure);
         deliver(std::move(transfer), std::move(result));
     }
 }

@@ -64,6 +64,10 @@ struct FetchResult {
     std::map<std::string, std::string> headers;  // lower-case names, last value wins
     bool ok = false;        // transfer completed with a 2xx status (or 304)
     bool cancelled = false;  // ended by FetchRequest::cancelled
+    // When cancelled after a failed attempt (while waiting for, or running, a retry): that failure,
+    // e.g. "timed out after 30.0 s". A source that never answers is then reported as such, not as a
+    // run that merely ran out of time.
+    std::string failedBefore;
     bool truncated = false;  // FetchOptions::truncateAtMax: the body is the first maxBytes of more
     std::string error;      // when !ok: a sentence for reports, e.g. "timed out after 30 s (4 attempts)"
     int attempts = 0;

@@ -54,6 +54,9 @@ struct Transfer {
     // Why the address policy refused a connection of this attempt (the first refusal), or empty.
     // Kept across the responses of a redirect chain: the refusal comes after the redirect's headers.
     std::string refusal;
+    // Why the last finished attempt failed, when it is to be retried: what a cancelled request says
+    // it was struggling with (FetchResult::failedBefore).
+    std::string lastFailure;
 
     void resetAttempt() {
         body.clear();

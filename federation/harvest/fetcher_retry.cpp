@@ -204,6 +204,7 @@ bool Fetcher::Private::scheduleRetry(std::unique_ptr<Transfer>& transfer, Verdic
             if (serverDelayMs >= 0) delayMs = serverDelayMs;
         }
     }
+    transfer->lastFailure = verdict.error;
     retries.emplace(Clock::now() + std::chrono::milliseconds(delayMs), std::move(transfer));
     return true;
 }

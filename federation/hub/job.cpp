@@ -170,6 +170,15 @@ void Job::fetch(harvest::Fetcher& fetcher, const std::string& url,
     request.onDone = [this, fetcherPointer, onPage = std::move(onPage)](harvest::FetchResult&& result) {
         try {
             if (result.cancelled) {
+                // Cancelled by the budget while retrying a failed fetch: the source failed, and
+                // the report says how (not "stopped early", which reads as a busy source's
+                // progress). A hub shutting down only stops.
+                if (!result.failedBefore.empty() && !m_cancelled.load()) {
+                    fail("down", result.failedBefore + " (GET " + result.url + "); " + budgetSpent() +
+                                     " before the fetch succeeded (" + std::to_string(result.attempts) +
+                                     " attempts)");
+                    return;
+                }
                 stopEarly();
                 return;
             }

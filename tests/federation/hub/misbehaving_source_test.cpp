@@ -77,46 +77,50 @@ long residentKilobytes() {
     return -1;
 }
 
-}  // namespace
-
-TEST_CASE("a misbehaving source costs the hub one source's round, reported, and no held record") {
+// A hub (its store, sources and harvester) with one MisbehavingSource per id, each behaving well
+// until told otherwise, and small limits: 1.5 s an attempt, an 8 MB byte cap.
+struct MisbehavingHub {
     TempDir dir;
-    tweeling::registry::store::StoreOptions storeOptions;
-    storeOptions.path = dir.file("hub.db");
-    storeOptions.nodeId = "pv27";
-    storeOptions.indexBuilder = false;
-    tweeling::registry::store::Store store(storeOptions);
-    hub::SourceRegistry registry(store);
-
+    std::unique_ptr<tweeling::registry::store::Store> store;
+    std::unique_ptr<hub::SourceRegistry> registry;
+    std::unique_ptr<hub::Harvester> harvester;
+    std::vector<std::string> ids;
     std::map<std::string, std::unique_ptr<MisbehavingSource>> servers;
-    std::vector<std::string> ids{"good"};
-    for (const auto& scenario : kScenarios) ids.emplace_back(scenario.source);
-    for (const auto& id : ids) {
-        auto server = std::make_unique<MisbehavingSource>(id);
-        hub::SourceConfig config;
-        config.id = id;
-        config.url = server->url();
-        config.connectTimeoutMs = 1000;
-        config.totalTimeoutMs = 1500;
-        config.maxBytes = kByteCap;
-        config.allowPrivate = true;  // they listen on 127.0.0.1
-        registry.add(config);
-        hub::KeyRing(store).pinForSource(id, server->publicKey());
-        servers[id] = std::move(server);
-    }
-    hub::HarvesterOptions options;
-    options.maxInFlight = 32;
-    options.maxAttempts = 2;
-    options.backoffBaseMs = 50;
-    options.maxRunSeconds = 20;
-    hub::Harvester harvester(store, registry, tweeling::registry::record::Profile::builtin(), options);
 
-    // A round, with a hang detector: should one never end, the servers stop (which ends every
-    // transfer) and the test fails.
-    auto round = [&] {
-        auto running = std::async(std::launch::async, [&] { return harvester.harvest(ids); });
+    MisbehavingHub(std::vector<std::string> sourceIds, const hub::HarvesterOptions& options)
+        : ids(std::move(sourceIds)) {
+        tweeling::registry::store::StoreOptions storeOptions;
+        storeOptions.path = dir.file("hub.db");
+        storeOptions.nodeId = "pv27";
+        storeOptions.indexBuilder = false;
+        store = std::make_unique<tweeling::registry::store::Store>(storeOptions);
+        registry = std::make_unique<hub::SourceRegistry>(*store);
+        for (const auto& id : ids) {
+            auto server = std::make_unique<MisbehavingSource>(id);
+            hub::SourceConfig config;
+            config.id = id;
+            config.url = server->url();
+            config.connectTimeoutMs = 1000;
+            config.totalTimeoutMs = 1500;
+            config.maxBytes = kByteCap;
+            config.allowPrivate = true;  // they listen on 127.0.0.1
+            registry->add(config);
+            hub::KeyRing(*store).pinForSource(id, server->publicKey());
+            servers[id] = std::move(server);
+        }
+        harvester = std::make_unique<hub::Harvester>(*store, *registry,
+                                                     tweeling::registry::record::Profile::builtin(), options);
+    }
+    ~MisbehavingHub() {
+        for (auto& [id, server] : servers) server->stop();
+    }
+
+    // A round of every source, with a hang detector: should it never end, the servers stop (which
+    // ends every transfer) and the test fails.
+    std::map<std::string, hub::HarvestReport> round() {
+        auto running = std::async(std::launch::async, [&] { return harvester->harvest(ids); });
         if (running.wait_for(std::chrono::seconds(90)) != std::future_status::ready) {
-            harvester.cancel();
+            harvester->cancel();
             for (auto& [id, server] : servers) server->stop();
             running.wait();
             FAIL("the harvest round did not end");
@@ -125,7 +129,24 @@ TEST_CASE("a misbehaving source costs the hub one source's round, reported, and 
         for (auto& report : running.get()) reports[report.source] = report;
         REQUIRE(reports.size() == ids.size());
         return reports;
-    };
+    }
+    std::string state(const std::string& id) const { return registry->get(id)->state; }
+};
+
+}  // namespace
+
+TEST_CASE("a misbehaving source costs the hub one source's round, reported, and no held record") {
+    std::vector<std::string> ids{"good"};
+    for (const auto& scenario : kScenarios) ids.emplace_back(scenario.source);
+    hub::HarvesterOptions options;
+    options.maxInFlight = 32;
+    options.maxAttempts = 2;
+    options.backoffBaseMs = 50;
+    options.maxRunSeconds = 20;
+    MisbehavingHub h(ids, options);
+    auto& store = *h.store;
+    auto& servers = h.servers;
+    auto round = [&] { return h.round(); };
 
     auto first = round();
     for (const auto& id : ids) {
@@ -149,7 +170,7 @@ TEST_CASE("a misbehaving source costs the hub one source's round, reported, and 
         INFO(scenario.source << ": " << report.toText());
         CHECK(report.status == scenario.status);
         CHECK(report.toText().find(scenario.phrase) != std::string::npos);
-        CHECK(registry.get(scenario.source)->state == scenario.status);
+        CHECK(h.state(scenario.source) == scenario.status);
         CHECK(report.added + report.updated + report.deleted == 0);
     }
     // The source that made the hub wait longest did not make it wait without end: timed out.
@@ -165,10 +186,32 @@ TEST_CASE("a misbehaving source costs the hub one source's round, reported, and 
     for (const auto& id : ids) {
         INFO(recovered[id].toText());
         CHECK(recovered[id].status == "ok");
-        CHECK(registry.get(id)->state == "ok");
+        CHECK(h.state(id) == "ok");
     }
     CHECK(holdings(store, ids) == before);
-    for (auto& [id, server] : servers) server->stop();
+}
+
+TEST_CASE("a source that never answers, cut off by the run's budget while retrying, is reported down and why") {
+    hub::HarvesterOptions options;
+    options.maxAttempts = 100;  // the budget, not the attempts, ends the run
+    options.backoffBaseMs = 50;
+    options.maxRunSeconds = 4;
+    MisbehavingHub h({"good", "silent"}, options);
+    h.round();
+    const Holdings before = holdings(*h.store, h.ids);
+    h.servers["silent"]->behave(Misbehaviour::Silent);
+    auto reports = h.round();
+    INFO(reports["silent"].toText());
+    CHECK(reports["good"].status == "ok");
+    CHECK(reports["silent"].status == "down");
+    CHECK(reports["silent"].error.rfind("timed out after 1.5 s (GET ", 0) == 0);
+    CHECK(reports["silent"].error.find("the run's budget (1000 pages or 4 s) is spent before the fetch succeeded") !=
+          std::string::npos);
+    CHECK_FALSE(reports["silent"].continues);
+    CHECK(h.state("silent") == "down");
+    CHECK(holdings(*h.store, h.ids) == before);
+    h.servers["silent"]->behave(Misbehaviour::Good);
+    CHECK(h.round()["silent"].status == "ok");
 }
 
 TEST_CASE("a feed's epoch may not change after the first page of a run, whether it was stored or new") {
