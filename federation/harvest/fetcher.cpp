@@ -71,7 +71,7 @@ void Fetcher::Private::finishAttempt(CURL* handle, CURLcode code) {
     idleHandles.push_back(std::move(transfer->easy));
     transfer->headerList.reset();
 
-    const Verdict verdict = judge(*transfer, code, status, finalUrl, totalMicroseconds / 1e6, osErrno,
+    Verdict verdict = judge(*transfer, code, status, finalUrl, totalMicroseconds / 1e6, osErrno,
                                   connectMicroseconds > 0 || status != 0);
     if (scheduleRetry(transfer, verdict, status)) return;
 
@@ -168,6 +168,7 @@ void Fetcher::Private::dropCancelled() {
         result.attempts = transfer->attempts;
         result.cancelled = true;
         result.error = "cancelled";
+        result.failedBefore = std::move(transfer->lastFailure);
         deliver(std::move(transfer), std::move(result));
     }
 }

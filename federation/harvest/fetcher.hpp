@@ -2,8 +2,8 @@
 // Concurrent HTTP fetching for harvesting, on one libcurl multi handle: many transfers in flight,
 // connection reuse, gzip, connect and total timeouts, a stall guard, a cap on response size, at most
 // a few redirects (http/https only), and retries with exponential backoff and jitter on timeouts,
-// connection failures, 5xx and 429 (honouring Retry-After). A stuck transfer cannot block the others:
-// every transfer has a hard deadline.
+// connection failures, 5xx and 429 (honouring Retry-After up to backoffMaxMs). A stuck transfer
+// cannot block the others: every transfer has a hard deadline.
 //
 // Network edges: only http and https; TLS certificates are always verified (optionally against a
 // given CA bundle, and a source may pin its server's public key); connections to loopback, private,
@@ -38,7 +38,9 @@ struct FetchOptions {
     int maxRedirects = 3;
     int maxAttempts = 4;                  // first try + retries
     long backoffBaseMs = 500;             // delay before retry n: base * 2^(n-1) * jitter(0.5..1.5)
-    long backoffMaxMs = 30000;            // cap on any delay, Retry-After included
+    // The longest delay before a retry. A server's Retry-After beyond it is not waited for: the
+    // request fails at once, its error saying when the server asked to be asked again.
+    long backoffMaxMs = 30000;
     long lowSpeedBytesPerSecond = 10;     // below this for lowSpeedSeconds: abort the attempt
     long lowSpeedSeconds = 15;
     std::string userAgent = "Tweeling-harvester/0.1";
@@ -62,6 +64,10 @@ struct FetchResult {
     std::map<std::string, std::string> headers;  // lower-case names, last value wins
     bool ok = false;        // transfer completed with a 2xx status (or 304)
     bool cancelled = false;  // ended by FetchRequest::cancelled
+    // When cancelled after a failed attempt (while waiting for, or running, a retry): that failure,
+    // e.g. "timed out after 30.0 s". A source that never answers is then reported as such, not as a
+    // run that merely ran out of time.
+    std::string failedBefore;
     bool truncated = false;  // FetchOptions::truncateAtMax: the body is the first maxBytes of more
     std::string error;      // when !ok: a sentence for reports, e.g. "timed out after 30 s (4 attempts)"
     int attempts = 0;

@@ -54,6 +54,9 @@ struct Transfer {
     // Why the address policy refused a connection of this attempt (the first refusal), or empty.
     // Kept across the responses of a redirect chain: the refusal comes after the redirect's headers.
     std::string refusal;
+    // Why the last finished attempt failed, when it is to be retried: what a cancelled request says
+    // it was struggling with (FetchResult::failedBefore).
+    std::string lastFailure;
 
     void resetAttempt() {
         body.clear();
@@ -122,7 +125,8 @@ struct Fetcher::Private {
 
     // fetcher_retry.cpp: the timer queue.
     void promoteDueRetries();
-    bool scheduleRetry(std::unique_ptr<Transfer>& transfer, const Verdict& verdict, long status);
+    // May add to verdict.error why it is not retried.
+    bool scheduleRetry(std::unique_ptr<Transfer>& transfer, Verdict& verdict, long status);
 };
 
 }  // namespace tweeling::federation::harvest

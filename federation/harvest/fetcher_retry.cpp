@@ -182,9 +182,12 @@ void Fetcher::Private::promoteDueRetries() {
 }
 
 
-// Another attempt, after the backoff (or the server's Retry-After on 429 and 503, capped the same),
-// when the failure is worth one and attempts remain: then the transfer is in the timer queue.
-bool Fetcher::Private::scheduleRetry(std::unique_ptr<Transfer>& transfer, const Verdict& verdict, long status) {
+// Another attempt, after the backoff (or the server's Retry-After on 429 and 503), when the failure
+// is worth one and attempts remain: then the transfer is in the timer queue. A Retry-After longer
+// than backoffMaxMs ends the request now, saying so: asking again sooner than the server asked is
+// not polite, and waiting an hour inside a harvest round holds the round (and every source in it)
+// until its budget cancels the request, which then reports no cause at all.
+bool Fetcher::Private::scheduleRetry(std::unique_ptr<Transfer>& transfer, Verdict& verdict, long status) {
     const FetchOptions& options = transfer->request.options;
     if (verdict.ok || !verdict.retry || transfer->attempts >= options.maxAttempts) return false;
     long delayMs = backoffDelayMs(transfer->attempts + 1, options, jitter(random));
@@ -192,9 +195,16 @@ bool Fetcher::Private::scheduleRetry(std::unique_ptr<Transfer>& transfer, const 
         auto retryAfter = transfer->headers.find("retry-after");
         if (retryAfter != transfer->headers.end()) {
             const long serverDelayMs = parseRetryAfterMs(retryAfter->second);
-            if (serverDelayMs >= 0) delayMs = std::min(serverDelayMs, options.backoffMaxMs);
+            if (serverDelayMs > options.backoffMaxMs) {
+                verdict.error += "; the server asks to retry after " + formatSeconds(serverDelayMs / 1000.0) +
+                                 ", longer than the longest wait (" + formatSeconds(options.backoffMaxMs / 1000.0) +
+                                 "), so not now";
+                return false;
+            }
+            if (serverDelayMs >= 0) delayMs = serverDelayMs;
         }
     }
+    transfer->lastFailure = verdict.error;
     retries.emplace(Clock::now() + std::chrono::milliseconds(delayMs), std::move(transfer));
     return true;
 }

@@ -86,7 +86,7 @@ bool CkanJob::parseResponse(const harvest::FetchResult& result, const std::strin
     }
     if (auto error = common::parseUntrusted(result.body, out, 256)) {
         fail("degraded", where + " is not valid JSON (byte " + std::to_string(error->offset) + ": " + error->message +
-                             "); no deletions were applied");
+                             ")" + servedAs(result) + "; no deletions were applied");
         return false;
     }
     return true;

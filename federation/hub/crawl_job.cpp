@@ -68,7 +68,7 @@ void CrawlJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& res
     Json page;
     if (auto error = common::parseUntrusted(result.body, page, 256)) {
         fail("degraded", where + " is not valid JSON (byte " + std::to_string(error->offset) + ": " + error->message +
-                             "); no deletions were applied");
+                             ")" + servedAs(result) + "; no deletions were applied");
         return;
     }
     adapters::ItemsPage items;

@@ -25,17 +25,17 @@ using registry::store::BatchOutcome;
 using registry::store::Database;
 using registry::store::RemoveRequest;
 
+// Every page after the first must name the epoch the first one did, whatever was stored: a run
+// that kept the stored epoch once let a second epoch through (the check looked only at a new one).
 FeedEpoch::Step FeedEpoch::onPage(const std::string& pageEpoch) {
-    if (m_first) {
-        m_first = false;
-        if (!m_stored.empty() && pageEpoch != m_stored) {
-            m_resync = true;
-            m_new = pageEpoch;
-            return Step::Resync;
-        }
-        if (m_stored.empty()) m_new = pageEpoch;
+    if (!m_first) return pageEpoch == m_current ? Step::Continue : Step::Changed;
+    m_first = false;
+    m_current = pageEpoch;
+    if (!m_stored.empty() && pageEpoch != m_stored) {
+        m_new = pageEpoch;
+        return Step::Resync;
     }
-    if ((m_resync || !m_new.empty()) && pageEpoch != m_new) return Step::Changed;
+    if (m_stored.empty()) m_new = pageEpoch;
     return Step::Continue;
 }
 
@@ -175,7 +175,8 @@ bool FeedJob::readPage(const harvest::FetchResult& result, FeedPage& page) {
     }
     if (auto error = common::parseUntrusted(result.body, page.doc, 256, common::JsonChecks::Full, kMaxPageValues)) {
         fail("degraded", "the feed page after seq " + std::to_string(m_after) + " is not valid JSON (byte " +
-                             std::to_string(error->offset) + ": " + error->message + "); nothing of it was applied");
+                             std::to_string(error->offset) + ": " + error->message + ")" + servedAs(result) +
+                             "; nothing of it was applied");
         return false;
     }
     auto epoch = common::stringMember(page.doc, "epoch");

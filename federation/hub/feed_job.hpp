@@ -34,8 +34,8 @@ public:
 private:
     std::string m_stored;
     std::string m_new;
+    std::string m_current;  // the epoch of the run's first page
     bool m_first = true;
-    bool m_resync = false;
 };
 
 class FeedJob : public Job {

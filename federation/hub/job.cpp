@@ -3,6 +3,7 @@
 #include "adapters/content_hash.hpp"
 #include "api/ingest.hpp"
 #include "common/json.hpp"
+#include "common/text.hpp"
 #include "common/time.hpp"
 #include "hub/asset_verdict.hpp"  // kProfileCheck
 
@@ -186,6 +187,15 @@ void Job::submit(harvest::Fetcher& fetcher, harvest::FetchRequest request,
     request.onDone = [this, fetcherPointer, onPage = std::move(onPage)](harvest::FetchResult&& result) {
         try {
             if (result.cancelled) {
+                // Cancelled by the budget while retrying a failed fetch: the source failed, and
+                // the report says how (not "stopped early", which reads as a busy source's
+                // progress). A hub shutting down only stops.
+                if (!result.failedBefore.empty() && !m_cancelled.load()) {
+                    fail("down", result.failedBefore + " (GET " + result.url + "); " + budgetSpent() +
+                                     " before the fetch succeeded (" + std::to_string(result.attempts) +
+                                     " attempts)");
+                    return;
+                }
                 stopEarly();
                 return;
             }
@@ -196,6 +206,15 @@ void Job::submit(harvest::Fetcher& fetcher, harvest::FetchRequest request,
         }
     };
     fetcher.submit(std::move(request));
+}
+
+std::string Job::servedAs(const harvest::FetchResult& result) {
+    auto type = result.headers.find("content-type");
+    if (type == result.headers.end() || type->second.empty()) return "";
+    const std::string mediaType = common::toLowerAscii(type->second.substr(0, type->second.find(';')));
+    // application/json, application/geo+json, application/ld+json, …
+    if (mediaType.find("json") != std::string::npos) return "";
+    return " (served as " + type->second + ")";
 }
 
 std::string Job::budgetSpent() const {

@@ -67,6 +67,9 @@ protected:
     // Whether the run may fetch another page after `pages` pages.
     bool withinBudget(int pages) const { return pages < m_options.maxRunPages && !outOfTime(); }
     std::string budgetSpent() const;
+    // For the report of a body that is not JSON: " (served as text/html)" when the response said
+    // it was something else (a proxy's or portal's HTML page, the usual cause), else "".
+    static std::string servedAs(const harvest::FetchResult& result);
     // The run stops before its end, with more to read (its budget is spent, or the hub stops).
     virtual void stopEarly() = 0;
 

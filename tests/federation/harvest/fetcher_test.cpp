@@ -722,6 +722,9 @@ TEST_CASE("a cancelled request ends at once, wherever it is, and is not retried"
         CHECK(result.cancelled);
         CHECK_FALSE(result.ok);
         CHECK(result.error == "cancelled");
+        // What a request waiting to retry had failed with, for its report; nothing had failed yet for
+        // the one still in its first attempt.
+        CHECK(result.failedBefore == (result.url == server.url("/busy") ? "HTTP 503 Service Unavailable" : ""));
     }
     CHECK(fetcher.pending() == 0);
 }
