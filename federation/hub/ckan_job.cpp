@@ -35,14 +35,7 @@ void CkanJob::start(harvest::Fetcher& fetcher) {
     // A foreign catalog's records are unsigned and take the source's id as their origin: an id
     // that names an origin signing here (a node added under another source id) collides.
     m_keys.load(m_verifier, {}, {m_state.config.id});
-    m_full = fullListingDue();
-    if (!m_full) {
-        report([&](HarvestReport& r) {
-            r.notes.push_back("changes only: the packages modified since " + m_state.catalogSince +
-                              " (a full listing, which finds deletions, every " +
-                              std::to_string(m_options.fullListingEvery) + " rounds)");
-        });
-    }
+    m_full = beginCatalogRound("packages");
     next(fetcher);
 }
 
@@ -64,19 +57,7 @@ void CkanJob::next(harvest::Fetcher& fetcher) {
 
 // As CrawlJob: stopped early the listing is incomplete, so what it did not reach is not taken for
 // deleted.
-void CkanJob::stopEarly() {
-    std::string why = "the listing stopped after " + std::to_string(m_report.pages) + " pages: " + budgetSpent() +
-                      "; what it read is kept, and no deletions were applied";
-    if (m_cancelled.load()) {
-        report([&](HarvestReport& r) {
-            r.continues = true;
-            r.notes.push_back(why);
-        });
-    } else {
-        fail("degraded", why);
-    }
-    m_stopped = true;
-}
+void CkanJob::stopEarly() { stopIncompleteListing("listing"); }
 
 bool CkanJob::parseResponse(const harvest::FetchResult& result, const std::string& where, Json& out) {
     if (!result.ok) {
@@ -92,17 +73,6 @@ bool CkanJob::parseResponse(const harvest::FetchResult& result, const std::strin
     return true;
 }
 
-bool CkanJob::originFree(const std::string& where) {
-    const std::string& origin = m_state.config.id;
-    Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
-    if (check == Verifier::Result::Unsigned) return true;
-    // Nothing of a catalog whose records would take the name of a signing origin is written.
-    m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
-    fail("degraded", "the records of this catalog would take the origin " + origin +
-                         ", which signs its records at this hub: nothing was harvested; add the catalog "
-                         "under another source id");
-    return false;
-}
 
 void CkanJob::startRecord(harvest::Fetcher& fetcher, const std::string& id) {
     m_base = trimSlash(m_state.config.url);
@@ -121,7 +91,7 @@ void CkanJob::onPackage(const harvest::FetchResult& result, const std::string& i
         fail("degraded", where + ": " + *error + "; nothing was deleted (a package gone leaves at the next full listing)");
         return;
     }
-    if (!originFree(where)) return;
+    if (!foreignOriginFree(m_verifier, where)) return;
     std::set<RecordKey> seen;
     count(m_store.apply(mapForeignPage(std::vector<const JsonValue*>{package}, where, m_base, &adapters::mapCkanPackage, seen)));
     if (seen.empty() || seen.begin()->second != id) {
@@ -145,7 +115,7 @@ void CkanJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resu
         fail("degraded", where + ": " + *error + "; no deletions were applied");
         return;
     }
-    if (!originFree(where)) return;
+    if (!foreignOriginFree(m_verifier, where)) return;
     const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
     if (m_count < 0) m_count = packages.count;
     for (const JsonValue* package : packages.packages) {

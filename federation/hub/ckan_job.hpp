@@ -36,9 +36,6 @@ private:
     void onPackage(const harvest::FetchResult& result, const std::string& id);
     // Parses a response of the action API; on failure the run fails, naming `where`.
     bool parseResponse(const harvest::FetchResult& result, const std::string& where, common::Json& out);
-    // False (and the run failed) when the catalog's records would take the name of an origin that
-    // signs at this hub.
-    bool originFree(const std::string& where);
 
     std::string m_base;      // the catalog's base URL, without a trailing slash
     long long m_rows = 100;  // packages asked for per page

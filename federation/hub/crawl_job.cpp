@@ -27,19 +27,7 @@ void CrawlJob::next(harvest::Fetcher& fetcher, const std::string& url) {
 // A crawl has no cursor: stopped early it is incomplete, so what it did not reach is not taken
 // for deleted. Its budget spent, the catalog is larger (or slower) than one run may take, which
 // the operator must see; a hub shutting down is no fault of the source.
-void CrawlJob::stopEarly() {
-    std::string why = "the crawl stopped after " + std::to_string(m_report.pages) + " pages: " + budgetSpent() +
-                      "; what it read is kept, and no deletions were applied";
-    if (m_cancelled.load()) {
-        report([&](HarvestReport& r) {
-            r.continues = true;
-            r.notes.push_back(why);
-        });
-    } else {
-        fail("degraded", why);
-    }
-    m_stopped = true;
-}
+void CrawlJob::stopEarly() { stopIncompleteListing("crawl"); }
 
 void CrawlJob::refuseCollidingPage(const std::vector<const JsonValue*>& features, const std::string& where,
                                    Verifier::Result check) {

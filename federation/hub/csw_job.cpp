@@ -81,14 +81,7 @@ void CswJob::start(harvest::Fetcher& fetcher) {
     // A foreign catalog's records are unsigned and take the source's id as their origin: an id
     // that names an origin signing here (a node added under another source id) collides.
     m_keys.load(m_verifier, {}, {m_state.config.id});
-    m_full = fullListingDue();
-    if (!m_full) {
-        report([&](HarvestReport& r) {
-            r.notes.push_back("changes only: the records modified since " + m_state.catalogSince +
-                              " (a full listing, which finds deletions, every " +
-                              std::to_string(m_options.fullListingEvery) + " rounds)");
-        });
-    }
+    m_full = beginCatalogRound("records");
     next(fetcher);
 }
 
@@ -101,19 +94,7 @@ void CswJob::next(harvest::Fetcher& fetcher) {
 
 // As CkanJob: stopped early the listing is incomplete, so what it did not reach is not taken for
 // deleted.
-void CswJob::stopEarly() {
-    std::string why = "the listing stopped after " + std::to_string(m_report.pages) + " pages: " + budgetSpent() +
-                      "; what it read is kept, and no deletions were applied";
-    if (m_cancelled.load()) {
-        report([&](HarvestReport& r) {
-            r.continues = true;
-            r.notes.push_back(why);
-        });
-    } else {
-        fail("degraded", why);
-    }
-    m_stopped = true;
-}
+void CswJob::stopEarly() { stopIncompleteListing("listing"); }
 
 void CswJob::startRecord(harvest::Fetcher& fetcher, const std::string& id) {
     m_source = parseCswSourceUrl(m_state.config.url);
@@ -148,17 +129,6 @@ bool CswJob::readResponse(const harvest::FetchResult& result, const std::string&
     return true;
 }
 
-bool CswJob::originFree(const std::string& where) {
-    const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
-    Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
-    if (check == Verifier::Result::Unsigned) return true;
-    // Nothing of a catalog whose records would take the name of a signing origin is written.
-    m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
-    fail("degraded", "the records of this catalog would take the origin " + origin +
-                         ", which signs its records at this hub: nothing was harvested; add the catalog "
-                         "under another source id");
-    return false;
-}
 
 void CswJob::onRecord(const harvest::FetchResult& result, const std::string& id) {
     ++m_report.pages;
@@ -171,7 +141,7 @@ void CswJob::onRecord(const harvest::FetchResult& result, const std::string& id)
         fail("degraded", where + ": " + *error + "; " + nothingDone);
         return;
     }
-    if (!originFree(where)) return;
+    if (!foreignOriginFree(m_verifier, where)) return;
     std::set<RecordKey> seen;
     count(m_store.apply(
         mapForeignPage(std::vector<xml::Element>{record}, where, m_source.endpoint, &adapters::mapIsoRecord, seen)));
@@ -195,7 +165,7 @@ void CswJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resul
         fail(m_report.pages == 1 ? "down" : "degraded", where + ": " + *error + "; no deletions were applied");
         return;
     }
-    if (!originFree(where)) return;
+    if (!foreignOriginFree(m_verifier, where)) return;
     const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
     if (m_matched < 0) m_matched = page.matched;
     for (const xml::Element& record : page.records) {

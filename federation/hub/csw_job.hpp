@@ -62,9 +62,6 @@ private:
     // the run's first page, else degraded.
     bool readResponse(const harvest::FetchResult& result, const std::string& where, const char* method,
                       const std::string& nothingDone, adapters::xml::Document& document);
-    // False (and the run failed) when the catalog's records would take the name of an origin that
-    // signs at this hub.
-    bool originFree(const std::string& where);
 
     CswSourceUrl m_source;
     long long m_maxRecords = 100;  // records asked for per page

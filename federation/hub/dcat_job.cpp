@@ -22,19 +22,7 @@ void DcatJob::next(harvest::Fetcher& fetcher, const std::string& url) {
 
 // As CrawlJob: stopped early the listing is incomplete, so what it did not reach is not taken for
 // deleted.
-void DcatJob::stopEarly() {
-    std::string why = "the listing stopped after " + std::to_string(m_report.pages) + " pages: " + budgetSpent() +
-                      "; what it read is kept, and no deletions were applied";
-    if (m_cancelled.load()) {
-        report([&](HarvestReport& r) {
-            r.continues = true;
-            r.notes.push_back(why);
-        });
-    } else {
-        fail("degraded", why);
-    }
-    m_stopped = true;
-}
+void DcatJob::stopEarly() { stopIncompleteListing("listing"); }
 
 void DcatJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& result) {
     ++m_report.pages;
@@ -53,17 +41,8 @@ void DcatJob::onPage(harvest::Fetcher& fetcher, const harvest::FetchResult& resu
         fail(status, where + " is " + *error + "; no deletions were applied");
         return;
     }
+    if (!foreignOriginFree(m_verifier, where)) return;
     const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
-    Verifier::Result check = m_verifier.verify(origin, "", "put", "", nullptr, "");
-    if (check != Verifier::Result::Unsigned) {
-        // Nothing of a catalog whose records would take the name of a signing origin is written.
-        m_report.reject(
-            {"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
-        fail("degraded", "the records of this catalog would take the origin " + origin +
-                             ", which signs its records at this hub: nothing was harvested; add the catalog "
-                             "under another source id");
-        return;
-    }
     adapters::MappingContext context{origin, m_state.config.url};
     WriteBatch batch;
     for (adapters::rdf::TermId node : page.resources)

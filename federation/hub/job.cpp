@@ -101,6 +101,44 @@ void Job::startRecord(harvest::Fetcher&, const std::string&) {
                          " is harvested whole: it has no request for one record");
 }
 
+void Job::stopIncompleteListing(const std::string& noun) {
+    std::string why = "the " + noun + " stopped after " + std::to_string(m_report.pages) + " pages: " + budgetSpent() +
+                      "; what it read is kept, and no deletions were applied";
+    if (m_cancelled.load()) {
+        report([&](HarvestReport& r) {
+            r.continues = true;
+            r.notes.push_back(why);
+        });
+    } else {
+        fail("degraded", why);
+    }
+    m_stopped = true;
+}
+
+bool Job::foreignOriginFree(Verifier& verifier, const std::string& where) {
+    const std::string& origin = m_state.config.id;  // a foreign catalog is its records' origin
+    Verifier::Result check = verifier.verify(origin, "", "put", "", nullptr, "");
+    if (check == Verifier::Result::Unsigned) return true;
+    // Nothing of a catalog whose records would take the name of a signing origin is written.
+    m_report.reject({"", origin, where, {{Verifier::pointer(check), Verifier::explain(check, origin, "put", origin)}}});
+    fail("degraded", "the records of this catalog would take the origin " + origin +
+                         ", which signs its records at this hub: nothing was harvested; add the catalog "
+                         "under another source id");
+    return false;
+}
+
+bool Job::beginCatalogRound(const std::string& things) {
+    const bool full = fullListingDue();
+    if (!full) {
+        report([&](HarvestReport& r) {
+            r.notes.push_back("changes only: the " + things + " modified since " + m_state.catalogSince +
+                              " (a full listing, which finds deletions, every " +
+                              std::to_string(m_options.fullListingEvery) + " rounds)");
+        });
+    }
+    return full;
+}
+
 bool Job::fullListingDue() const {
     return m_state.catalogSince.empty() || m_options.fullListingEvery <= 1 ||
            m_state.roundsSinceFull + 1 >= m_options.fullListingEvery;

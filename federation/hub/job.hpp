@@ -74,6 +74,18 @@ protected:
     virtual void stopEarly() = 0;
 
     void fail(const std::string& status, const std::string& error);
+    // A listing without a cursor (a crawl, a catalog) stopped before its end (`noun`: "crawl",
+    // "listing"): what it read is kept, nothing is deleted; when the hub is stopping the next round
+    // goes on, else the run is degraded. What stopEarly does for every kind but a feed.
+    void stopIncompleteListing(const std::string& noun);
+    // A foreign catalog's records are unsigned and take the source's id as their origin: false (the
+    // run failed, nothing written) when that id is an origin that signs its records at this hub.
+    // `verifier` holds the source id as an unsigned origin (KeyRing::load).
+    bool foreignOriginFree(Verifier& verifier, const std::string& where);
+    // A catalog with rounds of changes (CKAN, CSW): whether this round is a full listing
+    // (fullListingDue); a round of changes says so in the report, naming what it asks for (`things`:
+    // "packages", "records").
+    bool beginCatalogRound(const std::string& things);
     // The report is written by the fetcher's thread and the writer's: always under this lock.
     template <typename Change>
     void report(Change change) {
