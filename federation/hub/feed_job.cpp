@@ -288,6 +288,10 @@ void FeedJob::readDeletion(const JsonValue& entry, const std::string& origin, co
                 ++m_collisions;
                 m_collidingOrigins.insert(origin);
             }
+            if (check == Verifier::Result::Bad) {
+                ++m_badSignatures;
+                m_badSignatureOrigins.insert(origin);
+            }
             r.reject({id, origin, where,
                       {{Verifier::pointer(check), Verifier::explain(check, origin, "delete", m_state.config.id)}}});
         });
@@ -330,6 +334,7 @@ Job::Prepared FeedJob::verifyAndPrepare(const Candidate& candidate) const {
         m_verifier.verify(candidate.origin, id, "put", updated, candidate.record, candidate.signature);
     if (check != Verifier::Result::Verified && check != Verifier::Result::Unsigned) {
         prepared.collision = check == Verifier::Result::Collision;
+        prepared.badSignature = check == Verifier::Result::Bad;
         prepared.rejected = {id, candidate.origin, candidate.where,
                              {{Verifier::pointer(check),
                                Verifier::explain(check, candidate.origin, "put", m_state.config.id)}}};
@@ -356,6 +361,10 @@ FeedJob::PageWrite FeedJob::collect(PageEntries&& entries, std::vector<Prepared>
                 ++write.collisions;
                 write.collidingOrigins.insert(result.rejected.origin);
             }
+            if (result.badSignature) {
+                ++write.badSignatures;
+                write.badSignatureOrigins.insert(result.rejected.origin);
+            }
             write.rejected.push_back(std::move(result.rejected));
             continue;
         }
@@ -378,6 +387,8 @@ void FeedJob::queueWrite(PageWrite&& write) {
             for (auto& problems : write.rejected) m_report.reject(std::move(problems));
             m_collisions += write.collisions;
             m_collidingOrigins.insert(write.collidingOrigins.begin(), write.collidingOrigins.end());
+            m_badSignatures += write.badSignatures;
+            m_badSignatureOrigins.insert(write.badSignatureOrigins.begin(), write.badSignatureOrigins.end());
         } catch (const std::exception& error) {
             m_writeFailed = true;
             fail("degraded", std::string("could not apply a page: ") + error.what());

@@ -75,8 +75,8 @@ private:
         std::vector<RecordKey> listed;
         std::vector<registry::store::RemoveRequest> deletions;
         std::vector<RecordProblems> rejected, warned;
-        std::set<std::string> collidingOrigins;
-        std::int64_t collisions = 0;
+        std::set<std::string> collidingOrigins, badSignatureOrigins;
+        std::int64_t collisions = 0, badSignatures = 0;
         std::string newEpoch;
         std::int64_t last = 0;
     };

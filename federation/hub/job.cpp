@@ -177,6 +177,25 @@ HarvestReport Job::finishReport() {
                          " unsigned entries under the name of origins that sign their records here (" + origins +
                          "); see the rejected records";
     }
+    // Signed, but not by the pinned key: a key rotated without the hub being told (or records
+    // altered on the way). Every such record is refused and what the hub held of it stays; the
+    // operator must hear of it, or the source's records silently stop updating.
+    if (m_badSignatures > 0 && m_report.status == "ok") {
+        m_report.status = "degraded";
+        std::string origins;
+        std::size_t listed = 0;
+        for (const auto& origin : m_badSignatureOrigins) {
+            if (++listed > 10) {
+                origins += ", and " + std::to_string(m_badSignatureOrigins.size() - 10) + " more";
+                break;
+            }
+            origins += (origins.empty() ? "" : ", ") + origin;
+        }
+        m_report.error = "refused " + std::to_string(m_badSignatures) +
+                         " entries whose signature does not verify against the key pinned for their origin (" +
+                         origins +
+                         "): was the key rotated? What the hub held of them is unchanged; see the rejected records";
+    }
     return m_report;
 }
 

@@ -97,6 +97,7 @@ protected:
     struct Prepared {
         bool ok = false;
         bool collision = false;  // rejected as an unsigned record under a signing origin's name
+        bool badSignature = false;  // rejected: signed, but not by the key pinned for its origin
         registry::store::PutRequest put;
         RecordProblems rejected;
         std::optional<RecordProblems> warned;
@@ -193,6 +194,10 @@ protected:
     // (under m_reportMutex).
     std::int64_t m_collisions = 0;
     std::set<std::string> m_collidingOrigins;
+    // Entries whose signature does not verify against their origin's pinned key, and those origins
+    // (under m_reportMutex): a key rotated without the hub being told, or records altered on the way.
+    std::int64_t m_badSignatures = 0;
+    std::set<std::string> m_badSignatureOrigins;
     std::string m_newestModified;  // under m_reportMutex (noteModified)
 };
 

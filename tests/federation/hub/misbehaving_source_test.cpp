@@ -49,7 +49,7 @@ const Scenario kScenarios[] = {
     {"huge-string", Misbehaviour::HugeJsonString, "down", "response larger than 8388608 bytes"},
     {"reset", Misbehaviour::ResetConnection, "down", "broken off"},
     {"epoch-flap", Misbehaviour::EpochFlap, "degraded", "epoch changed during the harvest"},
-    {"wrong-key", Misbehaviour::WrongKey, "ok", "the signature does not verify against the pinned key"},
+    {"wrong-key", Misbehaviour::WrongKey, "degraded", "does not verify against the key pinned for their origin"},
     {"silent", Misbehaviour::Silent, "down", "timed out after"},
 };
 
