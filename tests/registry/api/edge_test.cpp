@@ -299,15 +299,17 @@ TEST_CASE("a hub limits each admin key's writes", "[edge]") {
 
 TEST_CASE("slow-drip clients are cut off by the header and body timeouts while others are served", "[edge]") {
     TempDir dir;
+    const std::string key = createKey(dir.file("node.db"));
     ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
                         "gm0363", "--quiet", "--threads", "2", "--header-timeout", "2", "--body-timeout", "2"});
     const int port = portOf(node.baseUrl());
     constexpr int kHeaderDrips = 40, kBodyDrips = 5;
     // Never complete: the header has no blank line within the bytes dripped; the body is 100 bytes.
+    // The write has a good key: a write without one is refused by its head, before any body.
     const std::string header = "GET /collections/twins/items HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: dripping";
     const std::string bodyHead =
-        "POST /collections/twins/items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        "Content-Type: application/geo+json\r\nContent-Length: 100\r\n\r\n";
+        "POST /collections/twins/items HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key +
+        "\r\nContent-Type: application/geo+json\r\nContent-Length: 100\r\n\r\n";
 
     struct Connection {
         int fd = -1;
