@@ -127,6 +127,11 @@ std::optional<std::string_view> RequestParser::nextLine(std::size_t limit, bool&
     }
     std::string_view line(m_buffer.data() + m_position, newline - m_position);
     m_scanned = 0;
+    // The same verdict as when the line comes in pieces and is judged before its end arrives.
+    if (line.size() > limit + 1 || (line.size() == limit + 1 && line.back() != '\r')) {
+        tooLong = true;
+        return std::nullopt;
+    }
     if (line.empty() || line.back() != '\r') {
         bareCrOrLf = true;
         return std::nullopt;
@@ -134,10 +139,6 @@ std::optional<std::string_view> RequestParser::nextLine(std::size_t limit, bool&
     line.remove_suffix(1);
     if (line.find('\r') != std::string_view::npos) {
         bareCrOrLf = true;
-        return std::nullopt;
-    }
-    if (line.size() > limit) {
-        tooLong = true;
         return std::nullopt;
     }
     m_position = newline + 1;

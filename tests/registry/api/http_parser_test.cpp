@@ -237,6 +237,9 @@ TEST_CASE("the head and the body are bounded", "[http-parser]") {
     CHECK(bigBody.status == 413);
     Outcome bigChunks = parse("PUT / HTTP/1.1\r\n" + kHost + "Transfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\n", 0, limits);
     CHECK(bigChunks.status == 413);
+    // A line over the bound that ends in a bare LF is over the bound, whether it comes whole or in pieces.
+    for (std::size_t piece : {std::size_t(0), std::size_t(1), std::size_t(9)})
+        CHECK(parse("GET /" + std::string(150, 'a') + "\n", piece, limits).status == 414);
     Outcome atBounds = parse("PUT / HTTP/1.1\r\n" + kHost + "Content-Length: 10\r\n\r\n0123456789", 1, limits);
     CHECK(atBounds.status == 0);
     CHECK(atBounds.requests.size() == 1);
