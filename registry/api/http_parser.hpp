@@ -96,6 +96,8 @@ public:
     bool idle() const { return m_state == State::Start && m_buffer.size() == m_position; }
     // True while the head of a request is being read (its first byte has come).
     bool readingHead() const { return m_state == State::Head || (m_state == State::Start && !idle()); }
+    // Bytes received and not yet parsed.
+    std::size_t buffered() const { return m_buffer.size() - m_position; }
     bool readingBody() const { return m_state >= State::Body && m_state <= State::Trailer; }
 
 private:

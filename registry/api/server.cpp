@@ -180,7 +180,13 @@ struct Connection {
     std::chrono::steady_clock::time_point started;
     bool closing = false;    // answered and closing: what else comes is read and dropped
     std::size_t discarded = 0;
+    std::size_t unsent = 0;  // bytes of answers handed to Pistache and not yet written
+    bool paused = false;     // requests wait until the answers before them are written
 };
+
+// How far a connection's answers may run ahead of the client reading them (pipelining) before its
+// next requests wait.
+constexpr std::size_t kMaxUnsentBytes = 1024 * 1024;
 
 constexpr const char* kConnectionData = "tweeling.connection";
 constexpr const char* kAllowedMethods = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
@@ -220,20 +226,36 @@ public:
             clock->requestStarts();
         }
         connection->parser.feed(buffer, length);
+        if (connection->paused && connection->parser.buffered() > m_shared->limits.maxHeadBytes + m_shared->limits.maxBodyBytes) {
+            // Requests sent far ahead of reading their answers: the client is cut off, not buffered.
+            connection->closing = true;
+            ::shutdown(peer->fd(), SHUT_RDWR);
+            return;
+        }
+        serveSafely(*connection, *clock, peer);
+    }
+
+private:
+    void serveSafely(Connection& connection, DeadlineClock& clock, const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
         try {
-            serve(*connection, *clock, peer);
+            serve(connection, clock, peer);
         } catch (const std::exception& error) {
             logError("reading a request failed", error);
-            answer(*connection, peer,
+            answer(connection, peer,
                    problem(problem::kInternalError, "The server could not complete the request. The error has been logged."),
                    false, false);
         }
     }
 
-private:
-    // Answers every request complete in the connection's bytes, in order.
+    // Answers every request complete in the connection's bytes, in order; pauses while the answers
+    // not yet written pass kMaxUnsentBytes (a client pipelining requests without reading the answers
+    // would otherwise have them all held in memory), and goes on when they are written (answer()).
     void serve(Connection& connection, DeadlineClock& clock, const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
         for (;;) {
+            if (connection.unsent > kMaxUnsentBytes) {
+                connection.paused = true;
+                return;
+            }
             switch (connection.parser.next()) {
                 case http::RequestParser::Event::NeedMore:
                     if (connection.parser.readingBody()) clock.bodyStarts();
@@ -379,16 +401,30 @@ private:
         const bool authenticated = request.headers.count("authorization") > 0;
         std::string bytes = serialize(response, headRequest, authenticated, keepAlive);
         const std::size_t size = bytes.size();
-        auto written = peer->send(Pistache::RawBuffer(std::move(bytes), size));
-        if (!keepAlive) {
-            connection.closing = true;
-            std::weak_ptr<Pistache::Tcp::Peer> weak = peer;
-            written.then(
-                [weak](ssize_t) {
-                    if (auto open = weak.lock()) ::shutdown(open->fd(), SHUT_WR);
+        connection.unsent += size;
+        if (!keepAlive) connection.closing = true;
+        std::weak_ptr<Pistache::Tcp::Peer> weak = peer;
+        // Runs on this connection's reactor thread once the bytes are written (Pistache resolves
+        // the write's promise there), as onInput does: no lock is needed.
+        peer->send(Pistache::RawBuffer(std::move(bytes), size))
+            .then(
+                [this, weak, size, keepAlive](ssize_t) {
+                    auto open = weak.lock();
+                    if (!open) return;
+                    if (!keepAlive) {
+                        ::shutdown(open->fd(), SHUT_WR);
+                        return;
+                    }
+                    auto written = std::static_pointer_cast<Connection>(open->tryGetData(kConnectionData));
+                    auto clock = std::static_pointer_cast<DeadlineClock>(open->tryGetData(ParserData));
+                    if (!written || !clock) return;
+                    written->unsent -= std::min(written->unsent, size);
+                    if (written->paused && !written->closing && written->unsent <= kMaxUnsentBytes) {
+                        written->paused = false;
+                        serveSafely(*written, *clock, open);
+                    }
                 },
                 [](std::exception_ptr) {});
-        }
         const auto elapsed = now() - connection.started;
         if (!countedByApi) m_shared->api->countAnswer(response.status, elapsed);
         if (m_shared->logRequests)

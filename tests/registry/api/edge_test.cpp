@@ -732,6 +732,23 @@ TEST_CASE("pipelined requests are all answered, in order; a pipelined PUT is exe
         CHECK(statusesIn(answers.data) == std::vector<int>{201, 200});
     }
     CHECK(get(node.baseUrl() + "/collections/twins/items/gm0363-pipelined").status == 200);
+    {
+        // Far more answers than the server holds for a client that does not read yet (1 MiB): it
+        // waits while they are unread and goes on as they are read, until every one is answered.
+        constexpr int kRequests = 1500;
+        std::string burst;
+        for (int i = 0; i < kRequests; ++i)
+            burst += "GET /collections HTTP/1.1\r\n" + host + (i + 1 == kRequests ? "Connection: close\r\n\r\n" : "\r\n");
+        int fd = connectLoopback(port, false);
+        sendText(fd, burst);
+        UntilClose answers = readUntilClose(fd);
+        close(fd);
+        CHECK(answers.closed);
+        std::vector<int> statuses = statusesIn(answers.data);
+        CHECK(statuses.size() == static_cast<std::size_t>(kRequests));
+        CHECK(std::count(statuses.begin(), statuses.end(), 200) == kRequests);
+        CHECK(answers.data.size() > 2 * 1024 * 1024);
+    }
 }
 
 TEST_CASE("the server closes after Connection: close and HTTP/1.0; HEAD has the GET's Content-Length", "[edge][http]") {
