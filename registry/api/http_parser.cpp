@@ -13,8 +13,21 @@ namespace {
 bool isTokenChar(unsigned char c) {
     if (std::isalnum(c)) return c < 0x80;
     switch (c) {
-        case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-        case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+        case '!':
+        case '#':
+        case '$':
+        case '%':
+        case '&':
+        case '\'':
+        case '*':
+        case '+':
+        case '-':
+        case '.':
+        case '^':
+        case '_':
+        case '`':
+        case '|':
+        case '~':
             return true;
         default:
             return false;
@@ -22,10 +35,13 @@ bool isTokenChar(unsigned char c) {
 }
 
 bool isToken(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return isTokenChar(static_cast<unsigned char>(c)); });
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return isTokenChar(static_cast<unsigned char>(c)); });
 }
 
-bool isWhitespace(char c) { return c == ' ' || c == '\t'; }
+bool isWhitespace(char c) {
+    return c == ' ' || c == '\t';
+}
 
 // Untrusted text quoted in a detail: printable ASCII only, bounded.
 std::string quoted(std::string_view text) {
@@ -54,7 +70,8 @@ bool validTargetChar(unsigned char c) {
 bool plausibleHost(std::string_view host) {
     return std::all_of(host.begin(), host.end(), [](char ch) {
         unsigned char c = static_cast<unsigned char>(ch);
-        return (std::isalnum(c) && c < 0x80) || std::string_view("-._~!$&'()*+,;=:[]%").find(ch) != std::string_view::npos;
+        return (std::isalnum(c) && c < 0x80) ||
+               std::string_view("-._~!$&'()*+,;=:[]%").find(ch) != std::string_view::npos;
     });
 }
 
@@ -160,8 +177,9 @@ RequestParser::Event RequestParser::next() {
                         m_position += 2;
                         m_headBytes += 2;
                         if (m_headBytes > m_limits.maxHeadBytes)
-                            return fail(problem::kHeaderFieldsTooLarge,
-                                        "The request head is longer than " + std::to_string(m_limits.maxHeadBytes) + " bytes");
+                            return fail(
+                                problem::kHeaderFieldsTooLarge,
+                                "The request head is longer than " + std::to_string(m_limits.maxHeadBytes) + " bytes");
                     } else if (m_buffer[m_position] == '\r' && m_position + 1 == m_buffer.size()) {
                         compact();
                         return Event::NeedMore;
@@ -180,8 +198,8 @@ RequestParser::Event RequestParser::next() {
             case State::Head: {
                 const bool requestLine = m_request.method.empty();
                 const std::size_t left = m_headBytes >= m_limits.maxHeadBytes ? 0 : m_limits.maxHeadBytes - m_headBytes;
-                const std::size_t limit =
-                    requestLine ? std::min(m_limits.maxRequestLineBytes, left >= 2 ? left - 2 : 0) : (left >= 2 ? left - 2 : 0);
+                const std::size_t limit = requestLine ? std::min(m_limits.maxRequestLineBytes, left >= 2 ? left - 2 : 0)
+                                                      : (left >= 2 ? left - 2 : 0);
                 auto line = nextLine(limit, tooLong, bareCrOrLf);
                 if (tooLong) {
                     if (requestLine)
@@ -248,8 +266,9 @@ RequestParser::Event RequestParser::next() {
             case State::ChunkDataEnd: {
                 if (m_buffer.size() - m_position < 2) {
                     if (m_buffer.size() > m_position && m_buffer[m_position] != '\r')
-                        return fail(problem::kMalformedRequest,
-                                    "A chunk of the chunked body is longer than its chunk size (no CRLF after its data)");
+                        return fail(
+                            problem::kMalformedRequest,
+                            "A chunk of the chunked body is longer than its chunk size (no CRLF after its data)");
                     compact();
                     return Event::NeedMore;
                 }
@@ -264,7 +283,8 @@ RequestParser::Event RequestParser::next() {
                 auto line = nextLine(m_limits.maxChunkLineBytes, tooLong, bareCrOrLf);
                 if (tooLong)
                     return fail(problem::kHeaderFieldsTooLarge, "A trailer field of the chunked body is longer than " +
-                                                                    std::to_string(m_limits.maxChunkLineBytes) + " bytes");
+                                                                    std::to_string(m_limits.maxChunkLineBytes) +
+                                                                    " bytes");
                 if (bareCrOrLf)
                     return fail(problem::kMalformedRequest,
                                 "A trailer field line has a CR or LF that is not part of a CRLF line ending");
@@ -274,8 +294,9 @@ RequestParser::Event RequestParser::next() {
                 }
                 m_trailerBytes += line->size() + 2;
                 if (m_trailerBytes > m_limits.maxHeadBytes)
-                    return fail(problem::kHeaderFieldsTooLarge, "The trailer fields of the chunked body are longer than " +
-                                                                    std::to_string(m_limits.maxHeadBytes) + " bytes");
+                    return fail(problem::kHeaderFieldsTooLarge,
+                                "The trailer fields of the chunked body are longer than " +
+                                    std::to_string(m_limits.maxHeadBytes) + " bytes");
                 if (line->empty()) {
                     m_state = State::Done;
                     break;
@@ -300,8 +321,9 @@ RequestParser::Event RequestParser::parseRequestLine(std::string_view line) {
     std::string_view target = line.substr(firstSpace + 1, secondSpace - firstSpace - 1);
     std::string_view version = line.substr(secondSpace + 1);
     if (!isToken(method)) return malformed("The method " + quoted(method) + " is not a token (RFC 9110 §9.1)");
-    if (version.size() != 8 || version.compare(0, 5, "HTTP/") != 0 || !std::isdigit(static_cast<unsigned char>(version[5])) ||
-        version[6] != '.' || !std::isdigit(static_cast<unsigned char>(version[7])))
+    if (version.size() != 8 || version.compare(0, 5, "HTTP/") != 0 ||
+        !std::isdigit(static_cast<unsigned char>(version[5])) || version[6] != '.' ||
+        !std::isdigit(static_cast<unsigned char>(version[7])))
         return malformed("The HTTP version " + quoted(version) + " is not of the form HTTP/1.1 (RFC 9112 §2.3)");
     if (version[5] != '1' || (version[7] != '0' && version[7] != '1'))
         return fail(problem::kHttpVersionNotSupported,
@@ -328,7 +350,8 @@ RequestParser::Event RequestParser::parseRequestLine(std::string_view line) {
         std::size_t pathStart = rest.find_first_of("/?");
         std::string_view authority = rest.substr(0, pathStart);
         if (authority.empty() || !plausibleHost(authority) || authority.find('@') != std::string_view::npos)
-            return malformed("The authority of the absolute-form request-target " + quoted(target) + " is not a host[:port]");
+            return malformed("The authority of the absolute-form request-target " + quoted(target) +
+                             " is not a host[:port]");
         m_absoluteAuthority = std::string(authority);
         pathAndQuery = pathStart == std::string_view::npos ? std::string_view() : rest.substr(pathStart);
         if (pathAndQuery.empty() || pathAndQuery[0] == '?') {
@@ -351,19 +374,21 @@ RequestParser::Event RequestParser::parseFieldLine(std::string_view line,
                                                    const char* where) {
     const std::string kind(where);
     if (isWhitespace(line[0]))
-        return fail(problem::kMalformedRequest,
-                    "A " + kind + " line starts with whitespace: line folding (obs-fold) is not accepted (RFC 9112 §5.2)");
+        return fail(
+            problem::kMalformedRequest,
+            "A " + kind + " line starts with whitespace: line folding (obs-fold) is not accepted (RFC 9112 §5.2)");
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos)
         return fail(problem::kMalformedRequest, "The " + kind + " line " + quoted(line) + " has no colon");
     std::string_view name = line.substr(0, colon);
     if (name.empty()) return fail(problem::kMalformedRequest, "A " + kind + " line has no name before its colon");
     if (isWhitespace(name.back()))
-        return fail(problem::kMalformedRequest, "The " + kind + " " + quoted(common::trimView(name, common::kHttpWhitespace)) +
+        return fail(problem::kMalformedRequest, "The " + kind + " " +
+                                                    quoted(common::trimView(name, common::kHttpWhitespace)) +
                                                     " has whitespace between its name and the colon (RFC 9112 §5.1)");
     if (!isToken(name))
-        return fail(problem::kMalformedRequest,
-                    "The " + kind + " name " + quoted(name) + " has a character that is not allowed in a token (RFC 9110 §5.1)");
+        return fail(problem::kMalformedRequest, "The " + kind + " name " + quoted(name) +
+                                                    " has a character that is not allowed in a token (RFC 9110 §5.1)");
     std::string_view value = common::trimView(line.substr(colon + 1), common::kHttpWhitespace);
     for (char ch : value) {
         unsigned char c = static_cast<unsigned char>(ch);
@@ -408,14 +433,15 @@ RequestParser::Event RequestParser::finishHead() {
             return malformed("Transfer-Encoding is not allowed in an HTTP/1.0 request (RFC 9112 §6.1)");
         std::vector<std::string> codings;
         for (const auto& coding : common::splitList(request.header("transfer-encoding")))
-            codings.push_back(common::toLowerAscii(common::trimView(coding.substr(0, coding.find(';')), common::kHttpWhitespace)));
+            codings.push_back(
+                common::toLowerAscii(common::trimView(coding.substr(0, coding.find(';')), common::kHttpWhitespace)));
         if (codings.empty()) return malformed("The Transfer-Encoding header field is empty");
         for (const auto& coding : codings)
             if (coding != "chunked")
-                return fail(problem::kNotImplemented, "The transfer coding " + quoted(coding) +
-                                                          " is not supported; send the body chunked or with a Content-Length");
-        if (codings.size() > 1)
-            return malformed("Transfer-Encoding names chunked more than once (RFC 9112 §6.1)");
+                return fail(problem::kNotImplemented,
+                            "The transfer coding " + quoted(coding) +
+                                " is not supported; send the body chunked or with a Content-Length");
+        if (codings.size() > 1) return malformed("Transfer-Encoding names chunked more than once (RFC 9112 §6.1)");
         request.chunked = true;
     }
     if (hasContentLength) {
@@ -465,8 +491,8 @@ RequestParser::Event RequestParser::parseChunkSize(std::string_view line) {
         const char c = line[digits];
         const std::size_t value = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(c) - 'a' + 10);
         if (size > (m_limits.maxBodyBytes + 1) / 16)
-            return fail(problem::kRequestTooLarge, "The chunked body is larger than " +
-                                                       std::to_string(m_limits.maxBodyBytes) + " bytes");
+            return fail(problem::kRequestTooLarge,
+                        "The chunked body is larger than " + std::to_string(m_limits.maxBodyBytes) + " bytes");
         size = size * 16 + value;
         ++digits;
     }
@@ -483,7 +509,8 @@ RequestParser::Event RequestParser::parseChunkSize(std::string_view line) {
         while (at < line.size() && isTokenChar(static_cast<unsigned char>(line[at]))) ++at;
         return at > start;
     };
-    const std::string badExtension = "A chunk extension of the chunked body is not of the grammar (RFC 9112 §7.1.1): " + quoted(line);
+    const std::string badExtension =
+        "A chunk extension of the chunked body is not of the grammar (RFC 9112 §7.1.1): " + quoted(line);
     for (;;) {
         skipWhitespace();
         if (at == line.size()) break;
@@ -505,8 +532,10 @@ RequestParser::Event RequestParser::parseChunkSize(std::string_view line) {
                         ++at;
                         break;
                     }
-                    if (c == '\\') ++at;
-                    else if ((c < 0x20 && c != '\t') || c == 0x7F) return malformed(badExtension);
+                    if (c == '\\')
+                        ++at;
+                    else if ((c < 0x20 && c != '\t') || c == 0x7F)
+                        return malformed(badExtension);
                     ++at;
                 }
                 if (!closed) return malformed(badExtension);

@@ -45,10 +45,10 @@ struct ParserLimits {
 };
 
 struct ParsedRequest {
-    std::string method;  // as received (methods are case-sensitive, RFC 9110 §9.1)
-    std::string target;  // the request-target as received
-    std::string path;    // its path, still percent-encoded ("*" for OPTIONS *)
-    std::string query;   // what follows "?", still encoded; empty when none
+    std::string method;    // as received (methods are case-sensitive, RFC 9110 §9.1)
+    std::string target;    // the request-target as received
+    std::string path;      // its path, still percent-encoded ("*" for OPTIONS *)
+    std::string query;     // what follows "?", still encoded; empty when none
     int minorVersion = 1;  // HTTP/1.<minorVersion>: 0 or 1
     // The header fields in the order received: names lower-cased, values without the OWS around them.
     std::vector<std::pair<std::string, std::string>> fields;

@@ -21,10 +21,9 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
-#include <optional>
 #include <iostream>
 #include <mutex>
-#include <sstream>
+#include <optional>
 #include <thread>
 
 namespace tweeling::registry::api {
@@ -83,7 +82,8 @@ std::string serialize(const Response& response, bool headRequest, bool authentic
     const char* reason = Pistache::Http::codeString(static_cast<Pistache::Http::Code>(response.status));
     bytes.append(reason && *reason ? reason : "Unknown").append("\r\n");
     bytes.append("Date: ").append(httpDate()).append("\r\n");
-    if (!response.contentType.empty()) bytes.append("Content-Type: ").append(fieldText(response.contentType)).append("\r\n");
+    if (!response.contentType.empty())
+        bytes.append("Content-Type: ").append(fieldText(response.contentType)).append("\r\n");
     std::vector<std::string> own;
     for (const auto& header : response.headers) own.push_back(common::toLowerAscii(header.first));
     // An answer to an authenticated request (a write, a hub's admin routes) is kept by no cache
@@ -151,7 +151,7 @@ Response problem(const ProblemType& type, const std::string& detail, const std::
 struct Shared {
     const Api* api = nullptr;
     bool logRequests = true;
-    http::ParserLimits limits;  // from ServerOptions when the server starts
+    http::ParserLimits limits;                   // from ServerOptions when the server starts
     std::unique_ptr<RateLimiter> clientLimiter;  // null: no per-address limit
     TrustedProxies trustedProxies;
     std::atomic<int> inFlight{0};
@@ -175,10 +175,10 @@ public:
 struct Connection {
     explicit Connection(const http::ParserLimits& limits) : parser(limits) {}
     http::RequestParser parser;
-    Request request;         // the current request once its head is complete
+    Request request;                  // the current request once its head is complete
     std::optional<Response> refusal;  // the answer to it decided from its head (its body is not read)
     std::chrono::steady_clock::time_point started;
-    bool closing = false;    // answered and closing: what else comes is read and dropped
+    bool closing = false;  // answered and closing: what else comes is read and dropped
     std::size_t discarded = 0;
     std::size_t unsent = 0;  // bytes of answers handed to Pistache and not yet written
     bool paused = false;     // requests wait until the answers before them are written
@@ -226,7 +226,8 @@ public:
             clock->requestStarts();
         }
         connection->parser.feed(buffer, length);
-        if (connection->paused && connection->parser.buffered() > m_shared->limits.maxHeadBytes + m_shared->limits.maxBodyBytes) {
+        if (connection->paused &&
+            connection->parser.buffered() > m_shared->limits.maxHeadBytes + m_shared->limits.maxBodyBytes) {
             // Requests sent far ahead of reading their answers: the client is cut off, not buffered.
             connection->closing = true;
             ::shutdown(peer->fd(), SHUT_RDWR);
@@ -242,7 +243,8 @@ private:
         } catch (const std::exception& error) {
             logError("reading a request failed", error);
             answer(connection, peer,
-                   problem(problem::kInternalError, "The server could not complete the request. The error has been logged."),
+                   problem(problem::kInternalError,
+                           "The server could not complete the request. The error has been logged."),
                    false, false);
         }
     }
@@ -318,7 +320,8 @@ private:
         if (!m_shared->trustedProxies.empty()) {
             auto forwarded = request.headers.find("x-forwarded-for");
             if (forwarded != request.headers.end())
-                request.clientAddress = m_shared->trustedProxies.clientAddress(request.clientAddress, forwarded->second);
+                request.clientAddress =
+                    m_shared->trustedProxies.clientAddress(request.clientAddress, forwarded->second);
         }
         request.query = http::parseQuery(head.query);
         connection.refusal = judge(request);
@@ -382,7 +385,8 @@ private:
             return response;
         } catch (const std::exception& error) {
             logError("request handling failed", error);
-            return problem(problem::kInternalError, "The server could not complete the request. The error has been logged.");
+            return problem(problem::kInternalError,
+                           "The server could not complete the request. The error has been logged.");
         }
     }
 

@@ -36,7 +36,8 @@ Outcome parse(std::string_view bytes, std::size_t piece, const ParserLimits& lim
                     if (outcome.requests.back().body.size() > limits.maxBodyBytes) fuzz::fail("body over the limit");
                     break;
                 case RequestParser::Event::Error:
-                    if (!parser.error().type || parser.error().detail.empty()) fuzz::fail("an error without a type or detail");
+                    if (!parser.error().type || parser.error().detail.empty())
+                        fuzz::fail("an error without a type or detail");
                     outcome.status = parser.error().type->status;
                     more = false;
                     break;

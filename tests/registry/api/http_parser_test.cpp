@@ -97,7 +97,8 @@ TEST_CASE("bodies by Content-Length and chunked, with extensions and trailers", 
         CHECK(outcome.requests[0].body == "hello");
     }
     SECTION("the same Content-Length twice, and as a list, is one length") {
-        Outcome outcome = parse("PUT /x HTTP/1.1\r\n" + kHost + "Content-Length: 3\r\nContent-Length: 3, 003\r\n\r\nabc");
+        Outcome outcome =
+            parse("PUT /x HTTP/1.1\r\n" + kHost + "Content-Length: 3\r\nContent-Length: 3, 003\r\n\r\nabc");
         REQUIRE(outcome.requests.size() == 1);
         CHECK(outcome.requests[0].body == "abc");
     }
@@ -125,9 +126,9 @@ TEST_CASE("bodies by Content-Length and chunked, with extensions and trailers", 
 }
 
 TEST_CASE("pipelined requests come out in order; HTTP/1.0 and Connection: close end keep-alive", "[http-parser]") {
-    const std::string bytes = "\r\nGET /a HTTP/1.1\r\n" + kHost + "\r\n" +          // an empty line first is skipped
+    const std::string bytes = "\r\nGET /a HTTP/1.1\r\n" + kHost + "\r\n" +  // an empty line first is skipped
                               "PUT /b HTTP/1.1\r\n" + kHost + "Content-Length: 2\r\n\r\nhi" +
-                              "GET /c HTTP/1.0\r\n\r\n" +                               // HTTP/1.0 needs no Host
+                              "GET /c HTTP/1.0\r\n\r\n" +  // HTTP/1.0 needs no Host
                               "GET /d HTTP/1.1\r\n" + kHost + "Connection: keep-alive, Close\r\n\r\nGET";
     Outcome outcome = parse(bytes);
     INFO(outcome.detail);
@@ -146,8 +147,10 @@ TEST_CASE("pipelined requests come out in order; HTTP/1.0 and Connection: close 
 }
 
 TEST_CASE("an absolute-form target stands for Host; OPTIONS * is accepted", "[http-parser]") {
-    Outcome outcome = parse("GET http://Node.example:8080/collections?f=json HTTP/1.1\r\nHost: other\r\n\r\n"
-                            "OPTIONS * HTTP/1.1\r\n" + kHost + "\r\n");
+    Outcome outcome = parse(
+        "GET http://Node.example:8080/collections?f=json HTTP/1.1\r\nHost: other\r\n\r\n"
+        "OPTIONS * HTTP/1.1\r\n" +
+        kHost + "\r\n");
     REQUIRE(outcome.requests.size() == 2);
     CHECK(outcome.requests[0].path == "/collections");
     CHECK(outcome.requests[0].query == "f=json");
@@ -176,27 +179,28 @@ TEST_CASE("the request line is refused where RFC 9112 says so", "[http-parser]")
 
 TEST_CASE("header fields are refused where RFC 9112 says so", "[http-parser]") {
     const std::string line = "GET / HTTP/1.1\r\n";
-    refused(line + kHost + "Accept : */*\r\n\r\n", 400, "'Accept'");                          // space before colon
+    refused(line + kHost + "Accept : */*\r\n\r\n", 400, "'Accept'");  // space before colon
     refused(line + kHost + "Accept\t: */*\r\n\r\n", 400, "whitespace between its name and the colon");
-    refused(line + kHost + "X-A: one\r\n two\r\n\r\n", 400, "obs-fold");                      // line folding
+    refused(line + kHost + "X-A: one\r\n two\r\n\r\n", 400, "obs-fold");  // line folding
     refused(line + kHost + "X-A: one\r\n\ttwo\r\n\r\n", 400, "obs-fold");
-    refused(line + kHost + "X-A: one\ntwo\r\n\r\n", 400, "CR or LF");                         // bare LF in a value
-    refused(line + kHost + "X-A: one\rtwo\r\n\r\n", 400, "CR or LF");                         // bare CR in a value
-    refused("GET / HTTP/1.1\n" + kHost + "\r\n", 400, "CR or LF");                            // bare LF ending a line
+    refused(line + kHost + "X-A: one\ntwo\r\n\r\n", 400, "CR or LF");  // bare LF in a value
+    refused(line + kHost + "X-A: one\rtwo\r\n\r\n", 400, "CR or LF");  // bare CR in a value
+    refused("GET / HTTP/1.1\n" + kHost + "\r\n", 400, "CR or LF");     // bare LF ending a line
     refused(line + kHost + "X-A: a\x01z\r\n\r\n", 400, "'X-A' has a control character");
-    refused(line + kHost + "X(A): 1\r\n\r\n", 400, "'X(A)'");                                 // not a token
+    refused(line + kHost + "X(A): 1\r\n\r\n", 400, "'X(A)'");  // not a token
     refused(line + kHost + "X\xC3\xA9: 1\r\n\r\n", 400, "name");
     refused(line + kHost + ": value\r\n\r\n", 400, "no name");
     refused(line + kHost + "NoColon\r\n\r\n", 400, "no colon");
-    refused(line + "\r\n", 400, "Host");                                                      // HTTP/1.1 without Host
-    refused(line + kHost + kHost + "\r\n", 400, "Host");                                      // several Hosts
+    refused(line + "\r\n", 400, "Host");                  // HTTP/1.1 without Host
+    refused(line + kHost + kHost + "\r\n", 400, "Host");  // several Hosts
     refused(line + "Host: a b\r\n\r\n", 400, "Host");
     refused("GET / HTTP/1.1\r\n" + kHost + "Expect: something\r\n\r\n", 417, "'something'");
 }
 
 TEST_CASE("message framing is refused where RFC 9112 says so", "[http-parser]") {
     const std::string line = "POST / HTTP/1.1\r\n" + kHost;
-    refused(line + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc", 400, "both Transfer-Encoding and Content-Length");
+    refused(line + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc", 400,
+            "both Transfer-Encoding and Content-Length");
     refused(line + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400, "differing Content-Length");
     refused(line + "Content-Length: 3, 4\r\n\r\nabcd", 400, "differing Content-Length");
     refused(line + "Content-Length: -1\r\n\r\n", 400, "Content-Length");
@@ -235,7 +239,8 @@ TEST_CASE("the head and the body are bounded", "[http-parser]") {
     CHECK(manyFields.status == 431);
     Outcome bigBody = parse("PUT / HTTP/1.1\r\n" + kHost + "Content-Length: 11\r\n\r\n", 0, limits);
     CHECK(bigBody.status == 413);
-    Outcome bigChunks = parse("PUT / HTTP/1.1\r\n" + kHost + "Transfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\n", 0, limits);
+    Outcome bigChunks =
+        parse("PUT / HTTP/1.1\r\n" + kHost + "Transfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\n", 0, limits);
     CHECK(bigChunks.status == 413);
     // A line over the bound that ends in a bare LF is over the bound, whether it comes whole or in pieces.
     for (std::size_t piece : {std::size_t(0), std::size_t(1), std::size_t(9)})
