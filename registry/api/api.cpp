@@ -19,18 +19,6 @@ using namespace detail;
 
 namespace {
 
-constexpr const char* kProblemJson = "application/problem+json";
-
-Response problemResponse(const ProblemType& type, const std::string& detail, const std::string& instance,
-                         const ApiError* error = nullptr) {
-    Response response;
-    response.status = type.status;
-    response.contentType = kProblemJson;
-    response.body = problemDocument(type, detail, instance, error);
-    if (error) response.headers = error->headers();
-    return response;
-}
-
 // Query parameters are bounded: a value longer than any the API needs (a CQL2 filter, a list of
 // ids) is refused rather than carried into links, headers and problem documents. The request
 // target as a whole is bounded by the HTTP server (ServerOptions::maxRequestLineBytes).
@@ -52,8 +40,20 @@ void checkParameterSizes(const Request& request) {
     }
 }
 
-// The path without the versioned base path (/v1 -> /, /v1/collections -> /collections); nullopt when
-// it does not start with it (/v10, /collections).
+}  // namespace
+
+namespace detail {
+
+Response problemResponse(const ProblemType& type, const std::string& detail, const std::string& instance,
+                         const ApiError* error) {
+    Response response;
+    response.status = type.status;
+    response.contentType = "application/problem+json";
+    response.body = problemDocument(type, detail, instance, error);
+    if (error) response.headers = error->headers();
+    return response;
+}
+
 std::optional<std::string> withoutVersionPath(const std::string& path) {
     const std::string prefix = kApiVersionPath;
     if (path.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
@@ -61,10 +61,6 @@ std::optional<std::string> withoutVersionPath(const std::string& path) {
     if (path[prefix.size()] != '/') return std::nullopt;
     return path.substr(prefix.size());
 }
-
-}  // namespace
-
-namespace detail {
 
 // OGC API – Features/Records: a parameter the API does not define is a 400, not silently ignored.
 void checkParameters(const Request& request, std::initializer_list<const char*> allowed) {
@@ -157,13 +153,16 @@ Response Api::handle(const Request& received) const {
                                    "The server could not complete the request. The error has been logged.",
                                    received.rawPath);
     }
-    std::size_t statusClass = static_cast<std::size_t>(std::clamp(response.status / 100, 1, 5)) - 1;
-    m_metrics->requests[statusClass].fetch_add(1, std::memory_order_relaxed);
-    m_metrics->microseconds.fetch_add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                          std::chrono::steady_clock::now() - started)
-                                          .count()),
-                                      std::memory_order_relaxed);
+    countAnswer(response.status, std::chrono::steady_clock::now() - started);
     return response;
+}
+
+void Api::countAnswer(int status, std::chrono::steady_clock::duration elapsed) const {
+    std::size_t statusClass = static_cast<std::size_t>(std::clamp(status / 100, 1, 5)) - 1;
+    m_metrics->requests[statusClass].fetch_add(1, std::memory_order_relaxed);
+    m_metrics->microseconds.fetch_add(
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()),
+        std::memory_order_relaxed);
 }
 
 // Prometheus text exposition (version 0.0.4).

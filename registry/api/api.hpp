@@ -85,6 +85,9 @@ struct Request {
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
     std::string clientAddress;
+    // Set by Api::admit when it has run the write admission (the key's rate) for this request: the
+    // write then does not count against the key twice.
+    bool writeAdmitted = false;
     std::string header(const std::string& lowerName) const;
 };
 
@@ -106,6 +109,15 @@ class Api {
 public:
     Api(ApiOptions options, store::Store& store, const record::Profile& profile);
     Response handle(const Request& request) const;
+    // Judges a request by its head alone, before its body is read (the HTTP server asks, so that a
+    // refused write is answered at once and a client sending "Expect: 100-continue" is told before
+    // it sends the body): for the routes that publish, the key (401) and its write rate (429).
+    // nullopt: read the body and handle() the request (a key that passed is not counted twice);
+    // otherwise the refusal. Not counted in /metrics: the server does that (countAnswer).
+    std::optional<Response> admit(Request& head) const;
+    // Counts an answer in /metrics. handle() counts its own; the HTTP server counts the answers it
+    // gives without handle() (a malformed request, a client over its rate, admit()'s refusals).
+    void countAnswer(int status, std::chrono::steady_clock::duration elapsed) const;
     // Called with the text of an unexpected exception (the client only sees a generic 500).
     void setErrorLog(std::function<void(const std::string&)> log) { m_errorLog = std::move(log); }
     void setRouteExtension(RouteExtension extension) { m_extension = std::move(extension); }

@@ -21,6 +21,13 @@ namespace detail {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 constexpr const char* kCollectionId = "twins";
+
+// The answer for a problem of kind `type` (api.cpp); `error` adds its members and headers.
+Response problemResponse(const ProblemType& type, const std::string& detail, const std::string& instance,
+                         const ApiError* error = nullptr);
+// The path without the versioned base path (/v1 -> /, /v1/collections -> /collections); nullopt when
+// it does not start with it (/v10, /collections).
+std::optional<std::string> withoutVersionPath(const std::string& path);
 constexpr const char* kGeoJson = "application/geo+json";
 constexpr const char* kJson = "application/json";
 

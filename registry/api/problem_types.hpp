@@ -20,6 +20,8 @@ inline constexpr const char* kProblemTypeBase = "https://w3id.org/tweeling/probl
 namespace problem {
 // Requests
 inline constexpr ProblemType kMalformedJson{400, "malformed-json", "Malformed JSON"};
+// The request itself is not HTTP/1.1 as RFC 9112 has it (api/http_parser.hpp).
+inline constexpr ProblemType kMalformedRequest{400, "malformed-request", "Malformed request"};
 inline constexpr ProblemType kInvalidQueryParameter{400, "invalid-query-parameter", "Invalid query parameter"};
 inline constexpr ProblemType kInvalidPath{400, "invalid-path", "Invalid path"};
 inline constexpr ProblemType kInvalidRecord{400, "invalid-record", "Invalid record"};
@@ -38,20 +40,24 @@ inline constexpr ProblemType kRecordTooLarge{413, "record-too-large", "Record to
 inline constexpr ProblemType kRequestTooLarge{413, "request-too-large", "Request too large"};
 inline constexpr ProblemType kUriTooLong{414, "uri-too-long", "URI too long"};
 inline constexpr ProblemType kUnsupportedMediaType{415, "unsupported-media-type", "Unsupported media type"};
+inline constexpr ProblemType kExpectationFailed{417, "expectation-failed", "Expectation failed"};
 inline constexpr ProblemType kTooManyRequests{429, "too-many-requests", "Too many requests"};
 inline constexpr ProblemType kHeaderFieldsTooLarge{431, "request-header-fields-too-large",
                                                    "Request header fields too large"};
 // The server
 inline constexpr ProblemType kInternalError{500, "internal-server-error", "Internal server error"};
+inline constexpr ProblemType kNotImplemented{501, "not-implemented", "Not implemented"};
 inline constexpr ProblemType kUnavailable{503, "service-unavailable", "Service unavailable"};
+inline constexpr ProblemType kHttpVersionNotSupported{505, "http-version-not-supported", "HTTP version not supported"};
 
 // Every kind above, for documentation and tests.
 inline constexpr const ProblemType* kAll[] = {
-    &kMalformedJson,   &kInvalidQueryParameter, &kInvalidPath,         &kInvalidRecord,     &kInvalidSource,
+    &kMalformedJson,   &kMalformedRequest,      &kInvalidQueryParameter, &kInvalidPath,         &kInvalidRecord,     &kInvalidSource,
     &kAuthenticationRequired, &kInvalidKey,      &kForbidden,           &kNotFound,          &kRecordNotFound,
     &kSourceNotFound,  &kNoReportYet,           &kMethodNotAllowed,    &kConflict,          &kPreconditionFailed,
-    &kRecordTooLarge,  &kRequestTooLarge,       &kUriTooLong,          &kUnsupportedMediaType, &kTooManyRequests,
-    &kHeaderFieldsTooLarge, &kInternalError,    &kUnavailable};
+    &kRecordTooLarge,  &kRequestTooLarge,       &kUriTooLong,          &kUnsupportedMediaType, &kExpectationFailed,
+    &kTooManyRequests, &kHeaderFieldsTooLarge,  &kInternalError,       &kNotImplemented,    &kUnavailable,
+    &kHttpVersionNotSupported};
 }  // namespace problem
 
 inline std::string ProblemType::uri() const { return std::string(kProblemTypeBase) + code; }

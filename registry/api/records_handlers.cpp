@@ -174,9 +174,36 @@ std::string publisherOf(const common::JsonValue& record) {
 
 }  // namespace
 
+std::optional<Response> Api::admit(Request& head) const {
+    const std::string& method = head.method;
+    if (!m_options.publishing || (method != "POST" && method != "PUT" && method != "DELETE")) return std::nullopt;
+    Request unversioned;
+    unversioned.rawPath = withoutVersionPath(head.rawPath).value_or(head.rawPath);
+    std::vector<std::string> segments;
+    try {
+        segments = pathSegments(unversioned);
+    } catch (const ApiError&) {
+        return std::nullopt;  // handle() answers for the path
+    }
+    // The publishing routes of route(): POST .../items, PUT and DELETE .../items/{id}.
+    const bool items = segments.size() >= 3 && segments[0] == "collections" && segments[1] == kCollectionId &&
+                       segments[2] == "items";
+    const bool write = items && ((segments.size() == 3 && method == "POST") ||
+                                 (segments.size() == 4 && (method == "PUT" || method == "DELETE")));
+    if (!write) return std::nullopt;
+    try {
+        store::KeyInfo keyInfo = authenticate(head, m_store);
+        if (m_writeAdmission) m_writeAdmission(keyInfo.keyId);
+        head.writeAdmitted = true;
+        return std::nullopt;
+    } catch (const ApiError& error) {
+        return problemResponse(error.type(), error.detail(), head.rawPath, &error);
+    }
+}
+
 Response Api::publish(const Request& request, const Context& context, const std::string* pathKey) const {
     store::KeyInfo keyInfo = authenticate(request, m_store);
-    if (m_writeAdmission) m_writeAdmission(keyInfo.keyId);
+    if (m_writeAdmission && !request.writeAdmitted) m_writeAdmission(keyInfo.keyId);
 
     std::string contentType = common::toLowerAscii(request.header("content-type"));
     auto semicolon = contentType.find(';');
@@ -257,7 +284,7 @@ Response Api::publish(const Request& request, const Context& context, const std:
 
 Response Api::remove(const Request& request, const Context& /*context*/, const std::string& key) const {
     store::KeyInfo keyInfo = authenticate(request, m_store);
-    if (m_writeAdmission) m_writeAdmission(keyInfo.keyId);
+    if (m_writeAdmission && !request.writeAdmitted) m_writeAdmission(keyInfo.keyId);
     // The key names one origin and id for good; whether the record is still held, whose it is and
     // its preconditions are checked inside the delete's transaction.
     auto existing = m_store.get(key);

@@ -1,6 +1,7 @@
 #include "api/server.hpp"
 
 #include "api/errors.hpp"
+#include "api/http_parser.hpp"
 #include "common/text.hpp"
 #include "common/time.hpp"
 #include "common/url.hpp"
@@ -18,43 +19,15 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <mutex>
-#include <sstream>
+#include <optional>
 #include <thread>
 
 namespace tweeling::registry::api {
 namespace {
-
-bool knownMethod(Pistache::Http::Method method, std::string& name) {
-    using Pistache::Http::Method;
-    switch (method) {
-        case Method::Get: name = "GET"; return true;
-        case Method::Head: name = "HEAD"; return true;
-        case Method::Post: name = "POST"; return true;
-        case Method::Put: name = "PUT"; return true;
-        case Method::Delete: name = "DELETE"; return true;
-        case Method::Options: name = "OPTIONS"; return true;
-        case Method::Patch: name = "PATCH"; return true;
-        default: name = "OTHER"; return false;
-    }
-}
-
-// Pistache 0.0.5 writes only typed headers into responses (raw ones are dropped), so every header
-// we send goes through this one typed header with a run-time name.
-class NamedHeader : public Pistache::Http::Header::Header {
-public:
-    NamedHeader(std::string name, std::string value) : m_name(std::move(name)), m_value(std::move(value)) {}
-    const char* name() const override { return m_name.c_str(); }
-    void write(std::ostream& stream) const override { stream << m_value; }
-#ifdef SAFE_HEADER_CAST
-    uint64_t hash() const override { return std::hash<std::string>{}(m_name); }
-#endif
-
-private:
-    std::string m_name;
-    std::string m_value;
-};
 
 std::mutex g_logMutex;
 
@@ -64,10 +37,10 @@ std::mutex g_logMutex;
 // Content-Security-Policy and Referrer-Policy (html::addSecurityHeaders); `own` holds the lower-case
 // names a response already has, which are not sent twice. Strict-Transport-Security comes from the
 // TLS proxy (deploy/nginx): this server speaks plain HTTP.
-void addStandardHeaders(Pistache::Http::Header::Collection& headers, const std::vector<std::string>& own = {}) {
+void addStandardHeaders(std::string& head, const std::vector<std::string>& own) {
     auto add = [&](const char* name, const char* lowerName, const char* value) {
         if (std::find(own.begin(), own.end(), lowerName) == own.end())
-            headers.add(std::make_shared<NamedHeader>(name, value));
+            head.append(name).append(": ").append(value).append("\r\n");
     };
     add("API-Version", "api-version", kApiVersion);
     add("Access-Control-Allow-Origin", "access-control-allow-origin", "*");
@@ -80,6 +53,58 @@ void addStandardHeaders(Pistache::Http::Header::Collection& headers, const std::
     add("Content-Security-Policy", "content-security-policy", "default-src 'none'; frame-ancestors 'none'");
 }
 
+// A header name or value as it goes on the wire: a CR or LF (which would end the field and start
+// another, RFC 9112 §5) becomes a space.
+std::string fieldText(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c == '\r' || c == '\n') c = ' ';
+    return out;
+}
+
+std::string httpDate() {
+    std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    static const char* const kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char text[40];
+    std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[utc.tm_wday], utc.tm_mday,
+                  kMonths[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    return text;
+}
+
+// The bytes of a response: status line, header fields, and the body unless the request was HEAD.
+// Content-Length is the body's length, for HEAD too (RFC 9110 §9.3.2); 1xx, 204 and 304 have none.
+std::string serialize(const Response& response, bool headRequest, bool authenticated, bool keepAlive) {
+    std::string bytes = "HTTP/1.1 " + std::to_string(response.status) + " ";
+    const char* reason = Pistache::Http::codeString(static_cast<Pistache::Http::Code>(response.status));
+    bytes.append(reason && *reason ? reason : "Unknown").append("\r\n");
+    bytes.append("Date: ").append(httpDate()).append("\r\n");
+    if (!response.contentType.empty())
+        bytes.append("Content-Type: ").append(fieldText(response.contentType)).append("\r\n");
+    std::vector<std::string> own;
+    for (const auto& header : response.headers) own.push_back(common::toLowerAscii(header.first));
+    // An answer to an authenticated request (a write, a hub's admin routes) is kept by no cache
+    // (ADR /core/transport/security-headers); public reads stay cacheable (README, "NL API
+    // Design Rules").
+    if (authenticated && std::find(own.begin(), own.end(), "cache-control") == own.end())
+        bytes.append("Cache-Control: no-store\r\n");
+    addStandardHeaders(bytes, own);
+    for (const auto& [name, value] : response.headers) {
+        const std::string lower = common::toLowerAscii(name);
+        if (lower == "connection" || lower == "content-length" || lower == "transfer-encoding") continue;
+        bytes.append(fieldText(name)).append(": ").append(fieldText(value)).append("\r\n");
+    }
+    bytes.append(keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
+    const bool bodyless = response.status < 200 || response.status == 204 || response.status == 304;
+    if (!bodyless) bytes.append("Content-Length: ").append(std::to_string(response.body.size())).append("\r\n");
+    bytes.append("\r\n");
+    if (!bodyless && !headRequest) bytes.append(response.body);
+    return bytes;
+}
+
 void logLine(const std::string& method, const std::string& path, int status, double ms, const std::string& client) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
@@ -87,7 +112,7 @@ void logLine(const std::string& method, const std::string& path, int status, dou
     writer.Key("time");
     writer.String(common::nowRfc3339().c_str());
     writer.Key("method");
-    writer.String(method.c_str());
+    writer.String(method.c_str(), static_cast<rapidjson::SizeType>(method.size()));
     writer.Key("path");
     writer.String(path.c_str(), static_cast<rapidjson::SizeType>(path.size()));
     writer.Key("status");
@@ -101,191 +126,222 @@ void logLine(const std::string& method, const std::string& path, int status, dou
     std::cerr << buffer.GetString() << '\n';
 }
 
+void logError(const char* what, const std::exception& error) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.StartObject();
+    writer.Key("error");
+    writer.String(what);
+    writer.Key("what");
+    const std::string text = common::toValidUtf8(error.what());
+    writer.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+    writer.EndObject();
+    std::lock_guard<std::mutex> lock(g_logMutex);
+    std::cerr << buffer.GetString() << '\n';
+}
+
+Response problem(const ProblemType& type, const std::string& detail, const std::string& instance = "") {
+    Response response;
+    response.status = type.status;
+    response.contentType = "application/problem+json";
+    response.body = problemDocument(type, detail, instance);
+    return response;
+}
+
 struct Shared {
     const Api* api = nullptr;
     bool logRequests = true;
-    // Set from ServerOptions when the server starts.
-    std::size_t maxRequestLineBytes = 0;
-    std::size_t maxHeadBytes = 0;
-    std::size_t maxRequestBytes = 0;
+    http::ParserLimits limits;                   // from ServerOptions when the server starts
     std::unique_ptr<RateLimiter> clientLimiter;  // null: no per-address limit
     TrustedProxies trustedProxies;
     std::atomic<int> inFlight{0};
     std::atomic<bool> stopping{false};
 };
 
-// How far one connection is into the head of its current request, counted on the raw bytes before
-// Pistache's parser sees them (ServerOptions::maxHeadBytes). Kept with the connection (Peer data).
-struct HeadCount {
-    bool inHead = true;         // false while the body comes (Pistache bounds it by maxRequestSize)
-    bool inRequestLine = true;  // the head's first line (empty lines before it are skipped)
-    std::size_t headBytes = 0;
-    std::size_t lineBytes = 0;  // of the current line, without CR
-    bool refused = false;       // answered 414 or 431: what else comes is discarded
-    std::size_t discarded = 0;
-
-    enum class Verdict { Fine, RequestLineTooLong, HeadTooLarge };
-    // Counts one chunk: what of it is head (up to the empty line that ends the head) and whether
-    // that is over a bound.
-    Verdict count(const char* data, std::size_t length, std::size_t maxRequestLine, std::size_t maxHead) {
-        for (std::size_t i = 0; i < length && inHead; ++i) {
-            ++headBytes;
-            const char c = data[i];
-            if (c == '\n') {
-                if (lineBytes > 0)
-                    inRequestLine = false;
-                else if (!inRequestLine)
-                    inHead = false;  // the empty line after the header fields
-                lineBytes = 0;
-            } else if (c != '\r') {
-                ++lineBytes;
-                if (inRequestLine && lineBytes > maxRequestLine) return Verdict::RequestLineTooLong;
-            }
-            if (headBytes > maxHead) return inRequestLine ? Verdict::RequestLineTooLong : Verdict::HeadTooLarge;
-        }
-        return Verdict::Fine;
-    }
-    void nextRequest() {
-        inHead = inRequestLine = true;
-        headBytes = lineBytes = 0;
-    }
+// Pistache's endpoint enforces the header, body and keep-alive deadlines (ServerOptions) from a timer
+// that looks at the parser it keeps for every connection: when that parser was last reset, whether
+// it is in its body step, and whether the connection is idle. Requests are parsed by
+// http::RequestParser instead, so this parser is never fed: the handler resets it when a request
+// starts and moves it to the body step when its head is complete, and Pistache's timer keeps
+// answering 408 and closing as before.
+class DeadlineClock : public Pistache::Http::RequestParser {
+public:
+    DeadlineClock() : Pistache::Http::RequestParser(64) {}
+    void requestStarts() { reset(); }
+    void bodyStarts() { currentStep = 2; }  // Pistache's BodyStep: the body deadline applies
 };
 
-constexpr const char* kHeadCountData = "tweeling.headCount";
+// One connection's state, kept with it (Peer data).
+struct Connection {
+    explicit Connection(const http::ParserLimits& limits) : parser(limits) {}
+    http::RequestParser parser;
+    Request request;                  // the current request once its head is complete
+    std::optional<Response> refusal;  // the answer to it decided from its head (its body is not read)
+    std::chrono::steady_clock::time_point started;
+    bool closing = false;  // answered and closing: what else comes is read and dropped
+    std::size_t discarded = 0;
+    std::size_t unsent = 0;  // bytes of answers handed to Pistache and not yet written
+    bool paused = false;     // requests wait until the answers before them are written
+};
+
+// How far a connection's answers may run ahead of the client reading them (pipelining) before its
+// next requests wait.
+constexpr std::size_t kMaxUnsentBytes = 1024 * 1024;
+
+constexpr const char* kConnectionData = "tweeling.connection";
+constexpr const char* kAllowedMethods = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
+
+bool knownMethod(const std::string& method) {
+    return method == "GET" || method == "HEAD" || method == "POST" || method == "PUT" || method == "DELETE" ||
+           method == "OPTIONS" || method == "PATCH";
+}
 
 class Handler : public Pistache::Http::Handler {
 public:
     HTTP_PROTOTYPE(Handler)
     explicit Handler(std::shared_ptr<Shared> shared) : m_shared(std::move(shared)) {}
 
-    // Pistache::Http::Handler::onInput (0.0.5) with the request head counted and bounded before its
-    // parser is fed; otherwise the same steps, except that an unexpected exception is answered with a
-    // generic problem document instead of its what().
+    // Never called: onInput parses and answers requests itself.
+    void onRequest(const Pistache::Http::Request&, Pistache::Http::ResponseWriter) override {}
+
+    void onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+        peer->putData(ParserData, std::make_shared<DeadlineClock>());
+        peer->putData(kConnectionData, std::make_shared<Connection>(m_shared->limits));
+    }
+
     void onInput(const char* buffer, std::size_t length, const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
-        auto head = std::static_pointer_cast<HeadCount>(peer->tryGetData(kHeadCountData));
-        if (!head) {
-            head = std::make_shared<HeadCount>();
-            peer->putData(kHeadCountData, head);
-        }
-        if (head->refused) {
-            head->discarded += length;
+        auto connection = std::static_pointer_cast<Connection>(peer->tryGetData(kConnectionData));
+        auto clock = std::static_pointer_cast<DeadlineClock>(peer->tryGetData(ParserData));
+        if (!connection || !clock) return;
+        if (connection->closing) {
+            connection->discarded += length;
             // A client that sends its whole request before it reads (most do) gets to read the
             // answer; beyond a request's worth of bytes the connection is closed (the reactor sees
             // the end of input and lets it go). Dropping costs no parsing.
-            if (head->discarded > m_shared->maxRequestBytes) ::shutdown(peer->fd(), SHUT_RDWR);
+            if (connection->discarded > m_shared->limits.maxBodyBytes) ::shutdown(peer->fd(), SHUT_RDWR);
             return;
         }
-        auto parser = getParser(peer);
-        if (head->inHead) {
-            switch (head->count(buffer, length, m_shared->maxRequestLineBytes, m_shared->maxHeadBytes)) {
-                case HeadCount::Verdict::Fine:
-                    break;
-                case HeadCount::Verdict::RequestLineTooLong:
-                    refuse(
-                        peer, *head, problem::kUriTooLong,
-                        "The request line is longer than " + std::to_string(m_shared->maxRequestLineBytes) + " bytes");
-                    return;
-                case HeadCount::Verdict::HeadTooLarge:
-                    refuse(peer, *head, problem::kHeaderFieldsTooLarge,
-                           "The request line and header fields are longer than " +
-                               std::to_string(m_shared->maxHeadBytes) + " bytes");
-                    return;
-            }
+        if (peer->isIdle()) {  // the first byte of a next request on a kept-alive connection
+            peer->setIdle(false);
+            clock->requestStarts();
         }
-        if (!parser->feed(buffer, length)) {
-            // Pistache answers 413 and then parses the rest of the body as the next request.
-            refuse(peer, *head, problem::kRequestTooLarge,
-                   "The request is larger than " + std::to_string(m_shared->maxRequestBytes) + " bytes");
+        connection->parser.feed(buffer, length);
+        if (connection->paused &&
+            connection->parser.buffered() > m_shared->limits.maxHeadBytes + m_shared->limits.maxBodyBytes) {
+            // Requests sent far ahead of reading their answers: the client is cut off, not buffered.
+            connection->closing = true;
+            ::shutdown(peer->fd(), SHUT_RDWR);
             return;
         }
-        auto& request = parser->request;
-        try {
-            if (parser->parse() == Pistache::Http::Private::State::Done) {
-                Pistache::Http::ResponseWriter response(request.version(), transport(), this, peer);
-                request.copyAddress(peer->address());
-                peer->setIdle(false);
-                onRequest(request, std::move(response));
-                parser->reset();
-                head->nextRequest();
-            }
-        } catch (const Pistache::Http::HttpError& error) {
-            Pistache::Http::ResponseWriter response(request.version(), transport(), this, peer);
-            response.send(static_cast<Pistache::Http::Code>(error.code()), error.reason());
-            parser->reset();
-            head->nextRequest();
-        } catch (const std::exception& error) {
-            {
-                std::lock_guard<std::mutex> lock(g_logMutex);
-                std::cerr << "{\"error\":\"reading a request failed\",\"what\":\"" << error.what() << "\"}\n";
-            }
-            Pistache::Http::ResponseWriter response(request.version(), transport(), this, peer);
-            response.headers().add(std::make_shared<NamedHeader>("Content-Type", "application/problem+json"));
-            addStandardHeaders(response.headers());
-            response.send(Pistache::Http::Code::Internal_Server_Error,
-                          problemDocument(problem::kInternalError,
-                                          "The server could not complete the request. The error has been logged.", ""));
-            parser->reset();
-            head->nextRequest();
-        }
-    }
-
-    void onRequest(const Pistache::Http::Request& pistacheRequest, Pistache::Http::ResponseWriter writer) override {
-        auto started = std::chrono::steady_clock::now();
-        m_shared->inFlight.fetch_add(1);
-        struct Guard {
-            std::atomic<int>& counter;
-            ~Guard() { counter.fetch_sub(1); }
-        } guard{m_shared->inFlight};
-
-        Request request;
-        std::string methodName;
-        Response response;
-        try {
-            response = answer(pistacheRequest, request, methodName);
-        } catch (const std::exception& error) {
-            {
-                std::lock_guard<std::mutex> lock(g_logMutex);
-                std::cerr << "{\"error\":\"request handling failed\",\"what\":\"" << error.what() << "\"}\n";
-            }
-            response = problem(problem::kInternalError,
-                               "The server could not complete the request. The error has been logged.");
-        }
-        try {
-            send(pistacheRequest, writer, response, methodName == "HEAD");
-        } catch (const std::exception& error) {
-            std::lock_guard<std::mutex> lock(g_logMutex);
-            std::cerr << "{\"error\":\"sending the response failed\",\"what\":\"" << error.what() << "\"}\n";
-        }
-        if (m_shared->logRequests) {
-            double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-            logLine(methodName.empty() ? "?" : methodName, request.rawPath, response.status, ms, request.clientAddress);
-        }
+        serveSafely(*connection, *clock, peer);
     }
 
 private:
-    static Response problem(const ProblemType& type, const std::string& detail, const std::string& instance = "") {
-        Response response;
-        response.status = type.status;
-        response.contentType = "application/problem+json";
-        response.body = problemDocument(type, detail, instance);
-        return response;
+    void serveSafely(Connection& connection, DeadlineClock& clock, const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+        try {
+            serve(connection, clock, peer);
+        } catch (const std::exception& error) {
+            logError("reading a request failed", error);
+            answer(connection, peer,
+                   problem(problem::kInternalError,
+                           "The server could not complete the request. The error has been logged."),
+                   false, false);
+        }
     }
 
-    // The answer to one request: refused while stopping, over the client's rate, or for a method
-    // this server does not know (before any routing: Pistache's router has a data race on unknown
-    // methods); OPTIONS here; everything else by the Api. Fills `request` and `methodName`.
-    Response answer(const Pistache::Http::Request& pistacheRequest, Request& request, std::string& methodName) {
-        bool known = knownMethod(pistacheRequest.method(), methodName);
-        request.rawPath = pistacheRequest.resource();
-        request.path = common::percentDecode(request.rawPath, false);
-        request.clientAddress = pistacheRequest.address().host();
-        if (!m_shared->trustedProxies.empty()) {
-            auto forwarded = pistacheRequest.headers().tryGetRaw("X-Forwarded-For");
-            if (forwarded)
-                request.clientAddress = m_shared->trustedProxies.clientAddress(request.clientAddress, forwarded->value());
+    // Answers every request complete in the connection's bytes, in order; pauses while the answers
+    // not yet written pass kMaxUnsentBytes (a client pipelining requests without reading the answers
+    // would otherwise have them all held in memory), and goes on when they are written (answer()).
+    void serve(Connection& connection, DeadlineClock& clock, const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+        for (;;) {
+            if (connection.unsent > kMaxUnsentBytes) {
+                connection.paused = true;
+                return;
+            }
+            switch (connection.parser.next()) {
+                case http::RequestParser::Event::NeedMore:
+                    if (connection.parser.readingBody()) clock.bodyStarts();
+                    return;
+                case http::RequestParser::Event::Error: {
+                    const auto& error = connection.parser.error();
+                    const auto& partial = connection.parser.request();
+                    connection.request = Request();
+                    connection.request.method = partial.method;
+                    connection.request.rawPath = partial.path;
+                    connection.request.clientAddress = peer->address().host();
+                    connection.started = now();
+                    answer(connection, peer, problem(*error.type, error.detail), false, false);
+                    return;
+                }
+                case http::RequestParser::Event::Head:
+                    readHead(connection, peer);
+                    if (connection.closing) return;
+                    break;
+                case http::RequestParser::Event::Request: {
+                    http::ParsedRequest parsed = connection.parser.take();
+                    Response response;
+                    bool counted = false;
+                    if (connection.refusal) {
+                        response = std::move(*connection.refusal);
+                        connection.refusal.reset();
+                    } else {
+                        connection.request.body = std::move(parsed.body);
+                        response = handle(connection.request, counted);
+                    }
+                    answer(connection, peer, std::move(response), parsed.keepAlive, parsed.method == "HEAD", counted);
+                    if (connection.closing) return;
+                    clock.requestStarts();
+                    if (connection.parser.idle()) peer->setIdle(true);
+                    break;
+                }
+            }
         }
+    }
+
+    static std::chrono::steady_clock::time_point now() { return std::chrono::steady_clock::now(); }
+
+    // The head of a request is complete: fills connection.request from it and judges it before its
+    // body is read. A refusal of a request with a body is answered at once and the connection
+    // closed (the body is not read: it is dropped as it comes, see onInput); one without a body is
+    // answered in its turn. A request that goes on and asked for it gets "100 Continue".
+    void readHead(Connection& connection, const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+        connection.started = now();
+        const http::ParsedRequest& head = connection.parser.request();
+        Request& request = connection.request;
+        request = Request();
+        request.method = head.method;
+        request.rawPath = head.path;
+        request.path = common::percentDecode(request.rawPath, false);
+        request.clientAddress = peer->address().host();
+        for (const auto& [name, value] : head.fields) {
+            auto [at, added] = request.headers.emplace(name, value);
+            if (!added) at->second += ", " + value;  // RFC 9110 §5.3
+        }
+        if (!m_shared->trustedProxies.empty()) {
+            auto forwarded = request.headers.find("x-forwarded-for");
+            if (forwarded != request.headers.end())
+                request.clientAddress =
+                    m_shared->trustedProxies.clientAddress(request.clientAddress, forwarded->second);
+        }
+        request.query = http::parseQuery(head.query);
+        connection.refusal = judge(request);
+        if (connection.refusal && head.hasBody()) {
+            Response refusal = std::move(*connection.refusal);
+            connection.refusal.reset();
+            answer(connection, peer, std::move(refusal), false, false);
+            return;
+        }
+        if (!connection.refusal && head.expectContinue)
+            peer->send(Pistache::RawBuffer(std::string("HTTP/1.1 100 Continue\r\n\r\n"), 25));
+    }
+
+    // What the server answers for a request from its head alone: refused while stopping, over the
+    // client's rate, for a method this server does not know, or by Api::admit (a write's key and
+    // rate); OPTIONS here. nullopt: the Api handles it.
+    std::optional<Response> judge(Request& request) {
+        const std::string& method = request.method;
         RateLimiter::Decision admission;
-        if (m_shared->clientLimiter && !(request.path == "/health" && (methodName == "GET" || methodName == "HEAD")))
+        if (m_shared->clientLimiter && !(request.path == "/health" && (method == "GET" || method == "HEAD")))
             admission = m_shared->clientLimiter->admit(clientKey(request.clientAddress));
         if (m_shared->stopping.load()) {
             Response response = problem(problem::kUnavailable, "The server is shutting down", request.rawPath);
@@ -296,99 +352,88 @@ private:
             return tooManyRequestsResponse(
                 describeLimit(m_shared->clientLimiter->limit(), "client address", admission.retryAfter),
                 admission.retryAfter, request.rawPath);
-        if (!known) {
+        if (!knownMethod(method)) {
             Response response = problem(problem::kMethodNotAllowed, "This method is not supported by this server");
-            response.headers.emplace_back("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+            response.headers.emplace_back("Allow", kAllowedMethods);
             return response;
         }
-        const auto& query = pistacheRequest.query();
-        for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it)
-            request.query[common::percentDecode(it->first, true)] = common::percentDecode(it->second, true);
-        for (const auto& header : pistacheRequest.headers().list()) {
-            std::ostringstream value;
-            header->write(value);
-            request.headers[common::toLowerAscii(header->name())] = value.str();
+        if (method == "OPTIONS") {
+            Response response;
+            response.status = 204;
+            response.contentType.clear();
+            response.headers.emplace_back("Allow", kAllowedMethods);
+            response.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE");
+            response.headers.emplace_back("Access-Control-Allow-Headers",
+                                          "Authorization, Content-Type, If-Match, If-None-Match");
+            return response;
         }
-        for (const auto& [name, raw] : pistacheRequest.headers().rawList())
-            request.headers[common::toLowerAscii(name)] = raw.value();
-        request.body = pistacheRequest.body();
-        request.method = methodName;
-        if (methodName != "OPTIONS") return m_shared->api->handle(request);
-        Response response;
-        response.status = 204;
-        response.contentType.clear();
-        response.headers.emplace_back("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
-        response.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE");
-        response.headers.emplace_back("Access-Control-Allow-Headers",
-                                      "Authorization, Content-Type, If-Match, If-None-Match");
-        return response;
+        if (request.path == "*")
+            return problem(problem::kMalformedRequest, "The request-target '*' is only for OPTIONS");
+        return m_shared->api->admit(request);
     }
 
-    // Writes `response` with the headers every answer carries; for HEAD without its body.
-    static void send(const Pistache::Http::Request& pistacheRequest, Pistache::Http::ResponseWriter& writer,
-                     const Response& response, bool head) {
-        auto& headers = writer.headers();
-        auto add = [&](const std::string& name, const std::string& value) {
-            headers.add(std::make_shared<NamedHeader>(name, value));
-        };
-        if (!response.contentType.empty()) add("Content-Type", response.contentType);
-        std::vector<std::string> own;
-        for (const auto& header : response.headers) own.push_back(common::toLowerAscii(header.first));
-        // An answer to an authenticated request (a write, a hub's admin routes) is kept by no cache
-        // (ADR /core/transport/security-headers); public reads stay cacheable (README, "NL API
-        // Design Rules").
-        const auto& received = pistacheRequest.headers();
-        if ((received.has("Authorization") || received.tryGetRaw("Authorization")) &&
-            std::find(own.begin(), own.end(), "cache-control") == own.end())
-            add("Cache-Control", "no-store");
-        addStandardHeaders(headers, own);
-        // HTTP/1.1 connections persist unless the client or the response says close (RFC 9112
-        // §9.3). Pistache closes when the request has no Connection header, which is how curl,
-        // GDAL and most HTTP/1.1 clients ask: a new TCP connection for every request.
-        using Pistache::Http::ConnectionControl;
-        namespace PistacheHeader = Pistache::Http::Header;
-        auto asked = pistacheRequest.headers().tryGet<PistacheHeader::Connection>();
-        bool keepAlive = asked ? asked->control() == ConnectionControl::KeepAlive
-                               : pistacheRequest.version() == Pistache::Http::Version::Http11;
-        for (const auto& [name, value] : response.headers) {
-            const std::string lower = common::toLowerAscii(name);
-            if (lower == "connection") {
-                keepAlive = keepAlive && common::toLowerAscii(value) != "close";
-                continue;
-            }
-            add(name, value);
+    // The Api's answer; `counted` when the Api counted it in /metrics.
+    Response handle(const Request& request, bool& counted) {
+        m_shared->inFlight.fetch_add(1);
+        struct Guard {
+            std::atomic<int>& counter;
+            ~Guard() { counter.fetch_sub(1); }
+        } guard{m_shared->inFlight};
+        try {
+            Response response = m_shared->api->handle(request);
+            counted = true;
+            return response;
+        } catch (const std::exception& error) {
+            logError("request handling failed", error);
+            return problem(problem::kInternalError,
+                           "The server could not complete the request. The error has been logged.");
         }
-        headers.remove<PistacheHeader::Connection>();
-        headers.add<PistacheHeader::Connection>(keepAlive ? ConnectionControl::KeepAlive : ConnectionControl::Close);
-        auto code = static_cast<Pistache::Http::Code>(response.status);
-        if (head)
-            writer.send(code);
-        else
-            writer.send(code, response.body);
     }
 
-    // Answers a request over a bound with a problem document, then closes the connection: its
-    // remaining bytes cannot be told apart from a next request. Nothing of the request is echoed.
-    void refuse(const std::shared_ptr<Pistache::Tcp::Peer>& peer, HeadCount& head, const ProblemType& type,
-                const std::string& detail) {
-        head.refused = true;
-        getParser(peer)->reset();
-        const int status = type.status;
-        const std::string body = problemDocument(type, detail, "");
-        Pistache::Http::ResponseWriter response(Pistache::Http::Version::Http11, transport(), this, peer);
-        response.headers().add(std::make_shared<NamedHeader>("Content-Type", "application/problem+json"));
-        addStandardHeaders(response.headers());
-        response.headers().add<Pistache::Http::Header::Connection>(Pistache::Http::ConnectionControl::Close);
-        std::weak_ptr<Pistache::Tcp::Peer> written = peer;
-        // Once the answer is out, a FIN follows it; the client's further bytes are read and dropped
-        // (onInput) so that it can read the answer before the connection closes.
-        response.send(static_cast<Pistache::Http::Code>(status), body)
+    // Writes the answer to connection.request, logs it, and counts it in /metrics unless Api::handle
+    // did. Without keep-alive (the client's or the response's "Connection: close", HTTP/1.0, an
+    // error that leaves the connection's bytes unreadable) a FIN follows the answer (RFC 9112 §9.6)
+    // and what the client still sends is dropped, so that it can read the answer before the
+    // connection closes.
+    void answer(Connection& connection, const std::shared_ptr<Pistache::Tcp::Peer>& peer, Response response,
+                bool keepAlive, bool headRequest, bool countedByApi = false) {
+        const Request& request = connection.request;
+        for (const auto& [name, value] : response.headers)
+            if (common::equalsIgnoreCaseAscii(name, "connection") && common::equalsIgnoreCaseAscii(value, "close"))
+                keepAlive = false;
+        if (m_shared->stopping.load()) keepAlive = false;
+        const bool authenticated = request.headers.count("authorization") > 0;
+        std::string bytes = serialize(response, headRequest, authenticated, keepAlive);
+        const std::size_t size = bytes.size();
+        connection.unsent += size;
+        if (!keepAlive) connection.closing = true;
+        std::weak_ptr<Pistache::Tcp::Peer> weak = peer;
+        // Runs on this connection's reactor thread once the bytes are written (Pistache resolves
+        // the write's promise there), as onInput does: no lock is needed.
+        peer->send(Pistache::RawBuffer(std::move(bytes), size))
             .then(
-                [written](ssize_t) {
-                    if (auto open = written.lock()) ::shutdown(open->fd(), SHUT_WR);
+                [this, weak, size, keepAlive](ssize_t) {
+                    auto open = weak.lock();
+                    if (!open) return;
+                    if (!keepAlive) {
+                        ::shutdown(open->fd(), SHUT_WR);
+                        return;
+                    }
+                    auto written = std::static_pointer_cast<Connection>(open->tryGetData(kConnectionData));
+                    auto clock = std::static_pointer_cast<DeadlineClock>(open->tryGetData(ParserData));
+                    if (!written || !clock) return;
+                    written->unsent -= std::min(written->unsent, size);
+                    if (written->paused && !written->closing && written->unsent <= kMaxUnsentBytes) {
+                        written->paused = false;
+                        serveSafely(*written, *clock, open);
+                    }
                 },
                 [](std::exception_ptr) {});
-        if (m_shared->logRequests) logLine("?", "", status, 0, peer->address().host());
+        const auto elapsed = now() - connection.started;
+        if (!countedByApi) m_shared->api->countAnswer(response.status, elapsed);
+        if (m_shared->logRequests)
+            logLine(request.method.empty() ? "?" : request.method, request.rawPath, response.status,
+                    std::chrono::duration<double, std::milli>(elapsed).count(), request.clientAddress);
     }
 
     std::shared_ptr<Shared> m_shared;
@@ -407,9 +452,9 @@ HttpServer::HttpServer(ServerOptions options, const Api& api) : m_private(std::m
     m_private->options = std::move(options);
     m_private->shared->api = &api;
     m_private->shared->logRequests = m_private->options.logRequests;
-    m_private->shared->maxRequestLineBytes = m_private->options.maxRequestLineBytes;
-    m_private->shared->maxHeadBytes = m_private->options.maxHeadBytes;
-    m_private->shared->maxRequestBytes = m_private->options.maxRequestBytes;
+    m_private->shared->limits.maxRequestLineBytes = m_private->options.maxRequestLineBytes;
+    m_private->shared->limits.maxHeadBytes = m_private->options.maxHeadBytes;
+    m_private->shared->limits.maxBodyBytes = m_private->options.maxRequestBytes;
     if (m_private->options.clientLimit.enabled())
         m_private->shared->clientLimiter = std::make_unique<RateLimiter>(m_private->options.clientLimit);
     m_private->shared->trustedProxies = TrustedProxies(m_private->options.trustedProxies);
@@ -429,7 +474,9 @@ void HttpServer::start() {
     auto endpointOptions = Pistache::Http::Endpoint::options()
                                .threads(options.threads)
                                .flags(Pistache::Tcp::Options::ReuseAddr)
-                               .maxRequestSize(options.maxRequestBytes)
+                               // Pistache parses no request (http::RequestParser does): its own
+                               // buffer is never filled.
+                               .maxRequestSize(64)
                                .headerTimeout(options.headerTimeout)
                                .bodyTimeout(options.bodyTimeout)
                                .keepaliveTimeout(options.keepaliveTimeout);

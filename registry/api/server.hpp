@@ -1,8 +1,11 @@
 #pragma once
-// Serves an Api over HTTP with Pistache. Hides Pistache's lifecycle pitfalls (docs/ARCHITECTURE.md): body
-// limits set explicitly, the request head bounded before Pistache parses it, short header/body
-// timeouts, unknown methods answered before routing, and a drain of in-flight requests before
-// shutdown; and the per-client-address rate limit.
+// Serves an Api over HTTP/1.1. Pistache is the TCP transport only (listener, epoll reactors, the
+// deadlines); requests are read by our strict parser (api/http_parser.hpp) and answers written as
+// bytes, so that every answer, the server's own refusals included, is a problem document when it is
+// an error, logged and counted in /metrics (docs/ARCHITECTURE.md, "Dependency pitfalls"). Requests
+// are answered in order (pipelining), judged by their head before their body is read (per-address
+// rate limit, Api::admit, 100 Continue), and a connection is closed right after an answer that
+// ends it; in-flight requests are drained before shutdown.
 #include "api/api.hpp"
 #include "api/rate_limit.hpp"
 
@@ -18,21 +21,23 @@ struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
     int threads = 2;
-    // Pistache refuses requests above this on its own; our per-route limit (ApiOptions::maxBodyBytes)
+    // A request body above this gets 413 (by its Content-Length, before it is read; a chunked body
+    // as it comes), and the connection is closed. Our per-route limit (ApiOptions::maxBodyBytes)
     // answers with a problem document below it.
     std::size_t maxRequestBytes = 4 * 1024 * 1024;
-    // The request head is bounded apart from the body, before Pistache's parser sees it: a request
-    // line (method, target, version) longer than maxRequestLineBytes gets 414, a head (request line
-    // and header fields) longer than maxHeadBytes 431, and the connection is closed. Pistache parses
-    // an incomplete head again from its start on every chunk that arrives, so a head of megabytes
-    // would hold the connection's reactor thread, and every connection on it, for seconds. The
-    // request line has room for the longest CQL2 `filter` (store::cql2::kMaxFilterLength, 16 KiB) with
-    // the usual percent-encoding of its spaces and quotes.
+    // The request head is bounded apart from the body: a request line (method, target, version)
+    // longer than maxRequestLineBytes gets 414, a head (request line and header fields) longer than
+    // maxHeadBytes 431, as soon as the bound is passed, and the connection is closed. The request
+    // line has room for the longest CQL2 `filter` (store::cql2::kMaxFilterLength, 16 KiB) with the
+    // usual percent-encoding of its spaces and quotes.
     std::size_t maxRequestLineBytes = 24 * 1024;
     std::size_t maxHeadBytes = 32 * 1024;
-    // Pistache answers 408 and closes a connection whose request line and headers are not complete
-    // headerTimeout after it opened, or whose body is not complete bodyTimeout after that: deadlines,
-    // not idle timers (measured on 0.0.5). A slow-drip client holds a connection that long, no thread.
+    // Pistache's timer answers 408 and closes a connection whose request head is not complete
+    // headerTimeout after the request started (the connection opened, or its first byte came after
+    // an answer), or whose body is not complete bodyTimeout after that start: deadlines, not idle
+    // timers (measured on 0.0.5). A slow-drip client holds a connection that long, no thread. An
+    // idle kept-alive connection is closed keepaliveTimeout after the last answer. Pistache's own
+    // defaults (60 s, 60 s, 300 s) would invite slow clients.
     std::chrono::seconds headerTimeout{10};
     std::chrono::seconds bodyTimeout{30};
     std::chrono::seconds keepaliveTimeout{30};

@@ -1,6 +1,7 @@
 // The hardened HTTP edge of the real programs (README "Hardening"): rate limits per client address and
 // per publisher key (429 + Retry-After), --trusted-proxy, slow clients cut off by the header and body
-// timeouts while others are served, the options' validation, and the nginx example.
+// timeouts while others are served, the options' validation, and the nginx example; and the HTTP layer
+// from raw sockets: malformed requests, pipelining, closing, HEAD, writes judged by their head.
 #include "common/json.hpp"
 #include "support/http_client.hpp"
 
@@ -298,15 +299,17 @@ TEST_CASE("a hub limits each admin key's writes", "[edge]") {
 
 TEST_CASE("slow-drip clients are cut off by the header and body timeouts while others are served", "[edge]") {
     TempDir dir;
+    const std::string key = createKey(dir.file("node.db"));
     ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
                         "gm0363", "--quiet", "--threads", "2", "--header-timeout", "2", "--body-timeout", "2"});
     const int port = portOf(node.baseUrl());
     constexpr int kHeaderDrips = 40, kBodyDrips = 5;
     // Never complete: the header has no blank line within the bytes dripped; the body is 100 bytes.
+    // The write has a good key: a write without one is refused by its head, before any body.
     const std::string header = "GET /collections/twins/items HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: dripping";
     const std::string bodyHead =
-        "POST /collections/twins/items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        "Content-Type: application/geo+json\r\nContent-Length: 100\r\n\r\n";
+        "POST /collections/twins/items HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key +
+        "\r\nContent-Type: application/geo+json\r\nContent-Length: 100\r\n\r\n";
 
     struct Connection {
         int fd = -1;
@@ -579,4 +582,264 @@ TEST_CASE("the example configuration files, hardening lines included, are accept
     ServerProcess federation({hub, "serve", "--db", dir.file("hub.db"), "--listen", "127.0.0.1:0", "--quiet",
                               "--no-harvest", "--config", sourcePath("deploy/twin-federation.conf.example")});
     CHECK(get(federation.baseUrl() + "/health").status == 200);
+}
+
+// ---- The HTTP layer (api/http_parser.hpp, api/server.cpp; docs/RELIABILITY.md "The HTTP layer") ----
+
+namespace {
+
+// Everything the server sends until it closes the connection; `closed` false when the 5 s receive
+// timeout ended the read instead.
+struct UntilClose {
+    std::string data;
+    bool closed = false;
+};
+
+UntilClose readUntilClose(int fd) {
+    UntilClose out;
+    char chunk[4096];
+    for (;;) {
+        ssize_t got = recv(fd, chunk, sizeof chunk, 0);
+        if (got == 0) {
+            out.closed = true;
+            return out;
+        }
+        if (got < 0) return out;
+        out.data.append(chunk, static_cast<std::size_t>(got));
+    }
+}
+
+// The statuses of the responses in `data`, in order (each found by its status line).
+std::vector<int> statusesIn(const std::string& data) {
+    std::vector<int> statuses;
+    for (std::size_t at = data.find("HTTP/1.1 "); at != std::string::npos; at = data.find("HTTP/1.1 ", at + 1))
+        statuses.push_back(std::atoi(data.c_str() + at + 9));
+    return statuses;
+}
+
+long metricOf(const std::string& baseUrl, const std::string& statusClass) {
+    std::string text = get(baseUrl + "/metrics").body;
+    std::string name = "tweeling_http_requests_total{code=\"" + statusClass + "\"} ";
+    auto at = text.find(name);
+    REQUIRE(at != std::string::npos);
+    return std::stol(text.substr(at + name.size()));
+}
+
+}  // namespace
+
+TEST_CASE("what the request parser refuses is a problem document, logged and counted", "[edge][http]") {
+    TempDir dir;
+    ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
+                        "gm0363", "--rate-limit", "0"});
+    const int port = portOf(node.baseUrl());
+    const long clientErrorsBefore = metricOf(node.baseUrl(), "4xx"), serverErrorsBefore = metricOf(node.baseUrl(), "5xx");
+    const std::string host = "Host: 127.0.0.1\r\n";
+    struct Case {
+        std::string request;
+        int status;
+        const char* naming;  // in the problem's detail
+    };
+    const std::vector<Case> refused{
+        {"POST /collections/twins/items HTTP/1.1\r\n" + host + "Content-Length: -1\r\n\r\n", 400, "Content-Length"},
+        {"POST /collections/twins/items HTTP/1.1\r\n" + host + "Content-Length: 99999999999999999999999\r\n\r\n", 413,
+         "Content-Length"},
+        {"POST /collections/twins/items HTTP/1.1\r\n" + host + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+         400, "Transfer-Encoding"},
+        {"POST /collections/twins/items HTTP/1.1\r\n" + host + "Content-Length: 2\r\nContent-Length: 3\r\n\r\nabc", 400,
+         "Content-Length"},
+        {"POST /collections/twins/items HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip\r\n\r\n", 501, "gzip"},
+        {"GET /health HTTP/1.1\r\n" + host + "Accept : */*\r\n\r\n", 400, "Accept"},
+        {"GET /health HTTP/1.1\r\n" + host + "X-Folded: a\r\n b\r\n\r\n", 400, "obs-fold"},
+        {"GET /health HTTP/1.1\r\n" + host + "X-Bare: a\rb\r\n\r\n", 400, "CR or LF"},
+        {"GET /health HTTP/1.1\r\n\r\n", 400, "Host"},
+        {"GET /health HTTP/1.1\r\n" + host + host + "\r\n", 400, "Host"},
+        {"GET /health#top HTTP/1.1\r\n" + host + "\r\n", 400, "request-target"},
+        {"G@T /health HTTP/1.1\r\n" + host + "\r\n", 400, "method"},
+        {"GET /health HTTP/1.1\r\n" + host + "X[1]: a\r\n\r\n", 400, "X[1]"},
+        {"GET /health HTTP/2.0\r\n" + host + "\r\n", 505, "HTTP/2.0"},
+        {"GET /health HTTP/1.1\r\n" + host + "Expect: teapot\r\n\r\n", 417, "teapot"},
+        // Not a write (those are judged by their head first: 401 without a key), so the body is read.
+        {"POST /health HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nxyz\r\n", 400, "chunk"}};
+    for (const auto& each : refused) {
+        int fd = connectLoopback(port, false);
+        sendText(fd, each.request);
+        UntilClose answer = readUntilClose(fd);
+        close(fd);
+        INFO(each.request << "\n-> " << answer.data);
+        CHECK(answer.closed);  // the connection's further bytes cannot be trusted: closed after the answer
+        const auto headEnd = answer.data.find("\r\n\r\n");
+        REQUIRE(headEnd != std::string::npos);
+        CHECK(statusesIn(answer.data).at(0) == each.status);
+        CHECK(answer.data.find("Content-Type: application/problem+json") < headEnd);
+        CHECK(answer.data.find("API-Version: ") < headEnd);
+        Json problem = parse(answer.data.substr(headEnd + 4));
+        CHECK(problem["status"].GetInt() == each.status);
+        CHECK(std::string(problem["detail"].GetString()).find(each.naming) != std::string::npos);
+    }
+    // Counted in /metrics and logged, like every other answer.
+    long clientErrors = 0, serverErrors = 0;
+    for (const auto& each : refused) (each.status < 500 ? clientErrors : serverErrors) += 1;
+    CHECK(metricOf(node.baseUrl(), "4xx") - clientErrorsBefore == clientErrors);
+    CHECK(metricOf(node.baseUrl(), "5xx") - serverErrorsBefore == serverErrors);
+    std::string log = node.logText();
+    for (int status : {400, 413, 417, 501, 505})
+        CHECK(log.find("\"status\":" + std::to_string(status) + ",") != std::string::npos);
+
+    // Header values Pistache's typed headers used to choke on are just values: the request is served.
+    for (const char* field : {"Cache-Control: max-stale", "Cache-Control: immutable", "Cache-Control: stale-if-error=1",
+                              "Cache-Control: No-Cache", "Accept:", "Accept: ;;;/,q=x"}) {
+        for (const char* path : {"/health", "/collections"}) {
+            HttpRequest request;
+            request.url = node.baseUrl() + path;
+            request.headers = {field};
+            HttpResponse response = send(request);
+            INFO(field << " on " << path << ": " << response.body);
+            CHECK(response.status == 200);
+        }
+    }
+}
+
+TEST_CASE("pipelined requests are all answered, in order; a pipelined PUT is executed", "[edge][http]") {
+    TempDir dir;
+    const std::string db = dir.file("node.db");
+    const std::string key = createKey(db);
+    ServerProcess node({registry(), "serve", "--db", db, "--listen", "127.0.0.1:0", "--node-id", "gm0363", "--quiet",
+                        "--rate-limit", "0"});
+    const int port = portOf(node.baseUrl());
+    const std::string host = "Host: 127.0.0.1\r\n";
+    {
+        int fd = connectLoopback(port, false);
+        sendText(fd, "GET /health HTTP/1.1\r\n" + host + "\r\nGET /nothing HTTP/1.1\r\n" + host +
+                         "\r\nGET /conformance HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+        UntilClose answers = readUntilClose(fd);
+        close(fd);
+        INFO(answers.data);
+        CHECK(answers.closed);
+        CHECK(statusesIn(answers.data) == std::vector<int>{200, 404, 200});
+        CHECK(answers.data.find("\"status\":\"ok\"") < answers.data.find("not-found"));
+        CHECK(answers.data.find("not-found") < answers.data.find("conformsTo"));
+    }
+    {
+        const std::string record = sampleRecord("gm0363-pipelined");
+        int fd = connectLoopback(port, false);
+        sendText(fd, "PUT /collections/twins/items/gm0363-pipelined HTTP/1.1\r\n" + host +
+                         "Authorization: Bearer " + key + "\r\nContent-Type: application/geo+json\r\nContent-Length: " +
+                         std::to_string(record.size()) + "\r\n\r\n" + record +
+                         "GET /collections/twins/items/gm0363-pipelined HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+        UntilClose answers = readUntilClose(fd);
+        close(fd);
+        INFO(answers.data.substr(0, 3000));
+        CHECK(statusesIn(answers.data) == std::vector<int>{201, 200});
+    }
+    CHECK(get(node.baseUrl() + "/collections/twins/items/gm0363-pipelined").status == 200);
+    {
+        // Far more answers than the server holds for a client that does not read yet (1 MiB): it
+        // waits while they are unread and goes on as they are read, until every one is answered.
+        constexpr int kRequests = 1500;
+        std::string burst;
+        for (int i = 0; i < kRequests; ++i)
+            burst += "GET /collections HTTP/1.1\r\n" + host + (i + 1 == kRequests ? "Connection: close\r\n\r\n" : "\r\n");
+        int fd = connectLoopback(port, false);
+        sendText(fd, burst);
+        UntilClose answers = readUntilClose(fd);
+        close(fd);
+        CHECK(answers.closed);
+        std::vector<int> statuses = statusesIn(answers.data);
+        CHECK(statuses.size() == static_cast<std::size_t>(kRequests));
+        CHECK(std::count(statuses.begin(), statuses.end(), 200) == kRequests);
+        CHECK(answers.data.size() > 2 * 1024 * 1024);
+    }
+}
+
+TEST_CASE("the server closes after Connection: close and HTTP/1.0; HEAD has the GET's Content-Length", "[edge][http]") {
+    TempDir dir;
+    ServerProcess node({registry(), "serve", "--db", dir.file("node.db"), "--listen", "127.0.0.1:0", "--node-id",
+                        "gm0363", "--quiet", "--rate-limit", "0"});
+    const int port = portOf(node.baseUrl());
+    for (const char* request : {"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                                "GET /health HTTP/1.0\r\n\r\n", "GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"}) {
+        int fd = connectLoopback(port, false);
+        sendText(fd, request);
+        RawResponse response = readResponse(fd);
+        INFO(request);
+        CHECK(response.head.find("connection: close") != std::string::npos);
+        char byte;
+        CHECK(recv(fd, &byte, 1, 0) == 0);  // the end of the stream, not the 5 s receive timeout
+        close(fd);
+    }
+
+    int fd = connectLoopback(port, false);
+    sendText(fd, "GET /collections HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    RawResponse full = readResponse(fd);
+    REQUIRE_FALSE(full.body.empty());
+    // HEAD, then a GET on the same connection: the GET's status line follows HEAD's head directly.
+    sendText(fd, "HEAD /collections HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 "Connection: close\r\n\r\n");
+    UntilClose answers = readUntilClose(fd);
+    close(fd);
+    INFO(answers.data);
+    const auto headEnd = answers.data.find("\r\n\r\n");
+    REQUIRE(headEnd != std::string::npos);
+    std::string head = answers.data.substr(0, headEnd + 2);
+    for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    CHECK(head.find("content-length: " + std::to_string(full.body.size()) + "\r\n") != std::string::npos);
+    CHECK(answers.data.compare(headEnd + 4, 12, "HTTP/1.1 200") == 0);
+    CHECK(statusesIn(answers.data) == std::vector<int>{200, 200});
+}
+
+TEST_CASE("a write is judged by its head: refused before its body, or told 100 Continue", "[edge][http]") {
+    TempDir dir;
+    const std::string db = dir.file("node.db");
+    const std::string key = createKey(db);
+    ServerProcess node({registry(), "serve", "--db", db, "--listen", "127.0.0.1:0", "--node-id", "gm0363", "--quiet",
+                        "--rate-limit", "0", "--publish-rate-limit", "0.01", "--publish-rate-burst", "1"});
+    const int port = portOf(node.baseUrl());
+    const std::string record = sampleRecord("gm0363-continue");
+    auto head = [&](const std::string& id, const std::string& bearer) {
+        return "PUT /collections/twins/items/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + bearer +
+               "\r\nContent-Type: application/geo+json\r\nExpect: 100-continue\r\nContent-Length: " +
+               std::to_string(record.size()) + "\r\n\r\n";
+    };
+    const long clientErrorsBefore = metricOf(node.baseUrl(), "4xx");
+    {
+        // A bad key: 401 while the body has not been sent, and the connection closed after it.
+        int fd = connectLoopback(port, false);
+        sendText(fd, head("gm0363-continue", "twk_000000000000_nonsense"));
+        UntilClose answer = readUntilClose(fd);
+        close(fd);
+        INFO(answer.data);
+        CHECK(answer.closed);
+        CHECK(statusesIn(answer.data) == std::vector<int>{401});
+        CHECK(answer.data.find("application/problem+json") != std::string::npos);
+        CHECK(answer.data.find("Cache-Control: no-store") != std::string::npos);
+    }
+    {
+        // A good key: 100 Continue before the body, then the write.
+        int fd = connectLoopback(port, false);
+        sendText(fd, head("gm0363-continue", key));
+        char interim[25];
+        std::size_t got = 0;
+        while (got < sizeof interim) {
+            ssize_t n = recv(fd, interim + got, sizeof interim - got, 0);
+            REQUIRE(n > 0);
+            got += static_cast<std::size_t>(n);
+        }
+        CHECK(std::string(interim, sizeof interim) == "HTTP/1.1 100 Continue\r\n\r\n");
+        sendText(fd, record);
+        RawResponse written = readResponse(fd);
+        INFO(written.body);
+        CHECK(written.head.rfind("http/1.1 201", 0) == 0);
+        close(fd);
+    }
+    {
+        // The key's write rate is spent (a burst of 1): 429 before the body too.
+        int fd = connectLoopback(port, false);
+        sendText(fd, head("gm0363-continue-2", key));
+        UntilClose answer = readUntilClose(fd);
+        close(fd);
+        INFO(answer.data);
+        CHECK(statusesIn(answer.data) == std::vector<int>{429});
+    }
+    CHECK(metricOf(node.baseUrl(), "4xx") - clientErrorsBefore == 2);
+    CHECK(get(node.baseUrl() + "/collections/twins/items/gm0363-continue-2").status == 404);
 }
