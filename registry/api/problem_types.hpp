@@ -44,6 +44,8 @@ inline constexpr ProblemType kHeaderFieldsTooLarge{431, "request-header-fields-t
 // The server
 inline constexpr ProblemType kInternalError{500, "internal-server-error", "Internal server error"};
 inline constexpr ProblemType kUnavailable{503, "service-unavailable", "Service unavailable"};
+inline constexpr ProblemType kDatabaseBusy{503, "database-busy", "Database busy"};
+inline constexpr ProblemType kInsufficientStorage{507, "insufficient-storage", "Insufficient storage"};
 
 // Every kind above, for documentation and tests.
 inline constexpr const ProblemType* kAll[] = {
@@ -51,7 +53,7 @@ inline constexpr const ProblemType* kAll[] = {
     &kAuthenticationRequired, &kInvalidKey,      &kForbidden,           &kNotFound,          &kRecordNotFound,
     &kSourceNotFound,  &kNoReportYet,           &kMethodNotAllowed,    &kConflict,          &kPreconditionFailed,
     &kRecordTooLarge,  &kRequestTooLarge,       &kUriTooLong,          &kUnsupportedMediaType, &kTooManyRequests,
-    &kHeaderFieldsTooLarge, &kInternalError,    &kUnavailable};
+    &kHeaderFieldsTooLarge, &kInternalError,    &kUnavailable, &kDatabaseBusy, &kInsufficientStorage};
 }  // namespace problem
 
 inline std::string ProblemType::uri() const { return std::string(kProblemTypeBase) + code; }
