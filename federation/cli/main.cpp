@@ -171,7 +171,7 @@ registry::store::StoreOptions storeOptions(const Arguments& arguments) {
     registry::store::StoreOptions options;
     options.path = arguments.get("db", "twin-federation.db");
     options.nodeId = arguments.get("hub-id", "");
-    options.signingKey = tweeling::cli::loadSigningKey(tweeling::cli::signingKeyPath(arguments, options.path));
+    options.signingKey = tweeling::cli::loadSigningKey(tweeling::cli::signingKeyPath(arguments, options.path), options.path);
     options.maxPageCount = tweeling::cli::maxDbPages(arguments);
     return options;
 }

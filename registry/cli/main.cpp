@@ -116,7 +116,7 @@ tw::store::StoreOptions storeOptions(const Arguments& arguments) {
     tw::store::StoreOptions options;
     options.path = arguments.get("db", "twin-registry.db");
     options.nodeId = arguments.get("node-id", "");
-    options.signingKey = tweeling::cli::loadSigningKey(tweeling::cli::signingKeyPath(arguments, options.path));
+    options.signingKey = tweeling::cli::loadSigningKey(tweeling::cli::signingKeyPath(arguments, options.path), options.path);
     options.maxPageCount = tweeling::cli::maxDbPages(arguments);
     return options;
 }

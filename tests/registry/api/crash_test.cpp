@@ -7,12 +7,14 @@
 #include "support/http_client.hpp"
 
 #include "common/json.hpp"
+#include "common/signature.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <csignal>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -78,6 +80,28 @@ void checkIndexesAgree(const std::string& base, const std::string& db, const std
           sqlite.number("SELECT count(*) FROM records r JOIN records_fts f ON f.rowid = r.rid WHERE records_fts MATCH '" +
                         word + "*' AND r.type = 'dataset'"));
     CHECK(waitForMetric(base, "tweeling_searches_term_index_total", 1, 1000) >= 1);
+}
+
+// The key a node announces is the one its database's last rotation names (or its first key), and
+// every entry of its feed verifies against it.
+void checkSigningKey(const std::string& base, const std::string& db) {
+    auto identity = parseJsonText(get(base + "/.well-known/tweeling.json").body);
+    const std::string announced = identity["publicKey"].GetString();
+    auto rotations = Sqlite(db).rows("SELECT value FROM meta WHERE key = 'key_rotations'");
+    if (!rotations.empty()) {
+        auto history = parseJsonText(rotations.front());
+        if (history.Size() > 0) CHECK(announced == history[history.Size() - 1]["publicKey"].GetString());
+    }
+    auto key = tweeling::common::PublicKey::fromBase64Url(announced);
+    auto feed = parseJsonText(get(base + "/feed?after=0&limit=50").body);
+    REQUIRE(feed["entries"].Size() > 0);
+    for (const auto& entry : feed["entries"].GetArray()) {
+        INFO(entry["id"].GetString());
+        std::string bytes = tweeling::common::signedBytes(entry["origin"].GetString(), entry["id"].GetString(), "put",
+                                                          entry["record"]["properties"]["updated"].GetString(),
+                                                          &entry["record"]);
+        CHECK(key.verify(bytes, entry["signature"].GetString()));
+    }
 }
 
 // What a publisher may find after a crash: the last title acknowledged for an id, or one of the
@@ -295,4 +319,79 @@ TEST_CASE("a full database answers 507 with a problem document, and works again 
     checkIndexesAgree(server->baseUrl(), db, "schijfvol");
     server.reset();
     REQUIRE(checkDatabase(db) == "ok");
+}
+
+TEST_CASE("a key rotation killed after its commit is finished at the next start", "[crash]") {
+    TempDir dir;
+    const std::string db = dir.file("node.db"), keyFile = db + ".signing-key.pem";
+    makeKey(db);
+    {
+        auto server = startNode(db);
+        const std::string key = makeKey(db);
+        for (int i = 0; i < 5; ++i)
+            REQUIRE(putRecord(server->baseUrl(), key, "rot-" + std::to_string(i), "Rotatietest " + std::to_string(i)) == 201);
+    }
+    auto rotated = run({registry(), "keys", "rotate-signing", "--db", db});
+    INFO(rotated.err);
+    REQUIRE(rotated.exitCode == 0);
+    std::string newKey = rotated.out.substr(0, rotated.out.find('\n'));
+    // The state a kill between the commit and the swap of the files leaves: the database names the
+    // new key and has re-signed every record with it; the new key is still PATH.new.
+    std::string retired;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        if (entry.path().string().find(".retired-") != std::string::npos) retired = entry.path().string();
+    REQUIRE(!retired.empty());
+    std::filesystem::rename(keyFile, keyFile + ".new");
+    std::filesystem::rename(retired, keyFile);
+    {
+        auto server = startNode(db);
+        CHECK(parseJsonText(get(server->baseUrl() + "/.well-known/tweeling.json").body)["publicKey"].GetString() ==
+              newKey);
+        checkSigningKey(server->baseUrl(), db);
+        CHECK(std::filesystem::exists(retired));
+        CHECK_FALSE(std::filesystem::exists(keyFile + ".new"));
+    }
+    // Killed before the commit instead: a PATH.new the database does not name is dropped, the key stays.
+    std::filesystem::copy_file(retired, keyFile + ".new");
+    {
+        auto server = startNode(db);
+        CHECK(parseJsonText(get(server->baseUrl() + "/.well-known/tweeling.json").body)["publicKey"].GetString() ==
+              newKey);
+        CHECK_FALSE(std::filesystem::exists(keyFile + ".new"));
+    }
+    // A key file that is not the one the last rotation announced is refused, not used to sign.
+    std::filesystem::copy_file(keyFile, dir.file("current.pem"));
+    std::filesystem::remove(keyFile);
+    std::filesystem::copy_file(retired, keyFile);
+    auto refused = run({registry(), "export", "--db", db});
+    CHECK(refused.exitCode != 0);
+    CHECK(refused.err.find("last key rotation announced") != std::string::npos);
+}
+
+TEST_CASE("a node SIGKILLed while it rotates its signing key keeps one key for everything", "[crash]") {
+    const std::uint32_t seed = crash::seed();
+    std::mt19937 random(seed);
+    WARN("crash seed " << seed << " (TWEELING_CRASH_SEED=" << seed << " repeats this run)");
+    TempDir dir;
+    const std::string db = dir.file("node.db");
+    makeKey(db);
+    {
+        const std::string file = dir.file("records.ndjson");
+        std::ofstream out(file);
+        for (int i = 0; i < 1500; ++i) out << record("rot-" + std::to_string(i), "Rotatietest " + std::to_string(i)) << '\n';
+        out.close();
+        auto imported = run({registry(), "import", "--db", db, "--node-id", kNode, file});
+        REQUIRE(imported.exitCode == 0);
+    }
+    constexpr int kKills = 6;
+    for (int kill = 0; kill < kKills; ++kill) {
+        INFO("kill " << kill << ", seed " << seed);
+        {
+            ChildProcess rotation({registry(), "keys", "rotate-signing", "--db", db}, dir.file("out"), dir.file("err"));
+            rotation.waitFor(static_cast<int>(random() % 1200));
+        }
+        REQUIRE(checkDatabase(db) == "ok");
+        auto server = startNode(db);
+        checkSigningKey(server->baseUrl(), db);
+    }
 }
