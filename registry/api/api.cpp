@@ -154,12 +154,12 @@ Response Api::handle(const Request& received) const {
         if (m_errorLog) m_errorLog(error.what());
         if (error.diskFull())
             response = problemResponse(problem::kInsufficientStorage,
-                                       "The database is full (its disk, or its size limit): nothing was stored. "
+                                       "The database is full (its disk, or its size limit): nothing was changed. "
                                        "Reads still work; retry the write once the operator has freed space.",
                                        received.rawPath);
         else if (error.busy())
             response = problemResponse(problem::kDatabaseBusy,
-                                       "The database is locked by another writer (an import?): nothing was stored. "
+                                       "The database is locked by another writer (an import?): nothing was changed. "
                                        "Retry later.",
                                        received.rawPath);
         else

@@ -4,7 +4,6 @@
 #include "store/store.hpp"
 
 #include "common/jcs.hpp"
-#include "common/json.hpp"
 #include "common/sha256.hpp"
 #include "common/time.hpp"
 #include "store/crypto.hpp"
@@ -48,23 +47,6 @@ Store::Private::Private(StoreOptions storeOptions)
     resolveNodeId();
     changeFloor = latestSeq(writer);
     signer = options.signingKey;
-    if (signer) {
-        // A key other than the one the last rotation announced (its file swapped back, or another
-        // database's key) would sign what hubs then refuse, or worse, sign with a retired key.
-        StatementUse statement = writer.statement("SELECT value FROM meta WHERE key = 'key_rotations'");
-        common::Json history;
-        if (statement->step() && !common::parseUntrusted(statement->text(0), history) && history.IsArray() &&
-            !history.Empty()) {
-            const common::JsonValue& last = history[history.Size() - 1];
-            std::string announced = last.IsObject() && last.HasMember("publicKey") && last["publicKey"].IsString()
-                                        ? last["publicKey"].GetString()
-                                        : "";
-            if (!announced.empty() && announced != signer->publicKey().base64Url())
-                throw std::runtime_error("the signing key " + signer->publicKey().base64Url() +
-                                         " is not the key this database's last key rotation announced (" + announced +
-                                         "): start with --signing-key naming that key's file");
-        }
-    }
     if (signer) {
         std::lock_guard<std::mutex> lock(writeMutex);
         Transaction transaction(writer.database());

