@@ -43,7 +43,7 @@ Usage:
   twin-federation sources remove ID [--db FILE]
   twin-federation sources release-deletions ID [--db FILE]
   twin-federation harvest [--source ID [--record RECORD-ID]] [--max-run-pages N] [--max-run-seconds S]
-                          [--items-page-size N] [--full-listing-every N] [--db FILE]
+                          [--items-page-size N] [--feed-page-size N] [--full-listing-every N] [--db FILE]
   twin-federation report  --source ID [--json] [--db FILE]
   twin-federation probe   [--source ID | --record KEY | --due] [--json] [--db FILE]
   twin-federation keys create --admin [--expires RFC3339] [--db FILE]
@@ -71,6 +71,8 @@ constexpr const char* kServeHelp = R"(twin-federation serve — serve the federa
                      crawl is incomplete and deletes nothing (also for `harvest`)          [60]
   --items-page-size N  records asked for per page from a catalog (OGC API – Records, CKAN, CSW;
                      also for `harvest`)                                            [100]
+  --feed-page-size N entries asked for per page of a Tweeling node's or hub's /feed; each page
+                     commits with its cursor in one transaction (also for `harvest`)   [1000]
   --full-listing-every N  a CKAN or CSW catalog is listed completely (finding deletions) on its
                      first round and every N rounds; the rounds between fetch only the records
                      modified since the last round (also for `harvest`; 1: always full)   [24]
@@ -124,7 +126,8 @@ constexpr const char* kSourcesHelp = R"(twin-federation sources — what this hu
 constexpr const char* kHarvestHelp = R"(twin-federation harvest — one harvest round now, then exit
 
   harvest [--source ID] [--ca-bundle FILE] [--max-run-pages N] [--max-run-seconds S]
-          [--items-page-size N] [--full-listing-every N] [--db FILE]
+          [--items-page-size N] [--feed-page-size N] [--full-listing-every N]
+          [--max-db-pages N] [--db FILE]
   harvest --source ID --record RECORD-ID [--db FILE]
 Harvests every source (or one), prints each report's summary. Exit status 1 if a source failed.
 With --record, fetches only that record of a catalog source now (CKAN: package_show by name or
@@ -168,7 +171,8 @@ registry::store::StoreOptions storeOptions(const Arguments& arguments) {
     registry::store::StoreOptions options;
     options.path = arguments.get("db", "twin-federation.db");
     options.nodeId = arguments.get("hub-id", "");
-    options.signingKey = tweeling::cli::loadSigningKey(tweeling::cli::signingKeyPath(arguments, options.path));
+    options.signingKey = tweeling::cli::loadSigningKey(tweeling::cli::signingKeyPath(arguments, options.path), options.path);
+    options.maxPageCount = tweeling::cli::maxDbPages(arguments);
     return options;
 }
 
@@ -194,6 +198,7 @@ hub::HarvesterOptions harvesterOptions(const Arguments& arguments) {
     options.maxRunPages = boundedNumber(arguments, "max-run-pages", options.maxRunPages, 1, 1000000);
     options.maxRunSeconds = boundedNumber(arguments, "max-run-seconds", options.maxRunSeconds, 1, 86400);
     options.itemsPageSize = boundedNumber(arguments, "items-page-size", options.itemsPageSize, 1, 1000);
+    options.feedPageSize = boundedNumber(arguments, "feed-page-size", options.feedPageSize, 1, 10000);
     options.fullListingEvery =
         boundedNumber(arguments, "full-listing-every", options.fullListingEvery, 1, 100000);
     options.caBundlePath = arguments.get("ca-bundle", "");
@@ -220,7 +225,7 @@ int commandServe(Arguments arguments) {
     tweeling::cli::requireKnown(arguments,
                                 {"db", "signing-key", "listen", "hub-id", "name", "public-url", "threads", "config",
                                  "quiet", "ca-bundle", "no-harvest", "max-run-pages", "max-run-seconds",
-                                 "full-listing-every", "items-page-size", "no-probes", "probe-workers", "probe-per-host", "probe-every", "web-dir"},
+                                 "full-listing-every", "items-page-size", "feed-page-size", "no-probes", "probe-workers", "probe-per-host", "probe-every", "web-dir"},
                                 tweeling::cli::kHardeningOptions);
     if (!arguments.has("listen")) arguments.options["listen"] = "127.0.0.1:8090";
     registry::api::ServerOptions serverOptions = tweeling::cli::serverOptions(arguments);
@@ -400,7 +405,7 @@ int commandSources(const Arguments& arguments) {
 int commandHarvest(const Arguments& arguments) {
     tweeling::cli::requireKnown(
         arguments, {"db", "hub-id", "signing-key", "source", "ca-bundle", "max-run-pages", "max-run-seconds",
-                    "full-listing-every", "items-page-size", "record"});
+                    "full-listing-every", "items-page-size", "feed-page-size", "record", "max-db-pages"});
     registry::store::Store store(storeOptions(arguments));
     hub::SourceRegistry sources(store);
     if (arguments.has("record")) {

@@ -6,6 +6,7 @@
 #include "api/query.hpp"
 #include "api/static_files.hpp"
 #include "common/text.hpp"
+#include "store/sqlite.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -142,6 +143,26 @@ Response Api::handle(const Request& received) const {
                              (error.parameter().empty() ? std::string() : " in '" + error.parameter() + "'"));
         problem.parameter(error.parameter());
         response = problemResponse(problem.type(), problem.detail(), received.rawPath, &problem);
+    } catch (const store::SqliteError& error) {
+        // A full disk (or the --max-db-pages limit) and a write lock held too long by another
+        // process (an import) are the operator's to fix, not bugs: the client learns which, and that
+        // nothing was stored (the write's transaction rolled back), never SQLite's own text.
+        if (m_errorLog) m_errorLog(error.what());
+        if (error.diskFull())
+            response = problemResponse(problem::kInsufficientStorage,
+                                       "The database is full (its disk, or its size limit): nothing was changed. "
+                                       "Reads still work; retry the write once the operator has freed space.",
+                                       received.rawPath);
+        else if (error.busy())
+            response = problemResponse(problem::kDatabaseBusy,
+                                       "The database is locked by another writer (an import?): nothing was changed. "
+                                       "Retry later.",
+                                       received.rawPath);
+        else
+            response = problemResponse(problem::kInternalError,
+                                       "The server could not complete the request. The error has been logged.",
+                                       received.rawPath);
+        if (error.busy()) response.headers.emplace_back("Retry-After", "5");
     } catch (const std::exception& error) {
         if (m_errorLog) m_errorLog(error.what());
         response = problemResponse(problem::kInternalError,

@@ -48,7 +48,9 @@ inline constexpr ProblemType kHeaderFieldsTooLarge{431, "request-header-fields-t
 inline constexpr ProblemType kInternalError{500, "internal-server-error", "Internal server error"};
 inline constexpr ProblemType kNotImplemented{501, "not-implemented", "Not implemented"};
 inline constexpr ProblemType kUnavailable{503, "service-unavailable", "Service unavailable"};
+inline constexpr ProblemType kDatabaseBusy{503, "database-busy", "Database busy"};
 inline constexpr ProblemType kHttpVersionNotSupported{505, "http-version-not-supported", "HTTP version not supported"};
+inline constexpr ProblemType kInsufficientStorage{507, "insufficient-storage", "Insufficient storage"};
 
 // Every kind above, for documentation and tests.
 inline constexpr const ProblemType* kAll[] = {
@@ -57,7 +59,7 @@ inline constexpr const ProblemType* kAll[] = {
     &kSourceNotFound,  &kNoReportYet,           &kMethodNotAllowed,    &kConflict,          &kPreconditionFailed,
     &kRecordTooLarge,  &kRequestTooLarge,       &kUriTooLong,          &kUnsupportedMediaType, &kExpectationFailed,
     &kTooManyRequests, &kHeaderFieldsTooLarge,  &kInternalError,       &kNotImplemented,    &kUnavailable,
-    &kHttpVersionNotSupported};
+    &kDatabaseBusy,    &kHttpVersionNotSupported, &kInsufficientStorage};
 }  // namespace problem
 
 inline std::string ProblemType::uri() const { return std::string(kProblemTypeBase) + code; }

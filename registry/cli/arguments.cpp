@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -199,7 +200,19 @@ registry::api::ServerOptions serverOptions(const Arguments& arguments) {
 const std::vector<const char*> kHardeningOptions = {"rate-limit",         "rate-burst",     "publish-rate-limit",
                                                     "publish-rate-burst", "header-timeout", "body-timeout",
                                                     "trusted-proxy",      "search-cache",   "contact-name",
-                                                    "contact-url",        "contact-email"};
+                                                    "contact-url",        "contact-email",  "max-db-pages"};
+
+std::int64_t maxDbPages(const Arguments& arguments) {
+    if (!arguments.has("max-db-pages")) return 0;
+    const std::string text = arguments.get("max-db-pages");
+    std::int64_t pages = -1;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), pages);
+    // SQLite's own bound on max_page_count is 2^32 - 2.
+    if (error != std::errc() || end != text.data() + text.size() || pages < 0 || pages > 4294967294LL)
+        throw UsageError("--max-db-pages needs a whole number of pages from 0 (no limit) to 4294967294, got '" +
+                         text + "'");
+    return pages;
+}
 
 registry::api::ApiOptions::Contact apiContact(const Arguments& arguments) {
     return {arguments.get("contact-name"), arguments.get("contact-url"), arguments.get("contact-email")};
@@ -224,6 +237,11 @@ Hardening (README "Hardening"; 0 turns a rate limit off):
                              X-Forwarded-For names the client
 A limited request gets 429 application/problem+json with Retry-After (seconds). TLS: terminate it in
 a reverse proxy (deploy/nginx/tweeling.conf); see the README for why there is no --tls-cert.
+
+Storage (docs/RELIABILITY.md, "Crash safety"):
+  --max-db-pages N           the database file grows to at most N pages of 4096 bytes; a
+                             write beyond it gets 507 Insufficient Storage, as on a full disk,
+                             and changes nothing (0: no limit but the disk's)               [0]
 
 Search:
   --search-cache N           search pages kept while no write comes in, at most 1 s each

@@ -47,6 +47,10 @@ registry::api::ServerOptions serverOptions(const Arguments& arguments);
 // the other options both take: --search-cache, --contact-name, --contact-url, --contact-email.
 extern const std::vector<const char*> kHardeningOptions;
 extern const char* const kHardeningHelp;  // their help text, for `serve --help`
+// --max-db-pages N: the most pages (4096 bytes each) the database file may grow to
+// (StoreOptions::maxPageCount; 0 when absent: no limit but the disk's). Taken by both `serve`
+// commands (it is one of kHardeningOptions), `twin-registry import` and `twin-federation harvest`.
+std::int64_t maxDbPages(const Arguments& arguments);
 // --contact-name, --contact-url, --contact-email: who answers for the API (ApiOptions::contact).
 registry::api::ApiOptions::Contact apiContact(const Arguments& arguments);
 extern const char* const kContactHelp;  // their help text, for `serve --help`

@@ -10,6 +10,7 @@
 #include "record/profile.hpp"
 #include "store/store.hpp"
 
+#include <charconv>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -39,7 +40,7 @@ Usage:
   twin-registry keys list   [--db FILE]
   twin-registry keys revoke KEY-ID [--db FILE]
   twin-registry keys rotate-signing [--db FILE] [--signing-key FILE]
-  twin-registry import   [--db FILE] [--node-id ID] [--strict] FILE...
+  twin-registry import   [--db FILE] [--node-id ID] [--strict] [--batch N] FILE...
   twin-registry export   [--db FILE] [--out FILE]
   twin-registry validate FILE...
   twin-registry COMMAND --help
@@ -89,10 +90,14 @@ Every command that opens the database signs with --signing-key FILE [DB.signing-
 )"},
     {"import", R"(twin-registry import — load records from files into the database
 
-  import [--db FILE] [--node-id ID] [--strict] FILE...
+  import [--db FILE] [--node-id ID] [--strict] [--batch N] [--max-db-pages N] FILE...
 Each FILE is a JSON array of records, a GeoJSON FeatureCollection, one record, or NDJSON (one record
-per line). Valid records are stored in one transaction per file; every invalid record is listed with
-the JSON Pointer and message of each problem. With --strict a file is all-or-nothing.
+per line). Valid records are stored in transactions of --batch N records [5000]; each committed
+batch is reported on stderr ("FILE: batch 1 committed: records 1-5000 of the file's valid
+records"), so after an import that was killed one knows what it stored; run it again to finish
+(what is stored already comes back "unchanged").
+Every invalid record is listed with the JSON Pointer and message of each problem. With --strict a
+file is all-or-nothing (one transaction).
 Exit status: 0 all stored, 1 some record invalid (or, with --strict, the file refused), 2 usage error.
 )"},
     {"export", R"(twin-registry export — write every record as NDJSON (one record per line)
@@ -111,7 +116,8 @@ tw::store::StoreOptions storeOptions(const Arguments& arguments) {
     tw::store::StoreOptions options;
     options.path = arguments.get("db", "twin-registry.db");
     options.nodeId = arguments.get("node-id", "");
-    options.signingKey = tweeling::cli::loadSigningKey(tweeling::cli::signingKeyPath(arguments, options.path));
+    options.signingKey = tweeling::cli::loadSigningKey(tweeling::cli::signingKeyPath(arguments, options.path), options.path);
+    options.maxPageCount = tweeling::cli::maxDbPages(arguments);
     return options;
 }
 
@@ -177,10 +183,11 @@ struct ImportAborted {};
 // and counted); with --strict, all or nothing.
 class FileImport {
 public:
-    static constexpr std::size_t kBatch = 5000;
+    static constexpr std::size_t kBatch = 5000;  // the default of --batch
 
-    FileImport(tw::store::Store& store, const tw::api::IngestPolicy& policy, std::string path, bool strict)
-        : m_store(store), m_policy(policy), m_path(std::move(path)), m_strict(strict) {}
+    FileImport(tw::store::Store& store, const tw::api::IngestPolicy& policy, std::string path, bool strict,
+               std::size_t batchSize)
+        : m_store(store), m_policy(policy), m_path(std::move(path)), m_strict(strict), m_batchSize(batchSize) {}
 
     // Returns the number of invalid records.
     int run() {
@@ -226,8 +233,14 @@ private:
         return std::move(prepared.put);
     }
 
+    // One transaction; reported once it has committed, so that whoever watches a long import knows
+    // what a crash (or a kill) cannot take back.
     void write(std::vector<tw::store::PutRequest>& batch) {
+        if (batch.empty()) return;
+        std::size_t first = m_outcomes.size() + 1;
         for (auto outcome : m_store.putBatch(batch)) m_outcomes.push_back(outcome);
+        std::cerr << m_path << ": batch " << ++m_batches << " committed: records " << first << "-"
+                  << m_outcomes.size() << " of the file's valid records" << std::endl;
     }
 
     // NDJSON is read a line at a time and written in batches: bounded memory at any size.
@@ -236,9 +249,9 @@ private:
         if (!in) throw std::runtime_error("cannot read " + m_path);
         tw::api::NdjsonReader reader(m_path, in);
         tw::api::ImportItem item;
-        // Fills `batch` with up to kBatch valid records; false at the end of the file.
+        // Fills `batch` with up to m_batchSize valid records; false at the end of the file.
         auto fill = [&](std::vector<tw::store::PutRequest>& batch) {
-            while (batch.size() < kBatch) {
+            while (batch.size() < m_batchSize) {
                 if (!reader.next(item)) return false;
                 auto put = prepare(item);
                 // --strict: after an invalid record nothing more is kept, but every problem is listed.
@@ -275,7 +288,7 @@ private:
         m_aborted = m_strict && m_invalid > 0;
         // --strict: a file is all-or-nothing, so it goes in as one batch.
         for (std::size_t start = 0; !m_aborted && start < puts.size();) {
-            std::size_t end = m_strict ? puts.size() : std::min(puts.size(), start + kBatch);
+            std::size_t end = m_strict ? puts.size() : std::min(puts.size(), start + m_batchSize);
             std::vector<tw::store::PutRequest> batch(std::make_move_iterator(puts.begin() + static_cast<long>(start)),
                                                      std::make_move_iterator(puts.begin() + static_cast<long>(end)));
             write(batch);
@@ -287,20 +300,31 @@ private:
     const tw::api::IngestPolicy& m_policy;
     std::string m_path;
     bool m_strict;
+    std::size_t m_batchSize;
     int m_invalid = 0;
+    int m_batches = 0;
     bool m_aborted = false;
     std::vector<tw::store::PutOutcome> m_outcomes;
 };
 
 int commandImport(const Arguments& arguments) {
-    requireKnown(arguments, {"db", "signing-key", "node-id", "strict"});
+    requireKnown(arguments, {"db", "signing-key", "node-id", "strict", "max-db-pages", "batch"});
+    std::size_t batchSize = FileImport::kBatch;
+    if (arguments.has("batch")) {
+        const std::string text = arguments.get("batch");
+        std::size_t value = 0;
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error != std::errc() || end != text.data() + text.size() || value < 1 || value > 1000000)
+            throw UsageError("--batch needs a whole number of records from 1 to 1000000, got '" + text + "'");
+        batchSize = value;
+    }
     if (arguments.positional.empty()) throw UsageError("import needs at least one FILE");
     tw::store::Store store(storeOptions(arguments));
     tw::api::IngestPolicy policy;  // as publishing: any problem refuses the record
     policy.origin = store.nodeId();
     int exitCode = 0;
     for (const auto& path : arguments.positional)
-        if (FileImport(store, policy, path, arguments.flag("strict")).run() > 0) exitCode = 1;
+        if (FileImport(store, policy, path, arguments.flag("strict"), batchSize).run() > 0) exitCode = 1;
     return exitCode;
 }
 

@@ -21,6 +21,11 @@ Database::Database(const std::string& path, Mode mode) {
     sqlite3_busy_timeout(raw, 5000);
 }
 
+bool SqliteError::diskFull() const noexcept { return (m_code & 0xff) == SQLITE_FULL; }
+bool SqliteError::busy() const noexcept {
+    return (m_code & 0xff) == SQLITE_BUSY || (m_code & 0xff) == SQLITE_LOCKED;
+}
+
 void Database::check(int code) const {
     if (code == SQLITE_OK || code == SQLITE_ROW || code == SQLITE_DONE) return;
     throw SqliteError(code, std::string("sqlite: ") + sqlite3_errmsg(m_db.get()));

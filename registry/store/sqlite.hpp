@@ -18,6 +18,12 @@ class SqliteError : public std::runtime_error {
 public:
     SqliteError(int code, const std::string& message) : std::runtime_error(message), m_code(code) {}
     int code() const noexcept { return m_code; }
+    // The disk (or the size limit, StoreOptions::maxPageCount) is full: SQLITE_FULL, with any
+    // extended code. The write was rolled back; it can succeed once space is freed.
+    bool diskFull() const noexcept;
+    // Another connection held the write lock for longer than the busy timeout (SQLITE_BUSY or
+    // SQLITE_LOCKED): worth retrying later.
+    bool busy() const noexcept;
 
 private:
     int m_code;

@@ -31,6 +31,11 @@ Store::Private::Private(StoreOptions storeOptions)
       writer(options.path, Database::Mode::ReadWrite, options.cacheKiB),
       readers(options.path, options.cacheKiB) {
     migrate(writer.database());
+    // A size limit on the file (PRAGMA max_page_count holds for this connection only, and the writer
+    // is the only connection that writes). Set after the migrations, so that a new file always gets
+    // its schema; SQLite never lowers it below the file's current size.
+    if (options.maxPageCount > 0)
+        writer.database().exec("PRAGMA max_page_count = " + std::to_string(options.maxPageCount));
     writer.setDocuments(&documents);
     readers.setDocuments(&documents);
     documents.load(writer);

@@ -39,6 +39,10 @@ struct StoreOptions {
     // dictionary is trained from them (about 0.3 s, once) and compresses what is written after.
     // 0: never train.
     std::int64_t dictionaryAfter = 2000;
+    // The database file may grow to at most this many pages (PRAGMA max_page_count; pages are
+    // 4096 bytes): a write beyond it fails as a full disk does (SqliteError::diskFull(), a 507 at
+    // the API) and changes nothing. 0: no limit but the disk's. `serve --max-db-pages`.
+    std::int64_t maxPageCount = 0;
 };
 
 class Database;

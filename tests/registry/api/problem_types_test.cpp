@@ -34,9 +34,9 @@ TEST_CASE("released problem type codes stay, with their status") {
         {"method-not-allowed", 405},     {"conflict", 409},                {"precondition-failed", 412},
         {"record-too-large", 413},       {"request-too-large", 413},       {"uri-too-long", 414},
         {"unsupported-media-type", 415}, {"too-many-requests", 429},       {"request-header-fields-too-large", 431},
-        {"internal-server-error", 500},  {"service-unavailable", 503},
-        {"malformed-request", 400},      {"expectation-failed", 417},      {"not-implemented", 501},
-        {"http-version-not-supported", 505}};
+        {"internal-server-error", 500},  {"service-unavailable", 503},     {"database-busy", 503},
+        {"insufficient-storage", 507},   {"malformed-request", 400},       {"expectation-failed", 417},
+        {"not-implemented", 501},        {"http-version-not-supported", 505}};
     for (const auto& [code, status] : released) {
         INFO(code);
         const ProblemType* type = find(code);
