@@ -115,6 +115,44 @@ const std::vector<Value>& pathValues() {
     return all;
 }
 
+std::vector<Parameter> withSearch(const std::string& operation, std::vector<Parameter> rows) {
+    const std::pair<const char*, Kind> search[] = {
+        {"q", Kind::Text},           {"bbox", Kind::Choice},       {"bbox-crs", Kind::Choice},
+        {"crs", Kind::Choice},       {"datetime", Kind::Choice},   {"type", Kind::Text},
+        {"ids", Kind::Text},         {"themes", Kind::Text},       {"formats", Kind::Text},
+        {"adminUnits", Kind::Text},  {"origin", Kind::Text},       {"publisher", Kind::Text},
+        {"license", Kind::Text},     {"rights", Kind::Text},       {"limit", Kind::Count1},
+        {"offset", Kind::Count0},    {"sortby", Kind::Choice},     {"f", Kind::Choice},
+        {"filter", Kind::Choice},    {"filter-lang", Kind::Choice}, {"filter-crs", Kind::Choice},
+        {"facets", Kind::Choice},    {"facetLimit", Kind::Count1},
+    };
+    for (const auto& [name, kind] : search) rows.push_back({operation, "query", name, kind});
+    return rows;
+}
+
+// What a hostile value of a parameter should get.
+Expect expectationOf(const Parameter& parameter, const Value& value) {
+    const Kind kind = parameter.kind;
+    if (value.bytes.empty()) return Expect::Ok;  // an empty parameter is one left out (README, "HTTP surface")
+    if (value.label == "1 MB") return Expect::Refused;  // 414 from the HTTP server: no parameter to name
+    // A list of facets with no names in it asks for none.
+    if (parameter.name == "facets" && value.utf8 && value.bytes.find_first_not_of(" \t,") == std::string::npos)
+        return Expect::Ok;
+    // Valid CQL2 (1=1 compares two literals), however it looks.
+    if (parameter.name == "filter" && value.label == "CQL2 fragment") return Expect::Ok;
+    switch (kind) {
+        case Kind::Text:
+            if (!value.utf8 || value.bytes.size() > 4096) return Expect::Problem;
+            // Many list items may be more than the database compiles: a 400 naming the parameter.
+            if (value.label == "many list items") return Expect::Clean;
+            return Expect::Ok;
+        case Kind::Count0: return value.label == "zero" ? Expect::Ok : Expect::Problem;
+        case Kind::Count1:
+        case Kind::Choice: return Expect::Problem;
+    }
+    return Expect::Problem;
+}
+
 std::string querySegment(const Value& value) {
     return urlEncode(value.bytes);
 }

@@ -56,6 +56,27 @@ struct Case {
 // Content-Location, Link and ETag stay bounded; an HTML page never holds kScript.
 void checkAnswer(const HttpResponse& response, const Case& row);
 
+// How a query parameter takes a value, and so what a hostile value should get.
+enum class Kind {
+    Text,    // free text or a list of words: any UTF-8 is a search (2xx)
+    Count0,  // a whole number from 0
+    Count1,  // a whole number from 1
+    Choice,  // one of a few values, a box, a date, a CRS, a filter: every hostile value is a 400
+};
+
+struct Parameter {
+    std::string operation;  // "GET /collections/twins/items"
+    std::string in;         // "query"
+    std::string name;
+    Kind kind;
+};
+
+// `rows` with the search parameters of /collections/twins/items (api/query.cpp) for `operation`.
+std::vector<Parameter> withSearch(const std::string& operation, std::vector<Parameter> rows);
+
+// What a hostile value of a query parameter should get.
+Expect expectationOf(const Parameter& parameter, const Value& value);
+
 // Every parameter of every operation of the live OpenAPI document, as "METHOD /path in:name", and
 // every operation with a request body as "METHOD /path body".
 std::set<std::string> documentedInputs(const std::string& openApiJson);
