@@ -173,6 +173,11 @@ struct HubRoutes::Private {
             }
         }
         if (segments.empty() || segments[0] != "sources") return std::nullopt;
+        // Only f (and lang, the web UI's, on a page): another parameter is a 400 naming it, as on a node.
+        if (registry::api::html::wanted(request))
+            registry::api::detail::checkParameters(request, {"lang"});
+        else
+            registry::api::detail::checkParameters(request, {});
         if (segments.size() == 1) {
             if (isGet) return page(request, base, list(base), sourcesPage);
             if (method == "POST") return add(request, base);

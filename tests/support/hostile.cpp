@@ -135,9 +135,10 @@ Expect expectationOf(const Parameter& parameter, const Value& value) {
     const Kind kind = parameter.kind;
     if (value.bytes.empty()) return Expect::Ok;  // an empty parameter is one left out (README, "HTTP surface")
     if (value.label == "1 MB") return Expect::Refused;  // 414 from the HTTP server: no parameter to name
-    // A list of facets with no names in it asks for none.
-    if (parameter.name == "facets" && value.utf8 && value.bytes.find_first_not_of(" \t,") == std::string::npos)
-        return Expect::Ok;
+    // A list of facets, LoDs or verdicts with nothing in it asks for none.
+    const bool list = parameter.name == "facets" || parameter.name == "lod" || parameter.name == "validation";
+    if (list && value.bytes.find_first_not_of(" \t,") == std::string::npos) return Expect::Ok;
+    if (parameter.name == "lod" && value.bytes == "0") return Expect::Ok;  // LoD 0 is a CityJSON LoD
     // Valid CQL2 (1=1 compares two literals), however it looks.
     if (parameter.name == "filter" && value.label == "CQL2 fragment") return Expect::Ok;
     switch (kind) {

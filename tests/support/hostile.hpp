@@ -41,6 +41,12 @@ enum class Expect {
 };
 const char* name(Expect expect);
 
+// An expectation with, for a 4xx, the problem's type code.
+struct Outcome {
+    Expect expect;
+    std::string problemCode;
+};
+
 struct Case {
     std::string field;  // the table's key: "GET /feed query:limit", "PUT /collections/twins/items/{recordId} body:/properties/title"
     std::string name;   // what the problem must name: "limit", "/properties/title"; empty: anything

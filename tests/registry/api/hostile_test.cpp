@@ -227,11 +227,6 @@ namespace {
 
 // A request header and what a hostile value of it should get on one operation: the outcome and,
 // for a 4xx, the problem type.
-struct Outcome {
-    Expect expect;
-    std::string problemCode;
-};
-
 struct HeaderRow {
     std::string operation;
     std::string header;  // "Authorization: Bearer" sends "Bearer <value>"
