@@ -270,6 +270,9 @@ struct HubRoutes::Private {
         };
         if (auto id = field("id")) config.id = std::string(*id);
         if (auto url = field("url")) config.url = std::string(*url);
+        // A kind that is not a string was once ignored, and the source added as the default kind.
+        if (const auto* kind = common::member(body, "kind"); kind && !kind->IsString())
+            throw bad("/kind", "must be 'tweeling', 'ogcapi-records', 'ckan', 'csw' or 'dcat'");
         if (auto kind = field("kind")) {
             auto parsed = parseKind(std::string(*kind));
             if (!parsed) throw bad("/kind", "must be 'tweeling', 'ogcapi-records', 'ckan', 'csw' or 'dcat'");
