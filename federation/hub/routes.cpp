@@ -258,11 +258,17 @@ struct HubRoutes::Private {
     Response add(const Request& request, const std::string& base) {
         requireAdmin(request);
         common::Json body;
-        if (auto error = common::parseUntrusted(request.body, body))
-            throw std::move(ApiError(problem::kMalformedJson, "The body is not valid JSON at byte " +
-                                                                std::to_string(error->offset) + ": " + error->message)
-                                .extra("offset", static_cast<long long>(error->offset)));
-        if (!body.IsObject()) throw ApiError(problem::kInvalidSource, "The body must be a JSON object");
+        if (auto error = common::parseUntrusted(request.body, body)) {
+            ApiError problem(problem::kMalformedJson,
+                             "The body is not valid JSON at byte " + std::to_string(error->offset) + ": " + error->message);
+            problem.extra("offset", static_cast<long long>(error->offset));
+            // A duplicate member or a string that is not UTF-8 is named by its pointer, as on a node.
+            if (error->pointer) problem.problems({{*error->pointer, error->message}});
+            throw problem;
+        }
+        if (!body.IsObject())
+            throw std::move(ApiError(problem::kInvalidSource, "The body must be a JSON object")
+                                .problems({{"", "must be a JSON object ({\"id\": ..., \"url\": ...})"}}));
         SourceConfig config;
         auto field = [&](const char* name) { return common::stringMember(body, name); };
         auto bad = [&](const std::string& pointer, const std::string& message) {
