@@ -257,6 +257,7 @@ struct HubRoutes::Private {
 
     Response add(const Request& request, const std::string& base) {
         requireAdmin(request);
+        registry::api::requireJsonBody(request);
         common::Json body;
         if (auto error = common::parseUntrusted(request.body, body)) {
             ApiError problem(problem::kMalformedJson,

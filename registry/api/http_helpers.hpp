@@ -1,7 +1,7 @@
 #pragma once
 // Request handling shared by the node's routes (api.cpp) and routes added beside them (the hub's
-// /sources): path segments, the allowed query parameters, the 405 answer and bearer-key
-// authentication. One version of each, so
+// /sources): path segments, the allowed query parameters, the 405 answer, bearer-key authentication
+// and the media type of a JSON body. One version of each, so
 // that a hub answers a bad path, method or key exactly as a node does.
 #include "api/api.hpp"
 #include "api/errors.hpp"
@@ -23,6 +23,10 @@ namespace detail {
 // `f` is allowed everywhere, with the values the API offers (json, geojson, jsonld, ttl, html).
 void checkParameters(const Request& request, std::initializer_list<const char*> allowed);
 }  // namespace detail
+
+// A request body must be JSON: Content-Type application/json (or `alsoAccepted`, e.g.
+// application/geo+json), parameters such as charset aside. Throws ApiError 415 naming what came.
+void requireJsonBody(const Request& request, const char* alsoAccepted = nullptr);
 
 // 405 with the Allow header (RFC 9110 §15.5.6); `allowed` as "GET, HEAD, POST".
 ApiError methodNotAllowed(const std::string& method, const std::string& allowed);

@@ -178,14 +178,7 @@ Response Api::publish(const Request& request, const Context& context, const std:
     store::KeyInfo keyInfo = authenticate(request, m_store);
     if (m_writeAdmission) m_writeAdmission(keyInfo.keyId);
 
-    std::string contentType = common::toLowerAscii(request.header("content-type"));
-    auto semicolon = contentType.find(';');
-    std::string mediaType = contentType.substr(0, semicolon);
-    while (!mediaType.empty() && mediaType.back() == ' ') mediaType.pop_back();
-    if (mediaType != "application/json" && mediaType != "application/geo+json")
-        throw ApiError(problem::kUnsupportedMediaType,
-                       "Send the record as application/json or application/geo+json (got '" +
-                           (contentType.empty() ? std::string("nothing") : contentType) + "')");
+    requireJsonBody(request, "application/geo+json");
     if (request.body.size() > m_options.maxBodyBytes)
         throw ApiError(problem::kRecordTooLarge,
                        "A record may be at most " + std::to_string(m_options.maxBodyBytes) + " bytes; this one is " +
