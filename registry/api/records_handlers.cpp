@@ -152,7 +152,11 @@ std::string recordId(common::Json& doc, const std::string* pathKey) {
         id = uuid4();
     }
     if (!id.empty() && !common::member(doc, "id"))
-        doc.AddMember("id", common::JsonValue(id.c_str(), doc.GetAllocator()), doc.GetAllocator());
+        // With its length: a NUL in the path's id (%00) would otherwise end it there, and the record
+        // be validated and stored as another id ("a%00b" as "a"). Whole, the profile refuses it.
+        doc.AddMember("id",
+                      common::JsonValue(id.c_str(), static_cast<rapidjson::SizeType>(id.size()), doc.GetAllocator()),
+                      doc.GetAllocator());
     return id;
 }
 

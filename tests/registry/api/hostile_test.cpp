@@ -209,7 +209,24 @@ TEST_CASE("hostile record ids in the path get a problem, never a file or a 5xx",
         // PUT: the id of the path becomes the record's: an id the profile refuses names /id.
         Case put{"PUT /collections/twins/items/{recordId} path:recordId", "/id", value.label,
                  value.utf8 && value.label != "1 MB" ? Expect::Clean : Expect::Refused, "", value.bytes};
-        checkAnswer(node().write("PUT", path, record([](Json& doc) { doc.RemoveMember("id"); })), put);
+        // A control character (%00, %0d%0a, a tab) is never part of an id: a 400 at /id, not a record
+        // stored under the id cut short at the NUL.
+        if (value.utf8 && std::any_of(value.bytes.begin(), value.bytes.end(),
+                                      [](unsigned char c) { return c < 0x20; }))
+            put.expect = Expect::Problem;
+        HttpResponse written = node().write("PUT", path, record([](Json& doc) { doc.RemoveMember("id"); }));
+        checkAnswer(written, put);
+        if (written.status / 100 == 2) {
+            // Ids are free text (record/identifiers.cpp): the record is there, under its own address,
+            // and its page shows the id escaped.
+            std::string location = written.header("location");
+            CHECK(location.rfind(node().url(kItems + "/"), 0) == 0);
+            CHECK(location.find('/', node().url(kItems + "/").size()) == std::string::npos);  // one segment
+            Case page{"GET /collections/twins/items/{recordId} (f=html) stored id", "", value.label, Expect::Ok, "",
+                      value.bytes};
+            checkAnswer(get(location + "?f=html"), page);
+            CHECK(node().write("DELETE", path, "").status == 204);
+        }
     }
 }
 
