@@ -45,12 +45,18 @@ std::string repeat(const std::string& text, std::size_t times) {
 
 const char* name(Expect expect) {
     switch (expect) {
-        case Expect::Ok: return "2xx";
-        case Expect::Problem: return "4xx naming the field";
-        case Expect::Refused: return "4xx problem";
-        case Expect::NotFound: return "404 problem";
-        case Expect::NotModified: return "304";
-        case Expect::Clean: return "2xx or 4xx problem";
+        case Expect::Ok:
+            return "2xx";
+        case Expect::Problem:
+            return "4xx naming the field";
+        case Expect::Refused:
+            return "4xx problem";
+        case Expect::NotFound:
+            return "404 problem";
+        case Expect::NotModified:
+            return "304";
+        case Expect::Clean:
+            return "2xx or 4xx problem";
     }
     return "?";
 }
@@ -75,8 +81,12 @@ const std::vector<Value>& values() {
         {"lone surrogate (CESU-8)", "\xed\xa0\x80", false},
         {"truncated 4-byte sequence", "\xf0\x9f\x8f", false},
         {"U+0000", std::string("a\0b", 3)},
-        {"U+FEFF BOM", "\xef\xbb\xbf" "gebouwen"},
-        {"RTL override", "\xe2\x80\xae" "nietsgeb"},
+        {"U+FEFF BOM",
+         "\xef\xbb\xbf"
+         "gebouwen"},
+        {"RTL override",
+         "\xe2\x80\xae"
+         "nietsgeb"},
         {"combining marks", "e\xcc\x81\xcc\x81\xcc\x81\xcc\x81"},
         {"4-byte emoji", "\xf0\x9f\x8f\xa0\xf0\x9f\x8c\xb3"},
         {"SQL injection", "' OR 1=1 --"},
@@ -117,14 +127,14 @@ const std::vector<Value>& pathValues() {
 
 std::vector<Parameter> withSearch(const std::string& operation, std::vector<Parameter> rows) {
     const std::pair<const char*, Kind> search[] = {
-        {"q", Kind::Text},           {"bbox", Kind::Choice},       {"bbox-crs", Kind::Choice},
-        {"crs", Kind::Choice},       {"datetime", Kind::Choice},   {"type", Kind::Text},
-        {"ids", Kind::Text},         {"themes", Kind::Text},       {"formats", Kind::Text},
-        {"adminUnits", Kind::Text},  {"origin", Kind::Text},       {"publisher", Kind::Text},
-        {"license", Kind::Text},     {"rights", Kind::Text},       {"limit", Kind::Count1},
-        {"offset", Kind::Count0},    {"sortby", Kind::Choice},     {"f", Kind::Choice},
-        {"filter", Kind::Choice},    {"filter-lang", Kind::Choice}, {"filter-crs", Kind::Choice},
-        {"facets", Kind::Choice},    {"facetLimit", Kind::Count1},
+        {"q", Kind::Text},          {"bbox", Kind::Choice},        {"bbox-crs", Kind::Choice},
+        {"crs", Kind::Choice},      {"datetime", Kind::Choice},    {"type", Kind::Text},
+        {"ids", Kind::Text},        {"themes", Kind::Text},        {"formats", Kind::Text},
+        {"adminUnits", Kind::Text}, {"origin", Kind::Text},        {"publisher", Kind::Text},
+        {"license", Kind::Text},    {"rights", Kind::Text},        {"limit", Kind::Count1},
+        {"offset", Kind::Count0},   {"sortby", Kind::Choice},      {"f", Kind::Choice},
+        {"filter", Kind::Choice},   {"filter-lang", Kind::Choice}, {"filter-crs", Kind::Choice},
+        {"facets", Kind::Choice},   {"facetLimit", Kind::Count1},
     };
     for (const auto& [name, kind] : search) rows.push_back({operation, "query", name, kind});
     return rows;
@@ -133,7 +143,7 @@ std::vector<Parameter> withSearch(const std::string& operation, std::vector<Para
 // What a hostile value of a parameter should get.
 Expect expectationOf(const Parameter& parameter, const Value& value) {
     const Kind kind = parameter.kind;
-    if (value.bytes.empty()) return Expect::Ok;  // an empty parameter is one left out (README, "HTTP surface")
+    if (value.bytes.empty()) return Expect::Ok;         // an empty parameter is one left out (README, "HTTP surface")
     if (value.label == "1 MB") return Expect::Refused;  // 414 from the HTTP server: no parameter to name
     // A list of facets, LoDs or verdicts with nothing in it asks for none.
     const bool list = parameter.name == "facets" || parameter.name == "lod" || parameter.name == "validation";
@@ -147,9 +157,11 @@ Expect expectationOf(const Parameter& parameter, const Value& value) {
             // Many list items may be more than the database compiles: a 400 naming the parameter.
             if (value.label == "many list items") return Expect::Clean;
             return Expect::Ok;
-        case Kind::Count0: return value.label == "zero" ? Expect::Ok : Expect::Problem;
+        case Kind::Count0:
+            return value.label == "zero" ? Expect::Ok : Expect::Problem;
         case Kind::Count1:
-        case Kind::Choice: return Expect::Problem;
+        case Kind::Choice:
+            return Expect::Problem;
     }
     return Expect::Problem;
 }
@@ -175,13 +187,22 @@ void checkAnswer(const HttpResponse& response, const Case& row) {
     REQUIRE(response.status != 0);  // the connection was answered, not dropped
     CHECK(response.status < 500);
     switch (row.expect) {
-        case Expect::Ok: CHECK((response.status >= 200 && response.status < 300)); break;
+        case Expect::Ok:
+            CHECK((response.status >= 200 && response.status < 300));
+            break;
         case Expect::Problem:
-        case Expect::Refused: CHECK((response.status >= 400 && response.status < 500)); break;
-        case Expect::NotFound: CHECK(response.status == 404); break;
-        case Expect::NotModified: CHECK(response.status == 304); break;
+        case Expect::Refused:
+            CHECK((response.status >= 400 && response.status < 500));
+            break;
+        case Expect::NotFound:
+            CHECK(response.status == 404);
+            break;
+        case Expect::NotModified:
+            CHECK(response.status == 304);
+            break;
         case Expect::Clean:
-            CHECK(((response.status >= 200 && response.status < 300) || (response.status >= 400 && response.status < 500)));
+            CHECK(((response.status >= 200 && response.status < 300) ||
+                   (response.status >= 400 && response.status < 500)));
             break;
     }
     if (response.status >= 400) {

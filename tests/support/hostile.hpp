@@ -32,12 +32,12 @@ const std::vector<Value>& pathValues();
 inline constexpr const char* kScript = "<script>alert(1)</script>";
 
 enum class Expect {
-    Ok,        // 2xx: the value is legitimately fine
-    Problem,   // 4xx problem document naming the field (`parameter`, `invalid-params` or an error pointer)
-    Refused,   // 4xx problem document, no field to name (414, 431, 401, 404, 415 …)
-    NotFound,  // 404 problem document
+    Ok,           // 2xx: the value is legitimately fine
+    Problem,      // 4xx problem document naming the field (`parameter`, `invalid-params` or an error pointer)
+    Refused,      // 4xx problem document, no field to name (414, 431, 401, 404, 415 …)
+    NotFound,     // 404 problem document
     NotModified,  // 304 (If-None-Match: *)
-    Clean,     // 2xx, or a 4xx problem document that names the field when there is one
+    Clean,        // 2xx, or a 4xx problem document that names the field when there is one
 };
 const char* name(Expect expect);
 
@@ -48,7 +48,8 @@ struct Outcome {
 };
 
 struct Case {
-    std::string field;  // the table's key: "GET /feed query:limit", "PUT /collections/twins/items/{recordId} body:/properties/title"
+    std::string field;  // the table's key: "GET /feed query:limit", "PUT /collections/twins/items/{recordId}
+                        // body:/properties/title"
     std::string name;   // what the problem must name: "limit", "/properties/title"; empty: anything
     std::string label;  // the hostile value's label
     Expect expect = Expect::Problem;

@@ -4,8 +4,8 @@
 // HTTP against the real program. A 2xx where the value is legitimately fine, else a 4xx
 // application/problem+json naming the field; never a 5xx, a crash, an injected or unbounded header,
 // or a page reflecting markup. The table is checked against the hub's live /openapi.json.
-#include "common/json.hpp"
 #include "support/hostile.hpp"
+#include "common/json.hpp"
 #include "support/http_client.hpp"
 
 #include <catch2/catch.hpp>
@@ -156,8 +156,12 @@ TEST_CASE("hostile query parameters of the hub get a 2xx or a problem naming the
         bool page = parameter.operation == "GET /sources" || parameter.operation == "GET /sources/{sourceId}" ||
                     parameter.operation == "GET /collections/twins/items";
         for (const Value& value : values()) {
-            Case row{parameter.operation + " query:" + parameter.name, parameter.name, value.label,
-                     expectationOf(parameter, value), "", value.bytes};
+            Case row{parameter.operation + " query:" + parameter.name,
+                     parameter.name,
+                     value.label,
+                     expectationOf(parameter, value),
+                     "",
+                     value.bytes};
             std::string query = "?" + parameter.name + "=" + querySegment(value);
             checkAnswer(get(hub().url(path + query)), row);
             if (page && parameter.name != "f" && row.expect != Expect::Refused) {
@@ -256,8 +260,9 @@ TEST_CASE("hostile source registrations get a problem naming the member", "[host
         {"id", {"42", "true", "null", "{}", "[]"}},
         {"url", {"42", "true", "null", "{}", "[\"https://example.org/\"]"}},
         {"kind", {"42", "true", "null", "{}", "[\"tweeling\"]"}},
-        {"every", {"true", "null", "{}", "[]", "-1", "0", "-0", "1.5", "9223372036854775807", "-9223372036854775808",
-                   "18446744073709551615", "1e300"}},
+        {"every",
+         {"true", "null", "{}", "[]", "-1", "0", "-0", "1.5", "9223372036854775807", "-9223372036854775808",
+          "18446744073709551615", "1e300"}},
         {"maxDeleteFraction", {"\"0.5\"", "true", "null", "-1", "1.0000001", "1e300", "-1e-300"}},
         {"totalTimeoutMs", {"\"1000\"", "true", "null", "1.5", "-1", "0", "99", "-9223372036854775808"}},
         {"connectTimeoutMs", {"\"1000\"", "true", "null", "1.5", "-1", "0", "99", "-9223372036854775808"}},
@@ -308,8 +313,8 @@ TEST_CASE("hostile headers on the hub's admin writes get a problem", "[hostile]"
                           : value.bytes.empty() ? Outcome{Expect::Refused, "authentication-required"}
                                                 : Outcome{Expect::Refused, "invalid-key"};
         checkAnswer(hub().post("/sources", body, {headerLine("Authorization", "Bearer " + value.bytes)}),
-                    {"POST /sources header:Authorization: Bearer", "", value.label, unknown.expect,
-                     unknown.problemCode, value.bytes});
+                    {"POST /sources header:Authorization: Bearer", "", value.label, unknown.expect, unknown.problemCode,
+                     value.bytes});
         checkAnswer(hub().request("DELETE", "/sources/" + kSourceId, "",
                                   {headerLine("Authorization", "Bearer " + value.bytes)}),
                     {"DELETE /sources/{sourceId} header:Authorization: Bearer", "", value.label, unknown.expect,
@@ -318,8 +323,9 @@ TEST_CASE("hostile headers on the hub's admin writes get a problem", "[hostile]"
     // Content-Type of a registration: only JSON is a source.
     for (const char* type : {"text/plain", "application/xml", "application/x-www-form-urlencoded",
                              "multipart/form-data; boundary=x", "text/html"}) {
-        checkAnswer(hub().post("/sources", sourceBody("ct" + std::to_string(++serial)), {"Content-Type: " + std::string(type)}),
-                    {"POST /sources header:Content-Type", "", type, Expect::Refused, "unsupported-media-type", ""});
+        checkAnswer(
+            hub().post("/sources", sourceBody("ct" + std::to_string(++serial)), {"Content-Type: " + std::string(type)}),
+            {"POST /sources header:Content-Type", "", type, Expect::Refused, "unsupported-media-type", ""});
     }
     CHECK(get(hub().url("/sources/" + kSourceId)).status == 200);
 }

@@ -4,12 +4,12 @@
 // is legitimately fine, else a 4xx application/problem+json naming the field; never a 5xx, a dropped
 // connection, an injected or unbounded header, or a page reflecting markup. The table is checked
 // against the live /openapi.json: a parameter the document declares without a row here fails.
-#include "common/json.hpp"
 #include "support/hostile.hpp"
+#include "common/json.hpp"
 #include "support/http_client.hpp"
 
-#include <catch2/catch.hpp>
 #include <rapidjson/pointer.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 
@@ -31,16 +31,17 @@ const std::string kItems = "/collections/twins/items";
 // added to the API (and so to the document) needs a row here: "every documented input has a row"
 // fails until it has one.
 const std::vector<Parameter>& queryTable() {
-    static const std::vector<Parameter> table = withSearch("GET /collections/twins/items", {
-        {"GET /", "query", "f", Kind::Choice},
-        {"GET /collections/twins", "query", "f", Kind::Choice},
-        {"GET /collections/twins/queryables", "query", "f", Kind::Choice},
-        {"GET /collections/twins/sortables", "query", "f", Kind::Choice},
-        {"GET /collections/twins/items/{recordId}", "query", "f", Kind::Choice},
-        {"GET /collections/twins/items/{recordId}", "query", "crs", Kind::Choice},
-        {"GET /feed", "query", "after", Kind::Count0},
-        {"GET /feed", "query", "limit", Kind::Count1},
-    });
+    static const std::vector<Parameter> table = withSearch(
+        "GET /collections/twins/items", {
+                                            {"GET /", "query", "f", Kind::Choice},
+                                            {"GET /collections/twins", "query", "f", Kind::Choice},
+                                            {"GET /collections/twins/queryables", "query", "f", Kind::Choice},
+                                            {"GET /collections/twins/sortables", "query", "f", Kind::Choice},
+                                            {"GET /collections/twins/items/{recordId}", "query", "f", Kind::Choice},
+                                            {"GET /collections/twins/items/{recordId}", "query", "crs", Kind::Choice},
+                                            {"GET /feed", "query", "after", Kind::Count0},
+                                            {"GET /feed", "query", "limit", Kind::Count1},
+                                        });
     return table;
 }
 
@@ -162,8 +163,12 @@ TEST_CASE("hostile query parameters get a 2xx or a problem naming the parameter"
     for (const auto& parameter : queryTable()) {
         std::string path = concretePath(parameter.operation);
         for (const Value& value : values()) {
-            Case row{parameter.operation + " query:" + parameter.name, parameter.name, value.label,
-                     expectationOf(parameter, value), "", value.bytes};
+            Case row{parameter.operation + " query:" + parameter.name,
+                     parameter.name,
+                     value.label,
+                     expectationOf(parameter, value),
+                     "",
+                     value.bytes};
             std::string query = "?" + parameter.name + "=" + querySegment(value);
             checkAnswer(get(node().url(path + query)), row);
             // The same as a page: what the JSON answer echoes, the HTML page must escape.
@@ -181,11 +186,12 @@ TEST_CASE("hostile query parameters get a 2xx or a problem naming the parameter"
 
 TEST_CASE("a hostile lang on a page is the page, with nothing of it reflected unescaped", "[hostile]") {
     // lang (nl, en) is read by the web UI from the page's address; the API does not document it.
-    for (const char* path : {"/", "/collections/twins", "/collections/twins/items", "/collections/twins/items/gm0363-hostile"}) {
+    for (const char* path :
+         {"/", "/collections/twins", "/collections/twins/items", "/collections/twins/items/gm0363-hostile"}) {
         for (const Value& value : values()) {
-            Expect expect = value.label == "1 MB"                              ? Expect::Refused
+            Expect expect = value.label == "1 MB"                      ? Expect::Refused
                             : !value.utf8 || value.bytes.size() > 4096 ? Expect::Problem
-                                                                               : Expect::Ok;
+                                                                       : Expect::Ok;
             Case row{std::string("GET ") + path + " (f=html) query:lang", "lang", value.label, expect, "", value.bytes};
             checkAnswer(get(node().url(std::string(path) + "?f=html&lang=" + querySegment(value))), row);
         }
@@ -203,16 +209,19 @@ TEST_CASE("hostile record ids in the path get a problem, never a file or a 5xx",
         checkAnswer(get(node().url(path)), read);
         read.field += " (f=html)";
         checkAnswer(get(node().url(path + "?f=html")), read);
-        Case remove{"DELETE /collections/twins/items/{recordId} path:recordId", "", value.label, missing, "",
-                    value.bytes};
+        Case remove{
+            "DELETE /collections/twins/items/{recordId} path:recordId", "", value.label, missing, "", value.bytes};
         checkAnswer(node().write("DELETE", path, ""), remove);
         // PUT: the id of the path becomes the record's: an id the profile refuses names /id.
-        Case put{"PUT /collections/twins/items/{recordId} path:recordId", "/id", value.label,
-                 value.utf8 && value.label != "1 MB" ? Expect::Clean : Expect::Refused, "", value.bytes};
+        Case put{"PUT /collections/twins/items/{recordId} path:recordId",
+                 "/id",
+                 value.label,
+                 value.utf8 && value.label != "1 MB" ? Expect::Clean : Expect::Refused,
+                 "",
+                 value.bytes};
         // A control character (%00, %0d%0a, a tab) is never part of an id: a 400 at /id, not a record
         // stored under the id cut short at the NUL.
-        if (value.utf8 && std::any_of(value.bytes.begin(), value.bytes.end(),
-                                      [](unsigned char c) { return c < 0x20; }))
+        if (value.utf8 && std::any_of(value.bytes.begin(), value.bytes.end(), [](unsigned char c) { return c < 0x20; }))
             put.expect = Expect::Problem;
         HttpResponse written = node().write("PUT", path, record([](Json& doc) { doc.RemoveMember("id"); }));
         checkAnswer(written, put);
@@ -222,7 +231,11 @@ TEST_CASE("hostile record ids in the path get a problem, never a file or a 5xx",
             std::string location = written.header("location");
             CHECK(location.rfind(node().url(kItems + "/"), 0) == 0);
             CHECK(location.find('/', node().url(kItems + "/").size()) == std::string::npos);  // one segment
-            Case page{"GET /collections/twins/items/{recordId} (f=html) stored id", "", value.label, Expect::Ok, "",
+            Case page{"GET /collections/twins/items/{recordId} (f=html) stored id",
+                      "",
+                      value.label,
+                      Expect::Ok,
+                      "",
                       value.bytes};
             checkAnswer(get(location + "?f=html"), page);
             CHECK(node().write("DELETE", path, "").status == 204);
@@ -318,8 +331,12 @@ TEST_CASE("hostile request headers get the ordinary answer or a problem", "[host
         for (const Value& value : values()) {
             if (httpLayer(row.header, value)) continue;  // the [http-layer] case below
             Outcome outcome = row.outcome(value);
-            Case check{row.operation + " header:" + row.header, row.header, value.label, outcome.expect,
-                       outcome.problemCode, value.bytes};
+            Case check{row.operation + " header:" + row.header,
+                       row.header,
+                       value.label,
+                       outcome.expect,
+                       outcome.problemCode,
+                       value.bytes};
             checkAnswer(sendHeader(row, value.bytes), check);
         }
     }
@@ -342,7 +359,8 @@ TEST_CASE("well-formed media types a handler does not serve get the ordinary ans
     // Accept: negotiation between JSON, DCAT-AP and HTML never fails a request.
     for (const char* accept : {"application/xml", "*/*;q=0", "text/html;q=0.1, application/ld+json;q=0.2",
                                "text/turtle;q=1, text/html;q=1", "image/png", "text/*", "application/*"}) {
-        for (const char* operation : {"GET /", "GET /collections/twins/items", "GET /collections/twins/items/{recordId}"}) {
+        for (const char* operation :
+             {"GET /", "GET /collections/twins/items", "GET /collections/twins/items/{recordId}"}) {
             HeaderRow row{operation, "Accept", {}};
             checkAnswer(sendHeader(row, accept), {row.operation + " header:Accept", "", accept, Expect::Ok, "", ""});
         }
@@ -432,7 +450,8 @@ TEST_CASE("hostile record bodies get a problem naming the member", "[hostile]") 
     rows.push_back({"NaN literal", splice("title", "NaN"), Expect::Refused, "", "malformed-json"});
     rows.push_back({"Infinity literal", splice("title", "Infinity"), Expect::Refused, "", "malformed-json"});
     rows.push_back({"1e309 number", splice("title", "1e309"), Expect::Refused, "", "malformed-json"});
-    rows.push_back({"10^400 number", splice("title", "1" + std::string(400, '0')), Expect::Refused, "", "malformed-json"});
+    rows.push_back(
+        {"10^400 number", splice("title", "1" + std::string(400, '0')), Expect::Refused, "", "malformed-json"});
     rows.push_back({"invalid UTF-8 string", splice("title", "\"caf\xe9\""), Expect::Problem, "/properties/title",
                     "malformed-json"});
     rows.push_back({"overlong UTF-8 string", splice("title", "\"\xc0\xaf\""), Expect::Problem, "/properties/title",
@@ -460,7 +479,8 @@ TEST_CASE("hostile record bodies get a problem naming the member", "[hostile]") 
         std::string name = member.name.GetString();
         if (name == "properties") continue;
         for (const std::string& wrong : wrongTypes(member.value))
-            rows.push_back({"/" + name + " = " + wrong, withMember("/" + name, wrong), Expect::Problem, "/" + name, ""});
+            rows.push_back(
+                {"/" + name + " = " + wrong, withMember("/" + name, wrong), Expect::Problem, "/" + name, ""});
     }
     for (const auto& member : doc["properties"].GetObject()) {
         std::string name = member.name.GetString();
@@ -489,10 +509,15 @@ TEST_CASE("hostile text in a record is stored as sent and escaped on its page", 
         text.SetString(value.bytes.c_str(), static_cast<rapidjson::SizeType>(value.bytes.size()), text.GetAllocator());
         std::string json = tweeling::common::toString(text);
         Expect expect = Expect::Ok;
-        if (value.label == "empty" || value.label == "whitespace only") expect = Expect::Problem;  // a title is required
-        if (value.bytes.size() > 4096) expect = Expect::Clean;                          // within the record limit, or 413
-        Case put{"PUT /collections/twins/items/{recordId} body:/properties/title", "/properties/title", value.label,
-                 expect, "", ""};
+        if (value.label == "empty" || value.label == "whitespace only")
+            expect = Expect::Problem;                           // a title is required
+        if (value.bytes.size() > 4096) expect = Expect::Clean;  // within the record limit, or 413
+        Case put{"PUT /collections/twins/items/{recordId} body:/properties/title",
+                 "/properties/title",
+                 value.label,
+                 expect,
+                 "",
+                 ""};
         if (!value.utf8) continue;  // not JSON text: the body rows above send invalid UTF-8 titles
         HttpResponse written = node().write("PUT", path, withMember("/properties/title", json));
         checkAnswer(written, put);
@@ -502,7 +527,8 @@ TEST_CASE("hostile text in a record is stored as sent and escaped on its page", 
         Json stored = parseJsonText(read.body);
         CHECK(std::string(stored["properties"]["title"].GetString(), stored["properties"]["title"].GetStringLength()) ==
               value.bytes);
-        Case page{"GET /collections/twins/items/{recordId} (f=html) title", "", value.label, Expect::Ok, "", value.bytes};
+        Case page{
+            "GET /collections/twins/items/{recordId} (f=html) title", "", value.label, Expect::Ok, "", value.bytes};
         checkAnswer(get(node().url(path + "?f=html")), page);
         checkAnswer(get(node().url(kItems + "?f=html")), page);
     }
