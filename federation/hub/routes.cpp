@@ -173,6 +173,11 @@ struct HubRoutes::Private {
             }
         }
         if (segments.empty() || segments[0] != "sources") return std::nullopt;
+        // Only f (and lang, the web UI's, on a page): another parameter is a 400 naming it, as on a node.
+        if (registry::api::html::wanted(request))
+            registry::api::detail::checkParameters(request, {"lang"});
+        else
+            registry::api::detail::checkParameters(request, {});
         if (segments.size() == 1) {
             if (isGet) return page(request, base, list(base), sourcesPage);
             if (method == "POST") return add(request, base);
@@ -252,12 +257,19 @@ struct HubRoutes::Private {
 
     Response add(const Request& request, const std::string& base) {
         requireAdmin(request);
+        registry::api::requireJsonBody(request);
         common::Json body;
-        if (auto error = common::parseUntrusted(request.body, body))
-            throw std::move(ApiError(problem::kMalformedJson, "The body is not valid JSON at byte " +
-                                                                std::to_string(error->offset) + ": " + error->message)
-                                .extra("offset", static_cast<long long>(error->offset)));
-        if (!body.IsObject()) throw ApiError(problem::kInvalidSource, "The body must be a JSON object");
+        if (auto error = common::parseUntrusted(request.body, body)) {
+            ApiError problem(problem::kMalformedJson,
+                             "The body is not valid JSON at byte " + std::to_string(error->offset) + ": " + error->message);
+            problem.extra("offset", static_cast<long long>(error->offset));
+            // A duplicate member or a string that is not UTF-8 is named by its pointer, as on a node.
+            if (error->pointer) problem.problems({{*error->pointer, error->message}});
+            throw problem;
+        }
+        if (!body.IsObject())
+            throw std::move(ApiError(problem::kInvalidSource, "The body must be a JSON object")
+                                .problems({{"", "must be a JSON object ({\"id\": ..., \"url\": ...})"}}));
         SourceConfig config;
         auto field = [&](const char* name) { return common::stringMember(body, name); };
         auto bad = [&](const std::string& pointer, const std::string& message) {
@@ -265,6 +277,9 @@ struct HubRoutes::Private {
         };
         if (auto id = field("id")) config.id = std::string(*id);
         if (auto url = field("url")) config.url = std::string(*url);
+        // A kind that is not a string was once ignored, and the source added as the default kind.
+        if (const auto* kind = common::member(body, "kind"); kind && !kind->IsString())
+            throw bad("/kind", "must be 'tweeling', 'ogcapi-records', 'ckan', 'csw' or 'dcat'");
         if (auto kind = field("kind")) {
             auto parsed = parseKind(std::string(*kind));
             if (!parsed) throw bad("/kind", "must be 'tweeling', 'ogcapi-records', 'ckan', 'csw' or 'dcat'");

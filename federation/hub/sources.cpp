@@ -183,7 +183,9 @@ std::optional<std::string> validateConfig(const SourceConfig& config) {
     }
     if (config.everySeconds < 10 || config.everySeconds > 7 * 86400)
         return "every: must be between 10 seconds and 7 days";
-    if (config.connectTimeoutMs < 100 || config.totalTimeoutMs < 100) return "timeouts: must be at least 100 ms";
+    // Each named by its own member: a registration's problem points at it (/connectTimeoutMs).
+    if (config.connectTimeoutMs < 100) return "connectTimeoutMs: must be at least 100 ms";
+    if (config.totalTimeoutMs < 100) return "totalTimeoutMs: must be at least 100 ms";
     if (config.maxBytes < 1024) return "maxBytes: must be at least 1 KiB";
     if (config.maxDeleteFraction < 0 || config.maxDeleteFraction > 1)
         return "maxDeleteFraction: must be between 0 and 1";

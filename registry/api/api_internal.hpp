@@ -5,6 +5,7 @@
 #include "api/api.hpp"
 #include "api/dcat.hpp"
 #include "api/errors.hpp"
+#include "api/http_helpers.hpp"
 #include "common/url.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -80,9 +81,6 @@ struct Api::Context {
 };
 
 namespace detail {
-
-// OGC API – Features/Records: a parameter the API does not define is a 400, not silently ignored.
-void checkParameters(const Request& request, std::initializer_list<const char*> allowed);
 
 // DCAT-AP content negotiation: f=jsonld|ttl, or Accept (application/ld+json, text/turtle).
 std::optional<dcat::Format> negotiatedDcat(const Request& request);

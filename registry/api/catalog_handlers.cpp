@@ -44,6 +44,8 @@ const char* const kConformance[] = {
 }  // namespace
 
 Response Api::landing(const Context& context) const {
+    // Only f: any other parameter, or an f the API does not offer, is a 400 naming it (as on items).
+    if (context.request) checkParameters(*context.request, {});
     // DCAT-AP (f=jsonld|ttl or Accept): the landing page is the catalog, the same as /collections/twins.
     if (context.request)
         if (auto dcat = dcatCatalog(*context.request, context, false)) return std::move(*dcat);
@@ -79,6 +81,7 @@ Response Api::landing(const Context& context) const {
 }
 
 Response Api::conformance(const Context& context) const {
+    if (context.request) checkParameters(*context.request, {});
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
     writer.StartObject();
@@ -152,6 +155,7 @@ void writeCollection(Writer& writer, const std::string& base, const std::string&
 }  // namespace
 
 Response Api::collections(const Context& context) const {
+    if (context.request) checkParameters(*context.request, {});
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
     writer.StartObject();
@@ -171,6 +175,7 @@ Response Api::collections(const Context& context) const {
 }
 
 Response Api::collection(const Context& context) const {
+    if (context.request) checkParameters(*context.request, {});
     if (context.request)
         if (auto dcat = dcatCatalog(*context.request, context, false)) return std::move(*dcat);
     rapidjson::StringBuffer buffer;
@@ -211,6 +216,7 @@ void simpleProperty(Writer& writer, const char* name, const char* title, const c
 
 // Queryables and sortables as JSON Schema (OGC API – Features Part 3 / Records).
 Response Api::queryables(const Context& context, bool sortables) const {
+    if (context.request) checkParameters(*context.request, {});
     rapidjson::StringBuffer buffer;
     Writer writer(buffer);
     writer.StartObject();

@@ -16,6 +16,16 @@ std::vector<std::string> pathSegments(const Request& request) {
     return segments;
 }
 
+void requireJsonBody(const Request& request, const char* alsoAccepted) {
+    std::string contentType = common::toLowerAscii(request.header("content-type"));
+    std::string mediaType = common::trim(std::string_view(contentType).substr(0, contentType.find(';')));
+    if (mediaType == "application/json" || (alsoAccepted && mediaType == alsoAccepted)) return;
+    throw ApiError(problem::kUnsupportedMediaType,
+                   std::string("Send the body as application/json") +
+                       (alsoAccepted ? std::string(" or ") + alsoAccepted : std::string()) + " (got '" +
+                       (contentType.empty() ? std::string("nothing") : common::truncateUtf8(contentType, 200)) + "')");
+}
+
 ApiError methodNotAllowed(const std::string& method, const std::string& allowed) {
     return std::move(ApiError(problem::kMethodNotAllowed, "Method " + method + " is not allowed here; allowed: " + allowed)
                          .header("Allow", allowed));

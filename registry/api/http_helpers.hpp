@@ -1,11 +1,13 @@
 #pragma once
 // Request handling shared by the node's routes (api.cpp) and routes added beside them (the hub's
-// /sources): path segments, the 405 answer and bearer-key authentication. One version of each, so
+// /sources): path segments, the allowed query parameters, the 405 answer, bearer-key authentication
+// and the media type of a JSON body. One version of each, so
 // that a hub answers a bad path, method or key exactly as a node does.
 #include "api/api.hpp"
 #include "api/errors.hpp"
 #include "store/store.hpp"
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,16 @@ namespace tweeling::registry::api {
 // segment may contain an encoded "/" (%2F). Throws ApiError (kInvalidPath) when a decoded segment is
 // not UTF-8: it would be stored, or echoed into JSON, HTML and RDF that no reader accepts.
 std::vector<std::string> pathSegments(const Request& request);
+
+namespace detail {
+// OGC API – Features/Records: a parameter the API does not define is a 400, not silently ignored;
+// `f` is allowed everywhere, with the values the API offers (json, geojson, jsonld, ttl, html).
+void checkParameters(const Request& request, std::initializer_list<const char*> allowed);
+}  // namespace detail
+
+// A request body must be JSON: Content-Type application/json (or `alsoAccepted`, e.g.
+// application/geo+json), parameters such as charset aside. Throws ApiError 415 naming what came.
+void requireJsonBody(const Request& request, const char* alsoAccepted = nullptr);
 
 // 405 with the Allow header (RFC 9110 §15.5.6); `allowed` as "GET, HEAD, POST".
 ApiError methodNotAllowed(const std::string& method, const std::string& allowed);

@@ -1,5 +1,6 @@
 #include "record/profile_walk.hpp"
 
+#include "common/text.hpp"
 #include "record/identifiers.hpp"
 
 #include <rapidjson/document.h>
@@ -26,6 +27,11 @@ bool Walk::isString(const JsonValue& value, const std::string& at, bool nonEmpty
     }
     if (nonEmpty && value.GetStringLength() == 0) {
         add(at, label(at) + " must not be empty.");
+        return false;
+    }
+    // Spaces and tabs alone show as nothing in every list and page, like an empty text.
+    if (nonEmpty && common::trimView(std::string_view(value.GetString(), value.GetStringLength())).empty()) {
+        add(at, label(at) + " must not be blank (only spaces, tabs or line breaks).");
         return false;
     }
     return true;

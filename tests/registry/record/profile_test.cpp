@@ -207,6 +207,22 @@ TEST_CASE("a missing title is reported at /properties/title") {
     CHECK_FALSE(schemaAccepts(record));
 }
 
+TEST_CASE("a title of only spaces, tabs or line breaks is reported at /properties/title") {
+    // Found by the hostile-input table (tests/registry/api/hostile_test.cpp): "   \t " was published.
+    for (const char* blank : {" ", "   \t ", "\n\r\n"}) {
+        Json record = validRecord();
+        rapidjson::Pointer("/properties/title").Set(record, blank);
+        auto problems = validate(record);
+        INFO(describe(problems));
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0].pointer == "/properties/title");
+        CHECK(problems[0].message.find("must not be blank") != std::string::npos);
+    }
+    Json record = validRecord();
+    rapidjson::Pointer("/properties/title").Set(record, " Bomen ");  // text with spaces around it is fine
+    CHECK(validate(record).empty());
+}
+
 TEST_CASE("several missing members are all reported at once") {
     Json record = validRecord();
     for (const char* pointer : {"/properties/title", "/properties/adminUnits", "/properties/distributions",
