@@ -44,7 +44,9 @@ class Publisher:
 
     def request(self, method, path, key=None, body=None):
         """One request, with the key if given; returns (status, headers as a dict with lower-case names,
-        body bytes)."""
+        body bytes). A GET on a kept-alive connection that the server closed meanwhile (a node closes
+        connections idle for 30 s) is sent again on a new one; a write is never sent twice."""
+        reused = self.connection is not None
         if self.connection is None:
             self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         headers = {"Connection": "keep-alive"}
@@ -56,6 +58,11 @@ class Publisher:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
             data = response.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.close()
+            if reused and method == "GET":
+                return self.request(method, path, key, body)
+            raise
         except Exception:
             self.close()
             raise
