@@ -75,6 +75,11 @@ def run(command, **kwargs):
     return result
 
 
+def loadavg():
+    with open("/proc/loadavg", encoding="utf-8") as handle:
+        return " ".join(handle.read().split()[:3])
+
+
 def sample(pid):
     """(VmRSS in KiB, open descriptors, threads, RssFile in KiB) of a live process. RssFile is the part
     of VmRSS that maps files (the program and its libraries, and any mmap of the database)."""
@@ -304,6 +309,7 @@ class Soak:
         duration = args.duration
         log("load for %d s: wrk -t%d -c%d, %d publishers at %.0f writes/s, a hub harvesting every 10 s"
             % (duration, args.wrk_threads, args.connections, args.publishers, args.write_rate))
+        load_average = [loadavg()]
         started = time.monotonic()
         sampler = Sampler({"node": node.process.pid, "hub": hub.process.pid}, args.sample_every, started, node.url)
         sampler.take()
@@ -326,6 +332,7 @@ class Soak:
         sampler.stopping.set()
         sampler.join()
         load_seconds = time.monotonic() - started
+        load_average.append(loadavg())
         log("load done after %.1f s; checking" % load_seconds)
 
         # --- the figures ----------------------------------------------------------------------------
@@ -354,6 +361,8 @@ class Soak:
         print("load: %.0f s; searchers: wrk -t%d -c%d; %s requests/s; latency p50 %.1f ms, p99 %.1f ms"
               % (load_seconds, args.wrk_threads, args.connections, rps.group(1) if rps else "?",
                  latency.get("p50", 0) / 1000.0, latency.get("p99", 0) / 1000.0))
+        print("machine: %d cores; load average (1, 5, 15 min) %s at the start, %s at the end"
+              % (os.cpu_count() or 0, load_average[0], load_average[1]))
         print("wrk answers: %s" % ", ".join("%s %d" % (k, statuses.get(k, 0)) for k in ("2xx", "3xx", "4xx", "5xx")))
         print("writes sent: %s (%.1f/s); distinct ids written: %d"
               % (", ".join("%s %d" % item for item in sorted(writes.items())), sum(writes.values()) / load_seconds,
