@@ -554,6 +554,9 @@ def main():
         parser.error("need --duration >= 10, --records >= 100, --publishers >= 1 and --write-rate > 0")
 
     soak = Soak(args)
+    # Stopped by Ctrl-C or SIGTERM, it still stops what it started (a shell without job control
+    # starts background commands with SIGINT ignored, which Python would keep).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         soak.main()
