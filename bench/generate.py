@@ -31,19 +31,17 @@ SUBJECTS = [
 ]
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=100000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
+def records(count, seed=1):
+    """The generated records, one dict at a time: the same `count` and `seed` give the same records
+    (bench/run.sh writes them to NDJSON, bench/soak.py seeds a node with them)."""
+    rng = random.Random(seed)
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "deploy", "samples")
     templates = []
-    for name in sorted(os.listdir(root)):
+    # The sample files only: deploy/samples/ also holds the quickstart's 3D Tiles (a folder).
+    for name in sorted(n for n in os.listdir(root) if n.endswith(".json")):
         with open(os.path.join(root, name), encoding="utf-8") as handle:
             templates.extend(json.load(handle))
-    out = []
-    for index in range(args.records):
+    for index in range(count):
         record = copy.deepcopy(templates[index % len(templates)])
         code, town, province = MUNICIPALITIES[rng.randrange(len(MUNICIPALITIES))]
         subject, theme, word = SUBJECTS[rng.randrange(len(SUBJECTS))]
@@ -68,6 +66,16 @@ def main():
             [round(lon, 5), round(lat, 5)], [round(lon + size, 5), round(lat, 5)],
             [round(lon + size, 5), round(lat + size * 0.6, 5)], [round(lon, 5), round(lat + size * 0.6, 5)],
             [round(lon, 5), round(lat, 5)]]]}
+        yield record
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    out = []
+    for record in records(args.records, args.seed):
         out.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
         if len(out) >= 10000:
             print("\n".join(out))

@@ -24,11 +24,12 @@ fi
 # libproj-dev (registry/geo) brings libproj25 and proj-data, which holds proj.db, as dependencies.
 # nodejs and npm build the web UI (web/build.sh: MapLibre and CesiumJS come from npm) and run the
 # SHACL validator of the DCAT-AP test (tests/shacl). python3 serves the quickstart's sample 3D Tiles
-# (deploy/sample_tiles.py). chromium is the browser the web UI's test drives (tests/web).
+# (deploy/sample_tiles.py). chromium is the browser the web UI's test drives (tests/web). wrk is the
+# HTTP load generator of the load soak (bench/soak.py, ctest soak_quick) and of bench/run.sh.
 packages=(libpistache-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev catch2 cmake make g++
           pkg-config libroaring-dev libsodium-dev libzstd-dev libproj-dev libserd-dev libxml2-dev curl python3
           nodejs npm)
-((with_tests)) && packages+=(python3-owslib gdal-bin chromium)
+((with_tests)) && packages+=(python3-owslib gdal-bin chromium wrk)
 if ((list_only)); then
   printf '%s\n' "${packages[@]}"
   exit 0

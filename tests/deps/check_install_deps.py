@@ -22,9 +22,9 @@ CACHE_TOOLS = ["CMAKE_COMMAND", "CMAKE_MAKE_PROGRAM", "CMAKE_CXX_COMPILER", "CMA
                "CMAKE_RANLIB", "CMAKE_LINKER", "PKG_CONFIG_EXECUTABLE"]
 # What tests/run.sh, deploy/quickstart.sh and the tests run besides the build: the Debian programs
 # install-deps.sh is there to provide (tests/clients uses Debian's /usr/bin/python3 on purpose; the web
-# UI's test drives Debian's /usr/bin/chromium).
+# UI's test drives Debian's /usr/bin/chromium; the load soak runs /usr/bin/wrk).
 TEST_TOOLS = ["/usr/bin/python3", "/usr/bin/node", "/usr/bin/npm", "/usr/bin/ogrinfo", "/usr/bin/curl",
-              "/usr/bin/chromium"]
+              "/usr/bin/chromium", "/usr/bin/wrk"]
 
 
 def installed_packages():
