@@ -1,5 +1,6 @@
 // The links of a page, for its Link header and its HTML head, and the response headers they go in.
 #include "api/html_internal.hpp"
+#include "common/json.hpp"
 #include "common/text.hpp"
 #include "common/url.hpp"
 
@@ -73,7 +74,11 @@ std::vector<Link> topLevelLinks(const std::string& body) {
         auto start = body.find_first_not_of(kWhitespace, at + kMember.size());
         if (before != std::string::npos && (body[before] == ',' || body[before] == '{') && start != std::string::npos &&
             body[start] == '[') {
-            rapidjson::StringStream stream(body.c_str() + start);
+            // A copy of the tail (the links), padded: RapidJSON's SSE2 string scan reads whole
+            // 16-byte blocks, past the end of a string that is not (common::kSimdPadding).
+            std::string tail = body.substr(start);
+            tail.append(common::kSimdPadding, '\0');
+            rapidjson::StringStream stream(tail.c_str());
             Json doc;
             doc.ParseStream<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseIterativeFlag>(stream);
             if (!doc.HasParseError() && doc.IsArray()) {

@@ -207,7 +207,8 @@ TEST_CASE("a harvest report lists every rejected record with its pointers, and i
                                                    {"/properties/adminUnits/0", "'GM363' is not a CBS code."}}});
     report.warn({"r2", "gm0363", "feed seq 5", {{"/properties/crs", "no CRS given; EPSG:4326 assumed."}}});
     tweeling::common::Json doc;
-    doc.Parse(report.toJson().c_str());
+    const std::string json = report.toJson();
+    doc.Parse(json.c_str(), json.size());
     REQUIRE_FALSE(doc.HasParseError());
     CHECK(doc["counts"]["added"].GetInt() == 3);
     CHECK(doc["counts"]["rejected"].GetInt() == 1);

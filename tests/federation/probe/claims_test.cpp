@@ -20,7 +20,7 @@ Json record(const std::string& crs, const std::string& footprint, const std::str
                              R"(},"properties":{"crs":[")" + crs + R"("],"lod":)" + lods +
                              R"(,"adminUnits":)" + units +
                              R"(,"publisher":{"id":"https://example.org/someone","name":"x"}}})";
-    doc.Parse(text.c_str());
+    doc.Parse(text.c_str(), text.size());
     REQUIRE_FALSE(doc.HasParseError());
     return doc;
 }

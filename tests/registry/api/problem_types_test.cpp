@@ -57,7 +57,8 @@ TEST_CASE("problem type codes are unique lower-case words and the document names
         CHECK(std::string(type->title).size() > 0);
     }
     tweeling::common::Json doc;
-    doc.Parse(problemDocument(problem::kRecordNotFound, "No record 'x'", "/collections/twins/items/x").c_str());
+    const std::string text = problemDocument(problem::kRecordNotFound, "No record 'x'", "/collections/twins/items/x");
+    doc.Parse(text.c_str(), text.size());
     REQUIRE(doc.IsObject());
     CHECK(std::string(doc["type"].GetString()) == "https://w3id.org/tweeling/problem/record-not-found");
     CHECK(std::string(doc["title"].GetString()) == problem::kRecordNotFound.title);

@@ -155,7 +155,7 @@ TEST_CASE("a 429 is a problem document with Retry-After, the same type from the 
     CHECK(response.headers[0].first == "Retry-After");
     CHECK(response.headers[0].second == "3");
     tweeling::common::Json doc;
-    doc.Parse(response.body.c_str());
+    doc.Parse(response.body.c_str(), response.body.size());
     REQUIRE(doc.IsObject());
     CHECK(std::string(doc["type"].GetString()) == "https://w3id.org/tweeling/problem/too-many-requests");
     CHECK(std::string(doc["title"].GetString()) == problem::kTooManyRequests.title);
