@@ -299,8 +299,9 @@ const std::vector<HeaderRow>& headerTable() {
         {"PUT /collections/twins/items/{recordId}", "Authorization: Bearer",
          [](const Value& value) {
              if (value.label == "1 MB") return kHeadTooLarge;
-             // "Bearer" and nothing after it is no key at all.
-             bool none = value.bytes.empty();
+             // "Bearer" and nothing (or only blanks: the HTTP layer strips a field value's trailing
+             // whitespace, RFC 9110 section 5.5) after it is no key at all.
+             bool none = value.bytes.find_first_not_of(" \t") == std::string::npos;
              return Outcome{Expect::Refused, none ? "authentication-required" : "invalid-key"};
          }},
         {"PUT /collections/twins/items/{recordId}", "Content-Type",
