@@ -54,7 +54,10 @@ void Mapper::mapThemesAndKeywords() {
     for (TermId id : objects(m_node, ns::dcat, "theme")) {
         std::string iri = iriOf(id);
         if (iri.empty() || iri.size() > 4096 || !isUri(iri)) continue;
-        auto [scheme, conceptId] = schemeAndId(iri);
+        // Named, not a structured binding: C++17 lets no lambda capture a binding (clang refuses).
+        auto split = schemeAndId(iri);
+        std::string scheme = std::move(split.first);
+        const std::string conceptId = std::move(split.second);
         if (startsWith(iri, kEuDataThemes)) scheme = std::string(kEuDataThemes.substr(0, kEuDataThemes.size() - 1));
         auto entry = std::find_if(schemes.begin(), schemes.end(), [&](const auto& e) { return e.first == scheme; });
         if (entry == schemes.end()) entry = schemes.insert(schemes.end(), {scheme, {}});
