@@ -96,7 +96,8 @@ TEST_CASE("a hub's sources as HTML pages in the shell of every page, JSON as bef
     CHECK(attribute(landing.body, "data-kind") == "hub");
     CHECK(landing.body.find("href=\"" + base + "/twin\"") != std::string::npos);
     bool linked = false;
-    for (const auto& link : parse(get(hub.url("/")).body)["links"].GetArray())
+    const auto landingJson = parse(get(hub.url("/")).body);  // named: a range-for does not extend a temporary's life
+    for (const auto& link : landingJson["links"].GetArray())
         linked = linked || (std::string(link["href"].GetString()) == base + "/twin" &&
                             std::string(link["type"].GetString()) == "text/html");
     CHECK(linked);
