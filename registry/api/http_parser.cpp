@@ -127,6 +127,16 @@ ParsedRequest RequestParser::take() {
     return done;
 }
 
+bool RequestParser::takeBodyBytes() {
+    const std::size_t take = std::min(m_remaining, m_buffer.size() - m_position);
+    m_request.body.append(m_buffer, m_position, take);
+    m_position += take;
+    m_remaining -= take;
+    if (m_remaining == 0) return true;
+    compact();
+    return false;
+}
+
 void RequestParser::compact() {
     if (m_position == 0) return;
     m_buffer.erase(0, m_position);
@@ -224,14 +234,7 @@ RequestParser::Event RequestParser::next() {
                 break;
             }
             case State::Body: {
-                std::size_t take = std::min(m_remaining, m_buffer.size() - m_position);
-                m_request.body.append(m_buffer, m_position, take);
-                m_position += take;
-                m_remaining -= take;
-                if (m_remaining > 0) {
-                    compact();
-                    return Event::NeedMore;
-                }
+                if (!takeBodyBytes()) return Event::NeedMore;
                 m_state = State::Done;
                 break;
             }
@@ -252,14 +255,7 @@ RequestParser::Event RequestParser::next() {
                 break;
             }
             case State::ChunkData: {
-                std::size_t take = std::min(m_remaining, m_buffer.size() - m_position);
-                m_request.body.append(m_buffer, m_position, take);
-                m_position += take;
-                m_remaining -= take;
-                if (m_remaining > 0) {
-                    compact();
-                    return Event::NeedMore;
-                }
+                if (!takeBodyBytes()) return Event::NeedMore;
                 m_state = State::ChunkDataEnd;
                 break;
             }

@@ -112,6 +112,9 @@ private:
     // The next line (without its CRLF) from m_position, or nullopt when it has not all come or is
     // refused: `tooLong` past `limit` bytes, `bareCrOrLf` for a CR or LF outside a CRLF.
     std::optional<std::string_view> nextLine(std::size_t limit, bool& tooLong, bool& bareCrOrLf);
+    // Moves what has arrived of the body (or of the current chunk: m_remaining bytes) into the
+    // request; false, with the buffer compacted, while more is to come.
+    bool takeBodyBytes();
     void compact();
 
     ParserLimits m_limits;

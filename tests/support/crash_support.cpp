@@ -19,22 +19,8 @@ namespace tweeling::test::crash {
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& outPath,
                            const std::string& errPath) {
-    m_pid = fork();
+    m_pid = spawnRedirected(argv, "/dev/null", outPath, errPath);
     if (m_pid < 0) throw std::runtime_error("fork failed");
-    if (m_pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int out = open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(in, 0);
-        dup2(out, 1);
-        dup2(err, 2);
-        std::vector<std::string> copy = argv;
-        std::vector<char*> args;
-        for (auto& arg : copy) args.push_back(arg.data());
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
-    }
 }
 
 ChildProcess::~ChildProcess() { kill(); }

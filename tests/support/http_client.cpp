@@ -210,10 +210,8 @@ common::Json parseJsonText(const std::string& text) {
 std::string sourcePath(const std::string& relative) { return std::string(TWEELING_SOURCE_DIR) + "/" + relative; }
 std::string binPath(const std::string& program) { return std::string(TWEELING_BIN_DIR) + "/" + program; }
 
-CommandResult run(const std::vector<std::string>& argv, const std::string& stdinText) {
-    TempDir dir;
-    std::string inPath = dir.file("in"), outPath = dir.file("out"), errPath = dir.file("err");
-    std::ofstream(inPath, std::ios::binary) << stdinText;
+int spawnRedirected(const std::vector<std::string>& argv, const std::string& inPath, const std::string& outPath,
+                    const std::string& errPath) {
     pid_t pid = fork();
     if (pid == 0) {
         int in = open(inPath.c_str(), O_RDONLY);
@@ -229,6 +227,26 @@ CommandResult run(const std::vector<std::string>& argv, const std::string& stdin
         execv(args[0], args.data());
         _exit(127);
     }
+    return pid;
+}
+
+HttpResponse sendWithDefaults(HttpRequest request, std::vector<std::string> defaults,
+                              const std::vector<std::string>& extra) {
+    for (const auto& header : extra) {
+        std::string name = header.substr(0, header.find_first_of(":;"));
+        for (auto it = defaults.begin(); it != defaults.end();)
+            it = it->rfind(name, 0) == 0 ? defaults.erase(it) : std::next(it);
+        defaults.push_back(header);
+    }
+    request.headers = std::move(defaults);
+    return send(request);
+}
+
+CommandResult run(const std::vector<std::string>& argv, const std::string& stdinText) {
+    TempDir dir;
+    std::string inPath = dir.file("in"), outPath = dir.file("out"), errPath = dir.file("err");
+    std::ofstream(inPath, std::ios::binary) << stdinText;
+    pid_t pid = spawnRedirected(argv, inPath, outPath, errPath);
     int status = 0;
     waitpid(pid, &status, 0);
     CommandResult result;

@@ -79,4 +79,13 @@ struct CommandResult {
 };
 CommandResult run(const std::vector<std::string>& argv, const std::string& stdinText = "");
 
+// Starts argv[0] (a path) with standard input, output and error from and to these files; returns
+// its pid (-1 when fork fails). The child exits 127 when the program cannot be started.
+int spawnRedirected(const std::vector<std::string>& argv, const std::string& inPath, const std::string& outPath,
+                    const std::string& errPath);
+
+// A request with default headers, each replaced by a header of the same name in `extra`.
+HttpResponse sendWithDefaults(HttpRequest request, std::vector<std::string> defaults,
+                              const std::vector<std::string>& extra);
+
 }  // namespace tweeling::test

@@ -94,14 +94,8 @@ struct Hub {
         request.method = method;
         request.url = url(path);
         request.body = body;
-        request.headers = {"Content-Type: application/json", "Authorization: Bearer " + admin, "Expect:"};
-        for (auto& header : extra) {
-            std::string name = header.substr(0, header.find_first_of(":;"));
-            for (auto it = request.headers.begin(); it != request.headers.end();)
-                it = it->rfind(name, 0) == 0 ? request.headers.erase(it) : std::next(it);
-            request.headers.push_back(header);
-        }
-        return send(request);
+        return sendWithDefaults(
+            request, {"Content-Type: application/json", "Authorization: Bearer " + admin, "Expect:"}, extra);
     }
     HttpResponse post(const std::string& path, const std::string& body, std::vector<std::string> extra = {}) const {
         return request("POST", path, body, std::move(extra));

@@ -101,15 +101,9 @@ struct Node {
         request.method = method;
         request.url = url(path);
         request.body = body;
-        request.headers = {"Content-Type: application/geo+json", "Authorization: Bearer " + key, "Expect:"};
-        for (auto& header : extra) {
-            // A row's header replaces the default of the same name.
-            std::string name = header.substr(0, header.find_first_of(":;"));
-            for (auto it = request.headers.begin(); it != request.headers.end();)
-                it = it->rfind(name, 0) == 0 ? request.headers.erase(it) : std::next(it);
-            request.headers.push_back(header);
-        }
-        return send(request);
+        // A row's header replaces the default of the same name.
+        return sendWithDefaults(
+            request, {"Content-Type: application/geo+json", "Authorization: Bearer " + key, "Expect:"}, extra);
     }
 };
 
